@@ -1,0 +1,108 @@
+"""Test-wide set-up: the real PostGIS (pytest-django's test database) and
+the real Redis that `make test` starts, on a Redis database of their own."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+TEST_REDIS_DB = 14
+
+
+def _test_broker_url():
+    from django.conf import settings
+
+    base = settings.CELERY_BROKER_URL
+    if base.startswith("redis+socket://"):
+        return base.split("?")[0] + f"?virtual_host={TEST_REDIS_DB}"
+    return base.rstrip("/").rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}" if base.count("/") > 2 else base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_broker(django_db_blocker):
+    """Point Celery (and every worker the tests start) at an empty Redis database."""
+    from django.conf import settings
+
+    from config.celery import app
+
+    url = _test_broker_url()
+    settings.CELERY_BROKER_URL = url
+    app.conf.broker_url = url
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()
+    yield url
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, test_broker):
+    """A real `celery worker` process on the test database and test broker.
+
+    Tests that use it must be transactional: the worker only sees committed rows.
+    Yields a function that starts the worker (so a test can start it again
+    after killing it); every worker started is stopped at the end.
+    """
+    from django.db import connection
+
+    env = dict(os.environ)
+    db = connection.settings_dict
+    host = db.get("HOST") or ""
+    user = db.get("USER") or "postgres"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    if host.startswith("/"):
+        env["DATABASE_URL"] = f"postgis://{user}@/{db['NAME']}?host={host}"
+    else:
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        env["DATABASE_URL"] = f"postgis://{user}{password}@{host}{port}/{db['NAME']}"
+    env["CELERY_BROKER_URL"] = test_broker
+    processes = []
+
+    def start(*extra_args, concurrency=1):
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker",
+                "--loglevel=INFO", f"--concurrency={concurrency}",
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                f"--hostname=test{len(processes)}@%h", *extra_args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(proc)
+        _wait_until_ready(proc)
+        return proc
+
+    yield start
+    for proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _wait_until_ready(proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    lines = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                break
+            continue
+        lines.append(line)
+        if "ready." in line:
+            # Keep draining output so the worker never blocks on a full pipe.
+            import threading
+
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            return
+    raise RuntimeError("celery worker did not start:\n" + "".join(lines[-40:]))
+

@@ -1,0 +1,59 @@
+"""What every public entity shares: stable id, slug, timestamps,
+publication state, demo flag and full change history."""
+
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .vocab import Publication
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+
+class PublicEntity(models.Model):
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    publication = models.CharField(
+        _("publication"),
+        max_length=12,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
+        db_index=True,
+    )
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Sample data loaded by make run.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    history = HistoricalRecords(inherit=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def slug_source(self):
+        return str(self)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.slug_source())
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.publication == Publication.PUBLISHED
+
+
+def unique_slug(model, text, max_length=120):
+    """A slug for ``text`` not yet used by ``model``: readable URLs that never collide."""
+    base = (slugify(text) or model._meta.model_name)[: max_length - 8].strip("-")
+    slug, n = base, 2
+    while model._base_manager.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug

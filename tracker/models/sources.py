@@ -1,0 +1,142 @@
+"""Sources, their health checks, and the citations that tie them to claims."""
+
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .vocab import SourceKind, SourceState
+
+HEALTH_FIELDS = [
+    "last_checked_at",
+    "http_status",
+    "final_url",
+    "etag",
+    "last_modified",
+    "fingerprint",
+    "last_changed_at",
+    "consecutive_failures",
+    "state",
+    "next_check_at",
+    "check_claimed_at",
+]
+
+
+class Source(models.Model):
+    url = models.URLField(_("URL"), max_length=2000, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True, default="en")
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    archive_url = models.URLField(_("archived copy"), max_length=2000, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Health, maintained by the source checker.
+    state = models.CharField(
+        _("health"),
+        max_length=12,
+        choices=SourceState.choices,
+        default=SourceState.UNCHECKED,
+        db_index=True,
+    )
+    last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.URLField(_("final URL"), max_length=2000, blank=True)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
+    last_changed_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    check_claimed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=HEALTH_FIELDS)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("source")
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class SourceCheck(models.Model):
+    """One fetch of a source: kept so moderators can see its history."""
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="checks")
+    checked_at = models.DateTimeField(_("checked at"), db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=SourceState.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    bytes = models.PositiveBigIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    text_excerpt = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("source check")
+
+
+CITATION_TARGETS = ("deployment", "agency", "hotspot", "rti_request")
+
+
+class Citation(models.Model):
+    """A source supporting a claim about exactly one entity."""
+
+    source = models.ForeignKey(Source, models.PROTECT, related_name="citations")
+    deployment = models.ForeignKey(
+        "tracker.Deployment", models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    agency = models.ForeignKey(
+        "tracker.Agency", models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    hotspot = models.ForeignKey(
+        "tracker.Hotspot", models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    rti_request = models.ForeignKey(
+        "tracker.RTIRequest", models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    claim = models.CharField(_("claim supported"), max_length=500, blank=True)
+    quote = models.TextField(_("quote"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    TARGETS = CITATION_TARGETS
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("citation")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(deployment__isnull=False, agency=None, hotspot=None, rti_request=None)
+                    | Q(deployment=None, agency__isnull=False, hotspot=None, rti_request=None)
+                    | Q(deployment=None, agency=None, hotspot__isnull=False, rti_request=None)
+                    | Q(deployment=None, agency=None, hotspot=None, rti_request__isnull=False)
+                ),
+                name="citation_exactly_one_target",
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=["source", target],
+                    condition=Q(**{f"{target}__isnull": False}),
+                    name=f"citation_unique_{target}",
+                )
+                for target in CITATION_TARGETS
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"
+
+    @property
+    def target(self):
+        return self.deployment or self.agency or self.hotspot or self.rti_request

@@ -1,0 +1,63 @@
+"""Full-text search shared by the public lists and the API's ``q``."""
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+SEARCH_CONFIG = "english"
+
+
+def _names_of(through, owner_field, name_path):
+    """A subquery joining the names of a many-to-many relation into one string."""
+    return Coalesce(
+        Subquery(
+            through.objects.filter(**{owner_field: OuterRef("pk")})
+            .values(owner_field)
+            .annotate(names=StringAgg(name_path, " "))
+            .values("names")[:1]
+        ),
+        Value(""),
+    )
+
+
+def search_vector(model):
+    """The weighted document searched for each kind of entity."""
+    from .models import Agency, Deployment, Hotspot, RTIRequest
+
+    def vec(*fields, weight):
+        return SearchVector(*fields, weight=weight, config=SEARCH_CONFIG)
+
+    if model is Deployment:
+        vendors = _names_of(Deployment.vendors.through, "deployment", "vendor__name")
+        partners = _names_of(Deployment.partner_agencies.through, "deployment", "agency__name")
+        return (
+            vec("title", weight="A")
+            + vec("lead_agency__name", "lead_agency__short_name", partners, vendors, weight="B")
+            + vec("summary", "city", "district", weight="C")
+        )
+    if model is Agency:
+        return vec("name", "short_name", weight="A") + vec("description", "city", weight="C")
+    if model is Hotspot:
+        return vec("name", weight="A") + vec("city", "notes", "agency__name", weight="C")
+    if model is RTIRequest:
+        return (
+            vec("title", "reference_number", weight="A")
+            + vec("authority__name", weight="B")
+            + vec("application_text", weight="C")
+        )
+    raise ValueError(f"no search document for {model.__name__}")
+
+
+def search(queryset, q):
+    """Rows matching the words in ``q`` (web-search syntax), best first."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        queryset.annotate(search_document=search_vector(queryset.model))
+        .filter(search_document=query)
+        .annotate(search_rank=SearchRank(F("search_document"), query))
+        .order_by("-search_rank", "id")
+    )
