@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-TEST_REDIS_DB = 14
+TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "14"))
 
 
 def _test_broker_url():
