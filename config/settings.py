@@ -226,3 +226,8 @@ LOGGING = {
 
 # Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with it.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Periodic tasks, synced into django-celery-beat's tables when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    "rti-chase-deadlines": {"task": "tracker.rti_chase_deadlines", "schedule": timedelta(days=1)},
+}
