@@ -1,1 +1,43 @@
-urlpatterns = []
+"""The public site's URLs (served under the language prefix: / in English, /hi/ in Hindi)."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import feeds
+from .sitemaps import SITEMAPS
+from .views import changes, details, home, lists, pages, states, stats
+
+app_name = "tracker"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("map/deployments.geojson", home.deployments_geojson, name="map-deployments"),
+    path("map/hotspots.geojson", home.hotspots_geojson, name="map-hotspots"),
+    path("map/panel/", home.map_panel, name="map-panel"),
+    path("deployments/", lists.deployment_list, name="deployment-list"),
+    path("deployments/<int:pk>-<slug:slug>/", details.deployment_detail, name="deployment-detail"),
+    path("deployments/<int:pk>/", details.deployment_detail, name="deployment-detail-id"),
+    path("agencies/", lists.agency_list, name="agency-list"),
+    path("agencies/<int:pk>-<slug:slug>/", details.agency_detail, name="agency-detail"),
+    path("agencies/<int:pk>/", details.agency_detail, name="agency-detail-id"),
+    path("hotspots/", lists.hotspot_list, name="hotspot-list"),
+    path("hotspots/<int:pk>-<slug:slug>/", details.hotspot_detail, name="hotspot-detail"),
+    path("hotspots/<int:pk>/", details.hotspot_detail, name="hotspot-detail-id"),
+    path("rti/", lists.rti_list, name="rti-list"),
+    path("rti/<int:pk>-<slug:slug>/", details.rti_detail, name="rti-detail"),
+    path("rti/<int:pk>/", details.rti_detail, name="rti-detail-id"),
+    path("states/", states.state_index, name="state-list"),
+    path("states/<str:code>/", states.state_detail, name="state-detail"),
+    path("stats/", stats.stats, name="stats"),
+    path("changes/", changes.changes, name="changes"),
+    path("feeds/deployments/", feeds.DeploymentFeed(), name="feed-deployments"),
+    path("feeds/states/<str:code>/", feeds.StateDeploymentFeed(), name="feed-state"),
+    path("data/", pages.data, name="data"),
+    path("about/", pages.about, name="about"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Public pages, split by page family: home/map, lists, details, states, stats, changes, pages."""

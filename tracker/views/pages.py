@@ -1,0 +1,3 @@
+from .home import home as data
+
+about = data
