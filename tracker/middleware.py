@@ -1,0 +1,95 @@
+"""Privacy guarantees for the public site: a strict Content-Security-Policy and no cookies.
+
+The site loads nothing from other hosts and runs no inline script, so the
+policy can be strict. Public pages never need a cookie; views marked with
+``public_page`` have any cookie removed before the response leaves, so a
+future template tag or middleware cannot start tracking readers by accident.
+"""
+
+import logging
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# Paths served by third-party apps whose pages need inline scripts (admin map widgets,
+# interactive API docs); everything else gets the strict policy.
+CSP_EXEMPT_PREFIXES = ("/admin/", "/api/v1/docs/", "/api/v1/redoc/")
+
+
+def tile_origin(tiles_url):
+    """The scheme://host[:port] of a tile URL template, or "" when none is configured."""
+    if not tiles_url:
+        return ""
+    parts = urlsplit(tiles_url.replace("{s}", "a"))
+    if not parts.scheme or not parts.netloc:
+        return ""
+    host = parts.netloc
+    if "{s}" in tiles_url.split("/")[2]:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(tiles_url=""):
+    """The policy header value; images may also come from the operator's tile server."""
+    img = ["'self'", "data:"]
+    origin = tile_origin(tiles_url)
+    if origin:
+        img.append(origin)
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": img,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def public_page(view):
+    """Mark a view as a public page: its responses never carry a cookie."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    wrapped.public_page = True
+    return wrapped
+
+
+class PrivacyMiddleware:
+    """Adds the Content-Security-Policy and strips cookies from public pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = content_security_policy(getattr(settings, "MAP_TILES_URL", ""))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response and not request.path.startswith(
+            CSP_EXEMPT_PREFIXES
+        ):
+            response["Content-Security-Policy"] = self.policy
+        if self._is_public_page(request) and response.cookies:
+            logger.warning(
+                "dropped cookies %s from public page %s", sorted(response.cookies), request.path
+            )
+            response.cookies.clear()
+        return response
+
+    @staticmethod
+    def _is_public_page(request):
+        match = getattr(request, "resolver_match", None)
+        view = getattr(match, "func", None)
+        return bool(
+            getattr(view, "public_page", False)
+            or getattr(view, "view_class", None)
+            and getattr(view.view_class, "public_page", False)
+        )

@@ -1,0 +1,263 @@
+"""Reads for the public pages and the API: published rows with what they show, in few queries.
+
+Everything here returns only published entities; a related entity that is not
+published (a draft partner agency, a withdrawn hotspot) is left out, so no
+page, feed or API response built on these selectors can show it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+
+from .models import (
+    Agency,
+    Citation,
+    Deployment,
+    Hotspot,
+    Publication,
+    RTIEvent,
+    RTIRequest,
+    Vendor,
+)
+
+PUBLISHED = Q(publication=Publication.PUBLISHED)
+
+# Fields never shown as "what changed": bookkeeping, not facts.
+HISTORY_EXCLUDED_FIELDS = {"updated_at", "created_at", "slug", "is_demo"}
+
+
+# ---------------------------------------------------------------- URLs
+
+
+def detail_url(obj):
+    """The public page of a deployment, agency, hotspot or RTI request."""
+    name = {
+        Deployment: "tracker:deployment-detail",
+        Agency: "tracker:agency-detail",
+        Hotspot: "tracker:hotspot-detail",
+        RTIRequest: "tracker:rti-detail",
+    }[type(obj)]
+    return reverse(name, kwargs={"pk": obj.pk, "slug": obj.slug or "entry"})
+
+
+# ---------------------------------------------------------------- lists
+
+
+def deployment_rows(queryset=None):
+    """Published deployments with what a list row shows, in a constant number of queries."""
+    qs = Deployment.objects.published() if queryset is None else queryset
+    return qs.select_related("lead_agency", "state").prefetch_related(
+        Prefetch("vendors", queryset=Vendor.objects.order_by("name"))
+    )
+
+
+def agency_rows(queryset=None):
+    qs = Agency.objects.published() if queryset is None else queryset
+    return qs.select_related("state").annotate(
+        deployment_count=Count(
+            "led_deployments", filter=Q(led_deployments__publication="published")
+        )
+    )
+
+
+def hotspot_rows(queryset=None):
+    qs = Hotspot.objects.published() if queryset is None else queryset
+    return qs.select_related("state", "agency")
+
+
+def rti_request_rows(queryset=None):
+    qs = RTIRequest.objects.published() if queryset is None else queryset
+    return qs.select_related("authority")
+
+
+def facet_counts(queryset, field_name, choices=None, *, label_field=None, limit=None):
+    """How many rows of ``queryset`` have each value of ``field_name``, most first.
+
+    ``choices`` labels vocabulary codes; ``label_field`` names a related
+    field holding the label (``state__name``). One query per facet.
+    """
+    values = [field_name] + ([label_field] if label_field else [])
+    rows = (
+        queryset.order_by()
+        .exclude(**{f"{field_name}__isnull": True})
+        .values(*values)
+        .annotate(count=Count("id", distinct=True))
+        .order_by("-count", *values)
+    )
+    if limit:
+        rows = rows[:limit]
+    labels = dict(choices or [])
+    return [
+        {
+            "value": str(row[field_name]),
+            "label": labels.get(row[field_name], row.get(label_field) or row[field_name]),
+            "count": row["count"],
+        }
+        for row in rows
+        if row[field_name] not in ("", None)
+    ]
+
+
+# ---------------------------------------------------------------- details
+
+
+def deployment_detail(*, pk):
+    """A published deployment with everything its page shows (raises DoesNotExist)."""
+    return (
+        Deployment.objects.published()
+        .select_related("lead_agency", "state")
+        .prefetch_related(
+            Prefetch("partner_agencies", queryset=Agency.objects.published()),
+            Prefetch("vendors", queryset=Vendor.objects.order_by("name")),
+            "linked_databases",
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            Prefetch("hotspots", queryset=Hotspot.objects.published()),
+            Prefetch("rti_requests", queryset=RTIRequest.objects.published()),
+        )
+        .get(pk=pk)
+    )
+
+
+def agency_detail(*, pk):
+    return (
+        Agency.objects.published()
+        .select_related("state", "parent")
+        .prefetch_related(
+            Prefetch(
+                "led_deployments",
+                queryset=Deployment.objects.published().select_related("state"),
+            ),
+            Prefetch(
+                "partner_deployments",
+                queryset=Deployment.objects.published().select_related("state"),
+            ),
+            Prefetch("children", queryset=Agency.objects.published()),
+            Prefetch("hotspots", queryset=Hotspot.objects.published()),
+            Prefetch("rti_requests", queryset=RTIRequest.objects.published()),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        )
+        .get(pk=pk)
+    )
+
+
+def hotspot_detail(*, pk):
+    return (
+        Hotspot.objects.published()
+        .select_related("state", "agency")
+        .prefetch_related(
+            Prefetch(
+                "deployments", queryset=Deployment.objects.published().select_related("state")
+            ),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        )
+        .get(pk=pk)
+    )
+
+
+def rti_request_detail(*, pk):
+    return (
+        RTIRequest.objects.published()
+        .select_related("authority")
+        .prefetch_related(
+            Prefetch("events", queryset=RTIEvent.objects.order_by("date", "id")),
+            Prefetch("deployments", queryset=Deployment.objects.published()),
+            Prefetch("agencies", queryset=Agency.objects.published()),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        )
+        .get(pk=pk)
+    )
+
+
+def published_or_none(obj):
+    """``obj`` if it is published, else None: for foreign keys a page may show."""
+    return obj if obj is not None and obj.publication == Publication.PUBLISHED else None
+
+
+# ---------------------------------------------------------------- history
+
+
+@dataclass
+class HistoryEntry:
+    """One public change: when, what kind, which fields, why."""
+
+    date: datetime
+    kind: str  # "created", "published", "changed"
+    fields: list = field(default_factory=list)
+    reason: str = ""
+    entity: object = None
+    entity_label: str = ""
+    url: str = ""
+
+
+def _changed_fields(new, old, model):
+    delta = new.diff_against(old, excluded_fields=HISTORY_EXCLUDED_FIELDS)
+    return [str(model._meta.get_field(change.field).verbose_name) for change in delta.changes]
+
+
+def _entries_from_records(records, model):
+    """Turn one object's history records (oldest first) into its public change entries.
+
+    Only states in which the entry was published are public: edits made while
+    it was a draft, and anything after it was withdrawn, stay private.
+    """
+    entries, previous = [], None
+    for record in records:
+        if record.publication == Publication.PUBLISHED:
+            if previous is None:
+                entries.append(HistoryEntry(record.history_date, "created"))
+            elif previous.publication != Publication.PUBLISHED:
+                entries.append(HistoryEntry(record.history_date, "published"))
+            else:
+                changed = _changed_fields(record, previous, model)
+                if changed:
+                    entries.append(HistoryEntry(record.history_date, "changed", changed))
+            if entries and entries[-1].date == record.history_date:
+                entries[-1].reason = record.history_change_reason or ""
+        previous = record
+    return entries
+
+
+def history_entries(obj, *, limit=50):
+    """The public change history of one entity, newest first (one query)."""
+    records = list(obj.history.order_by("history_date", "history_id"))
+    entries = _entries_from_records(records, type(obj))
+    return list(reversed(entries))[:limit]
+
+
+CHANGE_LOG_MODELS = (Deployment, Agency, Hotspot, RTIRequest)
+
+
+def recent_changes(*, limit=50, models=CHANGE_LOG_MODELS):
+    """Recent public changes to entities that are published now, newest first.
+
+    Two queries per kind of entity: the latest records, then the full
+    history of just those entities so each change can name its fields.
+    """
+    entries = []
+    for model in models:
+        published_ids = model.objects.published().values("pk")
+        recent_ids = list(
+            model.history.filter(id__in=published_ids, publication=Publication.PUBLISHED)
+            .order_by("-history_date")
+            .values_list("id", flat=True)[: limit * 2]
+        )
+        if not recent_ids:
+            continue
+        current = {obj.pk: obj for obj in model.objects.filter(pk__in=set(recent_ids))}
+        records = model.history.filter(id__in=set(recent_ids)).order_by(
+            "id", "history_date", "history_id"
+        )
+        by_id = {}
+        for record in records:
+            by_id.setdefault(record.id, []).append(record)
+        for pk, obj_records in by_id.items():
+            obj = current[pk]
+            for entry in _entries_from_records(obj_records, model):
+                entry.entity = obj
+                entry.entity_label = str(model._meta.verbose_name)
+                entry.url = detail_url(obj)
+                entries.append(entry)
+    entries.sort(key=lambda e: e.date, reverse=True)
+    return entries[:limit]
