@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 SEARCH_CONFIG = "english"
@@ -18,12 +18,13 @@ def _names_of(through, owner_field, name_path):
             .values("names")[:1]
         ),
         Value(""),
+        output_field=TextField(),
     )
 
 
 def search_vector(model):
     """The weighted document searched for each kind of entity."""
-    from .models import Agency, Deployment, Hotspot, RTIRequest
+    from .models import Agency, Deployment, Hotspot, RTIRequest, Source
 
     def vec(*fields, weight):
         return SearchVector(*fields, weight=weight, config=SEARCH_CONFIG)
@@ -46,6 +47,8 @@ def search_vector(model):
             + vec("authority__name", weight="B")
             + vec("application_text", weight="C")
         )
+    if model is Source:
+        return vec("title", weight="A") + vec("publisher", "url", weight="C")
     raise ValueError(f"no search document for {model.__name__}")
 
 
