@@ -203,7 +203,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# An unacknowledged task (its worker was killed) is delivered again after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -218,6 +221,8 @@ FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=20.0)
 FETCH_USER_AGENT = env.str(
     "FETCH_USER_AGENT", default="PanopticTracker-SourceChecker/1.0 (+source health checks)"
 )
+# How long a check waits for a free per-host slot before its task retries later.
+FETCH_SLOT_WAIT = env.float("FETCH_SLOT_WAIT", default=120.0)
 
 LOGGING = {
     "version": 1,
@@ -232,4 +237,5 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
 CELERY_BEAT_SCHEDULE = {
     "rti-chase-deadlines": {"task": "tracker.rti_chase_deadlines", "schedule": timedelta(days=1)},
+    "source-check-sweep": {"task": "tracker.source_check_sweep", "schedule": SOURCE_CHECK_INTERVAL},
 }
