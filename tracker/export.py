@@ -1,0 +1,528 @@
+"""Bulk exports built by PostgreSQL: flat CSV through COPY, GeoJSON through PostGIS.
+
+The column dictionary here is the one description of the exported data: the
+API's export endpoint, ``manage.py export_dataset`` and its Frictionless
+``datapackage.json`` all read it, so the files and their documentation never
+disagree. Column names are stable; multi-valued columns join their values
+with ``;``. Related entities that are not published are left out.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from . import geojson
+from .filters import AgencyFilter, DeploymentFilter, HotspotFilter, RTIRequestFilter, SourceFilter
+from .models import (
+    Agency,
+    Citation,
+    Deployment,
+    Hotspot,
+    Publication,
+    RTIRequest,
+    Source,
+)
+
+SEPARATOR = ";"
+ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
+PUBLISHED = Publication.PUBLISHED
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: its stable name, how to compute it, its type and meaning.
+
+    ``type`` is a Frictionless Table Schema type. ``geo`` columns (longitude,
+    latitude) appear in CSV only: GeoJSON carries the geometry instead.
+    """
+
+    name: str
+    expression: object
+    type: str
+    description: str
+    geo: bool = False
+
+
+@dataclass(frozen=True)
+class Export:
+    """An exportable entity: its rows, filters, columns and geometry field (if any)."""
+
+    name: str
+    title: str
+    description: str
+    model: type
+    filterset_class: type
+    columns: tuple
+    geometry: str | None = None
+
+    def queryset(self):
+        """Every row the public may see, before filters."""
+        if self.model is Source:
+            return public_sources()
+        return self.model.objects.published()
+
+    def filtered(self, params):
+        """(queryset, errors): the public rows filtered by API-style parameters."""
+        filterset = self.filterset_class(params, queryset=self.queryset())
+        if not filterset.is_valid():
+            return None, filterset.errors
+        return filterset.qs, None
+
+
+def public_sources():
+    """Sources cited by at least one published entity: the only ones the public sees."""
+    cited = Q()
+    for target in Citation.TARGETS:
+        cited |= Q(**{f"{target}__publication": PUBLISHED})
+    return Source.objects.filter(
+        pk__in=Citation.objects.filter(cited).values("source_id")
+    ).order_by("id")
+
+
+# Expressions for columns drawn from related rows.
+
+
+def joined(through, owner, value, *, where=None, order=None):
+    """The ``;``-joined values of a related set, '' when there are none."""
+    rows = through.objects.filter(**{owner: OuterRef("pk")})
+    if where:
+        rows = rows.filter(where)
+    text = Cast(value, TextField()) if isinstance(value, str) else value
+    agg = StringAgg(text, SEPARATOR, ordering=order or value)
+    return Coalesce(
+        Subquery(rows.order_by().values(owner).annotate(joined=agg).values("joined")[:1]),
+        Value(""),
+        output_field=TextField(),
+    )
+
+
+def array_joined(field):
+    return Func(F(field), Value(SEPARATOR), function="array_to_string", output_field=TextField())
+
+
+def if_published(relation, value):
+    """``relation__value`` when the related entity is published, else NULL."""
+    return Case(When(**{f"{relation}__publication": PUBLISHED}, then=F(f"{relation}__{value}")))
+
+
+def source_urls(target):
+    return joined(Citation, target, "source__url", order="source__url")
+
+
+def iso_text(field):
+    return Cast(field, CharField())
+
+
+def common_tail():
+    return (
+        Column("created_at", "created_at", "datetime", "When the entry was created (UTC)."),
+        Column("updated_at", "updated_at", "datetime", "When the entry last changed (UTC)."),
+    )
+
+
+def location_columns():
+    return (
+        Column("longitude", F("location__x"), "number", "Longitude, WGS 84 degrees.", geo=True),
+        Column("latitude", F("location__y"), "number", "Latitude, WGS 84 degrees.", geo=True),
+    )
+
+
+def state_columns(field="state"):
+    return (
+        Column(
+            "state_code",
+            f"{field}_id",
+            "string",
+            "ISO 3166-2 code of the state or union territory; empty for national scope.",
+        ),
+        Column("state_name", f"{field}__name", "string", "Name of the state or union territory."),
+    )
+
+
+def _published_ids(through, owner, target):
+    return joined(
+        through,
+        owner,
+        f"{target}_id",
+        where=Q(**{f"{target}__publication": PUBLISHED}),
+        order=f"{target}_id",
+    )
+
+
+DEPLOYMENT_COLUMNS = (
+    Column("id", "id", "integer", "Stable id of the deployment; never reused."),
+    Column("slug", "slug", "string", "Readable identifier used in page addresses."),
+    Column("title", "title", "string", "Name of the system or project."),
+    Column(
+        "lead_agency_id",
+        if_published("lead_agency", "id"),
+        "integer",
+        "Id of the lead agency (see agencies).",
+    ),
+    Column(
+        "lead_agency_name", if_published("lead_agency", "name"), "string", "Lead agency's name."
+    ),
+    Column(
+        "partner_agency_ids",
+        _published_ids(Deployment.partner_agencies.through, "deployment", "agency"),
+        "string",
+        "Ids of partner agencies, separated by ';'.",
+    ),
+    Column(
+        "technology",
+        "technology",
+        "string",
+        "Technology code: facial_recognition, emotion_recognition, plate_recognition, "
+        "video_analytics, biometric_authentication, drone_surveillance, other.",
+    ),
+    Column(
+        "purpose_class", "purpose_class", "string", "surveillance or authentication (of identity)."
+    ),
+    Column(
+        "purpose_tags", array_joined("purpose_tags"), "string", "Purpose tag codes, ';'-separated."
+    ),
+    Column(
+        "status",
+        "status",
+        "string",
+        "Status code: announced, tender, procurement, pilot, implementation, in_use, "
+        "suspended, discontinued, unknown.",
+    ),
+    Column("announced_on", "announced_on", "date", "When it was announced."),
+    Column(
+        "announced_precision",
+        "announced_precision",
+        "string",
+        "Precision of announced_on: day, month or year.",
+    ),
+    Column("tender_published_on", "tender_published_on", "date", "When a tender was published."),
+    Column("in_use_since", "in_use_since", "date", "When it went into use."),
+    Column("last_reported_use", "last_reported_use", "date", "Last reported use."),
+    *state_columns(),
+    Column("district", "district", "string", "District."),
+    Column("city", "city", "string", "City or town."),
+    *location_columns(),
+    Column(
+        "location_precision",
+        "location_precision",
+        "string",
+        "How exact the location is: exact, locality, city, district, state.",
+    ),
+    Column("camera_count", "camera_count", "integer", "Number of cameras, where reported."),
+    Column("cost_inr", "cost_inr", "integer", "Reported cost in Indian rupees."),
+    Column("cost_covers", "cost_covers", "string", "What the cost covers."),
+    Column("funding_source", "funding_source", "string", "Funding source, e.g. Nirbhaya Fund."),
+    Column(
+        "vendor_names",
+        joined(Deployment.vendors.through, "deployment", "vendor__name"),
+        "string",
+        "Vendors' names, ';'-separated.",
+    ),
+    Column(
+        "linked_databases",
+        joined(Deployment.linked_databases.rel.related_model, "deployment", "name"),
+        "string",
+        "Databases it matches against or feeds (e.g. CCTNS), ';'-separated.",
+    ),
+    Column("legal_basis", "legal_basis", "string", "Legal instrument relied on."),
+    Column("legal_basis_url", "legal_basis_url", "string", "Link to the legal basis."),
+    Column("court_cases", "court_cases", "string", "Court cases concerning it."),
+    Column("data_retention", "data_retention", "string", "Reported data retention."),
+    Column("accuracy_claims", "accuracy_claims", "string", "Reported accuracy claims."),
+    Column(
+        "confidence",
+        "confidence",
+        "string",
+        "confirmed (official document), reported (press) or unverified.",
+    ),
+    Column("last_verified_on", "last_verified_on", "date", "When the entry was last verified."),
+    Column("summary", "summary", "string", "Summary (Markdown)."),
+    Column(
+        "source_urls", source_urls("deployment"), "string", "Cited sources' URLs, ';'-separated."
+    ),
+    *common_tail(),
+)
+
+AGENCY_COLUMNS = (
+    Column("id", "id", "integer", "Stable id of the agency; never reused."),
+    Column("slug", "slug", "string", "Readable identifier used in page addresses."),
+    Column("name", "name", "string", "Name of the agency."),
+    Column("short_name", "short_name", "string", "Short name or acronym."),
+    Column("aliases", array_joined("aliases"), "string", "Other names, ';'-separated."),
+    Column(
+        "kind",
+        "kind",
+        "string",
+        "police, municipal, state_department, central, transport, education, private, other.",
+    ),
+    Column("level", "level", "string", "central, state, district or city."),
+    *state_columns(),
+    Column("city", "city", "string", "City or town."),
+    Column("parent_id", if_published("parent", "id"), "integer", "Id of the parent agency."),
+    Column("parent_name", if_published("parent", "name"), "string", "Parent agency's name."),
+    Column("website", "website", "string", "Official website."),
+    *location_columns(),
+    Column("pio_address", "pio_address", "string", "Address of the Public Information Officer."),
+    Column("rti_portal_url", "rti_portal_url", "string", "Online RTI portal."),
+    Column("appellate_authority", "appellate_authority", "string", "First appellate authority."),
+    Column("description", "description", "string", "Description."),
+    Column("source_urls", source_urls("agency"), "string", "Cited sources' URLs, ';'-separated."),
+    *common_tail(),
+)
+
+HOTSPOT_COLUMNS = (
+    Column("id", "id", "integer", "Stable id of the hotspot; never reused."),
+    Column("slug", "slug", "string", "Readable identifier used in page addresses."),
+    Column("name", "name", "string", "Name of the place."),
+    Column(
+        "kind",
+        "kind",
+        "string",
+        "market, transit, campus, religious_site, public_square, road_junction, other.",
+    ),
+    Column("city", "city", "string", "City or town."),
+    *state_columns(),
+    *location_columns(),
+    Column("camera_count", "camera_count", "integer", "Number of cameras, where reported."),
+    Column("agency_id", if_published("agency", "id"), "integer", "Id of the responsible agency."),
+    Column("agency_name", if_published("agency", "name"), "string", "Responsible agency's name."),
+    Column(
+        "deployment_ids",
+        _published_ids(Hotspot.deployments.through, "hotspot", "deployment"),
+        "string",
+        "Ids of deployments covering it, ';'-separated.",
+    ),
+    Column("identified_on", "identified_on", "date", "When it was identified as a hotspot."),
+    Column("notes", "notes", "string", "Notes."),
+    Column("source_urls", source_urls("hotspot"), "string", "Cited sources' URLs, ';'-separated."),
+    *common_tail(),
+)
+
+RTI_COLUMNS = (
+    Column("id", "id", "integer", "Stable id of the RTI request; never reused."),
+    Column("slug", "slug", "string", "Readable identifier used in page addresses."),
+    Column("title", "title", "string", "Title of the request."),
+    Column("reference_number", "reference_number", "string", "Registration or reference number."),
+    Column(
+        "authority_id", if_published("authority", "id"), "integer", "Id of the public authority."
+    ),
+    Column(
+        "authority_name", if_published("authority", "name"), "string", "Public authority's name."
+    ),
+    Column(
+        "filed_by", "filed_by", "string", "Display name chosen by the filer (may be anonymous)."
+    ),
+    Column("filed_on", "filed_on", "date", "When it was filed."),
+    Column("received_on", "received_on", "date", "When the authority received it."),
+    Column("route", "route", "string", "online, post, in_person or apio."),
+    Column("life_or_liberty", "life_or_liberty", "boolean", "Concerns life or liberty (48 hours)."),
+    Column("third_party", "third_party", "boolean", "Involves third-party information."),
+    Column("status", "status", "string", "RTI status code (DESIGN section 7)."),
+    Column(
+        "outcome",
+        "outcome",
+        "string",
+        "granted, partially_granted, refused, not_held, no_response, withdrawn; empty if open.",
+    ),
+    Column("exemption_sections", "exemption_sections", "string", "Exemption sections cited."),
+    Column(
+        "deployment_ids",
+        _published_ids(RTIRequest.deployments.through, "rtirequest", "deployment"),
+        "string",
+        "Ids of related deployments, ';'-separated.",
+    ),
+    Column(
+        "agency_ids",
+        _published_ids(RTIRequest.agencies.through, "rtirequest", "agency"),
+        "string",
+        "Ids of related agencies, ';'-separated.",
+    ),
+    Column("application_text", "application_text", "string", "Text of the application."),
+    Column(
+        "source_urls", source_urls("rti_request"), "string", "Cited sources' URLs, ';'-separated."
+    ),
+    *common_tail(),
+)
+
+SOURCE_COLUMNS = (
+    Column("id", "id", "integer", "Stable id of the source."),
+    Column("url", "url", "string", "Normalised URL."),
+    Column("title", "title", "string", "Title."),
+    Column("publisher", "publisher", "string", "Publisher."),
+    Column(
+        "kind",
+        "kind",
+        "string",
+        "news, official_document, tender, court_record, rti_reply, research, social_media, other.",
+    ),
+    Column("language", "language", "string", "Language code."),
+    Column("published_on", "published_on", "date", "When it was published."),
+    Column("archive_url", "archive_url", "string", "Archived copy."),
+    Column(
+        "health",
+        "state",
+        "string",
+        "Health from the last check: unchecked, ok, changed, redirected, broken, blocked.",
+    ),
+    Column("last_checked_at", "last_checked_at", "datetime", "When it was last checked (UTC)."),
+    Column("http_status", "http_status", "integer", "HTTP status of the last check."),
+    Column("final_url", "final_url", "string", "URL after redirects at the last check."),
+    Column("last_changed_at", "last_changed_at", "datetime", "When its text last changed (UTC)."),
+    *common_tail(),
+)
+
+EXPORTS = {
+    export.name: export
+    for export in (
+        Export(
+            "deployments",
+            "Deployments",
+            "Facial-recognition and AI-camera systems or projects.",
+            Deployment,
+            DeploymentFilter,
+            DEPLOYMENT_COLUMNS,
+            "location",
+        ),
+        Export(
+            "agencies",
+            "Agencies",
+            "Public bodies and operators running or buying the systems.",
+            Agency,
+            AgencyFilter,
+            AGENCY_COLUMNS,
+            "location",
+        ),
+        Export(
+            "hotspots",
+            "Hotspots",
+            "Places where cameras are concentrated.",
+            Hotspot,
+            HotspotFilter,
+            HOTSPOT_COLUMNS,
+            "location",
+        ),
+        Export(
+            "rti-requests",
+            "RTI requests",
+            "Right to Information requests about the systems and what happened to them.",
+            RTIRequest,
+            RTIRequestFilter,
+            RTI_COLUMNS,
+        ),
+        Export(
+            "sources",
+            "Sources",
+            "Documents cited by published entries, with their health.",
+            Source,
+            SourceFilter,
+            SOURCE_COLUMNS,
+        ),
+    )
+}
+
+
+def column_descriptions(name):
+    """{column name: description} for one export: also documents the API's fields."""
+    return {column.name: column.description for column in EXPORTS[name].columns}
+
+
+# Building the documents.
+
+
+def csv_value(column):
+    """The column as CSV text: ISO 8601 UTC times and true/false, as Frictionless reads them."""
+    expr = F(column.expression) if isinstance(column.expression, str) else column.expression
+    if column.type == "datetime":
+        return Func(
+            expr,
+            template=f"to_char(%(expressions)s AT TIME ZONE 'UTC', '{ISO_UTC}')",
+            output_field=TextField(),
+        )
+    if column.type == "boolean":
+        return Case(When(Q(**{column.name: True}), then=Value("true")), default=Value("false"))
+    return column.expression
+
+
+def csv_chunks(export, queryset) -> Iterator[bytes]:
+    """The rows as CSV (header first), streamed out of PostgreSQL's COPY."""
+    columns = {c.name: csv_value(c) for c in export.columns}
+    sql, params = geojson.select_sql(queryset, columns)
+    copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(copy_sql, params) as copy:
+            for chunk in copy:
+                yield bytes(chunk)
+
+
+def geojson_properties(export):
+    """Feature properties for an export: every column but the coordinates."""
+    return {c.name: c.expression for c in export.columns if not c.geo}
+
+
+def geojson_chunks(export, queryset) -> Iterator[bytes]:
+    """The rows as one FeatureCollection, streamed feature by feature from PostGIS."""
+    if export.geometry is None:
+        raise ValueError(f"{export.name} has no geometry")
+    return geojson.feature_collection_chunks(
+        queryset, geojson_properties(export), geometry=export.geometry
+    )
+
+
+def datapackage(files):
+    """A Frictionless data package describing ``files``: {export name: [file names]}."""
+    resources = []
+    for name, file_names in files.items():
+        export = EXPORTS[name]
+        for file_name in file_names:
+            is_csv = file_name.endswith(".csv")
+            columns = export.columns if is_csv else [c for c in export.columns if not c.geo]
+            resource = {
+                "name": f"{name}-{'csv' if is_csv else 'geojson'}",
+                "title": export.title,
+                "description": export.description,
+                "path": file_name,
+                "format": "csv" if is_csv else "geojson",
+                "mediatype": "text/csv" if is_csv else "application/geo+json",
+                "encoding": "utf-8",
+            }
+            fields = [
+                {"name": c.name, "type": c.type, "description": c.description} for c in columns
+            ]
+            if is_csv:
+                resource["profile"] = "tabular-data-resource"
+                resource["schema"] = {"fields": fields, "primaryKey": ["id"]}
+            else:
+                resource["description"] += (
+                    " A GeoJSON FeatureCollection (RFC 7946); each feature's properties "
+                    "are the fields listed, its geometry the location."
+                )
+                resource["schema"] = {"fields": fields}
+            resources.append(resource)
+    return {
+        "profile": "data-package",
+        "name": "panoptic-tracker",
+        "title": "Panoptic Tracker: facial-recognition and AI-camera deployments in India",
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": "Creative Commons Attribution 4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+            }
+        ],
+        "resources": resources,
+    }
