@@ -4,8 +4,22 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .. import selectors
+from ..models import PurposeTag, SourceState
 
 register = template.Library()
+
+# The four badges readers see; redirected and blocked sources read as "changed" and "broken".
+SOURCE_HEALTH = {
+    SourceState.OK: ("ok", _("Link OK")),
+    SourceState.CHANGED: ("changed", _("Page changed since cited")),
+    SourceState.REDIRECTED: ("changed", _("Moved to another address")),
+    SourceState.BROKEN: ("broken", _("Link broken")),
+    SourceState.BLOCKED: ("broken", _("Link cannot be checked")),
+    SourceState.UNCHECKED: ("unchecked", _("Not checked yet")),
+}
 
 
 @register.filter
@@ -22,3 +36,107 @@ def language_links(request):
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.filter
+def detail_url(obj):
+    """The public page of a deployment, agency, hotspot or RTI request."""
+    return selectors.detail_url(obj)
+
+
+@register.filter
+def if_published(obj):
+    """The related entity when it is published, else None (unpublished ones never show)."""
+    return selectors.published_or_none(obj)
+
+
+@register.filter
+def state_name(state):
+    """A state's name in the interface language."""
+    if state is None:
+        return ""
+    if get_language() == "hi" and state.name_hi:
+        return state.name_hi
+    return state.name
+
+
+@register.filter
+def source_health_label(source):
+    """Plain words for a source's health badge: ok, changed, broken or unchecked."""
+    return SOURCE_HEALTH[source.state][1]
+
+
+@register.filter
+def source_health_class(source):
+    return SOURCE_HEALTH[source.state][0]
+
+
+@register.simple_tag(takes_context=True)
+def with_param(context, name, value=None):
+    """The current query string with ``name`` set to ``value`` (removed if None), page reset."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    if value is None or value == "":
+        params.pop(name, None)
+    else:
+        params[name] = str(value)
+    return "?" + params.urlencode() if params else "?"
+
+
+MARKDOWN_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
+
+
+@register.filter
+def markdown(text):
+    """Summary Markdown as HTML with only harmless tags (links get rel=noopener nofollow)."""
+    import markdown as md
+    import nh3
+    from django.utils.safestring import mark_safe
+
+    html = md.markdown(text or "", extensions=[], output_format="html")
+    return mark_safe(nh3.clean(html, tags=MARKDOWN_TAGS, link_rel="noopener nofollow"))
+
+
+@register.filter
+def rupees(amount):
+    """An amount in INR with Indian digit grouping (12,34,56,789)."""
+    if amount is None:
+        return ""
+    digits = str(int(amount))
+    if len(digits) <= 3:
+        return "₹" + digits
+    head, tail = digits[:-3], digits[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return "₹" + ",".join(groups) + "," + tail
+
+
+@register.filter
+def precise_date(value, precision):
+    """A date shown only as precisely as it is known (day, month or year)."""
+    from django.utils.formats import date_format
+
+    if not value:
+        return ""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return date_format(value, "F Y")
+    return date_format(value, "j F Y")
+
+
+@register.simple_tag
+def map_tiles_url():
+    """The operator's tile server, or "" for the offline outline."""
+    return settings.MAP_TILES_URL
+
+
+@register.filter
+def purpose_tag_labels(tags):
+    """Purpose tag codes as their labels."""
+    labels = dict(PurposeTag.choices)
+    return [str(labels.get(tag, tag)) for tag in tags or []]

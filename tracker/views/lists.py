@@ -1,3 +1,226 @@
-from .home import home as deployment_list
+"""The four lists: full-text search, faceted filters with counts, sorting and pages, no JS needed.
 
-agency_list = hotspot_list = rti_list = deployment_list
+Filtering goes through tracker.filters (the API's FilterSets), so a list and
+the API answer the same question with the same rows.
+"""
+
+from dataclasses import dataclass, field
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from ..filters import AgencyFilter, DeploymentFilter, HotspotFilter, RTIRequestFilter
+from ..middleware import public_page
+from ..models import (
+    AgencyKind,
+    AgencyLevel,
+    DeploymentStatus,
+    HotspotKind,
+    Publication,
+    PurposeClass,
+    RTIOutcome,
+    RTIStatus,
+    Technology,
+)
+from ..selectors import (
+    agency_rows,
+    deployment_rows,
+    facet_counts,
+    hotspot_rows,
+    rti_request_rows,
+)
+from .common import filtered, paginate
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter parameter offered as a list of values with their counts."""
+
+    param: str
+    title: str
+    field: str
+    choices: tuple = ()
+    label_field: str | None = None
+    only_published: str | None = None  # relation that must be published to be offered
+    limit: int | None = None
+
+    def counts(self, queryset):
+        if self.only_published:
+            queryset = queryset.filter(
+                **{f"{self.only_published}__publication": Publication.PUBLISHED}
+            )
+        return facet_counts(
+            queryset, self.field, self.choices, label_field=self.label_field, limit=self.limit
+        )
+
+
+STATE_FACET = Facet("state", _("State or union territory"), "state_id", label_field="state__name")
+
+
+@dataclass(frozen=True)
+class EntityList:
+    """How one list page filters, counts, sorts and shows its rows."""
+
+    filterset_class: type
+    rows: object
+    template: str
+    title: str
+    facets: list = field(default_factory=list)
+    sort_options: tuple = ()
+
+
+DEPLOYMENTS = EntityList(
+    filterset_class=DeploymentFilter,
+    rows=deployment_rows,
+    template="tracker/deployment_list.html",
+    title=_("Deployments"),
+    facets=[
+        STATE_FACET,
+        Facet("technology", _("Technology"), "technology", tuple(Technology.choices)),
+        Facet("status", _("Status"), "status", tuple(DeploymentStatus.choices)),
+        Facet("purpose", _("Purpose"), "purpose_class", tuple(PurposeClass.choices)),
+        Facet(
+            "agency",
+            _("Lead agency"),
+            "lead_agency_id",
+            label_field="lead_agency__name",
+            only_published="lead_agency",
+            limit=15,
+        ),
+    ],
+    sort_options=(
+        ("", _("Recently updated")),
+        ("title", _("Title, A to Z")),
+        ("-announced_on", _("Newest announcement first")),
+        ("announced_on", _("Oldest announcement first")),
+        ("-camera_count", _("Most cameras first")),
+    ),
+)
+
+AGENCIES = EntityList(
+    filterset_class=AgencyFilter,
+    rows=agency_rows,
+    template="tracker/agency_list.html",
+    title=_("Agencies"),
+    facets=[
+        STATE_FACET,
+        Facet("kind", _("Kind"), "kind", tuple(AgencyKind.choices)),
+        Facet("level", _("Level"), "level", tuple(AgencyLevel.choices)),
+    ],
+    sort_options=(("", _("Name, A to Z")), ("-updated_at", _("Recently updated"))),
+)
+
+HOTSPOTS = EntityList(
+    filterset_class=HotspotFilter,
+    rows=hotspot_rows,
+    template="tracker/hotspot_list.html",
+    title=_("Hotspots"),
+    facets=[
+        STATE_FACET,
+        Facet("kind", _("Kind of place"), "kind", tuple(HotspotKind.choices)),
+        Facet(
+            "agency",
+            _("Agency"),
+            "agency_id",
+            label_field="agency__name",
+            only_published="agency",
+            limit=15,
+        ),
+    ],
+    sort_options=(
+        ("", _("Name, A to Z")),
+        ("-camera_count", _("Most cameras first")),
+        ("-updated_at", _("Recently updated")),
+    ),
+)
+
+RTI_REQUESTS = EntityList(
+    filterset_class=RTIRequestFilter,
+    rows=rti_request_rows,
+    template="tracker/rti_list.html",
+    title=_("RTI requests"),
+    facets=[
+        Facet(
+            "state",
+            _("State or union territory"),
+            "authority__state_id",
+            label_field="authority__state__name",
+        ),
+        Facet("status", _("Status"), "status", tuple(RTIStatus.choices)),
+        Facet("outcome", _("Outcome"), "outcome", tuple(RTIOutcome.choices)),
+        Facet(
+            "agency",
+            _("Public authority"),
+            "authority_id",
+            label_field="authority__name",
+            only_published="authority",
+            limit=15,
+        ),
+    ],
+    sort_options=(
+        ("", _("Newest filed first")),
+        ("filed_on", _("Oldest filed first")),
+        ("-updated_at", _("Recently updated")),
+    ),
+)
+
+
+def entity_list(request, spec):
+    filterset = filtered(
+        spec.filterset_class, request, spec.filterset_class.Meta.model.objects.published()
+    )
+    matching = filterset.qs
+    page = paginate(request, spec.rows(matching))
+    facets = [
+        {
+            "param": facet.param,
+            "title": facet.title,
+            "values": facet.counts(matching),
+            "selected": request.GET.get(facet.param, ""),
+        }
+        for facet in spec.facets
+    ]
+    return render(
+        request,
+        spec.template,
+        {
+            "title": spec.title,
+            "filterset": filterset,
+            "page": page,
+            "rows": page.object_list,
+            "facets": facets,
+            "sort_options": spec.sort_options,
+            "q": request.GET.get("q", ""),
+            "ordering": request.GET.get("ordering", ""),
+            "hidden_params": [
+                (key, value)
+                for key, value in request.GET.items()
+                if key not in {"q", "ordering", "page"} and value
+            ],
+        },
+    )
+
+
+@require_safe
+@public_page
+def deployment_list(request):
+    return entity_list(request, DEPLOYMENTS)
+
+
+@require_safe
+@public_page
+def agency_list(request):
+    return entity_list(request, AGENCIES)
+
+
+@require_safe
+@public_page
+def hotspot_list(request):
+    return entity_list(request, HOTSPOTS)
+
+
+@require_safe
+@public_page
+def rti_list(request):
+    return entity_list(request, RTI_REQUESTS)

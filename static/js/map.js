@@ -1,0 +1,128 @@
+/* Shared map helpers: an offline background (India outline) unless the operator set tiles,
+   clustered deployment markers and hotspot circles built from the site's GeoJSON. */
+(function () {
+  "use strict";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function baseMap(container, options) {
+    var map = L.map(container, Object.assign({
+      center: [22.5, 80.0],
+      zoom: 4,
+      minZoom: 3,
+      maxZoom: 18,
+      attributionControl: true
+    }, options || {}));
+    map.attributionControl.setPrefix("");
+    var tiles = container.dataset.tilesUrl;
+    if (tiles) {
+      L.tileLayer(tiles, { attribution: container.dataset.tilesAttribution || "" }).addTo(map);
+    } else if (container.dataset.outlineUrl) {
+      fetch(container.dataset.outlineUrl).then(function (r) { return r.json(); }).then(function (outline) {
+        L.geoJSON(outline, {
+          interactive: false,
+          style: { color: "#6b7280", weight: 1, fillColor: "#f3f4f6", fillOpacity: 1 }
+        }).addTo(map).bringToBack();
+      });
+    }
+    return map;
+  }
+
+  function deploymentPopup(props, labels) {
+    var box = el("div", "popup");
+    var link = el("a", null, props.title);
+    link.href = props.url;
+    box.appendChild(el("strong")).appendChild(link);
+    var facts = [props.technology_label, props.status_label];
+    box.appendChild(el("div", null, facts.join(" · ")));
+    if (props.agency) box.appendChild(el("div", null, labels.agency + ": " + props.agency));
+    var place = [props.city, props.state].filter(Boolean).join(", ");
+    if (place) box.appendChild(el("div", null, place));
+    return box;
+  }
+
+  function hotspotPopup(props, labels) {
+    var box = el("div", "popup");
+    var link = el("a", null, props.name);
+    link.href = props.url;
+    box.appendChild(el("strong")).appendChild(link);
+    var facts = [props.kind_label, props.city].filter(Boolean);
+    if (props.camera_count !== null && props.camera_count !== undefined) {
+      facts.push(labels.cameras + ": " + props.camera_count);
+    }
+    box.appendChild(el("div", null, facts.join(" · ")));
+    return box;
+  }
+
+  var deploymentIcon = L.divIcon({
+    className: "deployment-marker",
+    html: "<span></span>",
+    iconSize: [18, 18],
+    iconAnchor: [9, 9],
+    popupAnchor: [0, -8]
+  });
+
+  function deploymentMarkers(collection, labels) {
+    return collection.features.map(function (feature) {
+      var c = feature.geometry.coordinates;
+      var marker = L.marker([c[1], c[0]], {
+        icon: deploymentIcon,
+        title: feature.properties.title,
+        alt: feature.properties.title,
+        keyboard: true
+      });
+      marker.bindPopup(deploymentPopup(feature.properties, labels));
+      return marker;
+    });
+  }
+
+  function hotspotLayer(collection, labels) {
+    return L.geoJSON(collection, {
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {
+          radius: 7, color: "#7c2d12", weight: 2, fillColor: "#f97316", fillOpacity: 0.7,
+          className: "hotspot-marker"
+        });
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindPopup(hotspotPopup(feature.properties, labels));
+      }
+    });
+  }
+
+  function labelsOf(container) {
+    return {
+      agency: container.dataset.labelAgency || "Agency",
+      cameras: container.dataset.labelCameras || "Cameras",
+      deployments: container.dataset.labelDeployments || "Deployments",
+      hotspots: container.dataset.labelHotspots || "Hotspots"
+    };
+  }
+
+  /* A small map on a detail page: one point, no clustering. */
+  function miniMap(container) {
+    var lat = parseFloat(container.dataset.lat), lon = parseFloat(container.dataset.lon);
+    if (isNaN(lat) || isNaN(lon)) return;
+    var map = baseMap(container, { center: [lat, lon], zoom: 7, minZoom: 3 });
+    L.marker([lat, lon], { icon: deploymentIcon, title: container.dataset.label || "", keyboard: false })
+      .addTo(map);
+    container.dataset.ready = "true";
+  }
+
+  window.PanopticMap = {
+    baseMap: baseMap,
+    deploymentMarkers: deploymentMarkers,
+    hotspotLayer: hotspotLayer,
+    labelsOf: labelsOf,
+    miniMap: miniMap
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".mini-map"), miniMap);
+  });
+})();
