@@ -59,7 +59,9 @@ def address_is_forbidden(ip) -> bool:
     if isinstance(ip, str):
         ip = ipaddress.ip_address(ip.split("%", 1)[0].strip("[]"))
     if ip.version == 6:
-        embedded = [ip.ipv4_mapped, ip.sixtofour]
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d reaches a.b.c.d itself
+            return address_is_forbidden(ip.ipv4_mapped)
+        embedded = [ip.sixtofour]
         if ip.teredo:
             embedded.extend(ip.teredo)
         if ip in _NAT64:
