@@ -1,6 +1,6 @@
 """The outcome rules and the schedule, as pure functions."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -56,7 +56,7 @@ def test_failures_count_up_and_reset():
 
 def test_broken_sources_back_off_exponentially_up_to_a_week(settings):
     settings.SOURCE_CHECK_INTERVAL = timedelta(hours=6)
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
 
     def delay(state, failures):
         return next_check_after(round_started=start, state=state, consecutive_failures=failures)

@@ -28,7 +28,7 @@ def test_text_from_html(html, text):
 def test_readable_text_by_type():
     assert readable_text(b"<html><p>a</p></html>", "text/html; charset=utf-8") == "a"
     assert readable_text(b"  plain\n text ", "text/plain") == "plain text"
-    assert readable_text("<p>चेहरा</p>".encode("utf-8"), "text/html") == "चेहरा"
+    assert readable_text("<p>चेहरा</p>".encode(), "text/html") == "चेहरा"
     assert readable_text(b"<p>caf\xe9</p>", "text/html; charset=latin-1") == "café"
     assert readable_text(b"%PDF-1.4", "application/pdf") is None
 
