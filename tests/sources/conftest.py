@@ -26,6 +26,7 @@ class LocalSite:
         self.routes = {}
         self.requests = []
         self.sent_bytes = 0
+        self.in_flight = self.peak_in_flight = 0
         self.lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,6 +35,15 @@ class LocalSite:
             def do_GET(self):  # noqa: N802 (http.server's naming)
                 with site.lock:
                     site.requests.append((self.path, dict(self.headers)))
+                    site.in_flight += 1
+                    site.peak_in_flight = max(site.peak_in_flight, site.in_flight)
+                try:
+                    self.reply()
+                finally:
+                    with site.lock:
+                        site.in_flight -= 1
+
+            def reply(self):
                 route = site.routes.get(self.path.split("?")[0], Reply(status=404))
                 reply = route(self) if callable(route) else route
                 time.sleep(reply.delay)
