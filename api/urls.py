@@ -1,1 +1,36 @@
-urlpatterns = []
+"""/api/v1/: the researcher API (DESIGN section 8). Paths are a public contract."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from tracker.export import EXPORTS
+
+from . import views
+
+router = SimpleRouter()
+router.register("deployments", views.DeploymentViewSet, basename="deployment")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("hotspots", views.HotspotViewSet, basename="hotspot")
+router.register("rti-requests", views.RTIRequestViewSet, basename="rti-request")
+router.register("sources", views.SourceViewSet, basename="source")
+
+app_name = "api"
+
+export_urls = [
+    path(
+        f"export/{name}.{file_format}",
+        views.export_view(name, file_format),
+        name=f"export-{name}-{file_format}",
+    )
+    for name, export in EXPORTS.items()
+    for file_format in (("csv", "geojson") if export.geometry else ("csv",))
+]
+
+urlpatterns = [
+    *router.urls,
+    *export_urls,
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

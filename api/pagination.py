@@ -1,0 +1,69 @@
+"""Limit/offset pagination with a hard maximum and strict parameters."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    """``limit`` (1..500, default 50) and ``offset`` (0 or more).
+
+    A bad value is a 400 naming the parameter, never a silently different page.
+    Pages are stable: every list has a total order ending in ``id``.
+    """
+
+    default_limit = DEFAULT_PAGE_SIZE
+    max_limit = MAX_PAGE_SIZE
+
+    def _integer(self, request, name, minimum, maximum=None):
+        raw = request.query_params.get(name)
+        if raw in (None, ""):
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValidationError({name: ["Enter a whole number."]}) from None
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
+            raise ValidationError({name: [f"Must be {bound}."]})
+        return value
+
+    def get_limit(self, request):
+        limit = self._integer(request, self.limit_query_param, 1, self.max_limit)
+        return self.default_limit if limit is None else limit
+
+    def get_offset(self, request):
+        return self._integer(request, self.offset_query_param, 0) or 0
+
+    def page_bounds(self, request):
+        """(offset, limit) of the requested page, validated."""
+        return self.get_offset(request), self.get_limit(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"].update(
+                    {"minimum": 1, "maximum": self.max_limit, "default": self.default_limit}
+                )
+                parameter["description"] = (
+                    f"Rows per page, 1 to {self.max_limit} (default {self.default_limit})."
+                )
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"].update({"minimum": 0, "default": 0})
+                parameter["description"] = "Number of rows to skip."
+        return parameters
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "Number of rows matching the filters.",
+            "next": "URL of the next page; null on the last page.",
+            "previous": "URL of the previous page; null on the first page.",
+            "results": "This page's rows.",
+        }
+        for name, description in descriptions.items():
+            response["properties"][name]["description"] = description
+        return response

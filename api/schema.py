@@ -1,0 +1,55 @@
+"""OpenAPI details drf-spectacular cannot infer from tracker's filters.
+
+tracker/ knows nothing of the API; the types of its custom parameters are
+declared here instead (loaded by ``ApiConfig.ready``).
+"""
+
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from tracker import filters
+
+STATE_CODE = {"type": "string", "pattern": "^[A-Za-z]{2}-[A-Za-z]{2,3}$", "example": "IN-UP"}
+TIMESTAMP = {"type": "string", "example": "2024-01-31T00:00:00Z"}
+BBOX = {"type": "string", "example": "72.8,18.9,73.0,19.3"}
+POINT = {"type": "string", "example": "80.95,26.85"}
+
+extend_schema_field(STATE_CODE)(filters.StateFilter)
+extend_schema_field(OpenApiTypes.STR)(filters.AgencyRefFilter)
+extend_schema_field(OpenApiTypes.STR)(filters.VendorRefFilter)
+extend_schema_field(TIMESTAMP)(filters.TimestampFilter)
+extend_schema_field(BBOX)(filters.BBoxFilter)
+extend_schema_field(POINT)(filters.PointFilter)
+
+
+class DescribedFilterExtension(DjangoFilterExtension):
+    """django-filter parameters, each described by its filter's help text."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        help_text = filter_field.extra.get("help_text")
+        for parameter in parameters:
+            if help_text and not parameter.get("description"):
+                parameter["description"] = str(help_text)
+        return parameters
+
+
+FORMAT_DESCRIPTION = (
+    "json (default) or geojson: a GeoJSON FeatureCollection (RFC 7946) of the rows that "
+    "have a location, properties as in the CSV export."
+)
+
+
+def describe_format_parameter(result, generator, request, public):
+    """Post-processing hook: document DRF's ``format`` parameter."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "format" and not parameter.get("description"):
+                    parameter["description"] = FORMAT_DESCRIPTION
+    return result
