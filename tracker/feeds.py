@@ -1,9 +1,77 @@
-from .views.home import home
+"""Atom feeds of new and changed published deployments, overall and per state."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .models import Deployment, State
+from .selectors import detail_url
+
+FEED_ITEMS = 50
 
 
-class DeploymentFeed:
-    def __call__(self, request, **kwargs):
-        return home(request)
+class DeploymentFeed(Feed):
+    """Newest changes first: an entry's ``updated`` is when it last changed."""
+
+    feed_type = Atom1Feed
+    public_page = True  # PrivacyMiddleware: never a cookie
+    title = _("Panoptic Tracker: new and changed deployments")
+    subtitle = _(
+        "Facial-recognition and AI-camera deployments in India, as they are added or updated."
+    )
+
+    def link(self):
+        return reverse("tracker:deployment-list")
+
+    def deployments(self, obj):
+        qs = Deployment.objects.published().select_related("lead_agency", "state")
+        if obj is not None:
+            qs = qs.filter(state=obj)
+        return qs.order_by("-updated_at", "-id")[:FEED_ITEMS]
+
+    def items(self, obj=None):
+        return self.deployments(obj)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        place = ", ".join(p for p in [item.city, item.state.name if item.state else ""] if p)
+        parts = [item.get_technology_display(), item.get_status_display(), place, item.summary]
+        return " · ".join(str(p) for p in parts if p)
+
+    def item_link(self, item):
+        return detail_url(item)
+
+    def item_guid(self, item):
+        return f"deployment-{item.pk}-{item.updated_at.isoformat()}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.get_technology_display(), item.get_status_display()]
 
 
-StateDeploymentFeed = DeploymentFeed
+class StateDeploymentFeed(DeploymentFeed):
+    def get_object(self, request, code):
+        state = State.objects.filter(code__iexact=code).first()
+        if state is None:
+            raise Http404(f"no state or union territory {code}")
+        return state
+
+    def title(self, obj):
+        return _("Panoptic Tracker: deployments in %(state)s") % {"state": obj.name}
+
+    def link(self, obj):
+        return reverse("tracker:state-detail", kwargs={"code": obj.slug})
+
+    def items(self, obj):
+        return self.deployments(obj)

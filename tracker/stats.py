@@ -4,7 +4,7 @@ Each function returns plain lists and dicts (code, label, count), computed
 with one aggregate query, so templates, charts and JSON show the same numbers.
 """
 
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
 
 from .models import (
@@ -13,6 +13,7 @@ from .models import (
     DeploymentStatus,
     Hotspot,
     PurposeClass,
+    RTIEvent,
     RTIEventKind,
     RTIOutcome,
     RTIRequest,
@@ -93,16 +94,19 @@ def rti_outcomes():
 
 def rti_response_days_by_agency(*, limit=20):
     """Per public authority: requests, replies and the average days from receipt to reply."""
+    first_reply = (
+        RTIEvent.objects.filter(request=OuterRef("pk"), kind=RTIEventKind.REPLY_RECEIVED)
+        .order_by("date")
+        .values("date")[:1]
+    )
     rows = (
         RTIRequest.objects.published()
         .filter(received_on__isnull=False)
-        .annotate(
-            replied_on=Min("events__date", filter=Q(events__kind=RTIEventKind.REPLY_RECEIVED))
-        )
+        .annotate(replied_on=Subquery(first_reply))
         .order_by()
         .values("authority_id", "authority__name")
         .annotate(
-            requests=Count("id", distinct=True),
+            requests=Count("id"),
             replies=Count("replied_on"),
             average_days=Avg(F("replied_on") - F("received_on")),
         )

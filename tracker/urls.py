@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import feeds
+from .middleware import public_page
 from .sitemaps import SITEMAPS
 from .views import changes, details, home, lists, pages, states, stats
 
@@ -36,7 +37,7 @@ urlpatterns = [
     path("about/", pages.about, name="about"),
     path(
         "sitemap.xml",
-        sitemap,
+        public_page(sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -140,3 +140,54 @@ def purpose_tag_labels(tags):
     """Purpose tag codes as their labels."""
     labels = dict(PurposeTag.choices)
     return [str(labels.get(tag, tag)) for tag in tags or []]
+
+
+@register.simple_tag
+def bar_chart(rows, title, chart_id):
+    """A horizontal bar chart as inline SVG, drawn on the server: no script, no external service.
+
+    The same numbers are shown in a table next to it, for screen readers and copying.
+    """
+    from django.utils.html import format_html, format_html_join
+
+    bar_height, gap, label_width, bar_width = 22, 6, 230, 360
+    top = max((row["count"] for row in rows), default=0) or 1
+    height = max(len(rows), 1) * (bar_height + gap)
+    bars = format_html_join(
+        "",
+        '<g transform="translate(0,{})"><text x="{}" y="{}" text-anchor="end">{}</text>'
+        '<rect class="bar" x="{}" y="0" width="{}" height="{}"></rect>'
+        '<text x="{}" y="{}">{}</text></g>',
+        (
+            (
+                i * (bar_height + gap),
+                label_width - 8,
+                bar_height * 0.7,
+                _truncate(str(row["label"]), 34),
+                label_width,
+                max(1, round(bar_width * row["count"] / top)),
+                bar_height,
+                label_width + max(1, round(bar_width * row["count"] / top)) + 6,
+                bar_height * 0.7,
+                row["count"],
+            )
+            for i, row in enumerate(rows)
+        ),
+    )
+    return format_html(
+        '<svg class="chart" role="img" aria-labelledby="{}-title" viewBox="0 0 {} {}" '
+        'width="{}" height="{}" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}-title">{}</title>{}</svg>',
+        chart_id,
+        label_width + bar_width + 60,
+        height,
+        label_width + bar_width + 60,
+        height,
+        chart_id,
+        title,
+        bars,
+    )
+
+
+def _truncate(text, length):
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,1 +1,15 @@
-from .home import home as changes
+"""/changes/: recent changes to published entries."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ..middleware import public_page
+from ..selectors import recent_changes
+
+CHANGES_SHOWN = 100
+
+
+@require_safe
+@public_page
+def changes(request):
+    return render(request, "tracker/changes.html", {"entries": recent_changes(limit=CHANGES_SHOWN)})

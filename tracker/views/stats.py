@@ -1,1 +1,49 @@
-from .home import home as stats
+"""/stats/: charts drawn as server-side SVG (no external service), each with its numbers."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from .. import stats as counts
+from ..middleware import public_page
+
+
+@require_safe
+@public_page
+def stats(request):
+    headline = counts.headline_counts()
+    charts = [
+        {
+            "id": "by-state",
+            "title": _("Deployments by state or union territory"),
+            "rows": [
+                {**row, "label": row["label"] or _("National scope")}
+                for row in headline["by_state"]
+            ],
+        },
+        {
+            "id": "by-technology",
+            "title": _("Deployments by technology"),
+            "rows": headline["by_technology"],
+        },
+        {"id": "by-status", "title": _("Deployments by status"), "rows": headline["by_status"]},
+        {
+            "id": "by-year",
+            "title": _("Deployments by year announced"),
+            "rows": counts.deployments_by_year(),
+        },
+        {
+            "id": "rti-outcomes",
+            "title": _("RTI requests by outcome"),
+            "rows": counts.rti_outcomes(),
+        },
+    ]
+    return render(
+        request,
+        "tracker/stats.html",
+        {
+            "headline": headline,
+            "charts": charts,
+            "rti_by_agency": counts.rti_response_days_by_agency(),
+        },
+    )

@@ -1,0 +1,55 @@
+"""Every public page renders for an anonymous reader, in English and in Hindi."""
+
+import pytest
+from django.utils import translation
+
+from tracker.selectors import detail_url as _detail_url
+
+
+def detail_url(obj):
+    """The English URL, whatever language the last request activated."""
+    with translation.override("en"):
+        return _detail_url(obj)
+
+PAGES = [
+    "/",
+    "/deployments/",
+    "/agencies/",
+    "/hotspots/",
+    "/rti/",
+    "/states/",
+    "/states/in-up/",
+    "/stats/",
+    "/changes/",
+    "/data/",
+    "/about/",
+    "/feeds/deployments/",
+    "/feeds/states/in-up/",
+    "/sitemap.xml",
+    "/map/deployments.geojson",
+    "/map/hotspots.geojson",
+    "/map/panel/",
+]
+
+
+@pytest.mark.parametrize("language_prefix", ["", "/hi"])
+def test_every_public_page_renders(client, site_data, language_prefix):
+    for path in PAGES:
+        response = client.get(language_prefix + path)
+        assert response.status_code == 200, path
+    for key in ("lucknow", "hotspot", "rti"):
+        response = client.get(language_prefix + detail_url(site_data[key]))
+        assert response.status_code == 200, key
+    response = client.get(language_prefix + detail_url(site_data["agencies"][0]))
+    assert response.status_code == 200
+
+
+def test_detail_page_with_a_stale_slug_redirects_to_the_current_one(client, site_data):
+    lucknow = site_data["lucknow"]
+    response = client.get(f"/deployments/{lucknow.pk}-old-name/")
+    assert response.status_code == 301
+    assert response["Location"] == detail_url(lucknow)
+
+
+def test_unknown_state_is_404(client, db):
+    assert client.get("/states/in-xx/").status_code == 404
