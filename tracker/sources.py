@@ -327,6 +327,11 @@ def _interleave_hosts(rows):
     return [row for row in chain.from_iterable(zip_longest(*by_host.values())) if row]
 
 
+def source_claim_release(*, source_id: int, claim: datetime) -> None:
+    """Give a claim back unused (the check could not run), so the next round takes the source."""
+    Source.objects.filter(pk=source_id, check_claimed_at=claim).update(check_claimed_at=None)
+
+
 def source_check_claimed(*, source_id: int, claim: datetime) -> SourceCheck | None:
     """Check a claimed source: fetch it and record the result (what the Celery task runs).
 

@@ -1,0 +1,124 @@
+"""Check sources now, without a Celery worker (the same checks the tasks run)."""
+
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker import sources
+from tracker.models import Source
+
+MAX_WORKERS = 128
+
+
+class Command(BaseCommand):
+    help = (
+        "Check sources synchronously: fetch them concurrently within the per-host limit, "
+        "record each check, and print a summary of outcomes."
+    )
+
+    def add_arguments(self, parser):
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument("--due", action="store_true", help="sources due for a check (default)")
+        which.add_argument("--all", action="store_true", help="every source, due or not")
+        which.add_argument(
+            "--id",
+            type=int,
+            action="append",
+            dest="ids",
+            metavar="N",
+            help="this source (repeatable)",
+        )
+        parser.add_argument(
+            "--workers", type=int, help="concurrent fetches (default: hosts × FETCH_PER_HOST)"
+        )
+
+    def handle(self, *args, due=False, all=False, ids=None, workers=None, **options):
+        if workers is not None and workers < 1:
+            raise CommandError("--workers must be at least 1")
+        if ids:
+            missing = sorted(
+                set(ids) - set(Source.objects.filter(pk__in=ids).values_list("pk", flat=True))
+            )
+            if missing:
+                raise CommandError(f"no source with id {', '.join(map(str, missing))}")
+        claimed = sources.sources_claim(ids=ids, due_only=not (all or ids))
+        outcomes = Counter()
+        if ids:
+            outcomes["skipped (being checked elsewhere)"] = len(set(ids)) - len(claimed)
+        if claimed:
+            self._check(claimed, workers, outcomes)
+        self._summary(outcomes)
+
+    def _check(self, claimed, workers, outcomes):
+        rows = {
+            pk: (url, etag, last_modified)
+            for pk, url, etag, last_modified in Source.objects.filter(
+                pk__in=[pk for pk, _ in claimed]
+            ).values_list("pk", "url", "etag", "last_modified")
+        }
+        hosts = {urlsplit(url).hostname for url, _, _ in rows.values()}
+        workers = workers or min(MAX_WORKERS, max(1, len(hosts) * settings.FETCH_PER_HOST))
+        progress = Progress(self.stderr, total=len(claimed))
+        # Threads only fetch; this thread records each result, so one database connection does.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {}
+            for pk, claim in claimed:
+                url, etag, last_modified = rows[pk]
+                future = pool.submit(
+                    sources.source_fetch, url=url, etag=etag, last_modified=last_modified
+                )
+                futures[future] = (pk, claim)
+            for future in as_completed(futures):
+                pk, claim = futures[future]
+                try:
+                    fetched = future.result()
+                except Exception as exc:  # infrastructure (Redis, slot wait): try next round
+                    sources.source_claim_release(source_id=pk, claim=claim)
+                    outcomes["not checked (error)"] += 1
+                    self.stderr.write(f"\nsource {pk}: {exc}")
+                else:
+                    check = sources.source_check_record(source_id=pk, claim=claim, fetched=fetched)
+                    outcomes[check.outcome if check else "skipped (claim lost)"] += 1
+                progress.advance()
+        progress.finish()
+
+    def _summary(self, outcomes):
+        total = sum(outcomes.values())
+        rows = [(name, count) for name, count in sorted(outcomes.items()) if count]
+        width = max([len("outcome"), *(len(name) for name, _ in rows)])
+        self.stdout.write(f"{'outcome':<{width}}  {'sources':>7}")
+        for name, count in rows:
+            self.stdout.write(f"{name:<{width}}  {count:>7}")
+        self.stdout.write(f"{'total':<{width}}  {total:>7}")
+
+
+class Progress:
+    """A one-line text progress bar, redrawn at most ten times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, out, *, total):
+        self.out, self.total, self.done = out, total, 0
+        self.started = self.drawn_at = time.monotonic()
+        self.interactive = getattr(getattr(out, "_out", None), "isatty", lambda: False)()
+
+    def advance(self):
+        self.done += 1
+        now = time.monotonic()
+        if self.interactive and (now - self.drawn_at >= 0.1 or self.done == self.total):
+            self.drawn_at = now
+            self._draw()
+
+    def _draw(self, end=""):
+        filled = int(self.WIDTH * self.done / self.total) if self.total else self.WIDTH
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        elapsed = time.monotonic() - self.started
+        self.out.write(f"\r[{bar}] {self.done}/{self.total} {elapsed:.1f} s", ending=end)
+        self.out.flush()
+
+    def finish(self):
+        self._draw(end="\n")
