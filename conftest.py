@@ -31,7 +31,8 @@ def test_broker(django_db_blocker):
 
     url = _test_broker_url()
     settings.CELERY_BROKER_URL = url
-    app.conf.broker_url = url
+    # With the CELERY_ namespace, the read and write URLs are what connections use.
+    app.conf.update(CELERY_BROKER_URL=url, CELERY_BROKER_READ_URL=url, CELERY_BROKER_WRITE_URL=url)
     with app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()
     yield url
@@ -63,10 +64,19 @@ def celery_worker_process(transactional_db, test_broker):
     def start(*extra_args, concurrency=1):
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "--loglevel=INFO", f"--concurrency={concurrency}",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
-                f"--hostname=test{len(processes)}@%h", *extra_args,
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=test{len(processes)}@%h",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,
@@ -79,6 +89,9 @@ def celery_worker_process(transactional_db, test_broker):
         return proc
 
     yield start
+    if os.environ.get("SHOW_WORKER_OUTPUT"):
+        for proc in processes:
+            print("".join(getattr(proc, "output_lines", [])))
     for proc in processes:
         if proc.poll() is None:
             proc.terminate()
@@ -102,7 +115,11 @@ def _wait_until_ready(proc, timeout=60):
             # Keep draining output so the worker never blocks on a full pipe.
             import threading
 
-            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            def drain():
+                for rest in proc.stdout:
+                    lines.append(rest)
+
+            threading.Thread(target=drain, daemon=True).start()
+            proc.output_lines = lines
             return
     raise RuntimeError("celery worker did not start:\n" + "".join(lines[-40:]))
-

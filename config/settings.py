@@ -99,6 +99,9 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# A Unix-socket folder given as ?host=/path is the connection's host.
+if "host" in DATABASES["default"].get("OPTIONS", {}):
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 # Lets parallel test runs on one server keep apart (TEST_DATABASE_NAME=test_mine).
 if env.str("TEST_DATABASE_NAME", default=""):
@@ -163,7 +166,9 @@ LEAFLET_CONFIG = {
     "DEFAULT_ZOOM": 4,
     "MIN_ZOOM": 3,
     "MAX_ZOOM": 18,
-    "TILES": [("Map", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})] if MAP_TILES_URL else [],
+    "TILES": [("Map", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})]
+    if MAP_TILES_URL
+    else [],
     "ATTRIBUTION_PREFIX": "Panoptic Tracker",
     "RESET_VIEW": False,
 }
@@ -206,7 +211,9 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 
 # Celery: JSON only, late acknowledgement, bounded tasks.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis+socket://" + str(VAR_DIR / "redis/redis.sock"))
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default="redis+socket://" + str(VAR_DIR / "redis/redis.sock")
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -227,7 +234,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Source checking
 SOURCE_CHECK_INTERVAL = timedelta(seconds=env.int("SOURCE_CHECK_INTERVAL", default=6 * 3600))
-FETCH_ALLOW_HOSTS = [h.strip().lower() for h in env.list("FETCH_ALLOW_HOSTS", default=[]) if h.strip()]
+FETCH_ALLOW_HOSTS = [
+    h.strip().lower() for h in env.list("FETCH_ALLOW_HOSTS", default=[]) if h.strip()
+]
 FETCH_PER_HOST = env.int("FETCH_PER_HOST", default=2)
 FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=5 * 1024 * 1024)
 FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=10.0)

@@ -36,13 +36,13 @@ class PublicEntity(models.Model):
     class Meta:
         abstract = True
 
-    def slug_source(self):
-        return str(self)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(type(self), self.slug_source())
         super().save(*args, **kwargs)
+
+    def slug_source(self):
+        return str(self)
 
     @property
     def is_published(self):

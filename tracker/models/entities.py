@@ -243,7 +243,9 @@ class Hotspot(PublicEntity):
         verbose_name = _("hotspot")
         verbose_name_plural = _("hotspots")
         constraints = [
-            models.CheckConstraint(condition=valid_point("location"), name="hotspot_valid_location"),
+            models.CheckConstraint(
+                condition=valid_point("location"), name="hotspot_valid_location"
+            ),
             models.CheckConstraint(
                 condition=Q(camera_count__isnull=True) | Q(camera_count__gte=0),
                 name="hotspot_camera_count_not_negative",

@@ -33,9 +33,7 @@ class RTIRequest(PublicEntity):
         _("status"), max_length=22, choices=RTIStatus.choices, default=RTIStatus.FILED
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=RTIOutcome.choices, blank=True)
-    exemption_sections = models.CharField(
-        _("exemption sections cited"), max_length=200, blank=True
-    )
+    exemption_sections = models.CharField(_("exemption sections cited"), max_length=200, blank=True)
     deployments = models.ManyToManyField(
         "tracker.Deployment", blank=True, related_name="rti_requests", verbose_name=_("deployments")
     )

@@ -1,0 +1,32 @@
+"""The demo data `make run` loads: complete, marked as demo, loaded once."""
+
+import pytest
+from django.core.management import call_command
+
+from tracker.models import Agency, Citation, Deployment, Hotspot, RTIRequest, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return [
+        m.objects.count() for m in (Agency, Deployment, Hotspot, RTIRequest, Source, Citation)
+    ] + [m.history.count() for m in (Agency, Deployment, Hotspot, RTIRequest)]
+
+
+def test_demo_data_loads_the_lucknow_case_and_a_second_load_adds_nothing():
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))
+    first = counts()
+    call_command("load_demo_data", stdout=open("/dev/null", "w"))
+    assert counts() == first
+
+    assert Deployment.objects.published().count() == 14
+    lucknow = Agency.objects.get(name="Lucknow Police Commissionerate")
+    assert lucknow.is_demo and lucknow.location is not None
+    deployment = lucknow.led_deployments.get()
+    assert deployment.hotspots.count() >= 3
+    rti = RTIRequest.objects.get(authority=lucknow)
+    assert rti.is_demo and rti.deployments.get() == deployment
+    assert rti.events.count() == 2
+    assert all(h.is_demo for h in Hotspot.objects.all())
+    assert not Deployment.objects.filter(is_demo=False).exists()

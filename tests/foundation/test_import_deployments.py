@@ -1,0 +1,126 @@
+"""`manage.py import_deployments`: all or nothing, every problem with its line."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tracker.models import Agency, Citation, Deployment, Publication, Source
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "deployments-sample.csv"
+HEADER = (
+    "title,agency,technology,purpose_class,status,state,city,latitude,longitude,"
+    "announced_year,vendor,cost_inr,summary,source_title,source_url\n"
+)
+
+
+def run_import(path, *args):
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_deployments", str(path), *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        return out.getvalue(), err.getvalue(), str(exc)
+    return out.getvalue(), err.getvalue(), None
+
+
+def test_sample_file_imports_fourteen_published_deployments():
+    out, err, failure = run_import(SAMPLE)
+    assert failure is None, err
+    assert Deployment.objects.count() == 14
+    assert Deployment.objects.published().count() == 14
+    assert "Created 14 deployments" in out
+    assert "+ deployment: Delhi Police facial recognition software" in out
+    delhi = Deployment.objects.get(title="Delhi Police facial recognition software")
+    assert delhi.state.code == "IN-DL"
+    assert (delhi.location.x, delhi.location.y) == (77.21, 28.61)
+    assert [v.name for v in delhi.vendors.all()] == ["Innefu Labs"]
+    assert delhi.announced_on.year == 2018
+    assert delhi.citations.get().source.url.startswith("https://www.business-standard.com/")
+    national = Deployment.objects.get(title__startswith="National Automated Facial")
+    assert national.state is None  # empty state means national scope
+    surat = Deployment.objects.get(lead_agency__name="Surat City Police")
+    assert surat.cost_inr == 380000000
+
+
+def test_second_import_creates_nothing():
+    run_import(SAMPLE)
+    counts = (Deployment.objects.count(), Agency.objects.count(), Source.objects.count())
+    citations = Citation.objects.count()
+    out, err, failure = run_import(SAMPLE)
+    assert failure is None, err
+    assert "Created 0 deployments, 0 agencies, 0 sources, 0 citations" in out
+    assert (Deployment.objects.count(), Agency.objects.count(), Source.objects.count()) == counts
+    assert Citation.objects.count() == citations
+
+
+def test_row_with_same_title_and_agency_adds_its_source(tmp_path):
+    run_import(SAMPLE)
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        HEADER + "Delhi Police facial recognition software,delhi police,facial_recognition,"
+        "surveillance,in_use,Delhi,New Delhi,28.61,77.21,2018,,,,Another report,"
+        "https://example.org/another-report\n"
+    )
+    out, err, failure = run_import(extra)
+    assert failure is None, err
+    delhi = Deployment.objects.get(title="Delhi Police facial recognition software")
+    assert Deployment.objects.count() == 14
+    assert delhi.citations.count() == 2
+
+
+def test_bad_rows_import_nothing_and_each_error_names_its_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        HEADER
+        + "Good row,Some Police,facial_recognition,surveillance,in_use,Goa,Panaji,15.49,73.82,"
+        "2020,,,,A source,https://example.org/good\n"
+        + "Unknown status,Some Police,facial_recognition,surveillance,rumoured,Goa,,,,,,,,"
+        "A source,https://example.org/a\n"
+        + "Bad latitude,Some Police,facial_recognition,surveillance,in_use,Goa,,123,73.8,,,,,"
+        "A source,https://example.org/b\n"
+        + "No source URL,Some Police,facial_recognition,surveillance,in_use,Goa,,,,,,,,"
+        "A source,\n"
+        + "Unknown state,Some Police,facial_recognition,surveillance,in_use,Atlantis,,,,,,,,"
+        "A source,https://example.org/c\n"
+    )
+    out, err, failure = run_import(bad)
+    assert failure is not None and "nothing was imported" in failure
+    assert Deployment.objects.count() == 0
+    assert Agency.objects.count() == 0
+    assert Source.objects.count() == 0
+    lines = err.strip().splitlines()
+    assert "line 3: status: unknown value 'rumoured'" in lines[0]
+    assert lines[1] == "line 4: latitude: 123 is outside -90..90"
+    assert lines[2] == "line 5: source_url: required"
+    assert lines[3] == "line 6: state: unknown state or union territory 'Atlantis'"
+    assert len(lines) == 4
+
+
+def test_dry_run_validates_and_reports_but_changes_nothing():
+    out, err, failure = run_import(SAMPLE, "--dry-run")
+    assert failure is None, err
+    assert "Would create 14 deployments" in out
+    assert Deployment.objects.count() == 0
+
+
+def test_missing_file_and_missing_columns_are_clear_errors(tmp_path):
+    _, _, failure = run_import(tmp_path / "nope.csv")
+    assert failure.endswith("nope.csv: no such file")
+    partial = tmp_path / "partial.csv"
+    partial.write_text("title,agency\nA,B\n")
+    _, err, failure = run_import(partial)
+    assert "line 1: technology: missing column" in err
+    assert failure is not None
+
+
+def test_imported_agencies_are_published_and_matched_case_insensitively(tmp_path):
+    run_import(SAMPLE)
+    assert Agency.objects.filter(name="Telangana State Police").count() == 1
+    assert Agency.objects.published().count() == Agency.objects.count()
+    assert Deployment.objects.filter(publication=Publication.DRAFT).count() == 0

@@ -1,0 +1,175 @@
+"""Admin for every model, with django-leaflet's map widget (assets served locally)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models as m
+
+
+class CitationInline(admin.TabularInline):
+    model = m.Citation
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "claim", "quote"]
+
+
+class EntityAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+    """Shared admin behaviour: map widget, history, publication filter, demo flag."""
+
+    list_filter = ["publication", "is_demo"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [CitationInline]
+    actions = ["publish", "withdraw"]
+
+    @admin.action(description=_("Publish the selected entries"))
+    def publish(self, request, queryset):
+        for obj in queryset:
+            obj.publication = m.Publication.PUBLISHED
+            obj.save()
+
+    @admin.action(description=_("Withdraw the selected entries"))
+    def withdraw(self, request, queryset):
+        for obj in queryset:
+            obj.publication = m.Publication.WITHDRAWN
+            obj.save()
+
+
+@admin.register(m.Agency)
+class AgencyAdmin(EntityAdmin):
+    list_display = ["name", "kind", "level", "state", "city", "publication"]
+    list_filter = ["kind", "level", "state", *EntityAdmin.list_filter]
+    search_fields = ["name", "short_name", "city"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class LinkedDatabaseInline(admin.TabularInline):
+    model = m.LinkedDatabase
+    extra = 0
+
+
+@admin.register(m.Deployment)
+class DeploymentAdmin(EntityAdmin):
+    list_display = ["title", "lead_agency", "technology", "status", "state", "publication"]
+    list_filter = [
+        "technology",
+        "status",
+        "purpose_class",
+        "confidence",
+        "state",
+        *EntityAdmin.list_filter,
+    ]
+    search_fields = ["title", "summary", "city", "lead_agency__name", "vendors__name"]
+    autocomplete_fields = ["lead_agency", "partner_agencies", "vendors"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LinkedDatabaseInline, CitationInline]
+    list_select_related = ["lead_agency", "state"]
+    date_hierarchy = "announced_on"
+
+
+@admin.register(m.Hotspot)
+class HotspotAdmin(EntityAdmin):
+    list_display = ["name", "kind", "city", "state", "camera_count", "publication"]
+    list_filter = ["kind", "state", *EntityAdmin.list_filter]
+    search_fields = ["name", "city", "notes"]
+    autocomplete_fields = ["agency", "deployments"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RTIEventInline(admin.TabularInline):
+    model = m.RTIEvent
+    extra = 0
+
+
+@admin.register(m.RTIRequest)
+class RTIRequestAdmin(EntityAdmin):
+    list_display = ["title", "authority", "filed_on", "status", "outcome", "publication"]
+    list_filter = ["status", "outcome", "route", "life_or_liberty", *EntityAdmin.list_filter]
+    search_fields = ["title", "reference_number", "application_text", "authority__name"]
+    autocomplete_fields = ["authority", "deployments", "agencies"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [RTIEventInline, CitationInline]
+    date_hierarchy = "filed_on"
+
+
+@admin.register(m.Vendor)
+class VendorAdmin(admin.ModelAdmin):
+    list_display = ["name", "country"]
+    search_fields = ["name"]
+
+
+class SourceCheckInline(admin.TabularInline):
+    model = m.SourceCheck
+    extra = 0
+    can_delete = False
+    fields = ["checked_at", "outcome", "http_status", "final_url", "bytes", "duration_ms", "error"]
+    readonly_fields = fields
+    ordering = ["-checked_at"]
+    max_num = 0
+
+
+@admin.register(m.Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "kind", "state", "last_checked_at"]
+    list_filter = ["state", "kind", "language", "is_demo"]
+    search_fields = ["title", "url", "publisher"]
+    readonly_fields = [
+        "state",
+        "last_checked_at",
+        "http_status",
+        "final_url",
+        "etag",
+        "last_modified",
+        "fingerprint",
+        "last_changed_at",
+        "consecutive_failures",
+        "next_check_at",
+        "check_claimed_at",
+    ]
+    inlines = [SourceCheckInline]
+
+
+@admin.register(m.SourceCheck)
+class SourceCheckAdmin(admin.ModelAdmin):
+    list_display = ["source", "checked_at", "outcome", "http_status", "duration_ms"]
+    list_filter = ["outcome"]
+    search_fields = ["source__url", "source__title"]
+    list_select_related = ["source"]
+
+
+@admin.register(m.Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ["source", "deployment", "agency", "hotspot", "rti_request", "claim"]
+    search_fields = ["source__title", "claim", "quote"]
+    autocomplete_fields = ["source", "deployment", "agency", "hotspot", "rti_request"]
+    list_select_related = ["source", "deployment", "agency", "hotspot", "rti_request"]
+
+
+@admin.register(m.ReviewItem)
+class ReviewItemAdmin(admin.ModelAdmin):
+    list_display = ["source", "reason", "created_at", "reviewed_at"]
+    list_filter = ["reason", ("reviewed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["source__url", "source__title"]
+
+
+@admin.register(m.Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "volunteer", "status", "created_at", "reviewer"]
+    list_filter = ["status", "kind", "entity_type"]
+    search_fields = ["volunteer__username", "reviewer_note"]
+    raw_id_fields = ["volunteer", "reviewer"]
+
+
+@admin.register(m.State)
+class StateAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(m.LinkedDatabase)
+class LinkedDatabaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "deployment", "is_public", "storage"]
+    search_fields = ["name"]
