@@ -103,7 +103,7 @@ def joined(through, owner, value, *, where=None, order=None):
     if where:
         rows = rows.filter(where)
     text = Cast(value, TextField()) if isinstance(value, str) else value
-    agg = StringAgg(text, SEPARATOR, ordering=order or value)
+    agg = StringAgg(text, SEPARATOR, order_by=order or value)
     return Coalesce(
         Subquery(rows.order_by().values(owner).annotate(joined=agg).values("joined")[:1]),
         Value(""),
