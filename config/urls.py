@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("moderation/", include("tracker.moderation_urls")),
 ] + i18n_patterns(
     # The public site: English at /, Hindi at /hi/ (a URL prefix, so no language cookie).
     path("", include("tracker.urls")),

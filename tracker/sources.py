@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from . import fetch as fetcher
@@ -432,12 +432,23 @@ def _raise_review_items(*, source, check, decision, fetched):
 # ---------------------------------------------------------------- moderation
 
 
-def sources_needing_attention():
-    """Sources with review items no moderator has looked at yet, newest first."""
+def sources_needing_attention(*, history: int = 10):
+    """Sources with review items no moderator has looked at yet, newest first, each with
+    ``open_items`` (and what cites it) and its ``recent_checks``."""
+    open_items = ReviewItem.objects.filter(reviewed_at__isnull=True).select_related(
+        "citation__deployment", "citation__agency", "citation__hotspot", "citation__rti_request"
+    )
     return (
-        Source.objects.filter(review_items__reviewed_at__isnull=True)
-        .distinct()
+        Source.objects.filter(
+            pk__in=ReviewItem.objects.filter(reviewed_at__isnull=True).values("source")
+        )
         .order_by("-last_checked_at", "-id")
+        .prefetch_related(
+            Prefetch("review_items", queryset=open_items, to_attr="open_items"),
+            Prefetch(
+                "checks", queryset=SourceCheck.objects.all()[:history], to_attr="recent_checks"
+            ),
+        )
     )
 
 

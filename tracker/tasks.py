@@ -21,9 +21,14 @@ def source_check_sweep():
     """On beat's schedule: claim every due source and enqueue one check each, after commit."""
     with transaction.atomic():
         claimed = sources.sources_claim(due_only=True)
-        for source_id, claim in claimed:
-            source_check.delay_on_commit(source_id, claim.isoformat())
+        enqueue_source_checks(claimed)
     return len(claimed)
+
+
+def enqueue_source_checks(claimed):
+    """One ``source_check`` task per claimed source, sent once the claim is committed."""
+    for source_id, claim in claimed:
+        source_check.delay_on_commit(source_id, claim.isoformat())
 
 
 @shared_task(

@@ -1,0 +1,53 @@
+"""Moderator pages for source health: what changed or died, and what to do about it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import user_passes_test
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import sources, tasks
+from ..models import Source
+from .common import paginate
+
+MODERATORS_GROUP = "Moderators"
+
+
+def is_moderator(user) -> bool:
+    """Staff, or members of the Moderators group."""
+    return user.is_active and (user.is_staff or user.groups.filter(name=MODERATORS_GROUP).exists())
+
+
+moderator_required = user_passes_test(is_moderator, login_url="admin:login")
+
+
+@moderator_required
+def source_list(request):
+    page = paginate(request, sources.sources_needing_attention(), per_page=20)
+    return render(request, "moderation/sources.html", {"page": page})
+
+
+@require_POST
+@moderator_required
+def source_mark_reviewed(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    closed = sources.source_mark_reviewed(source=source, moderator=request.user)
+    messages.success(
+        request, _("Marked %(count)d item(s) reviewed for “%(source)s”.") % {
+            "count": closed, "source": source,
+        },
+    )  # fmt: skip
+    return redirect("moderation:sources")
+
+
+@require_POST
+@moderator_required
+def source_check_now(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    claimed = sources.sources_claim(ids=[source.pk], due_only=False)
+    tasks.enqueue_source_checks(claimed)
+    if claimed:
+        messages.success(request, _("A check of “%(source)s” is queued.") % {"source": source})
+    else:
+        messages.info(request, _("“%(source)s” is already being checked.") % {"source": source})
+    return redirect("moderation:sources")
