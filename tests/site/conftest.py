@@ -83,9 +83,7 @@ def site_data(db):
     )
     source = SourceFactory(title="Lucknow police install face recognition", state="ok")
     CitationFactory(source=source, deployment=lucknow)
-    CitationFactory(
-        source=SourceFactory(title="Broken report", state="broken"), deployment=lucknow
-    )
+    CitationFactory(source=SourceFactory(title="Broken report", state="broken"), deployment=lucknow)
     CitationFactory(source=SourceFactory(title="Secretsalamander memo"), deployment=drafts[0])
     return {
         "lucknow": lucknow,

@@ -11,6 +11,7 @@ def detail_url(obj):
     with translation.override("en"):
         return _detail_url(obj)
 
+
 PAGES = [
     "/",
     "/deployments/",

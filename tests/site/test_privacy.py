@@ -1,0 +1,100 @@
+"""Anonymous readers get no cookie, a strict CSP, and pages that load nothing from other hosts."""
+
+import re
+
+import pytest
+from django.utils import translation
+
+from tracker.middleware import content_security_policy, tile_origin
+from tracker.selectors import detail_url
+
+from .test_pages_render import PAGES
+
+# Attributes that make the browser fetch something by itself (links a reader clicks are fine).
+FETCHING = re.compile(
+    r'<(script|link|img|iframe|source|video|audio|embed)\b[^>]*?(?:src|href)="([^"]*)"'
+)
+
+
+def all_pages(site_data):
+    with translation.override("en"):
+        details = [detail_url(site_data[k]) for k in ("lucknow", "hotspot", "rti")]
+        details.append(detail_url(site_data["agencies"][0]))
+    return PAGES + details + ["/hi/", "/deployments/?q=face&state=IN-UP"]
+
+
+def test_anonymous_pages_set_no_cookie(client, site_data):
+    for path in all_pages(site_data):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert not response.cookies, f"{path} set {list(response.cookies)}"
+        assert "Set-Cookie" not in response.headers, path
+
+
+def test_a_cookie_set_by_accident_is_removed_from_public_pages(client, site_data, settings):
+    """Even if some code touches the session, the privacy middleware drops the cookie."""
+    with_toucher = [
+        *settings.MIDDLEWARE[:-1],
+        "tests.site.test_privacy.SessionToucher",
+        settings.MIDDLEWARE[-1],
+    ]
+    # Without the privacy middleware the careless code would set a session cookie...
+    settings.MIDDLEWARE = [m for m in with_toucher if m != "tracker.middleware.PrivacyMiddleware"]
+    assert "sessionid" in client.get("/").cookies
+    client.cookies.clear()
+    # ...with it, public pages still send none.
+    settings.MIDDLEWARE = with_toucher
+    response = client.get("/")
+    assert response.status_code == 200
+    assert not response.cookies
+
+
+class SessionToucher:
+    """Test middleware: marks the session modified, as a careless view might."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.session["seen"] = True
+        return self.get_response(request)
+
+
+def test_every_page_has_a_strict_content_security_policy(client, site_data):
+    for path in all_pages(site_data):
+        policy = client.get(path)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "default-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
+
+
+def test_pages_fetch_nothing_from_other_hosts_and_run_no_inline_script(client, site_data):
+    for path in all_pages(site_data):
+        response = client.get(path)
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        body = response.content.decode()
+        for tag, url in FETCHING.findall(body):
+            assert url.startswith("/") and not url.startswith("//"), f"{path}: <{tag}> {url}"
+        # Inline scripts: every <script> must load a file (JSON data blocks are not run).
+        for attributes in re.findall(r"<script\b([^>]*)>", body):
+            assert 'src="/' in attributes or 'type="application/json"' in attributes, path
+        assert not re.search(r"\son[a-z]+=", body), f"{path} has an inline event handler"
+        assert " style=" not in body, f"{path} has an inline style attribute"
+
+
+@pytest.mark.parametrize(
+    ("tiles", "origin"),
+    [
+        ("", ""),
+        ("https://tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org"),
+        ("https://{s}.tile.example.net/{z}/{x}/{y}.png", "https://*.tile.example.net"),
+        ("not a url", ""),
+    ],
+)
+def test_tile_server_is_the_only_other_image_origin(tiles, origin):
+    assert tile_origin(tiles) == origin
+    policy = content_security_policy(tiles)
+    img = next(d for d in policy.split("; ") if d.startswith("img-src"))
+    assert img == ("img-src 'self' data: " + origin).strip()
