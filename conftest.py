@@ -2,6 +2,7 @@
 the real Redis that `make test` starts, on a Redis database of their own."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -48,20 +49,23 @@ def celery_worker_process(transactional_db, test_broker):
     """
     from django.db import connection
 
-    env = dict(os.environ)
+    base_env = dict(os.environ)
     db = connection.settings_dict
     host = db.get("HOST") or ""
     user = db.get("USER") or "postgres"
     port = f":{db['PORT']}" if db.get("PORT") else ""
     if host.startswith("/"):
-        env["DATABASE_URL"] = f"postgis://{user}@/{db['NAME']}?host={host}"
+        base_env["DATABASE_URL"] = f"postgis://{user}@/{db['NAME']}?host={host}"
     else:
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        env["DATABASE_URL"] = f"postgis://{user}{password}@{host}{port}/{db['NAME']}"
-    env["CELERY_BROKER_URL"] = test_broker
+        base_env["DATABASE_URL"] = f"postgis://{user}{password}@{host}{port}/{db['NAME']}"
+    base_env["CELERY_BROKER_URL"] = test_broker
     processes = []
 
-    def start(*extra_args, concurrency=1):
+    def start(*extra_args, concurrency=1, env=None):
+        """Start a worker; ``env`` adds environment variables (the worker does not see
+        the test's ``settings`` overrides). It leads its own process group, so a test
+        can kill it with its pool children: ``os.killpg(proc.pid, signal.SIGKILL)``."""
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -79,7 +83,8 @@ def celery_worker_process(transactional_db, test_broker):
                 *extra_args,
             ],
             cwd=ROOT,
-            env=env,
+            env={**base_env, **(env or {})},
+            start_new_session=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -99,6 +104,10 @@ def celery_worker_process(transactional_db, test_broker):
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        try:  # pool children left behind by a worker the test killed
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def _wait_until_ready(proc, timeout=60):

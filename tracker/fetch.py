@@ -207,7 +207,8 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int |
         parts = urlsplit(current)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {current}")
-        with limits.host_slot(parts.hostname, lease_seconds=per_request + 30):
+        # The lease outlives any request, and frees the slot of a worker killed mid-request.
+        with limits.host_slot(parts.hostname, lease_seconds=2 * per_request):
             status, response_headers, body, truncated = _get_once(
                 current, headers, max_bytes=max_bytes, deadline=time.monotonic() + per_request
             )
