@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from tracker.middleware import content_security_policy, tile_origin
@@ -31,7 +32,7 @@ def test_anonymous_pages_set_no_cookie(client, site_data):
         assert "Set-Cookie" not in response.headers, path
 
 
-def test_a_cookie_set_by_accident_is_removed_from_public_pages(client, site_data, settings):
+def test_a_cookie_set_by_accident_is_removed_from_public_pages(site_data, settings):
     """Even if some code touches the session, the privacy middleware drops the cookie."""
     with_toucher = [
         *settings.MIDDLEWARE[:-1],
@@ -40,11 +41,10 @@ def test_a_cookie_set_by_accident_is_removed_from_public_pages(client, site_data
     ]
     # Without the privacy middleware the careless code would set a session cookie...
     settings.MIDDLEWARE = [m for m in with_toucher if m != "tracker.middleware.PrivacyMiddleware"]
-    assert "sessionid" in client.get("/").cookies
-    client.cookies.clear()
+    assert "sessionid" in Client().get("/").cookies
     # ...with it, public pages still send none.
     settings.MIDDLEWARE = with_toucher
-    response = client.get("/")
+    response = Client().get("/")
     assert response.status_code == 200
     assert not response.cookies
 
