@@ -44,7 +44,9 @@ def feature_rows_sql(queryset, properties, *, geometry="location", precision=6):
     left out (RFC 7946 allows null geometry, but many GIS readers choke on it).
     """
     columns = {**properties, GEOMETRY_COLUMN: AsGeoJSON(geometry, precision=precision)}
-    return select_sql(queryset.filter(**{f"{geometry}__isnull": False}), columns)
+    if not queryset.query.is_sliced:  # a page (API) was already cut from rows with geometry
+        queryset = queryset.filter(**{f"{geometry}__isnull": False})
+    return select_sql(queryset, columns)
 
 
 def feature_sql(alias="t"):
