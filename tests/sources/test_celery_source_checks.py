@@ -1,0 +1,80 @@
+"""Source checks through a real Celery worker, real Redis and beat's schedule."""
+
+import os
+import signal
+import time
+
+import pytest
+from django.db.models import Count
+
+from tests.factories import CitationFactory, SourceFactory
+from tests.support import wait_for
+from tracker.models import Source, SourceCheck, SourceState
+from tracker.tasks import source_check_sweep
+
+from .conftest import Reply, html_page
+
+pytestmark = pytest.mark.celery_worker
+
+WORKER_ENV = {
+    "FETCH_ALLOW_HOSTS": "127.0.0.1",
+    "FETCH_CONNECT_TIMEOUT": "1",
+    "FETCH_READ_TIMEOUT": "1",
+}
+
+
+def test_beat_sweeps_and_the_worker_checks_every_source(celery_worker_process, make_site):
+    site = make_site("127.0.0.1")
+    site.routes["/story"] = Reply(body=html_page("Forty cameras."))
+    site.routes["/gone"] = Reply(status=410)
+    healthy = [SourceFactory(url=site.url(f"/story?n={n}")) for n in range(4)]
+    gone = SourceFactory(url=site.url("/gone"))
+    CitationFactory(source=gone)
+
+    # Beat runs inside the worker (-B) with a short sweep interval.
+    celery_worker_process("-B", env={**WORKER_ENV, "SOURCE_CHECK_INTERVAL": "2"})
+
+    def all_checked():
+        return not Source.objects.filter(last_checked_at__isnull=True).exists()
+
+    wait_for(all_checked, timeout=60)
+    for source in healthy:
+        source.refresh_from_db()
+        assert source.state == SourceState.OK
+        assert source.checks.first().http_status == 200
+    gone.refresh_from_db()
+    assert gone.state == SourceState.BROKEN
+    assert gone.review_items.get().reason == "broken"
+    assert all(s.check_claimed_at is None or s.last_checked_at for s in Source.objects.all())
+
+
+def test_a_worker_killed_mid_sweep_leaves_every_source_checked_once(
+    celery_worker_process, make_site
+):
+    site = make_site("127.0.0.1")
+    site.routes["/story"] = Reply(body=html_page("Forty cameras."), delay=0.3)
+    due = [SourceFactory(url=site.url(f"/story?n={n}")) for n in range(24)]
+    env = {**WORKER_ENV, "FETCH_PER_HOST": "2", "CELERY_VISIBILITY_TIMEOUT": "2"}
+    worker = celery_worker_process(concurrency=2, env=env)
+
+    source_check_sweep.delay()
+    wait_for(lambda: SourceCheck.objects.count() >= 4, timeout=60)
+    os.killpg(worker.pid, signal.SIGKILL)  # the worker and its pool, mid-check
+    worker.wait(timeout=10)
+    checked_at_kill = SourceCheck.objects.count()
+    assert checked_at_kill < len(due), "the sweep finished before the kill; slow the site down"
+
+    time.sleep(3)  # past the visibility timeout, so the unacknowledged tasks come back
+    celery_worker_process(concurrency=2, env=env)
+
+    def all_recorded():
+        return SourceCheck.objects.values("source").distinct().count() == len(due)
+
+    wait_for(all_recorded, timeout=90)
+    time.sleep(2)  # let any late duplicate delivery run: it must record nothing
+    per_source = dict(
+        SourceCheck.objects.values_list("source").annotate(n=Count("id")).values_list("source", "n")
+    )
+    assert per_source == {source.pk: 1 for source in due}
+    assert not Source.objects.filter(check_claimed_at__isnull=False).exists()
+    assert len(site.requests) >= len(due)
