@@ -21,9 +21,8 @@ COUNT_ON_MAP = """() => {
 def wait_for_map(page):
     page.wait_for_selector("#map[data-state='ready']")
     # markercluster adds markers in chunks and animates; wait until what is drawn settles.
-    page.wait_for_function(
-        f"() => ({COUNT_ON_MAP})() === parseInt(document.getElementById('map').dataset.markerCount, 10)"
-    )
+    expected = "parseInt(document.getElementById('map').dataset.markerCount, 10)"
+    page.wait_for_function(f"() => ({COUNT_ON_MAP})() === {expected}")
 
 
 def list_count(page):
