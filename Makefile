@@ -9,7 +9,7 @@ export PORT
 .PHONY: run test lint bench setup system-packages venv services stop messages demo
 
 run: setup messages
-	@scripts/run.sh
+	@exec scripts/run.sh
 
 test: setup messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -18,7 +18,7 @@ stop() {
   kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap stop INT TERM EXIT HUP
 
 mkdir -p var/celery
 .venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 --hostname="web@%h" &
@@ -27,7 +27,7 @@ pids+=($!)
   --pidfile= &
 pids+=($!)
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
-  --access-logfile - &
+  --access-logfile - --no-control-socket &
 pids+=($!)
 echo "Panoptic Tracker: http://127.0.0.1:$PORT/ (admin at /admin/). Ctrl-C stops it."
 wait -n "${pids[@]}"
