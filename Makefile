@@ -42,7 +42,8 @@ stop:
 	@scripts/services.sh stop
 
 messages: venv
-	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0; fi
 
 demo: setup
 	$(PY) manage.py migrate --no-input -v 0

@@ -24,7 +24,7 @@ IS_ROOT=0; [ "$(id -u)" = 0 ] && IS_ROOT=1
 # root (initdb refuses root), ourselves otherwise.
 as_owner() {
   if [ "$IS_ROOT" = 1 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
