@@ -39,6 +39,29 @@ class DescribedFilterExtension(DjangoFilterExtension):
         return parameters
 
 
+FEATURE_COLLECTION = {
+    "type": "object",
+    "description": "A GeoJSON FeatureCollection (RFC 7946, longitude-latitude order).",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "id": {"type": "integer"},
+                    "geometry": {"type": "object"},
+                    "properties": {"type": "object"},
+                },
+                "required": ["type", "geometry", "properties"],
+            },
+        },
+    },
+    "required": ["type", "features"],
+}
+GEOJSON = "application/geo+json"
+
 FORMAT_DESCRIPTION = (
     "json (default) or geojson: a GeoJSON FeatureCollection (RFC 7946) of the rows that "
     "have a location, properties as in the CSV export."
@@ -46,9 +69,21 @@ FORMAT_DESCRIPTION = (
 
 
 def describe_format_parameter(result, generator, request, public):
-    """Post-processing hook: document DRF's ``format`` parameter."""
+    """Post-processing hook: document DRF's ``format`` parameter and its GeoJSON answers.
+
+    drf-spectacular would wrap the GeoJSON body of a list in the JSON page envelope
+    and offer errors as GeoJSON; a GeoJSON answer is a bare FeatureCollection and
+    errors are always JSON.
+    """
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if GEOJSON in content:
+                    if status.startswith("2"):
+                        content[GEOJSON]["schema"] = FEATURE_COLLECTION
+                    elif len(content) > 1:
+                        del content[GEOJSON]
             for parameter in operation.get("parameters", []):
                 if parameter["name"] == "format" and not parameter.get("description"):
                     parameter["description"] = FORMAT_DESCRIPTION

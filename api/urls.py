@@ -1,6 +1,6 @@
 """/api/v1/: the researcher API (DESIGN section 8). Paths are a public contract."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -33,4 +33,6 @@ urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Anything else under /api/v1/ is a JSON 404, never the site's HTML page.
+    re_path(r"^.*/$", views.not_found),
 ]

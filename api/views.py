@@ -11,7 +11,8 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import api_view, renderer_classes, throttle_classes
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +31,7 @@ from tracker.stats import headline_counts
 
 from . import serializers as s
 from .renderers import GeoJSONRenderer
+from .schema import FEATURE_COLLECTION
 
 ERROR_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -39,27 +41,6 @@ NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No published entry
 THROTTLED = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Too many requests; retry after Retry-After seconds."
 )
-FEATURE_COLLECTION = {
-    "type": "object",
-    "description": "A GeoJSON FeatureCollection (RFC 7946, longitude-latitude order).",
-    "properties": {
-        "type": {"type": "string", "enum": ["FeatureCollection"]},
-        "features": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "type": {"type": "string", "enum": ["Feature"]},
-                    "id": {"type": "integer"},
-                    "geometry": {"type": "object"},
-                    "properties": {"type": "object"},
-                },
-                "required": ["type", "geometry", "properties"],
-            },
-        },
-    },
-    "required": ["type", "features"],
-}
 CSV_TEXT = {"type": "string", "description": "CSV, UTF-8, header row first."}
 CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
@@ -310,6 +291,11 @@ def export_view(name, file_format):
             "__doc__": f"Every published {export.title.lower()} row as {what}.",
         },
     )
+
+    def get(self, request):
+        return ExportView.get(self, request)
+
+    # Each export documents its own response, so each needs its own ``get``.
     view_class.get = extend_schema(
         summary=f"Export {export.title.lower()} as {file_format.upper()}",
         description=(
@@ -322,7 +308,7 @@ def export_view(name, file_format):
             400: ERROR_RESPONSE,
             429: THROTTLED,
         },
-    )(view_class.get)
+    )(get)
     return view_class.as_view()
 
 
@@ -353,3 +339,12 @@ class StatsView(APIView):
     @extend_schema(summary="Headline counts", responses={200: STATS_RESPONSE, 429: THROTTLED})
     def get(self, request):
         return Response(headline_counts())
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "OPTIONS"])
+@renderer_classes([JSONRenderer])
+@throttle_classes([])
+def not_found(request):
+    """Unknown API paths answer in JSON, like every other API error."""
+    raise NotFound("No such API endpoint or entry.")

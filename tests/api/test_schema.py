@@ -1,0 +1,50 @@
+"""Property-based testing of the API against its own OpenAPI schema (schemathesis).
+
+Generated requests (bounded number of examples per operation) must never cause
+a server error, and every response must match the documented status codes,
+content types and bodies.
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+
+# Generating the schema needs no database: it is loaded once, through the real endpoint.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection():
+    """Like Django's test client: the WSGI app must not close the test transaction's connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_conforms_to_its_schema(case, world, wsgi_keeps_test_connection):
+    case.call_and_validate(checks=CHECKS)
