@@ -34,5 +34,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/v1/ is a JSON 404, never the site's HTML page.
+    re_path(r"^export/.*$", views.not_found),
     re_path(r"^.*/$", views.not_found),
 ]
