@@ -132,3 +132,15 @@ def _wait_until_ready(proc, timeout=60):
             proc.output_lines = lines
             return
     raise RuntimeError("celery worker did not start:\n" + "".join(lines[-40:]))
+
+
+@pytest.fixture(autouse=True)
+def reference_states(request):
+    """Transactional tests truncate every table, the migrated states included:
+    put them back for every test that touches the database."""
+    if "_django_db_helper" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+        from tracker.reference import states_load, states_present
+
+        if not states_present():
+            states_load()

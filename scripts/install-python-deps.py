@@ -4,7 +4,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())[
+    "project"
+]
 deps = list(project["dependencies"])
 for extra in sys.argv[1:]:
     deps += project["optional-dependencies"][extra]
