@@ -54,3 +54,14 @@ def test_detail_page_with_a_stale_slug_redirects_to_the_current_one(client, site
 
 def test_unknown_state_is_404(client, db):
     assert client.get("/states/in-xx/").status_code == 404
+
+
+def test_hindi_pages_use_hindi_words_and_state_names(client, site_data):
+    home = client.get("/hi/").content.decode()
+    assert '<html lang="hi">' in home
+    assert "मानचित्र" in home and "तैनातियाँ" in home
+    assert "उत्तर प्रदेश" in client.get("/hi/stats/").content.decode()
+    assert "उत्तर प्रदेश" in client.get("/hi/deployments/").content.decode()
+    features = client.get("/hi/map/deployments.geojson").json()["features"]
+    assert {f["properties"]["state"] for f in features} == {"उत्तर प्रदेश", "दिल्ली"}
+    assert all(f["properties"]["url"].startswith("/hi/deployments/") for f in features)

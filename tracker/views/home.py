@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db.models import Case, CharField, F, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from .. import stats
@@ -62,7 +63,9 @@ def deployment_map_properties():
         "technology": "technology",
         "technology_label": _label("technology", Technology.choices),
         "agency": _published_name("lead_agency"),
-        "state": "state__name",
+        "state": Coalesce(NullIf("state__name_hi", Value("")), "state__name")
+        if get_language() == "hi"
+        else F("state__name"),
         "city": "city",
     }
 

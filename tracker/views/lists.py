@@ -7,6 +7,7 @@ the API answer the same question with the same rows.
 from dataclasses import dataclass, field
 
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -50,8 +51,11 @@ class Facet:
             queryset = queryset.filter(
                 **{f"{self.only_published}__publication": Publication.PUBLISHED}
             )
+        label_field = self.label_field
+        if label_field and label_field.endswith("state__name") and get_language() == "hi":
+            label_field += "_hi"  # every state has its Hindi name (reference data)
         return facet_counts(
-            queryset, self.field, self.choices, label_field=self.label_field, limit=self.limit
+            queryset, self.field, self.choices, label_field=label_field, limit=self.limit
         )
 
 

@@ -1,11 +1,20 @@
 """/stats/: charts drawn as server-side SVG (no external service), each with its numbers."""
 
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from .. import stats as counts
 from ..middleware import public_page
+
+
+def _state_label(row):
+    if not row["code"]:
+        return _("National scope")
+    if get_language() == "hi" and row["label_hi"]:
+        return row["label_hi"]
+    return row["label"]
 
 
 @require_safe
@@ -16,10 +25,7 @@ def stats(request):
         {
             "id": "by-state",
             "title": _("Deployments by state or union territory"),
-            "rows": [
-                {**row, "label": row["label"] or _("National scope")}
-                for row in headline["by_state"]
-            ],
+            "rows": [{**row, "label": _state_label(row)} for row in headline["by_state"]],
         },
         {
             "id": "by-technology",
