@@ -101,7 +101,7 @@ def load_deployments(n):
 def time_geojson():
     from tracker.geojson import feature_collection
     from tracker.models import Deployment
-    from tracker.views.home import deployment_map_properties
+    from tracker.selectors import deployment_map_properties
 
     timings, size = [], 0
     for _ in range(RUNS):

@@ -8,17 +8,22 @@ page, feed or API response built on these selectors can show it.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from .models import (
     Agency,
     Citation,
     Deployment,
+    DeploymentStatus,
     Hotspot,
+    HotspotKind,
     Publication,
     RTIEvent,
     RTIRequest,
+    Technology,
     Vendor,
 )
 
@@ -261,3 +266,68 @@ def recent_changes(*, limit=50, models=CHANGE_LOG_MODELS):
                 entries.append(entry)
     entries.sort(key=lambda e: e.date, reverse=True)
     return entries[:limit]
+
+
+# ---------------------------------------------------------------- map layers
+
+
+def _label(field, choices):
+    """SQL turning a vocabulary code into its label in the current language."""
+    return Case(
+        *[When(**{field: code}, then=Value(str(label))) for code, label in choices],
+        default=F(field),
+        output_field=CharField(),
+    )
+
+
+def _detail_url(list_url_name):
+    """SQL for the detail page URL (``<list>/<id>-<slug>/``) in the current language."""
+    return Concat(
+        Value(reverse(list_url_name)),
+        Cast("id", CharField()),
+        Value("-"),
+        "slug",
+        Value("/"),
+        output_field=CharField(),
+    )
+
+
+def _published_name(relation):
+    """The related entity's name, or "" when it is not published (it must not show)."""
+    return Case(
+        When(**{f"{relation}__publication": Publication.PUBLISHED}, then=F(f"{relation}__name")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def deployment_map_properties():
+    """Properties of each deployment on the map, for ``tracker.geojson.feature_collection``.
+
+    Labels and URLs are in the current language; the API can reuse these.
+    """
+    return {
+        "id": "id",
+        "title": "title",
+        "url": _detail_url("tracker:deployment-list"),
+        "status": "status",
+        "status_label": _label("status", DeploymentStatus.choices),
+        "technology": "technology",
+        "technology_label": _label("technology", Technology.choices),
+        "agency": _published_name("lead_agency"),
+        "state": Coalesce(NullIf("state__name_hi", Value("")), "state__name")
+        if get_language() == "hi"
+        else F("state__name"),
+        "city": "city",
+    }
+
+
+def hotspot_map_properties():
+    return {
+        "id": "id",
+        "name": "name",
+        "url": _detail_url("tracker:hotspot-list"),
+        "kind_label": _label("kind", HotspotKind.choices),
+        "city": "city",
+        "camera_count": "camera_count",
+    }

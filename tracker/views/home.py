@@ -1,84 +1,21 @@
 """The home page: the map of published deployments and hotspots, its filters and its list."""
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from .. import stats
 from ..filters import DeploymentFilter, HotspotFilter
 from ..geojson import feature_collection
 from ..middleware import public_page
-from ..models import Deployment, DeploymentStatus, Hotspot, HotspotKind, Publication, Technology
-from ..selectors import deployment_rows
+from ..models import Deployment, Hotspot
+from ..selectors import deployment_map_properties, deployment_rows, hotspot_map_properties
 from .common import deployment_filter_choices, filtered
 
 # Rows listed beside the map; the full filtered set is one click away on /deployments/.
 PANEL_ROWS = 50
 GEOJSON_TYPE = "application/geo+json"
-
-
-def _label(field, choices):
-    """SQL turning a vocabulary code into its label in the current language."""
-    return Case(
-        *[When(**{field: code}, then=Value(str(label))) for code, label in choices],
-        default=F(field),
-        output_field=CharField(),
-    )
-
-
-def _detail_url(list_url_name):
-    """SQL for the detail page URL (``<list>/<id>-<slug>/``) in the current language."""
-    return Concat(
-        Value(reverse(list_url_name)),
-        Cast("id", CharField()),
-        Value("-"),
-        "slug",
-        Value("/"),
-        output_field=CharField(),
-    )
-
-
-def _published_name(relation):
-    """The related entity's name, or "" when it is not published (it must not show)."""
-    return Case(
-        When(**{f"{relation}__publication": Publication.PUBLISHED}, then=F(f"{relation}__name")),
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
-def deployment_map_properties():
-    """Popup properties of each deployment on the map (also usable by the API)."""
-    return {
-        "id": "id",
-        "title": "title",
-        "url": _detail_url("tracker:deployment-list"),
-        "status": "status",
-        "status_label": _label("status", DeploymentStatus.choices),
-        "technology": "technology",
-        "technology_label": _label("technology", Technology.choices),
-        "agency": _published_name("lead_agency"),
-        "state": Coalesce(NullIf("state__name_hi", Value("")), "state__name")
-        if get_language() == "hi"
-        else F("state__name"),
-        "city": "city",
-    }
-
-
-def hotspot_map_properties():
-    return {
-        "id": "id",
-        "name": "name",
-        "url": _detail_url("tracker:hotspot-list"),
-        "kind_label": _label("kind", HotspotKind.choices),
-        "city": "city",
-        "camera_count": "camera_count",
-    }
 
 
 def _geojson_response(body, filterset):
