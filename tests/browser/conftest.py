@@ -97,27 +97,10 @@ def page(browser):
     context.close()
 
 
-def ensure_states():
-    """Reload the states and union territories if an earlier transactional test flushed them.
-
-    (They come from a data migration; flushing between transactional tests empties the table.)
-    """
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from tracker.models import State
-
-    if not State.objects.exists():
-        import_module("tracker.migrations.0002_load_states").load_states(apps, None)
-
-
 @pytest.fixture
 def demo_site(transactional_db, live_server):
     """Published demo deployments in eight states, a hotspot, and a draft that must not show."""
     from django.contrib.gis.geos import Point
-
-    ensure_states()
 
     created = []
     for title, state, city, lon, lat, technology, status in DEMO_DEPLOYMENTS:

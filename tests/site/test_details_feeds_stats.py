@@ -100,3 +100,16 @@ def test_changes_page_lists_recent_changes(client, site_data):
     body = client.get("/changes/").content.decode()
     assert "Safe City face recognition" in body
     assert "number of cameras" in body
+
+
+def test_data_page_links_to_working_downloads_and_states_the_licence(client, site_data):
+    body = client.get("/data/").content.decode()
+    assert "CC BY 4.0" in body
+    links = sorted(set(re.findall(r'href="(/api/v1/export/[^"]+)"', body)))
+    assert "/api/v1/export/deployments.csv" in links
+    assert "/api/v1/export/deployments.geojson" in links
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        assert b"Zanzibarqueue" not in content and b"Quokkadraft" not in content, link

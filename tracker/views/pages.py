@@ -1,23 +1,27 @@
-"""Plain pages: downloads and licence, about."""
+"""Plain pages: downloads, data dictionary and licence; about."""
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from ..export import EXPORTS
 from ..middleware import public_page
-
-EXPORTS = ("deployments", "agencies", "hotspots", "rti-requests")
 
 
 @require_safe
 @public_page
 def data(request):
+    """Links to the API's bulk exports, and each export's columns as the data dictionary."""
     downloads = [
         {
             "name": name,
-            "csv": f"/api/v1/export/{name}.csv",
-            "geojson": f"/api/v1/export/{name}.geojson" if name != "rti-requests" else "",
+            "title": export.title,
+            "description": export.description,
+            "columns": export.columns,
+            "csv": reverse(f"api:export-{name}-csv"),
+            "geojson": reverse(f"api:export-{name}-geojson") if export.geometry else "",
         }
-        for name in EXPORTS
+        for name, export in EXPORTS.items()
     ]
     return render(request, "tracker/data.html", {"downloads": downloads})
 
