@@ -10,21 +10,18 @@ with ``;``. Related entities that are not published are left out.
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection
 from django.db.models import (
     Case,
     CharField,
     F,
     Func,
-    OuterRef,
     Q,
-    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 
 from . import geojson
 from .filters import AgencyFilter, DeploymentFilter, HotspotFilter, RTIRequestFilter, SourceFilter
@@ -33,12 +30,13 @@ from .models import (
     Citation,
     Deployment,
     Hotspot,
+    LinkedDatabase,
     Publication,
     RTIRequest,
     Source,
 )
+from .sql_select import SEPARATOR, Joined, select_sql
 
-SEPARATOR = ";"
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
 PUBLISHED = Publication.PUBLISHED
 
@@ -97,20 +95,6 @@ def public_sources():
 # Expressions for columns drawn from related rows.
 
 
-def joined(through, owner, value, *, where=None, order=None):
-    """The ``;``-joined values of a related set, '' when there are none."""
-    rows = through.objects.filter(**{owner: OuterRef("pk")})
-    if where:
-        rows = rows.filter(where)
-    text = Cast(value, TextField()) if isinstance(value, str) else value
-    agg = StringAgg(text, SEPARATOR, order_by=order or value)
-    return Coalesce(
-        Subquery(rows.order_by().values(owner).annotate(joined=agg).values("joined")[:1]),
-        Value(""),
-        output_field=TextField(),
-    )
-
-
 def array_joined(field):
     return Func(F(field), Value(SEPARATOR), function="array_to_string", output_field=TextField())
 
@@ -121,7 +105,7 @@ def if_published(relation, value):
 
 
 def source_urls(target):
-    return joined(Citation, target, "source__url", order="source__url")
+    return Joined(Citation, target, "source__url")
 
 
 def iso_text(field):
@@ -155,13 +139,7 @@ def state_columns(field="state"):
 
 
 def _published_ids(through, owner, target):
-    return joined(
-        through,
-        owner,
-        f"{target}_id",
-        where=Q(**{f"{target}__publication": PUBLISHED}),
-        order=f"{target}_id",
-    )
+    return Joined(through, owner, f"{target}_id", where=Q(**{f"{target}__publication": PUBLISHED}))
 
 
 DEPLOYMENT_COLUMNS = (
@@ -229,13 +207,13 @@ DEPLOYMENT_COLUMNS = (
     Column("funding_source", "funding_source", "string", "Funding source, e.g. Nirbhaya Fund."),
     Column(
         "vendor_names",
-        joined(Deployment.vendors.through, "deployment", "vendor__name"),
+        Joined(Deployment.vendors.through, "deployment", "vendor__name"),
         "string",
         "Vendors' names, ';'-separated.",
     ),
     Column(
         "linked_databases",
-        joined(Deployment.linked_databases.rel.related_model, "deployment", "name"),
+        Joined(LinkedDatabase, "deployment", "name"),
         "string",
         "Databases it matches against or feeds (e.g. CCTNS), ';'-separated.",
     ),
@@ -446,13 +424,17 @@ def column_descriptions(name):
 
 def csv_value(column):
     """The column as CSV text: ISO 8601 UTC times and true/false, as Frictionless reads them."""
-    expr = F(column.expression) if isinstance(column.expression, str) else column.expression
+    expr = column.expression
+    if isinstance(expr, str):
+        expr = F(expr)
     if column.type == "datetime":
         return Func(
             expr,
             template=f"to_char(%(expressions)s AT TIME ZONE 'UTC', '{ISO_UTC}')",
             output_field=TextField(),
         )
+    if isinstance(expr, Joined):
+        return expr
     if column.type == "boolean":
         return Case(When(Q(**{column.name: True}), then=Value("true")), default=Value("false"))
     return column.expression
@@ -461,7 +443,7 @@ def csv_value(column):
 def csv_chunks(export, queryset) -> Iterator[bytes]:
     """The rows as CSV (header first), streamed out of PostgreSQL's COPY."""
     columns = {c.name: csv_value(c) for c in export.columns}
-    sql, params = geojson.select_sql(queryset, columns)
+    sql, params = select_sql(queryset, columns)
     copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(copy_sql, params) as copy:

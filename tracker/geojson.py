@@ -7,33 +7,10 @@ layer, the API's ``?format=geojson`` and the bulk exports all use this.
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
-from django.db.models import F
+
+from .sql_select import quote, select_sql
 
 GEOMETRY_COLUMN = "geometry_geojson"
-
-
-def select_sql(queryset, columns):
-    """SQL and parameters selecting ``columns`` (output name -> field path or
-    expression), in that order and under exactly those names, from ``queryset``.
-
-    Names may equal model fields (``lead_agency_id``, ``state``): expressions are
-    computed under internal aliases and renamed in an outer SELECT.
-    """
-    fields, exprs, outer = [], {}, []
-    for name, path in columns.items():
-        if path == name:
-            fields.append(name)
-            outer.append(f"t.{quote(name)}")
-        else:
-            alias = f"_col_{len(exprs)}"
-            exprs[alias] = F(path) if isinstance(path, str) else path
-            outer.append(f"t.{quote(alias)} AS {quote(name)}")
-    inner, params = queryset.values(*fields, **exprs).query.sql_with_params()
-    return f"SELECT {', '.join(outer)} FROM ({inner}) AS t", params
-
-
-def quote(name):
-    return connection.ops.quote_name(name)
 
 
 def feature_rows_sql(queryset, properties, *, geometry="location", precision=6):
@@ -49,12 +26,30 @@ def feature_rows_sql(queryset, properties, *, geometry="location", precision=6):
     return select_sql(queryset, columns)
 
 
-def feature_sql(alias="t"):
-    """SQL for one Feature object built from a row of ``feature_rows_sql``."""
+def feature_sql(alias="t", names=None):
+    """SQL for one Feature object built from a row of ``feature_rows_sql``.
+
+    With the property ``names``, properties are built with json_build_object
+    (faster than jsonb, and in the order given); PostgreSQL takes at most 100
+    arguments per call, so longer lists are built in pieces and merged.
+    """
+    if names is None:
+        properties = f"to_jsonb({alias}) - '{GEOMETRY_COLUMN}'"
+    else:
+        pieces = [
+            "json_build_object("
+            + ", ".join(f"'{name}', {alias}.{quote(name)}" for name in names[i : i + 50])
+            + ")"
+            for i in range(0, len(names), 50)
+        ]
+        if len(pieces) == 1:
+            properties = pieces[0]
+        else:
+            properties = " || ".join(f"{piece}::jsonb" for piece in pieces)
     return (
         f"json_build_object('type', 'Feature', 'id', {alias}.id, "
         f"'geometry', {alias}.{GEOMETRY_COLUMN}::json, "
-        f"'properties', to_jsonb({alias}) - '{GEOMETRY_COLUMN}')"
+        f"'properties', {properties})"
     )
 
 
@@ -63,7 +58,7 @@ def feature_collection_query(queryset, properties, **kwargs):
     inner_sql, params = feature_rows_sql(queryset, properties, **kwargs)
     sql = (
         "SELECT json_build_object('type', 'FeatureCollection', 'features', "
-        f"COALESCE(json_agg({feature_sql()}), '[]'::json))::text "
+        f"COALESCE(json_agg({feature_sql(names=list(properties))}), '[]'::json))::text "
         f"FROM ({inner_sql}) AS t"
     )
     return sql, params
@@ -85,7 +80,7 @@ def feature_collection_chunks(queryset, properties, **kwargs):
     server-side cursor hands them over in batches, so memory stays flat however
     many rows there are (bulk exports)."""
     inner_sql, params = feature_rows_sql(queryset, properties, **kwargs)
-    sql = f"SELECT {feature_sql()}::text FROM ({inner_sql}) AS t"
+    sql = f"SELECT {feature_sql(names=list(properties))}::text FROM ({inner_sql}) AS t"
     yield b'{"type": "FeatureCollection", "features": ['
     first = True
     with connection.chunked_cursor() as cursor:
