@@ -48,8 +48,11 @@
       });
     }
 
-    function loadHotspots() {
-      fetch(container.dataset.hotspotsUrl, { credentials: "omit" })
+    /* Hotspots follow the state filter only: the other filters describe deployments. */
+    function loadHotspots(query) {
+      var state = new URLSearchParams(query).get("state");
+      var url = container.dataset.hotspotsUrl + (state ? "?state=" + encodeURIComponent(state) : "");
+      fetch(url, { credentials: "omit" })
         .then(function (r) { return r.json(); })
         .then(function (collection) {
           hotspots.clearLayers();
@@ -68,6 +71,7 @@
       var query = queryOf();
       var url = window.location.pathname + (query ? "?" + query : "");
       window.history.replaceState(null, "", url);
+      loadHotspots(query);
       return Promise.all([loadMarkers(query), loadPanel(query)]);
     }
 
@@ -86,6 +90,6 @@
     }
 
     loadMarkers(container.dataset.query || "");
-    loadHotspots();
+    loadHotspots(container.dataset.query || "");
   });
 })();

@@ -58,6 +58,7 @@ def test_state_filter_updates_map_list_and_url(page, demo_site):
     wait_for_map(page)
     assert page.evaluate(COUNT_ON_MAP) == 1
     assert "state=IN-DL" in page.url
+    page.wait_for_selector("#map[data-hotspot-count='0']")  # the Lucknow hotspot is filtered out
     rows = page.locator("#map-panel tbody th")
     assert rows.count() == 1 and rows.first.inner_text() == "Delhi Police FRS"
     # The URL can be shared: opening it shows the same filtered view.

@@ -99,3 +99,9 @@ def test_tile_server_is_the_only_other_image_origin(tiles, origin):
     policy = content_security_policy(tiles)
     img = next(d for d in policy.split("; ") if d.startswith("img-src"))
     assert img == ("img-src 'self' data: " + origin).strip()
+
+
+def test_default_map_names_no_tile_server(client, site_data):
+    body = client.get("/").content.decode()
+    assert 'data-tiles-url=""' in body
+    assert "/static/vendor/india-outline/india-states.geojson" in body
