@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tracker.models import Agency, Citation, Deployment, Hotspot, RTIRequest
+from tracker.models import Agency, Citation, Deployment, Hotspot, RTIRequest, Source
 
 
 def test_generates_a_spread_of_published_deployments_with_sources(db):
@@ -31,7 +31,7 @@ def test_same_seed_same_data_and_no_second_run(db):
     with pytest.raises(CommandError, match="already exists"):
         call_command("generate_demo_data", deployments=20, seed=7)
     assert Deployment.objects.count() == 20
-    for model in (RTIRequest, Hotspot, Deployment, Agency):
+    for model in (RTIRequest, Hotspot, Deployment, Agency, Source):
         model.objects.filter(is_demo=True).delete()
     call_command("generate_demo_data", deployments=20, seed=7, stdout=io.StringIO())
     again = list(Deployment.objects.order_by("id").values_list("title", "state_id", "status"))
