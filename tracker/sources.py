@@ -19,7 +19,7 @@ from itertools import chain, zip_longest
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -345,59 +345,98 @@ def source_check_claimed(*, source_id: int, claim: datetime) -> SourceCheck | No
     return source_check_record(source_id=source_id, claim=claim, fetched=fetched)
 
 
-@transaction.atomic
 def source_check_record(*, source_id: int, claim: datetime, fetched: Fetched):
-    """Record one check and release the claim, in one transaction; None if the claim is gone."""
+    """Record one check and release its claim; None if the claim is gone."""
+    return source_checks_record([(source_id, claim, fetched)]).get(source_id)
+
+
+# One UPDATE for a whole batch (Django's bulk_update builds a CASE per row and field,
+# which costs more Python time than the checks themselves).
+_RECORD_SQL = """
+UPDATE {table} AS s SET
+    state = v.state, fingerprint = v.fingerprint, consecutive_failures = v.failures,
+    last_checked_at = v.checked_at, http_status = v.http_status, final_url = v.final_url,
+    etag = v.etag, last_modified = v.last_modified, last_changed_at = v.last_changed_at,
+    next_check_at = v.next_check_at, check_claimed_at = NULL
+FROM unnest(
+    %s::bigint[], %s::text[], %s::text[], %s::int[], %s::timestamptz[], %s::int[], %s::text[],
+    %s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[]
+) AS v(id, state, fingerprint, failures, checked_at, http_status, final_url, etag,
+       last_modified, last_changed_at, next_check_at)
+WHERE s.id = v.id
+"""
+_RECORD_COLUMNS = (
+    "pk", "state", "fingerprint", "consecutive_failures", "last_checked_at", "http_status",
+    "final_url", "etag", "last_modified", "last_changed_at", "next_check_at",
+)  # fmt: skip
+
+
+@transaction.atomic
+def source_checks_record(results) -> dict[int, SourceCheck]:
+    """Record checks ``[(source_id, claim, fetched), ...]`` and release their claims, in one
+    transaction (a batch costs a handful of queries, not a handful per source).
+
+    Each source row is locked, and recorded only if it still holds the claim the
+    check was made under: a check already recorded, or superseded by a later
+    round, is dropped. Returns ``{source_id: SourceCheck}`` for those recorded.
+    """
     now = timezone.now()
-    released = Source.objects.filter(pk=source_id, check_claimed_at=claim).update(
-        check_claimed_at=None
-    )
-    if not released:
-        return None
-    source = Source.objects.get(pk=source_id)  # locked by the UPDATE until we commit
-    decision = source_check_outcome(
-        url=source.url,
-        state=source.state,
-        fingerprint=source.fingerprint,
-        consecutive_failures=source.consecutive_failures,
-        fetched=fetched,
-    )
-    check = SourceCheck.objects.create(
-        source=source,
-        checked_at=now,
-        outcome=decision.outcome,
-        http_status=fetched.status,
-        final_url=fetched.final_url,
-        fingerprint=fetched.fingerprint,
-        bytes=fetched.bytes,
-        duration_ms=fetched.duration_ms,
-        error=fetched.error,
-        text_excerpt=fetched.text[:STORED_TEXT_CHARS],
-    )
-    if decision.review_reason:
-        _raise_review_items(source=source, check=check, decision=decision, fetched=fetched)
-    if decision.outcome == SourceState.CHANGED:
-        source.last_changed_at = now
-    if fetched.status is not None and 200 <= fetched.status < 300:
-        source.etag, source.last_modified = fetched.etag, fetched.last_modified
-    source.state = decision.state
-    source.fingerprint = decision.fingerprint
-    source.consecutive_failures = decision.consecutive_failures
-    source.last_checked_at = now
-    source.http_status = fetched.status
-    source.final_url = fetched.final_url
-    source.next_check_at = next_check_after(
-        round_started=claim,
-        state=decision.state,
-        consecutive_failures=decision.consecutive_failures,
-    )
-    source.save(
-        update_fields=[
-            "state", "fingerprint", "consecutive_failures", "last_checked_at", "http_status",
-            "final_url", "etag", "last_modified", "last_changed_at", "next_check_at",
-        ]
-    )  # fmt: skip
-    return check
+    wanted = {source_id: (claim, fetched) for source_id, claim, fetched in results}
+    locked = Source.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    held = [source for source in locked if source.check_claimed_at == wanted[source.pk][0]]
+    decisions, checks = [], []
+    for source in held:
+        claim, fetched = wanted[source.pk]
+        decision = source_check_outcome(
+            url=source.url,
+            state=source.state,
+            fingerprint=source.fingerprint,
+            consecutive_failures=source.consecutive_failures,
+            fetched=fetched,
+        )
+        decisions.append(decision)
+        checks.append(
+            SourceCheck(
+                source=source,
+                checked_at=now,
+                outcome=decision.outcome,
+                http_status=fetched.status,
+                final_url=fetched.final_url,
+                fingerprint=fetched.fingerprint,
+                bytes=fetched.bytes,
+                duration_ms=fetched.duration_ms,
+                error=fetched.error,
+                text_excerpt=fetched.text[:STORED_TEXT_CHARS],
+            )
+        )
+    SourceCheck.objects.bulk_create(checks)
+    for source, decision, check in zip(held, decisions, checks, strict=True):
+        claim, fetched = wanted[source.pk]
+        if decision.review_reason:
+            _raise_review_items(source=source, check=check, decision=decision, fetched=fetched)
+        if decision.outcome == SourceState.CHANGED:
+            source.last_changed_at = now
+        if fetched.status is not None and 200 <= fetched.status < 300:
+            source.etag, source.last_modified = fetched.etag, fetched.last_modified
+        source.state = decision.state
+        source.fingerprint = decision.fingerprint
+        source.consecutive_failures = decision.consecutive_failures
+        source.last_checked_at = now
+        source.http_status = fetched.status
+        source.final_url = fetched.final_url
+        source.next_check_at = next_check_after(
+            round_started=claim,
+            state=decision.state,
+            consecutive_failures=decision.consecutive_failures,
+        )
+        source.check_claimed_at = None
+    if held:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _RECORD_SQL.format(table=connection.ops.quote_name(Source._meta.db_table)),
+                [[getattr(source, column) for source in held] for column in _RECORD_COLUMNS],
+            )
+    return {source.pk: check for source, check in zip(held, checks, strict=True)}
 
 
 def _raise_review_items(*, source, check, decision, fetched):

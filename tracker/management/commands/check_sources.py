@@ -2,7 +2,7 @@
 
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from tracker import sources
 from tracker.models import Source
 
 MAX_WORKERS = 128
+BATCH_SECONDS = 0.05
 
 
 class Command(BaseCommand):
@@ -63,27 +64,34 @@ class Command(BaseCommand):
         hosts = {urlsplit(url).hostname for url, _, _ in rows.values()}
         workers = workers or min(MAX_WORKERS, max(1, len(hosts) * settings.FETCH_PER_HOST))
         progress = Progress(self.stderr, total=len(claimed))
-        # Threads only fetch; this thread records each result, so one database connection does.
+        # Threads only fetch; this thread records what has finished, a batch at a time,
+        # so one database connection does all the writing in few queries.
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {}
+            pending = {}
             for pk, claim in claimed:
                 url, etag, last_modified = rows[pk]
                 future = pool.submit(
                     sources.source_fetch, url=url, etag=etag, last_modified=last_modified
                 )
-                futures[future] = (pk, claim)
-            for future in as_completed(futures):
-                pk, claim = futures[future]
-                try:
-                    fetched = future.result()
-                except Exception as exc:  # infrastructure (Redis, slot wait): try next round
-                    sources.source_claim_release(source_id=pk, claim=claim)
-                    outcomes["not checked (error)"] += 1
-                    self.stderr.write(f"\nsource {pk}: {exc}")
-                else:
-                    check = sources.source_check_record(source_id=pk, claim=claim, fetched=fetched)
+                pending[future] = (pk, claim)
+            while pending:
+                wait(pending, return_when=FIRST_COMPLETED)
+                time.sleep(BATCH_SECONDS)  # let a few more finish to share the transaction
+                done = [future for future in pending if future.done()]
+                batch = []
+                for future in done:
+                    pk, claim = pending.pop(future)
+                    try:
+                        batch.append((pk, claim, future.result()))
+                    except Exception as exc:  # infrastructure (Redis, slot wait): next round
+                        sources.source_claim_release(source_id=pk, claim=claim)
+                        outcomes["not checked (error)"] += 1
+                        self.stderr.write(f"\nsource {pk}: {exc}")
+                recorded = sources.source_checks_record(batch)
+                for pk, _, _ in batch:
+                    check = recorded.get(pk)
                     outcomes[check.outcome if check else "skipped (claim lost)"] += 1
-                progress.advance()
+                progress.advance(len(done))
         progress.finish()
 
     def _summary(self, outcomes):
@@ -106,8 +114,8 @@ class Progress:
         self.started = self.drawn_at = time.monotonic()
         self.interactive = getattr(getattr(out, "_out", None), "isatty", lambda: False)()
 
-    def advance(self):
-        self.done += 1
+    def advance(self, count=1):
+        self.done += count
         now = time.monotonic()
         if self.interactive and (now - self.drawn_at >= 0.1 or self.done == self.total):
             self.drawn_at = now

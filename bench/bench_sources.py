@@ -1,0 +1,289 @@
+"""Source checking throughput against the per-host limit.
+
+2,000 sources over 50 loopback hosts (127.0.0.2 to 127.0.0.51), each host
+served by this benchmark's own server that answers after 100 ms; per-host
+limit 2. The ideal wall time is 2,000 × 0.1 s / (50 × 2) = 2 s. Prints the
+wall time of ``check_sources --all`` and of one sweep through two Celery
+workers, each as a ratio to the ideal (target: at most 1.5), and the peak
+number of requests in flight per host as the servers saw it (must never
+exceed the limit). Uses its own database (bench_sources) and Redis database.
+"""
+
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+SOURCES = int(os.environ.get("BENCH_SOURCES", "2000"))
+HOSTS = [f"127.0.0.{n}" for n in range(2, 52)]
+PER_HOST = 2
+DELAY = 0.1
+IDEAL = SOURCES * DELAY / (len(HOSTS) * PER_HOST)
+DB_NAME = "bench_sources"
+REDIS_DB = int(os.environ.get("BENCH_SOURCES_REDIS_DB", "9"))
+WORKERS = 2
+THREADS_PER_WORKER = 50
+
+os.environ["FETCH_ALLOW_HOSTS"] = ",".join(HOSTS)
+os.environ["FETCH_PER_HOST"] = str(PER_HOST)
+
+
+# ---------------------------------------------------------------- the servers (own process)
+
+
+def serve(port, control):
+    """50 HTTP servers answering after DELAY; reports per-host peak concurrency on request."""
+    lock = threading.Lock()
+    in_flight = dict.fromkeys(HOSTS, 0)
+    peak = dict.fromkeys(HOSTS, 0)
+    served = [0]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            host = self.server.server_address[0]
+            with lock:
+                in_flight[host] += 1
+                peak[host] = max(peak[host], in_flight[host])
+            time.sleep(DELAY)
+            body = f"<html><body><article><p>Story {self.path}</p></article></body></html>"
+            body = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            # Done before the last byte goes out: the client cannot start its next request
+            # (and take the freed slot) before this one is counted out.
+            with lock:
+                in_flight[host] -= 1
+                served[0] += 1
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 64
+
+    for host in HOSTS:
+        server = Server((host, port), Handler)
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    control.send("ready")
+    while True:
+        command = control.recv()
+        with lock:
+            if command == "stats":
+                control.send((max(peak.values()), served[0]))
+            elif command == "reset":
+                for host in HOSTS:
+                    peak[host] = 0
+                served[0] = 0
+                control.send("ok")
+            else:
+                return
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.2", 0))
+        return probe.getsockname()[1]
+
+
+# ---------------------------------------------------------------- set-up
+
+
+def setup_database():
+    import django
+    from django.conf import settings
+
+    django.setup()
+    from django.db import connection, connections
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {DB_NAME}")
+    connections.close_all()
+    settings.DATABASES["default"]["NAME"] = DB_NAME
+    connection.settings_dict["NAME"] = DB_NAME
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    base = settings.CELERY_BROKER_URL
+    if base.startswith("redis+socket://"):
+        broker = base.split("?")[0] + f"?virtual_host={REDIS_DB}"
+    else:
+        broker = base.rstrip("/").rsplit("/", 1)[0] + f"/{REDIS_DB}"
+    settings.CELERY_BROKER_URL = broker
+    from config.celery import app
+
+    # Celery prefers the CELERY_BROKER_URL environment variable: set the read and write URLs.
+    app.conf.update(
+        CELERY_BROKER_URL=broker, CELERY_BROKER_READ_URL=broker, CELERY_BROKER_WRITE_URL=broker
+    )
+    from tracker import limits
+
+    limits.redis_client().flushdb()
+    return broker
+
+
+def database_url():
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db.get("HOST") or ""
+    user = db.get("USER") or "postgres"
+    if host.startswith("/"):
+        return f"postgis://{user}@/{DB_NAME}?host={host}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgis://{user}{password}@{host}{port}/{DB_NAME}"
+
+
+def create_sources(port):
+    from tracker.models import Source
+
+    Source.objects.bulk_create(
+        Source(url=f"http://{HOSTS[n % len(HOSTS)]}:{port}/story-{n}", title=f"Story {n}")
+        for n in range(SOURCES)
+    )
+
+
+def reset_sources():
+    from tracker.models import Source
+
+    Source.objects.update(next_check_at=None, check_claimed_at=None, last_checked_at=None)
+
+
+def start_worker(index, broker):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker,
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "INFO",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads",
+            f"--concurrency={THREADS_PER_WORKER}", "--loglevel=INFO", "--without-gossip",
+            "--without-mingle", "--without-heartbeat", f"--hostname=bench{index}@%h",
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if "ready." in line:
+            proc.lines = []
+            threading.Thread(target=lambda: proc.lines.extend(proc.stdout), daemon=True).start()
+            return proc
+        if not line and proc.poll() is not None:
+            break
+    raise RuntimeError("celery worker did not start")
+
+
+def stop_worker(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+# ---------------------------------------------------------------- the runs
+
+
+def run_command():
+    from django.core.management import call_command
+
+    out = StringIO()
+    started = time.monotonic()
+    call_command("check_sources", "--all", stdout=out, stderr=StringIO())
+    return time.monotonic() - started, out.getvalue()
+
+
+def run_sweep(broker):
+    from tracker.models import Source
+    from tracker.tasks import source_check_sweep
+
+    workers = [start_worker(i, broker) for i in range(WORKERS)]
+    try:
+        started = time.monotonic()
+        source_check_sweep.delay()
+        deadline = started + float(os.environ.get("BENCH_SWEEP_TIMEOUT", "120"))
+        while Source.objects.filter(last_checked_at__isnull=True).exists():
+            if time.monotonic() > deadline:
+                from tracker import limits
+
+                tail = "".join(line for proc in workers for line in proc.lines[-20:])
+                tail += f"claimed: {Source.objects.filter(check_claimed_at__isnull=False).count()}"
+                tail += f", queued: {limits.redis_client().llen('celery')}"
+                raise RuntimeError(f"the sweep did not finish within 120 s:\n{tail}")
+            time.sleep(0.02)
+        return time.monotonic() - started
+    finally:
+        for proc in workers:
+            stop_worker(proc)
+
+
+def main():
+    port = free_port()
+    parent, child = multiprocessing.Pipe()
+    servers = multiprocessing.get_context("fork").Process(target=serve, args=(port, child))
+    servers.start()
+    parent.recv()
+    broker = setup_database()
+    try:
+        create_sources(port)
+        print(f"sources: {SOURCES} over {len(HOSTS)} hosts, {DELAY * 1000:.0f} ms per answer, "
+              f"per-host limit {PER_HOST}; ideal {IDEAL:.2f} s")  # fmt: skip
+
+        wall, summary = run_command()
+        parent.send("stats")
+        peak, served = parent.recv()
+        print(f"check_sources --all: {wall:.2f} s = {wall / IDEAL:.2f} × ideal "
+              f"(target ≤ 1.5); peak in flight per host {peak} (limit {PER_HOST}); "
+              f"{served} requests")  # fmt: skip
+        print("  " + " | ".join(line.strip() for line in summary.splitlines()[1:]))
+
+        reset_sources()
+        parent.send("reset")
+        parent.recv()
+        wall = run_sweep(broker)
+        parent.send("stats")
+        peak_sweep, served = parent.recv()
+        print(f"sweep, {WORKERS} Celery workers × {THREADS_PER_WORKER} threads: {wall:.2f} s = "
+              f"{wall / IDEAL:.2f} × ideal (target ≤ 1.5); peak in flight per host "
+              f"{peak_sweep} (limit {PER_HOST}); {served} requests")  # fmt: skip
+        if max(peak, peak_sweep) > PER_HOST:
+            print("FAIL: the per-host limit was exceeded")
+            return 1
+        return 0
+    finally:
+        parent.send("stop")
+        servers.join(timeout=5)
+        from django.db import connection, connections
+
+        connections.close_all()
+        connection.settings_dict["NAME"] = "postgres"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        connections.close_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
