@@ -34,6 +34,7 @@ DB_NAME = "bench_sources"
 REDIS_DB = int(os.environ.get("BENCH_SOURCES_REDIS_DB", "9"))
 WORKERS = 2
 THREADS_PER_WORKER = 50
+POOL = os.environ.get("BENCH_SOURCES_POOL", "threads")
 
 os.environ["FETCH_ALLOW_HOSTS"] = ",".join(HOSTS)
 os.environ["FETCH_PER_HOST"] = str(PER_HOST)
@@ -176,7 +177,7 @@ def start_worker(index, broker):
     }
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads",
+            sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={POOL}",
             f"--concurrency={THREADS_PER_WORKER}", "--loglevel=INFO", "--without-gossip",
             "--without-mingle", "--without-heartbeat", f"--hostname=bench{index}@%h",
         ],
@@ -266,7 +267,7 @@ def main():
         wall = run_sweep(broker)
         parent.send("stats")
         peak_sweep, served = parent.recv()
-        print(f"sweep, {WORKERS} Celery workers × {THREADS_PER_WORKER} threads: {wall:.2f} s = "
+        print(f"sweep, {WORKERS} Celery workers × {THREADS_PER_WORKER} ({POOL}): {wall:.2f} s = "
               f"{wall / IDEAL:.2f} × ideal (target ≤ 1.5); peak in flight per host "
               f"{peak_sweep} (limit {PER_HOST}); {served} requests")  # fmt: skip
         if max(peak, peak_sweep) > PER_HOST:
