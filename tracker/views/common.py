@@ -1,6 +1,6 @@
 """Helpers shared by the page families: filtering through tracker.filters, paging."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 
 from ..models import Agency, Deployment, PurposeClass, PurposeTag, State
@@ -25,7 +25,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     number = request.GET.get("page") or 1
     try:
         return paginator.page(number)
-    except Exception as error:  # PageNotAnInteger, EmptyPage
+    except InvalidPage as error:  # not a number, or past the end
         raise Http404(str(error)) from error
 
 
