@@ -56,6 +56,7 @@ def timed(function, repeat):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows even when piped
     import django
     from django.conf import settings
 
