@@ -471,16 +471,18 @@ def _raise_review_items(*, source, check, decision, fetched):
 # ---------------------------------------------------------------- moderation
 
 
-def sources_needing_attention(*, history: int = 10):
-    """Sources with review items no moderator has looked at yet, newest first, each with
+def sources_needing_attention(*, include_reviewed: bool = False, history: int = 10):
+    """Sources with review items no moderator has looked at yet (with ``include_reviewed``,
+    also every source whose state is still unhealthy), newest first, each with
     ``open_items`` (and what cites it) and its ``recent_checks``."""
     open_items = ReviewItem.objects.filter(reviewed_at__isnull=True).select_related(
         "citation__deployment", "citation__agency", "citation__hotspot", "citation__rti_request"
     )
+    wanted = Q(pk__in=ReviewItem.objects.filter(reviewed_at__isnull=True).values("source"))
+    if include_reviewed:
+        wanted |= Q(state__in=ATTENTION_STATES)
     return (
-        Source.objects.filter(
-            pk__in=ReviewItem.objects.filter(reviewed_at__isnull=True).values("source")
-        )
+        Source.objects.filter(wanted)
         .order_by("-last_checked_at", "-id")
         .prefetch_related(
             Prefetch("review_items", queryset=open_items, to_attr="open_items"),

@@ -111,3 +111,13 @@ def test_actions_need_post_and_csrf(changed_source):
     assert client.post(f"{URL}{changed_source.pk}/reviewed/").status_code == 403
     assert ReviewItem.objects.filter(reviewed_at__isnull=True).count() == 1
     assert SourceCheck.objects.filter(source=changed_source).count() == 2
+
+
+def test_reviewed_but_still_broken_sources_are_listed_on_request(moderator, site):
+    site.routes["/gone"] = Reply(status=404)
+    source = SourceFactory(url=site.url("/gone"), title="Vanished tender notice")
+    check(source)
+    moderator.post(f"{URL}{source.pk}/reviewed/")
+    assert f'id="source-{source.pk}"' not in moderator.get(URL).content.decode()
+    page = moderator.get(URL + "?show=all").content.decode()
+    assert f'id="source-{source.pk}"' in page and "Broken" in page

@@ -23,8 +23,12 @@ moderator_required = user_passes_test(is_moderator, login_url="admin:login")
 
 @moderator_required
 def source_list(request):
-    page = paginate(request, sources.sources_needing_attention(), per_page=20)
-    return render(request, "moderation/sources.html", {"page": page})
+    include_reviewed = request.GET.get("show") == "all"
+    found = sources.sources_needing_attention(include_reviewed=include_reviewed)
+    page = paginate(request, found, per_page=20)
+    return render(
+        request, "moderation/sources.html", {"page": page, "include_reviewed": include_reviewed}
+    )
 
 
 @require_POST
