@@ -217,12 +217,22 @@ def run_command():
     return time.monotonic() - started, out.getvalue()
 
 
+def process_cpu_seconds(pid):
+    """User + system CPU time of a process (Linux /proc), to show what a check costs."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_sweep(broker):
     from tracker.models import Source
     from tracker.tasks import source_check_sweep
 
     workers = [start_worker(i, broker) for i in range(WORKERS)]
     try:
+        cpu_before = sum(process_cpu_seconds(proc.pid) for proc in workers)
         started = time.monotonic()
         source_check_sweep.delay()
         deadline = started + float(os.environ.get("BENCH_SWEEP_TIMEOUT", "120"))
@@ -233,9 +243,10 @@ def run_sweep(broker):
                 tail = "".join(line for proc in workers for line in proc.lines[-20:])
                 tail += f"claimed: {Source.objects.filter(check_claimed_at__isnull=False).count()}"
                 tail += f", queued: {limits.redis_client().llen('celery')}"
-                raise RuntimeError(f"the sweep did not finish within 120 s:\n{tail}")
+                raise RuntimeError(f"the sweep did not finish in time:\n{tail}")
             time.sleep(0.02)
-        return time.monotonic() - started
+        wall = time.monotonic() - started
+        return wall, sum(process_cpu_seconds(proc.pid) for proc in workers) - cpu_before
     finally:
         for proc in workers:
             stop_worker(proc)
@@ -262,14 +273,17 @@ def main():
         print("  " + " | ".join(line.strip() for line in summary.splitlines()[1:]))
 
         reset_sources()
+        load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         parent.send("reset")
         parent.recv()
-        wall = run_sweep(broker)
+        wall, worker_cpu = run_sweep(broker)
         parent.send("stats")
         peak_sweep, served = parent.recv()
         print(f"sweep, {WORKERS} Celery workers × {THREADS_PER_WORKER} ({POOL}): {wall:.2f} s = "
               f"{wall / IDEAL:.2f} × ideal (target ≤ 1.5); peak in flight per host "
               f"{peak_sweep} (limit {PER_HOST}); {served} requests")  # fmt: skip
+        print(f"  worker CPU {worker_cpu:.1f} s = {worker_cpu / SOURCES * 1000:.1f} ms per check; "
+              f"{os.cpu_count()} CPUs, load average before the run {load_before}")  # fmt: skip
         if max(peak, peak_sweep) > PER_HOST:
             print("FAIL: the per-host limit was exceeded")
             return 1

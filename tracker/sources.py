@@ -450,6 +450,10 @@ def _raise_review_items(*, source, check, decision, fetched):
             .first()
         )
         old_excerpt, new_excerpt = change_excerpts(previous or "", fetched.text[:STORED_TEXT_CHARS])
+        if not fetched.text:  # a PDF or other file: no text to show, only that it differs
+            new_excerpt = (
+                f"The file changed ({fetched.bytes} bytes now); its text is not extracted."
+            )
     elif decision.review_reason == ReviewItem.Reason.REDIRECTED:
         old_excerpt, new_excerpt = source.url, fetched.final_url
     else:

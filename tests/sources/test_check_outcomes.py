@@ -116,6 +116,7 @@ def test_a_pdf_is_fingerprinted_by_content(site):
         body=pdf.replace(b"1.4", b"1.5"), headers={"Content-Type": "application/pdf"}
     )
     assert check(source).outcome == SourceState.CHANGED
+    assert "The file changed" in ReviewItem.objects.get(source=source).new_excerpt
 
 
 def test_a_redirect_to_another_site_marks_the_source_redirected(make_site, settings):
