@@ -14,7 +14,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 
@@ -25,6 +25,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CHUNK_BYTES = 64 * 1024
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 
 
 class FetchError(Exception):
@@ -153,9 +154,10 @@ def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: fl
     conn = conn_class(host, port)
     conn.sock = sock
     try:
-        path = parts.path or "/"
+        # Non-ASCII paths (a Hindi headline in the URL, say) go out percent-encoded.
+        path = quote(parts.path or "/", safe=_URL_SAFE)
         if parts.query:
-            path += "?" + parts.query
+            path += "?" + quote(parts.query, safe=_URL_SAFE)
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         response_headers = {k.lower(): v for k, v in response.getheaders()}
@@ -176,7 +178,7 @@ def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: fl
         return response.status, response_headers, body, truncated
     except TimeoutError as exc:
         raise FetchError(f"no response within {settings.FETCH_READ_TIMEOUT:g} s") from exc
-    except (http.client.HTTPException, OSError) as exc:
+    except (http.client.HTTPException, OSError, ValueError) as exc:
         raise FetchError(f"HTTP error from {host}: {exc!r}") from exc
     finally:
         conn.close()
@@ -207,6 +209,10 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int |
         parts = urlsplit(current)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"not an http(s) URL: {current}")
+        try:
+            parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+        except ValueError as exc:
+            raise FetchError(f"bad port in {current}") from exc
         # The lease outlives any request, and frees the slot of a worker killed mid-request.
         with limits.host_slot(parts.hostname, lease_seconds=2 * per_request):
             status, response_headers, body, truncated = _get_once(

@@ -1,6 +1,7 @@
 """The fetcher's behaviour against a real local server: headers, redirects, limits."""
 
 import time
+from urllib.parse import quote
 
 import pytest
 
@@ -80,3 +81,15 @@ def test_connection_refused_is_a_fetch_error(make_site, settings):
     settings.FETCH_ALLOW_HOSTS = ["127.0.0.1"]
     with pytest.raises(FetchError, match="cannot connect"):
         fetch(url)
+
+
+def test_non_ascii_paths_are_percent_encoded(site):
+    site.routes[quote("/समाचार/कैमरे")] = Reply(body=b"found")
+    result = fetch(site.url("/समाचार/कैमरे?q=चेहरा"))
+    assert result.body == b"found"
+    assert site.requests[0][0] == quote("/समाचार/कैमरे") + "?q=" + quote("चेहरा")
+
+
+def test_a_bad_port_is_a_fetch_error(site):
+    with pytest.raises(FetchError, match="bad port"):
+        fetch("http://127.0.0.1:http/")
