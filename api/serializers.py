@@ -6,7 +6,12 @@ published. Every field carries a description: the export column dictionary
 ``descriptions`` below document the rest, and the OpenAPI schema shows them.
 """
 
+import json
+
+from django.contrib.gis.db import models as gis_models
+from django.contrib.gis.geos import Point
 from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
 
 from tracker import rti
 from tracker.export import column_descriptions
@@ -39,10 +44,27 @@ COMMON_DESCRIPTIONS = {
 }
 
 
+class GeoJSONGeometryField(GeometryField):
+    """GeoJSON geometry; points are written directly, skipping a round trip through GDAL
+    that took a third of a list page's serializing time."""
+
+    def to_representation(self, value):
+        if isinstance(value, Point):
+            return {"type": "Point", "coordinates": [value.x, value.y]}
+        if value is None or isinstance(value, dict):
+            return value
+        return json.loads(value.json)
+
+
 class DescribedSerializer(serializers.ModelSerializer):
     """Fills each field's description from the export dictionary and ``Meta.descriptions``."""
 
     export_name = None
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        gis_models.PointField: GeoJSONGeometryField,
+        gis_models.MultiPolygonField: GeoJSONGeometryField,
+    }
 
     def get_fields(self):
         fields = super().get_fields()
