@@ -2,22 +2,36 @@
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models import Case, F, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce
+
+from .models.vocab import Publication
 
 SEARCH_CONFIG = "english"
 
 
-def _names_of(through, owner_field, name_path):
+def _names_of(through, owner_field, name_path, **only):
     """A subquery joining the names of a many-to-many relation into one string."""
     return Coalesce(
         Subquery(
-            through.objects.filter(**{owner_field: OuterRef("pk")})
+            through.objects.filter(**{owner_field: OuterRef("pk")}, **only)
             .values(owner_field)
             .annotate(names=StringAgg(name_path, " "))
             .values("names")[:1]
         ),
         Value(""),
+        output_field=TextField(),
+    )
+
+
+def _if_published(relation, field):
+    """A related entity's text, only while that entity is published: drafts stay unsearchable."""
+    return Case(
+        When(
+            **{f"{relation}__publication": Publication.PUBLISHED},
+            then=F(f"{relation}__{field}"),
+        ),
+        default=Value(""),
         output_field=TextField(),
     )
 
@@ -31,20 +45,33 @@ def search_vector(model):
 
     if model is Deployment:
         vendors = _names_of(Deployment.vendors.through, "deployment", "vendor__name")
-        partners = _names_of(Deployment.partner_agencies.through, "deployment", "agency__name")
+        partners = _names_of(
+            Deployment.partner_agencies.through,
+            "deployment",
+            "agency__name",
+            agency__publication=Publication.PUBLISHED,
+        )
         return (
             vec("title", weight="A")
-            + vec("lead_agency__name", "lead_agency__short_name", partners, vendors, weight="B")
+            + vec(
+                _if_published("lead_agency", "name"),
+                _if_published("lead_agency", "short_name"),
+                partners,
+                vendors,
+                weight="B",
+            )
             + vec("summary", "city", "district", weight="C")
         )
     if model is Agency:
         return vec("name", "short_name", weight="A") + vec("description", "city", weight="C")
     if model is Hotspot:
-        return vec("name", weight="A") + vec("city", "notes", "agency__name", weight="C")
+        return vec("name", weight="A") + vec(
+            "city", "notes", _if_published("agency", "name"), weight="C"
+        )
     if model is RTIRequest:
         return (
             vec("title", "reference_number", weight="A")
-            + vec("authority__name", weight="B")
+            + vec(_if_published("authority", "name"), weight="B")
             + vec("application_text", weight="C")
         )
     if model is Source:
