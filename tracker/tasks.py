@@ -16,13 +16,30 @@ def rti_chase_deadlines():
     return services.rti_requests_mark_deemed_refused(today=timezone.localdate())
 
 
-@shared_task(name="tracker.source_check_sweep")
-def source_check_sweep():
-    """On beat's schedule: claim every due source and enqueue one check each, after commit."""
+@shared_task(name="tracker.source_check_sweep", bind=True)
+def source_check_sweep(self):
+    """On beat's schedule: claim every due source and enqueue one check each, after commit.
+
+    A sweep delivered again (its worker died while sending the checks) claims
+    under the same round time, so it finds the sources its first attempt
+    claimed and sends their checks again; a check already recorded does nothing.
+    """
+    round_started = _sweep_round_started(self.request.id)
     with transaction.atomic():
-        claimed = sources.sources_claim(due_only=True)
+        claimed = sources.sources_claim(due_only=True, now=round_started)
         enqueue_source_checks(claimed)
     return len(claimed)
+
+
+def _sweep_round_started(task_id):
+    """The time a sweep first ran, the same for every delivery of one sweep message."""
+    now = timezone.now()
+    if not task_id:
+        return now
+    client = limits.redis_client()
+    key = f"panoptic:sweep-round:{task_id}"
+    client.set(key, now.isoformat(), nx=True, ex=7 * 24 * 3600)
+    return datetime.fromisoformat(client.get(key).decode())
 
 
 def enqueue_source_checks(claimed):
