@@ -112,7 +112,7 @@ class Progress:
     def __init__(self, out, *, total):
         self.out, self.total, self.done = out, total, 0
         self.started = self.drawn_at = time.monotonic()
-        self.interactive = getattr(getattr(out, "_out", None), "isatty", lambda: False)()
+        self.interactive = out.isatty()
 
     def advance(self, count=1):
         self.done += count
