@@ -26,7 +26,16 @@ from tracker.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
-from tracker.models import Agency, Citation, Deployment, Hotspot, RTIEvent, RTIRequest, Vendor
+from tracker.models import (
+    Agency,
+    Citation,
+    Deployment,
+    Hotspot,
+    RTIEvent,
+    RTIRequest,
+    State,
+    Vendor,
+)
 from tracker.stats import headline_counts
 
 from . import serializers as s
@@ -42,7 +51,44 @@ THROTTLED = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Too many requests; retry after Retry-After seconds."
 )
 CSV_TEXT = {"type": "string", "description": "CSV, UTF-8, header row first."}
-CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+
+
+def _published(model):
+    return model.objects.published()
+
+
+# Nested summaries load only the columns they show: a page of 50 then stays fast even
+# when related rows are wide (state boundaries, long descriptions).
+SUMMARY_FIELDS = {
+    Agency: ("id", "slug", "name", "publication"),
+    Deployment: ("id", "slug", "title", "publication"),
+    State: ("code", "name"),
+}
+CITATIONS = Prefetch(
+    "citations",
+    queryset=Citation.objects.select_related("source").only(
+        "claim",
+        "quote",
+        *Citation.TARGETS,
+        *(f"source__{name}" for name in s.SourceSummarySerializer.Meta.fields if name != "health"),
+        "source__state",
+    ),
+)
+
+
+def summaries(model):
+    """Published rows of ``model`` with just the columns of their summary."""
+    return _published(model).only(*SUMMARY_FIELDS[model])
+
+
+def summary_only(relation, model):
+    """``defer()`` arguments leaving only the summary columns of a select_related row."""
+    keep = SUMMARY_FIELDS[model]
+    return [
+        f"{relation}__{field.name}"
+        for field in model._meta.concrete_fields
+        if field.name not in keep and not field.primary_key
+    ]
 
 
 def geojson_schema(serializer, *, many):
@@ -112,10 +158,6 @@ class PublicViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
         return self.geojson_response(type(instance).objects.filter(pk=instance.pk))
 
 
-def _published(model):
-    return model.objects.published()
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List deployments",
@@ -135,8 +177,9 @@ class DeploymentViewSet(PublicViewSet):
         return (
             _published(Deployment)
             .select_related("lead_agency", "state")
+            .defer(*summary_only("lead_agency", Agency), *summary_only("state", State))
             .prefetch_related(
-                Prefetch("partner_agencies", queryset=_published(Agency)),
+                Prefetch("partner_agencies", queryset=summaries(Agency)),
                 Prefetch("vendors", queryset=Vendor.objects.order_by("name")),
                 "linked_databases",
                 CITATIONS,
@@ -163,6 +206,7 @@ class AgencyViewSet(PublicViewSet):
         return (
             _published(Agency)
             .select_related("state", "parent")
+            .defer(*summary_only("parent", Agency), *summary_only("state", State))
             .annotate(
                 deployment_count=Count(
                     "led_deployments", filter=Q(led_deployments__publication="published")
@@ -191,8 +235,9 @@ class HotspotViewSet(PublicViewSet):
         return (
             _published(Hotspot)
             .select_related("state", "agency")
+            .defer(*summary_only("agency", Agency), *summary_only("state", State))
             .prefetch_related(
-                Prefetch("deployments", queryset=_published(Deployment)),
+                Prefetch("deployments", queryset=summaries(Deployment)),
                 CITATIONS,
             )
         )
@@ -220,10 +265,11 @@ class RTIRequestViewSet(PublicViewSet):
         return (
             _published(RTIRequest)
             .select_related("authority")
+            .defer(*summary_only("authority", Agency))
             .prefetch_related(
                 Prefetch("events", queryset=RTIEvent.objects.order_by("date", "id")),
-                Prefetch("deployments", queryset=_published(Deployment)),
-                Prefetch("agencies", queryset=_published(Agency)),
+                Prefetch("deployments", queryset=summaries(Deployment)),
+                Prefetch("agencies", queryset=summaries(Agency)),
                 CITATIONS,
             )
         )
