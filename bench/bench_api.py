@@ -220,7 +220,7 @@ def measure():
     print(f"(a) export endpoint GeoJSON: median {a * 1000:.0f} ms ({len(body) / 1e6:.1f} MB)")
     print(f"(b) bare SQL json_agg FeatureCollection: median {b * 1000:.0f} ms")
     print(f"(c) GeoFeatureModelSerializer(many=True): {c * 1000:.0f} ms")
-    print(f"    features in (a): {features}; rows matching the list filters: {page.json()['count']}")
+    print(f"    features in (a): {features}; list filter matches: {page.json()['count']}")
     print(f"a/b = {a / b:.2f} (target <= 1.5)")
     print(f"c/a = {c / a:.1f} (target >= 20)")
     print(f"(d) filtered list page of 50: median {d * 1000:.1f} ms (target < 50 ms)")
