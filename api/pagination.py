@@ -5,10 +5,11 @@ from rest_framework.pagination import LimitOffsetPagination
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+MAX_OFFSET = 10**9  # far beyond any table here, well inside PostgreSQL's bigint
 
 
 class StrictLimitOffsetPagination(LimitOffsetPagination):
-    """``limit`` (1..500, default 50) and ``offset`` (0 or more).
+    """``limit`` (1..500, default 50) and ``offset`` (0..10**9).
 
     A bad value is a 400 naming the parameter, never a silently different page.
     Pages are stable: every list has a total order ending in ``id``.
@@ -35,7 +36,7 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         return self.default_limit if limit is None else limit
 
     def get_offset(self, request):
-        return self._integer(request, self.offset_query_param, 0) or 0
+        return self._integer(request, self.offset_query_param, 0, MAX_OFFSET) or 0
 
     def page_bounds(self, request):
         """(offset, limit) of the requested page, validated."""
@@ -52,7 +53,7 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
                     f"Rows per page, 1 to {self.max_limit} (default {self.default_limit})."
                 )
             elif parameter["name"] == self.offset_query_param:
-                parameter["schema"].update({"minimum": 0, "default": 0})
+                parameter["schema"].update({"minimum": 0, "maximum": MAX_OFFSET, "default": 0})
                 parameter["description"] = "Number of rows to skip."
         return parameters
 

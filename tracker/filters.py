@@ -140,11 +140,14 @@ class TimestampField(forms.CharField):
                 parsed = datetime.combine(day, time.min) if day else None
         except ValueError:
             parsed = None
-        if parsed is None:
-            raise forms.ValidationError(
-                _("Enter an ISO 8601 date or date-time, like 2024-01-31 or 2024-01-31T12:00:00Z.")
-            )
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        if parsed is not None:
+            try:  # in UTC: PostgreSQL refuses some offsets Python accepts (-23:00)
+                return parsed.replace(tzinfo=UTC) if not parsed.tzinfo else parsed.astimezone(UTC)
+            except OverflowError:
+                pass
+        raise forms.ValidationError(
+            _("Enter an ISO 8601 date or date-time, like 2024-01-31 or 2024-01-31T12:00:00Z.")
+        )
 
 
 class StateCodeField(forms.CharField):

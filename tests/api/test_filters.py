@@ -92,6 +92,7 @@ INVALID = [
     ("announced_after", "2021-13-01"),
     ("announced_before", "yesterday"),
     ("updated_since", "soon"),
+    ("updated_since", "9999-12-31T23:59:59-23:00"),  # beyond the year 9999 in UTC
     ("year", "abc"),
     ("in_bbox", "1,2,3"),
     ("in_bbox", "10,10,5,5"),
@@ -104,6 +105,7 @@ INVALID = [
     ("limit", "501"),
     ("limit", "x"),
     ("offset", "-1"),
+    ("offset", "100000000000000000000"),
 ]
 
 
@@ -137,6 +139,7 @@ def test_invalid_radius_is_a_400_naming_radius_km(client, world, query, param):
         ("/api/v1/export/deployments.csv", "status=bogus"),
         ("/api/v1/export/deployments.geojson", "in_bbox=1,2"),
         ("/api/v1/deployments/?format=geojson", "state=XX"),
+        ("/api/v1/deployments/?format=geojson", "offset=100000000000000000000"),
         ("/api/v1/agencies/", "kind=spies"),
         ("/api/v1/hotspots/", "near=500,0"),
         ("/api/v1/rti-requests/", "status=lost"),
