@@ -1,7 +1,9 @@
 """Read-only JSON shapes of the public entities, with nested summaries.
 
 Related entities appear as small summaries (id, slug, name) and only when
-published. Every field carries a description: the export column dictionary
+published. Related sets are read from ``prefetched_<name>`` attributes, which the
+querysets of ``api.views`` fill (Prefetch with ``to_attr``: much cheaper per row
+than a related manager). Every field carries a description: the export column dictionary
 (``tracker.export``) documents the fields the flat exports share, the
 ``descriptions`` below document the rest, and the OpenAPI schema shows them.
 """
@@ -160,13 +162,19 @@ class DeploymentSerializer(DescribedSerializer):
     lead_agency = PublishedAgencySerializer(
         allow_null=True, help_text="The lead agency; null if it is not published."
     )
-    partner_agencies = AgencySummarySerializer(many=True, help_text="Published partner agencies.")
-    state = StateSerializer(allow_null=True)
-    vendors = VendorSerializer(many=True, help_text="Vendors supplying the system.")
-    linked_databases = LinkedDatabaseSerializer(
-        many=True, help_text="Databases it matches against or feeds."
+    partner_agencies = AgencySummarySerializer(
+        many=True, source="prefetched_partner_agencies", help_text="Published partner agencies."
     )
-    citations = CitationSerializer(many=True)
+    state = StateSerializer(allow_null=True)
+    vendors = VendorSerializer(
+        many=True, source="prefetched_vendors", help_text="Vendors supplying the system."
+    )
+    linked_databases = LinkedDatabaseSerializer(
+        many=True,
+        source="prefetched_linked_databases",
+        help_text="Databases it matches against or feeds.",
+    )
+    citations = CitationSerializer(many=True, source="prefetched_citations")
     purpose_tags = serializers.ListField(
         child=serializers.CharField(), help_text="Purpose tag codes."
     )
@@ -232,7 +240,7 @@ class AgencySerializer(DescribedSerializer):
     deployment_count = serializers.IntegerField(
         help_text="Number of published deployments it leads."
     )
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer(many=True, source="prefetched_citations")
 
     class Meta:
         model = Agency
@@ -267,9 +275,9 @@ class HotspotSerializer(DescribedSerializer):
         allow_null=True, help_text="The responsible agency; null if none or not published."
     )
     deployments = DeploymentSummarySerializer(
-        many=True, help_text="Published deployments covering it."
+        many=True, source="prefetched_deployments", help_text="Published deployments covering it."
     )
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer(many=True, source="prefetched_citations")
 
     class Meta:
         model = Hotspot
@@ -309,13 +317,19 @@ class RTIRequestSerializer(DescribedSerializer):
     authority = PublishedAgencySerializer(
         allow_null=True, help_text="The public authority; null if it is not published."
     )
-    agencies = AgencySummarySerializer(many=True, help_text="Related published agencies.")
-    deployments = DeploymentSummarySerializer(many=True, help_text="Related published deployments.")
-    events = RTIEventSerializer(many=True, help_text="What happened, in date order.")
+    agencies = AgencySummarySerializer(
+        many=True, source="prefetched_agencies", help_text="Related published agencies."
+    )
+    deployments = DeploymentSummarySerializer(
+        many=True, source="prefetched_deployments", help_text="Related published deployments."
+    )
+    events = RTIEventSerializer(
+        many=True, source="prefetched_events", help_text="What happened, in date order."
+    )
     decision_due = serializers.SerializerMethodField(
         help_text="When the PIO's decision is due under s.7 (null while receipt is unknown)."
     )
-    citations = CitationSerializer(many=True)
+    citations = CitationSerializer(many=True, source="prefetched_citations")
 
     class Meta:
         model = RTIRequest

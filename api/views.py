@@ -64,9 +64,16 @@ SUMMARY_FIELDS = {
     Deployment: ("id", "slug", "title", "publication"),
     State: ("code", "name"),
 }
-CITATIONS = Prefetch(
+
+
+def prefetched(name, queryset=None):
+    """Prefetch a related set into ``prefetched_<name>``, where the serializers read it."""
+    return Prefetch(name, queryset=queryset, to_attr=f"prefetched_{name}")
+
+
+CITATIONS = prefetched(
     "citations",
-    queryset=Citation.objects.select_related("source").only(
+    Citation.objects.select_related("source").only(
         "claim",
         "quote",
         *Citation.TARGETS,
@@ -179,9 +186,9 @@ class DeploymentViewSet(PublicViewSet):
             .select_related("lead_agency", "state")
             .defer(*summary_only("lead_agency", Agency), *summary_only("state", State))
             .prefetch_related(
-                Prefetch("partner_agencies", queryset=summaries(Agency)),
-                Prefetch("vendors", queryset=Vendor.objects.order_by("name")),
-                "linked_databases",
+                prefetched("partner_agencies", summaries(Agency)),
+                prefetched("vendors", Vendor.objects.order_by("name")),
+                prefetched("linked_databases"),
                 CITATIONS,
             )
         )
@@ -237,7 +244,7 @@ class HotspotViewSet(PublicViewSet):
             .select_related("state", "agency")
             .defer(*summary_only("agency", Agency), *summary_only("state", State))
             .prefetch_related(
-                Prefetch("deployments", queryset=summaries(Deployment)),
+                prefetched("deployments", summaries(Deployment)),
                 CITATIONS,
             )
         )
@@ -267,9 +274,9 @@ class RTIRequestViewSet(PublicViewSet):
             .select_related("authority")
             .defer(*summary_only("authority", Agency))
             .prefetch_related(
-                Prefetch("events", queryset=RTIEvent.objects.order_by("date", "id")),
-                Prefetch("deployments", queryset=summaries(Deployment)),
-                Prefetch("agencies", queryset=summaries(Agency)),
+                prefetched("events", RTIEvent.objects.order_by("date", "id")),
+                prefetched("deployments", summaries(Deployment)),
+                prefetched("agencies", summaries(Agency)),
                 CITATIONS,
             )
         )

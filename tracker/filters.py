@@ -150,6 +150,17 @@ class TimestampField(forms.CharField):
         )
 
 
+_state_codes = frozenset()
+
+
+def state_codes():
+    """The 36 codes: reference data loaded by a migration, so read once per process."""
+    global _state_codes
+    if not _state_codes:
+        _state_codes = frozenset(State.objects.values_list("code", flat=True))
+    return _state_codes
+
+
 class StateCodeField(forms.CharField):
     """An ISO 3166-2 code of a state or union territory, any case."""
 
@@ -158,7 +169,7 @@ class StateCodeField(forms.CharField):
         if not value:
             return None
         code = value.strip().upper()
-        if not State.objects.filter(code=code).exists():
+        if code not in state_codes():
             raise forms.ValidationError(
                 _("Unknown state code %(code)s; use an ISO 3166-2 code such as IN-UP."),
                 params={"code": value},
