@@ -6,6 +6,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models as m
+from .models.sources import HEALTH_FIELDS
 
 
 class CitationInline(admin.TabularInline):
@@ -115,19 +116,7 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "publisher", "kind", "state", "last_checked_at"]
     list_filter = ["state", "kind", "language", "is_demo"]
     search_fields = ["title", "url", "publisher"]
-    readonly_fields = [
-        "state",
-        "last_checked_at",
-        "http_status",
-        "final_url",
-        "etag",
-        "last_modified",
-        "fingerprint",
-        "last_changed_at",
-        "consecutive_failures",
-        "next_check_at",
-        "check_claimed_at",
-    ]
+    readonly_fields = HEALTH_FIELDS
     inlines = [SourceCheckInline]
 
 
