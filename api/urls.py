@@ -9,11 +9,15 @@ from tracker.export import EXPORTS
 from . import views
 
 router = SimpleRouter()
-router.register("deployments", views.DeploymentViewSet, basename="deployment")
-router.register("agencies", views.AgencyViewSet, basename="agency")
-router.register("hotspots", views.HotspotViewSet, basename="hotspot")
-router.register("rti-requests", views.RTIRequestViewSet, basename="rti-request")
-router.register("sources", views.SourceViewSet, basename="source")
+VIEWSETS = {
+    "deployments": views.DeploymentViewSet,
+    "agencies": views.AgencyViewSet,
+    "hotspots": views.HotspotViewSet,
+    "rti-requests": views.RTIRequestViewSet,
+    "sources": views.SourceViewSet,
+}
+for prefix, viewset in VIEWSETS.items():
+    router.register(prefix, viewset, basename=views.ENDPOINTS[prefix])
 
 app_name = "api"
 
@@ -28,6 +32,7 @@ export_urls = [
 ]
 
 urlpatterns = [
+    path("", views.api_root, name="root"),
     *router.urls,
     *export_urls,
     path("stats/", views.StatsView.as_view(), name="stats"),

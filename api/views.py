@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -401,3 +402,36 @@ class StatsView(APIView):
 def not_found(request):
     """Unknown API paths answer in JSON, like every other API error."""
     raise NotFound("No such API endpoint or entry.")
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "OPTIONS"])
+@renderer_classes([JSONRenderer])
+def api_root(request):
+    """Where to start: the endpoints, the exports and the documentation."""
+
+    def url(name):
+        return request.build_absolute_uri(reverse(f"api:{name}"))
+
+    return Response(
+        {
+            "docs": url("docs"),
+            "schema": url("schema"),
+            "stats": url("stats"),
+            **{name: url(f"{basename}-list") for name, basename in ENDPOINTS.items()},
+            "exports": {
+                f"{name}.{fmt}": url(f"export-{name}-{fmt}")
+                for name, export in EXPORTS.items()
+                for fmt in (("csv", "geojson") if export.geometry else ("csv",))
+            },
+        }
+    )
+
+
+ENDPOINTS = {
+    "deployments": "deployment",
+    "agencies": "agency",
+    "hotspots": "hotspot",
+    "rti-requests": "rti-request",
+    "sources": "source",
+}

@@ -223,3 +223,20 @@ def test_schema_describes_every_parameter_and_field(client, world):
         "announced_after", "announced_before", "updated_since", "in_bbox", "near",
         "radius_km", "ordering", "limit", "offset", "format",
     } <= names  # fmt: skip
+
+
+def test_api_root_points_to_everything(client, world):
+    body = client.get("/api/v1/").json()
+    assert body["docs"].endswith("/api/v1/docs/")
+    assert body["deployments"].endswith("/api/v1/deployments/")
+    assert body["exports"]["deployments.geojson"].endswith("/api/v1/export/deployments.geojson")
+    assert "rti-requests.geojson" not in body["exports"]
+    for url in [body["stats"], body["sources"], body["exports"]["sources.csv"]]:
+        assert client.get(url).status_code == 200
+
+
+def test_unknown_api_paths_answer_json_404(client, world):
+    for url in ["/api/v1/nothing/", "/api/v1/deployments/1.5/", "/api/v1/export/spies.csv"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
