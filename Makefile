@@ -37,6 +37,7 @@ $(VENV)/.installed: pyproject.toml scripts/install-python-deps.py
 
 services:
 	@scripts/services.sh start
+	@mkdir -p var/static var/media
 
 stop:
 	@scripts/services.sh stop

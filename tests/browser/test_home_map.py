@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import DEMO_DEPLOYMENTS, SCREENSHOTS
+from tests.conftest import SCREENSHOTS
+
+from .conftest import DEMO_DEPLOYMENTS
 
 pytestmark = pytest.mark.browser
 

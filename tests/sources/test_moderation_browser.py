@@ -2,7 +2,6 @@
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401 (shared Playwright fixtures)
 from tests.factories import CitationFactory, SourceFactory, UserFactory
 from tracker.models import ReviewItem
 
@@ -19,7 +18,7 @@ def moderator_login(transactional_db):
     return "asha", "a long moderator passphrase"
 
 
-def test_a_moderator_reviews_a_changed_source(page, live_server, site, moderator_login):  # noqa: F811
+def test_a_moderator_reviews_a_changed_source(page, live_server, site, moderator_login):
     site.routes["/story"] = Reply(body=html_page("Forty cameras at the station."))
     source = SourceFactory(url=site.url("/story"), title="Station cameras story")
     CitationFactory(source=source, claim="Forty cameras")
