@@ -7,6 +7,7 @@ so ``manage.py`` works with no extra environment while they run.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 
@@ -189,8 +190,6 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
-# Throttle counters live here; set CACHE_URL (e.g. a Redis URL) when running several workers.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Panoptic Tracker API",
     "DESCRIPTION": "Public data on facial-recognition and AI-camera deployments in India.",
@@ -214,6 +213,22 @@ CORS_ALLOW_CREDENTIALS = False
 CELERY_BROKER_URL = env.str(
     "CELERY_BROKER_URL", default="redis+socket://" + str(VAR_DIR / "redis/redis.sock")
 )
+
+# The cache holds API throttle counters, shared by every web worker: by default
+# database 1 of the broker's Redis; CACHE_URL (e.g. redis://host:6379/3) overrides.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    _broker = urlsplit(CELERY_BROKER_URL)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"unix://{_broker.path}?db=1"
+            if _broker.scheme == "redis+socket"
+            else urlunsplit(_broker._replace(path="/1", query="")),
+            "KEY_PREFIX": "panoptic",
+        }
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
