@@ -6,7 +6,6 @@ scored by the time its lease ends. A worker killed while holding a slot
 cannot hold it for ever: the lease runs out and the slot frees itself.
 """
 
-import random
 import threading
 import time
 import uuid
@@ -17,7 +16,10 @@ import redis
 from django.conf import settings
 
 KEY_PREFIX = "panoptic:fetch-slots:"
-POLL_SECONDS = 0.01
+WAKE_PREFIX = "panoptic:fetch-wake:"
+# A waiter blocks on the host's wake list at most this long before trying again,
+# so a slot freed by an expired lease (its holder died) is still noticed.
+MAX_BLOCK_SECONDS = 0.5
 
 # Drops expired leases, then takes a slot if fewer than the limit are in use.
 # Redis' own clock scores the leases, so workers with skewed clocks agree.
@@ -61,22 +63,52 @@ def _client_for_url(url: str) -> redis.Redis:
     return redis.Redis.from_url(url)
 
 
+# Gives the slot back and wakes one waiter; the wake list stays short and expires.
+_RELEASE_SCRIPT = """
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  redis.call('LPUSH', KEYS[2], '1')
+  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+  redis.call('PEXPIRE', KEYS[2], 60000)
+end
+return 0
+"""
+
+
 @contextmanager
 def host_slot(host: str, *, lease_seconds: float, wait_seconds: float | None = None):
-    """Hold one of the host's FETCH_PER_HOST slots; wait (not fail) while all are taken."""
+    """Hold one of the host's FETCH_PER_HOST slots; wait (not fail) while all are taken.
+
+    Waiters block on the host's wake list (BLPOP) rather than polling, so a
+    hundred waiting threads cost Redis and the workers nothing until a slot
+    is given back; each release wakes one waiter.
+    """
     client = redis_client()
     key = KEY_PREFIX + host.lower()
+    wake_key = WAKE_PREFIX + host.lower()
     token = uuid.uuid4().hex
     limit = max(1, settings.FETCH_PER_HOST)
     lease_ms = int(lease_seconds * 1000)
     wait = settings.FETCH_SLOT_WAIT if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait
-    acquire = client.register_script(_ACQUIRE_SCRIPT)
+    acquire = _script(client, _ACQUIRE_SCRIPT)
     while not acquire(keys=[key], args=[limit, token, lease_ms]):
-        if time.monotonic() >= deadline:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             raise SlotTimeout(f"no free request slot for {host} within {wait:.0f} s")
-        time.sleep(POLL_SECONDS * (1 + random.random()))
+        # BLPOP takes whole or fractional seconds; never 0, which would block for ever.
+        client.blpop([wake_key], timeout=max(min(remaining, MAX_BLOCK_SECONDS), 0.01))
     try:
         yield
     finally:
-        client.zrem(key, token)
+        _script(client, _RELEASE_SCRIPT)(keys=[key, wake_key], args=[token, limit])
+
+
+_scripts: dict[tuple[int, str], object] = {}
+
+
+def _script(client, source):
+    """A registered Lua script, hashed once per client rather than once per request."""
+    script = _scripts.get((id(client), source))
+    if script is None:
+        script = _scripts[(id(client), source)] = client.register_script(source)
+    return script
