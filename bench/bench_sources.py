@@ -174,6 +174,9 @@ def start_worker(index, broker):
         "CELERY_BROKER_URL": broker,
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "INFO",
+        # Workers run as in production: DEBUG on would log every SQL query in memory.
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
     }
     proc = subprocess.Popen(
         [

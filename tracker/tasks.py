@@ -43,9 +43,20 @@ def _sweep_round_started(task_id):
 
 
 def enqueue_source_checks(claimed):
-    """One ``source_check`` task per claimed source, sent once the claim is committed."""
-    for source_id, claim in claimed:
-        source_check.delay_on_commit(source_id, claim.isoformat())
+    """One ``source_check`` task per claimed source, sent once the claim is committed.
+
+    A sweep sends thousands: one producer (one broker connection) sends them all.
+    """
+    claimed = list(claimed)
+    if not claimed:
+        return
+
+    def send():
+        with source_check.app.producer_or_acquire() as producer:
+            for source_id, claim in claimed:
+                source_check.apply_async((source_id, claim.isoformat()), producer=producer)
+
+    transaction.on_commit(send)
 
 
 @shared_task(

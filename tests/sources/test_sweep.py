@@ -3,18 +3,32 @@
 import pytest
 
 from tests.factories import SourceFactory
+from tracker import limits
 from tracker.models import Source
 from tracker.tasks import source_check_sweep
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def empty_queue():
+    limits.redis_client().delete("celery")
+
+
+def queued_checks():
+    """Check tasks waiting in the real broker's default queue."""
+    return limits.redis_client().llen("celery")
+
+
 def test_a_sweep_enqueues_due_sources_after_commit(django_capture_on_commit_callbacks):
     SourceFactory.create_batch(3)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert source_check_sweep.apply(task_id="sweep-1").result == 3
-    assert len(callbacks) == 3  # one check each, sent only once the claims are committed
+    assert queued_checks() == 0  # nothing is sent before the claims are committed
     assert Source.objects.filter(check_claimed_at__isnull=False).count() == 3
+    for callback in callbacks:
+        callback()
+    assert queued_checks() == 3  # one check each
 
 
 def test_a_redelivered_sweep_sends_again_what_it_claimed(django_capture_on_commit_callbacks):
@@ -26,6 +40,6 @@ def test_a_redelivered_sweep_sends_again_what_it_claimed(django_capture_on_commi
         assert source_check_sweep.apply(task_id="sweep-3").result == 0
     assert others == []
     # ...but the same sweep, delivered again, sends its three checks.
-    with django_capture_on_commit_callbacks(execute=False) as again:
+    with django_capture_on_commit_callbacks(execute=True):
         assert source_check_sweep.apply(task_id="sweep-2").result == 3
-    assert len(again) == 3
+    assert queued_checks() == 3
