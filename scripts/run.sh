@@ -21,7 +21,8 @@ stop() {
 trap stop INT TERM EXIT HUP
 
 mkdir -p var/celery
-.venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 --hostname="web@%h" &
+.venv/bin/celery -A config worker --loglevel=INFO --pool=threads \
+  --concurrency="${CELERY_CONCURRENCY:-16}" --hostname="web@%h" &
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO --schedule=var/celery/beat-schedule \
   --pidfile= &
