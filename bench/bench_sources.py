@@ -229,6 +229,13 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds():
+    """CPU time all processes on the machine have spent busy so far (Linux /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def run_sweep(broker):
     from tracker.models import Source
     from tracker.tasks import source_check_sweep
@@ -236,6 +243,7 @@ def run_sweep(broker):
     workers = [start_worker(i, broker) for i in range(WORKERS)]
     try:
         cpu_before = sum(process_cpu_seconds(proc.pid) for proc in workers)
+        busy_before = machine_busy_seconds()
         started = time.monotonic()
         source_check_sweep.delay()
         deadline = started + float(os.environ.get("BENCH_SWEEP_TIMEOUT", "120"))
@@ -249,7 +257,8 @@ def run_sweep(broker):
                 raise RuntimeError(f"the sweep did not finish in time:\n{tail}")
             time.sleep(0.02)
         wall = time.monotonic() - started
-        return wall, sum(process_cpu_seconds(proc.pid) for proc in workers) - cpu_before
+        worker_cpu = sum(process_cpu_seconds(proc.pid) for proc in workers) - cpu_before
+        return wall, worker_cpu, machine_busy_seconds() - busy_before
     finally:
         for proc in workers:
             stop_worker(proc)
@@ -279,7 +288,7 @@ def main():
         load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         parent.send("reset")
         parent.recv()
-        wall, worker_cpu = run_sweep(broker)
+        wall, worker_cpu, machine_cpu = run_sweep(broker)
         parent.send("stats")
         peak_sweep, served = parent.recv()
         print(f"sweep, {WORKERS} Celery workers × {THREADS_PER_WORKER} ({POOL}): {wall:.2f} s = "
@@ -287,6 +296,8 @@ def main():
               f"{peak_sweep} (limit {PER_HOST}); {served} requests")  # fmt: skip
         print(f"  worker CPU {worker_cpu:.1f} s = {worker_cpu / SOURCES * 1000:.1f} ms per check; "
               f"{os.cpu_count()} CPUs, load average before the run {load_before}")  # fmt: skip
+        print(f"  whole machine busy {machine_cpu:.1f} s of {wall * os.cpu_count():.1f} s "
+              f"available (workers, test servers, Redis, PostgreSQL)")  # fmt: skip
         if max(peak, peak_sweep) > PER_HOST:
             print("FAIL: the per-host limit was exceeded")
             return 1
