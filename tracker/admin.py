@@ -6,6 +6,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models as m
+from .geography import point_plausibly_in_state
 from .models.sources import HEALTH_FIELDS
 
 
@@ -53,7 +54,15 @@ class LinkedDatabaseInline(admin.TabularInline):
 
 @admin.register(m.Deployment)
 class DeploymentAdmin(EntityAdmin):
-    list_display = ["title", "lead_agency", "technology", "status", "state", "publication"]
+    list_display = [
+        "title",
+        "lead_agency",
+        "technology",
+        "status",
+        "state",
+        "location_in_state",
+        "publication",
+    ]
     list_filter = [
         "technology",
         "status",
@@ -68,6 +77,11 @@ class DeploymentAdmin(EntityAdmin):
     inlines = [LinkedDatabaseInline, CitationInline]
     list_select_related = ["lead_agency", "state"]
     date_hierarchy = "announced_on"
+
+    @admin.display(description=_("point in state"), boolean=True)
+    def location_in_state(self, deployment):
+        """A warning for moderators, not a rule: None when there is nothing to compare."""
+        return point_plausibly_in_state(deployment.location, deployment.state)
 
 
 @admin.register(m.Hotspot)

@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 
+from .geography import point_plausibly_in_state
 from .models import (
     Agency,
     AgencyKind,
@@ -101,6 +102,7 @@ class ImportReport:
     sources: list[Source] = field(default_factory=list)
     citations: int = 0
     vendors: list[Vendor] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def created_anything(self):
@@ -287,6 +289,11 @@ def deployments_import(*, text: str, dry_run: bool = False, is_demo: bool = Fals
     rows = parse_deployment_rows(text)
     report = ImportReport()
     for row in rows:
+        if point_plausibly_in_state(row.location, row.state) is False:
+            report.warnings.append(
+                f"line {row.line}: latitude, longitude: the point lies outside {row.state.name}"
+                " (imported; check the coordinates)"
+            )
         agency = find_agency(row.agency)
         if agency is None:
             agency = Agency.objects.create(

@@ -124,3 +124,21 @@ def test_imported_agencies_are_published_and_matched_case_insensitively(tmp_path
     assert Agency.objects.filter(name="Telangana State Police").count() == 1
     assert Agency.objects.published().count() == Agency.objects.count()
     assert Deployment.objects.filter(publication=Publication.DRAFT).count() == 0
+
+
+def test_point_outside_the_named_state_is_imported_with_a_warning(tmp_path):
+    odd = tmp_path / "odd.csv"
+    odd.write_text(
+        HEADER + "Cameras in Goa,Goa Police,facial_recognition,surveillance,in_use,Goa,Panaji,"
+        "26.85,80.95,2021,,,,A source,https://example.org/goa\n"  # Lucknow's coordinates
+    )
+    out, err, failure = run_import(odd)
+    assert failure is None
+    assert Deployment.objects.filter(title="Cameras in Goa").exists()
+    assert "warning: line 2: latitude, longitude: the point lies outside Goa" in err
+
+
+def test_sample_file_points_all_lie_in_their_states():
+    out, err, failure = run_import(SAMPLE)
+    assert failure is None
+    assert "warning" not in err

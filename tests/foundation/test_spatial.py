@@ -40,3 +40,17 @@ def test_deployments_in_a_bounding_box(places):
         Deployment.objects.all(), min_lon=79, min_lat=25, max_lon=82, max_lat=28
     )
     assert sorted(d.title for d in uttar_pradesh_ish) == ["Kanpur", "Lucknow"]
+
+
+def test_every_state_has_a_boundary_and_cities_fall_inside_their_own():
+    from tracker.geography import point_plausibly_in_state
+    from tracker.models import State
+
+    assert State.objects.filter(boundary__isnull=True).count() == 0
+    up, goa = State.objects.get(code="IN-UP"), State.objects.get(code="IN-GA")
+    lucknow = Point(*LUCKNOW, srid=4326)
+    assert point_plausibly_in_state(lucknow, up) is True
+    assert point_plausibly_in_state(lucknow, goa) is False
+    hyderabad = Point(78.47, 17.39, srid=4326)
+    assert point_plausibly_in_state(hyderabad, State.objects.get(code="IN-TS")) is True
+    assert point_plausibly_in_state(None, up) is None

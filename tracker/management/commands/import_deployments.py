@@ -35,6 +35,8 @@ class Command(BaseCommand):
 def print_report(command, report, *, dry_run=False):
     """Say what an import created (or would create)."""
     verb = "Would create" if dry_run else "Created"
+    for warning in report.warnings:
+        command.stderr.write(f"warning: {warning}")
     for deployment in report.deployments:
         command.stdout.write(f"  + deployment: {deployment.title}")
     for agency in report.agencies:
