@@ -165,8 +165,14 @@ class SubmissionAdmin(admin.ModelAdmin):
     raw_id_fields = ["volunteer", "reviewer"]
 
 
+@admin.register(m.StateBoundary)
+class StateBoundaryAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
+    list_display = ["state"]
+    search_fields = ["state__name"]
+
+
 @admin.register(m.State)
-class StateAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
+class StateAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]

@@ -49,6 +49,11 @@ def point_plausibly_in_state(point, state):
     A warning for moderators, never a hard block: coordinates are often city
     centres, and boundaries are simplified. Unknown when no boundary is stored.
     """
-    if point is None or state is None or state.boundary is None:
+    from .models import StateBoundary
+
+    if point is None or state is None:
         return None
-    return state.boundary.distance(point) <= 25 / EARTH_KM_PER_DEGREE
+    boundary = StateBoundary.objects.filter(state=state).first()
+    if boundary is None:
+        return None
+    return boundary.shape.distance(point) <= 25 / EARTH_KM_PER_DEGREE

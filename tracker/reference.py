@@ -34,26 +34,38 @@ def state_boundaries():
 
 
 def states_load(state_model=None):
-    """Create or update the 36 states and union territories and their boundaries.
+    """Create or update the 36 states and union territories.
 
     Takes the model class so that data migrations can pass their historical model.
     """
     if state_model is None:
         from .models import State as state_model
     rows = json.loads(STATES_FILE.read_text(encoding="utf-8"))
-    boundaries = state_boundaries()
     for row in rows:
         row = dict(row)
         code = row.pop("code")
-        state_model.objects.update_or_create(
-            code=code, defaults={**row, "boundary": boundaries.get(code)}
-        )
+        state_model.objects.update_or_create(code=code, defaults=row)
     return len(rows)
 
 
-def states_present():
-    from .models import State
+def state_boundaries_load(boundary_model=None):
+    """Create or update every state's boundary from the vendored outline."""
+    if boundary_model is None:
+        from .models import StateBoundary as boundary_model
+    boundaries = state_boundaries()
+    for code, shape in boundaries.items():
+        boundary_model.objects.update_or_create(state_id=code, defaults={"shape": shape})
+    return len(boundaries)
 
-    return State.objects.filter(boundary__isnull=False).count() == len(
-        json.loads(STATES_FILE.read_text(encoding="utf-8"))
-    )
+
+def reference_data_load():
+    """States, then their boundaries (what the migrations load)."""
+    states_load()
+    state_boundaries_load()
+
+
+def reference_data_present():
+    from .models import State, StateBoundary
+
+    expected = len(json.loads(STATES_FILE.read_text(encoding="utf-8")))
+    return State.objects.count() == expected == StateBoundary.objects.count()

@@ -46,7 +46,7 @@ def test_every_state_has_a_boundary_and_cities_fall_inside_their_own():
     from tracker.geography import point_plausibly_in_state
     from tracker.models import State
 
-    assert State.objects.filter(boundary__isnull=True).count() == 0
+    assert State.objects.filter(boundary__isnull=True).count() == 0  # every one has a shape
     up, goa = State.objects.get(code="IN-UP"), State.objects.get(code="IN-GA")
     lucknow = Point(*LUCKNOW, srid=4326)
     assert point_plausibly_in_state(lucknow, up) is True

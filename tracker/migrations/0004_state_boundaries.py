@@ -1,14 +1,36 @@
-"""Store each state's simplified boundary, for the "is this point in the named state?" check."""
+"""State boundaries move to their own table (never loaded with a State) and are filled in."""
 
-from django.db import migrations
+import django.contrib.gis.db.models.fields
+import django.db.models.deletion
+from django.db import migrations, models
 
 
 def load_boundaries(apps, schema_editor):
-    from tracker.reference import states_load
+    from tracker.reference import state_boundaries_load
 
-    states_load(apps.get_model("tracker", "State"))
+    state_boundaries_load(apps.get_model("tracker", "StateBoundary"))
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracker", "0003_review_items")]
-    operations = [migrations.RunPython(load_boundaries, migrations.RunPython.noop)]
+
+    dependencies = [
+        ('tracker', '0003_review_items'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='StateBoundary',
+            fields=[
+                ('state', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='boundary', serialize=False, to='tracker.state')),
+                ('shape', django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name='boundary')),
+            ],
+            options={
+                'verbose_name': 'state boundary',
+            },
+        ),
+        migrations.RemoveField(
+            model_name='state',
+            name='boundary',
+        ),
+        migrations.RunPython(load_boundaries, migrations.RunPython.noop),
+    ]

@@ -1,5 +1,5 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
-from .geography import State
+from .geography import State, StateBoundary
 from .review import ReviewItem
 from .rti import RTIEvent, RTIRequest
 from .sources import Citation, Source, SourceCheck
@@ -18,6 +18,7 @@ __all__ = [
     "Source",
     "SourceCheck",
     "State",
+    "StateBoundary",
     "Submission",
     "Vendor",
 ]

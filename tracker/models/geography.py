@@ -12,7 +12,6 @@ class State(models.Model):
     name_hi = models.CharField(_("name in Hindi"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=StateKind.choices)
     aliases = models.JSONField(_("other names"), default=list, blank=True)
-    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -25,3 +24,16 @@ class State(models.Model):
     @property
     def slug(self):
         return self.code.lower()
+
+
+class StateBoundary(models.Model):
+    """A state's simplified outline, kept apart so that loading a State never loads it."""
+
+    state = models.OneToOneField(State, models.CASCADE, primary_key=True, related_name="boundary")
+    shape = models.MultiPolygonField(_("boundary"), srid=4326)
+
+    class Meta:
+        verbose_name = _("state boundary")
+
+    def __str__(self):
+        return str(self.state)
