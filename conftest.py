@@ -140,7 +140,7 @@ def reference_states(request):
     put them back for every test that touches the database."""
     if "_django_db_helper" in request.fixturenames or request.node.get_closest_marker("django_db"):
         request.getfixturevalue("_django_db_helper")
-        from tracker.reference import reference_data_load, reference_data_present
+        from tracker.ingest.reference import reference_data_load, reference_data_present
 
         if not reference_data_present():
             reference_data_load()

@@ -8,7 +8,7 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from tracker import filters
+from tracker.catalogue import filters
 
 STATE_CODE = {"type": "string", "pattern": "^[A-Za-z]{2}-[A-Za-z]{2,3}$", "example": "IN-UP"}
 TIMESTAMP = {"type": "string", "example": "2024-01-31T00:00:00Z"}

@@ -15,8 +15,7 @@ from django.contrib.gis.geos import Point
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
-from tracker import rti
-from tracker.export import column_descriptions
+from tracker.exports.datasets import column_descriptions
 from tracker.models import (
     Agency,
     Citation,
@@ -31,6 +30,7 @@ from tracker.models import (
     State,
     Vendor,
 )
+from tracker.rti import deadlines as rti
 
 COMMON_DESCRIPTIONS = {
     "id": "Stable id; never reused.",

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from tracker.export import EXPORTS
+from tracker.exports.datasets import EXPORTS
 
 from . import views
 

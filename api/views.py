@@ -18,15 +18,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker import geojson
-from tracker.export import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
-from tracker.filters import (
+from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
     HotspotFilter,
     RTIRequestFilter,
     SourceFilter,
 )
+from tracker.catalogue.stats import headline_counts
+from tracker.exports import geojson
+from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.models import (
     Agency,
     Citation,
@@ -37,7 +38,6 @@ from tracker.models import (
     State,
     Vendor,
 )
-from tracker.stats import headline_counts
 
 from . import serializers as s
 from .renderers import GeoJSONRenderer

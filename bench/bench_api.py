@@ -167,8 +167,8 @@ def measure():
     from django.db.models import Prefetch
     from django.test import Client
 
-    from tracker import geojson
-    from tracker.export import EXPORTS, geojson_properties
+    from tracker.exports import geojson
+    from tracker.exports.datasets import EXPORTS, geojson_properties
     from tracker.models import Agency, Citation, LinkedDatabase, Vendor
 
     export = EXPORTS["deployments"]

@@ -99,9 +99,9 @@ def load_deployments(n):
 
 
 def time_geojson():
-    from tracker.geojson import feature_collection
+    from tracker.catalogue.selectors import deployment_map_properties
+    from tracker.exports.geojson import feature_collection
     from tracker.models import Deployment
-    from tracker.selectors import deployment_map_properties
 
     timings, size = [], 0
     for _ in range(RUNS):

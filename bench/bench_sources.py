@@ -143,7 +143,7 @@ def setup_database():
     app.conf.update(
         CELERY_BROKER_URL=broker, CELERY_BROKER_READ_URL=broker, CELERY_BROKER_WRITE_URL=broker
     )
-    from tracker import limits
+    from tracker.checking import host_limit as limits
 
     limits.redis_client().flushdb()
     return broker
@@ -259,7 +259,7 @@ def run_sweep(broker):
         deadline = started + float(os.environ.get("BENCH_SWEEP_TIMEOUT", "120"))
         while Source.objects.filter(last_checked_at__isnull=True).exists():
             if time.monotonic() > deadline:
-                from tracker import limits
+                from tracker.checking import host_limit as limits
 
                 tail = "".join(line for proc in workers for line in proc.lines[-20:])
                 tail += f"claimed: {Source.objects.filter(check_claimed_at__isnull=False).count()}"

@@ -6,8 +6,9 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models as m
-from .geography import point_plausibly_in_state
+from .catalogue.geography import point_plausibly_in_state
 from .models.sources import HEALTH_FIELDS
+from .publication import entity_publish, entity_withdraw
 
 
 class CitationInline(admin.TabularInline):
@@ -25,17 +26,15 @@ class EntityAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     inlines = [CitationInline]
     actions = ["publish", "withdraw"]
 
-    @admin.action(description=_("Publish the selected entries"))
+    @admin.action(description=_("Publish the selected entries"), permissions=["change"])
     def publish(self, request, queryset):
         for obj in queryset:
-            obj.publication = m.Publication.PUBLISHED
-            obj.save()
+            entity_publish(entity=obj, actor=request.user, reason="Published in the admin")
 
-    @admin.action(description=_("Withdraw the selected entries"))
+    @admin.action(description=_("Withdraw the selected entries"), permissions=["change"])
     def withdraw(self, request, queryset):
         for obj in queryset:
-            obj.publication = m.Publication.WITHDRAWN
-            obj.save()
+            entity_withdraw(entity=obj, actor=request.user, reason="Withdrawn in the admin")
 
 
 @admin.register(m.Agency)

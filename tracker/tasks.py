@@ -7,7 +7,9 @@ from celery import shared_task
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from . import limits, services, sources
+from .checking import host_limit as limits
+from .checking import records as sources
+from .rti import lifecycle as services
 
 
 @shared_task(name="tracker.rti_chase_deadlines")

@@ -3,10 +3,9 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds
 from .middleware import public_page
-from .sitemaps import SITEMAPS
-from .views import changes, details, home, lists, pages, states, stats
+from .views import changes, details, feeds, home, lists, pages, states, stats
+from .views.sitemaps import SITEMAPS
 
 app_name = "tracker"
 

@@ -166,7 +166,7 @@ def test_other_entities_filter_too(client, world):
 
 def test_the_filterset_is_shared_with_plain_django_pages(world):
     """The public list pages use the same FilterSet: invalid input is an error, not ignored."""
-    from tracker.filters import DeploymentFilter
+    from tracker.catalogue.filters import DeploymentFilter
     from tracker.models import Deployment
 
     bad = DeploymentFilter({"status": "bogus"}, queryset=Deployment.objects.published())

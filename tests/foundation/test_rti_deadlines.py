@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tracker import rti
+from tracker.rti import deadlines as rti
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 import pytest
 
 from tests.factories import AgencyFactory, DeploymentFactory, VendorFactory
+from tracker.catalogue.search import search
 from tracker.models import Deployment, Publication
-from tracker.search import search
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from tests.factories import DeploymentFactory
-from tracker.geography import in_bbox, near
+from tracker.catalogue.geography import in_bbox, near
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_deployments_in_a_bounding_box(places):
 
 
 def test_every_state_has_a_boundary_and_cities_fall_inside_their_own():
-    from tracker.geography import point_plausibly_in_state
+    from tracker.catalogue.geography import point_plausibly_in_state
     from tracker.models import State
 
     assert State.objects.filter(boundary__isnull=True).count() == 0  # every one has a shape

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from tracker.catalogue.selectors import detail_url
 from tracker.middleware import content_security_policy, tile_origin
-from tracker.selectors import detail_url
 
 from .test_pages_render import PAGES
 

@@ -129,7 +129,7 @@ def html_page(body_text, script="", head=""):
 
 def check(source):
     """Claim one source and run its check, as the Celery task would; the SourceCheck row."""
-    from tracker import sources
+    from tracker.checking import records as sources
 
     [(source_id, claim)] = sources.sources_claim(ids=[source.pk], due_only=False)
     result = sources.source_check_claimed(source_id=source_id, claim=claim)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.fetch import address_is_forbidden
+from tracker.checking.fetch import address_is_forbidden
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tests.factories import SourceFactory
-from tracker import sources
+from tracker.checking import records as sources
 from tracker.models import SourceCheck, SourceState
 
 from .conftest import Reply, html_page

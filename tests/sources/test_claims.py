@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import SourceFactory
-from tracker import sources
+from tracker.checking import records as sources
 from tracker.models import SourceCheck
 
 from .conftest import Reply, html_page

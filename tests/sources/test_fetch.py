@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tracker.fetch import MAX_REDIRECTS, FetchError, fetch
+from tracker.checking.fetch import MAX_REDIRECTS, FetchError, fetch
 
 from .conftest import Reply
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.fetch import FetchBlocked, fetch
+from tracker.checking.fetch import FetchBlocked, fetch
 
 from .conftest import Reply
 
@@ -58,7 +58,7 @@ def test_redirect_to_a_loopback_address_not_allowed_is_blocked(make_site, settin
 
 def test_non_http_schemes_are_refused(settings):
     settings.FETCH_ALLOW_HOSTS = ["127.0.0.1"]
-    from tracker.fetch import FetchError
+    from tracker.checking.fetch import FetchError
 
     with pytest.raises(FetchError, match="not an http"):
         fetch("file:///etc/passwd")

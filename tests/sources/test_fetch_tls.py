@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tracker.fetch import FetchError, fetch
+from tracker.checking.fetch import FetchError, fetch
 
 from .conftest import Reply
 

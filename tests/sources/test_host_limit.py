@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tracker import limits
-from tracker.fetch import fetch
+from tracker.checking import host_limit as limits
+from tracker.checking.fetch import fetch
 
 from .conftest import Reply
 

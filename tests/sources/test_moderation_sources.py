@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from tests.factories import CitationFactory, SourceFactory, UserFactory
-from tracker import limits
+from tracker.checking import host_limit as limits
 from tracker.models import ReviewItem, SourceCheck, SourceState
 
 from .conftest import Reply, check, html_page

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import SourceFactory
-from tracker import limits
+from tracker.checking import host_limit as limits
 from tracker.models import Source
 from tracker.tasks import source_check_sweep
 

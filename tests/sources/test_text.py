@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.sources import change_excerpts, fingerprint, readable_text, text_from_html
+from tracker.checking.text import change_excerpts, fingerprint, readable_text, text_from_html
 
 
 @pytest.mark.parametrize(

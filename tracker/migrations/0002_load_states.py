@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load_states(apps, schema_editor):
-    from tracker.reference import states_load
+    from tracker.ingest.reference import states_load
 
     states_load(apps.get_model("tracker", "State"))
 

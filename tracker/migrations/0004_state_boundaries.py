@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def load_boundaries(apps, schema_editor):
-    from tracker.reference import state_boundaries_load
+    from tracker.ingest.reference import state_boundaries_load
 
     state_boundaries_load(apps.get_model("tracker", "StateBoundary"))
 

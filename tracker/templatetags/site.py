@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors
+from ..catalogue import selectors
 from ..models import PurposeTag, SourceState
 
 register = template.Library()

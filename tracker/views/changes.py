@@ -3,8 +3,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from ..catalogue.selectors import recent_changes
 from ..middleware import public_page
-from ..selectors import recent_changes
 
 CHANGES_SHOWN = 100
 

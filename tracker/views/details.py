@@ -4,9 +4,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from .. import rti, selectors
+from ..catalogue import selectors
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot, RTIRequest
+from ..rti import deadlines as rti
 
 
 def _detail(request, *, selector, model, pk, slug, template, extra=None):

@@ -5,12 +5,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .. import stats
-from ..filters import DeploymentFilter, HotspotFilter
-from ..geojson import feature_collection
+from ..catalogue import stats
+from ..catalogue.filters import DeploymentFilter, HotspotFilter
+from ..catalogue.selectors import deployment_map_properties, deployment_rows, hotspot_map_properties
+from ..exports.geojson import feature_collection
 from ..middleware import public_page
 from ..models import Deployment, Hotspot
-from ..selectors import deployment_map_properties, deployment_rows, hotspot_map_properties
 from .common import deployment_filter_choices, filtered
 
 # Rows listed beside the map; the full filtered set is one click away on /deployments/.

@@ -11,7 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from ..filters import AgencyFilter, DeploymentFilter, HotspotFilter, RTIRequestFilter
+from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter, RTIRequestFilter
+from ..catalogue.selectors import (
+    agency_rows,
+    deployment_rows,
+    facet_counts,
+    hotspot_rows,
+    rti_request_rows,
+)
 from ..middleware import public_page
 from ..models import (
     AgencyKind,
@@ -23,13 +30,6 @@ from ..models import (
     RTIOutcome,
     RTIStatus,
     Technology,
-)
-from ..selectors import (
-    agency_rows,
-    deployment_rows,
-    facet_counts,
-    hotspot_rows,
-    rti_request_rows,
 )
 from .common import filtered, paginate
 

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import sources, tasks
+from .. import tasks
+from ..checking import records as sources
 from ..models import Source
 from .common import paginate
 

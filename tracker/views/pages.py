@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ..export import EXPORTS
+from ..exports.datasets import EXPORTS
 from ..middleware import public_page
 
 

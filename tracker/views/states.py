@@ -5,10 +5,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from .. import stats
+from ..catalogue import stats
+from ..catalogue.selectors import agency_rows, deployment_rows, hotspot_rows, rti_request_rows
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot, Publication, RTIRequest, State
-from ..selectors import agency_rows, deployment_rows, hotspot_rows, rti_request_rows
 
 STATE_PAGE_ROWS = 100
 

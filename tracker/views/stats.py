@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from .. import stats as counts
+from ..catalogue import stats as counts
 from ..middleware import public_page
 
 

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker import sources
+from tracker.checking import outcomes as check_outcome
+from tracker.checking import records as sources
 from tracker.models import Source
 
 MAX_WORKERS = 128
@@ -81,7 +82,7 @@ class Command(BaseCommand):
                     pk, claim = waiting[host].popleft()
                     url, etag, last_modified = rows[pk]
                     future = pool.submit(
-                        sources.source_fetch, url=url, etag=etag, last_modified=last_modified
+                        check_outcome.source_fetch, url=url, etag=etag, last_modified=last_modified
                     )
                     pending[future] = (pk, claim, host)
                     future.add_done_callback(finished.put)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.export import EXPORTS, csv_chunks, datapackage, geojson_chunks
+from tracker.exports.datasets import EXPORTS, csv_chunks, datapackage, geojson_chunks
 
 
 class Command(BaseCommand):

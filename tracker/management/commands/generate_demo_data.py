@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.synthetic import AlreadyGenerated, synthetic_dataset_generate
+from tracker.ingest.synthetic import AlreadyGenerated, synthetic_dataset_generate
 
 
 class Command(BaseCommand):

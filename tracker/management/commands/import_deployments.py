@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.imports import ImportFailed, deployments_import
+from tracker.ingest.csv_import import ImportFailed, deployments_import
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tracker.demo import demo_data_load
+from tracker.ingest.demo import demo_data_load
 
 from .import_deployments import print_report
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deployment, State
-from .selectors import detail_url
+from ..catalogue.selectors import detail_url
+from ..models import Deployment, State
 
 FEED_ITEMS = 50
 

@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Case, F, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce
 
-from .models.vocab import Publication
+from ..models.vocab import Publication
 
 SEARCH_CONFIG = "english"
 
@@ -38,7 +38,7 @@ def _if_published(relation, field):
 
 def search_vector(model):
     """The weighted document searched for each kind of entity."""
-    from .models import Agency, Deployment, Hotspot, RTIRequest, Source
+    from ..models import Agency, Deployment, Hotspot, RTIRequest, Source
 
     def vec(*fields, weight):
         return SearchVector(*fields, weight=weight, config=SEARCH_CONFIG)

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from .models import (
+from ..models import (
     Agency,
     Citation,
     Deployment,

@@ -3,8 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Agency, Deployment, Hotspot, RTIRequest, State
-from .selectors import detail_url
+from ..catalogue.selectors import detail_url
+from ..models import Agency, Deployment, Hotspot, RTIRequest, State
 
 
 class PublishedSitemap(Sitemap):

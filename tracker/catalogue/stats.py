@@ -7,7 +7,7 @@ with one aggregate query, so templates, charts and JSON show the same numbers.
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
 
-from .models import (
+from ..models import (
     Agency,
     Deployment,
     DeploymentStatus,

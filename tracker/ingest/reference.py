@@ -4,7 +4,7 @@ with their (simplified) boundaries for plausibility checks."""
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STATES_FILE = ROOT / "fixtures" / "states.json"
 # The same outline the map draws: one source for both.
 BOUNDARIES_FILE = ROOT / "static" / "vendor" / "india-outline" / "india-states.geojson"
@@ -39,7 +39,7 @@ def states_load(state_model=None):
     Takes the model class so that data migrations can pass their historical model.
     """
     if state_model is None:
-        from .models import State as state_model
+        from ..models import State as state_model
     rows = json.loads(STATES_FILE.read_text(encoding="utf-8"))
     for row in rows:
         row = dict(row)
@@ -51,7 +51,7 @@ def states_load(state_model=None):
 def state_boundaries_load(boundary_model=None):
     """Create or update every state's boundary from the vendored outline."""
     if boundary_model is None:
-        from .models import StateBoundary as boundary_model
+        from ..models import StateBoundary as boundary_model
     boundaries = state_boundaries()
     for code, shape in boundaries.items():
         boundary_model.objects.update_or_create(state_id=code, defaults={"shape": shape})
@@ -65,7 +65,7 @@ def reference_data_load():
 
 
 def reference_data_present():
-    from .models import State, StateBoundary
+    from ..models import State, StateBoundary
 
     expected = len(json.loads(STATES_FILE.read_text(encoding="utf-8")))
     return State.objects.count() == expected == StateBoundary.objects.count()

@@ -37,7 +37,7 @@ def life_or_liberty_due(received_at: datetime) -> datetime:
 
 def request_decision_due(request) -> date | None:
     """Decision deadline of a stored RTI request, or None while receipt is unknown."""
-    from .models import RTIRoute
+    from ..models import RTIRoute
 
     if request.life_or_liberty and request.received_at:
         return life_or_liberty_due(request.received_at).date()
@@ -52,7 +52,7 @@ def request_decision_due(request) -> date | None:
 
 def is_deemed_refused(request, today: date) -> bool:
     """s.7(2): no decision by the deadline means refusal from the next day."""
-    from .models import RTIStatus
+    from ..models import RTIStatus
 
     due = request_decision_due(request)
     waiting = request.status in (RTIStatus.FILED, RTIStatus.TRANSFERRED)

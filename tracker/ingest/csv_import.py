@@ -17,8 +17,8 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 
-from .geography import point_plausibly_in_state
-from .models import (
+from ..catalogue.geography import point_plausibly_in_state
+from ..models import (
     Agency,
     AgencyKind,
     Citation,

@@ -49,7 +49,7 @@ def point_plausibly_in_state(point, state):
     A warning for moderators, never a hard block: coordinates are often city
     centres, and boundaries are simplified. Unknown when no boundary is stored.
     """
-    from .models import StateBoundary
+    from ..models import StateBoundary
 
     if point is None or state is None:
         return None

@@ -23,9 +23,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from . import geojson
-from .filters import AgencyFilter, DeploymentFilter, HotspotFilter, RTIRequestFilter, SourceFilter
-from .models import (
+from ..catalogue.filters import (
+    AgencyFilter,
+    DeploymentFilter,
+    HotspotFilter,
+    RTIRequestFilter,
+    SourceFilter,
+)
+from ..models import (
     Agency,
     Citation,
     Deployment,
@@ -35,7 +40,8 @@ from .models import (
     RTIRequest,
     Source,
 )
-from .sql_select import SEPARATOR, Joined, select_sql
+from . import geojson
+from .sql import SEPARATOR, Joined, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
 PUBLISHED = Publication.PUBLISHED

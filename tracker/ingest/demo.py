@@ -12,8 +12,17 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
 
-from .imports import deployments_import
-from .models import Agency, Citation, Deployment, Hotspot, Publication, RTIEvent, RTIRequest, Source
+from ..models import (
+    Agency,
+    Citation,
+    Deployment,
+    Hotspot,
+    Publication,
+    RTIEvent,
+    RTIRequest,
+    Source,
+)
+from .csv_import import deployments_import
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SAMPLE_CSV = FIXTURES / "deployments-sample.csv"

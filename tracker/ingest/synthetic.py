@@ -13,7 +13,7 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import (
+from ..models import (
     Agency,
     AgencyKind,
     AgencyLevel,

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.db import transaction
 
-from . import rti
-from .models import RTIRequest, RTIStatus
+from ..models import RTIRequest, RTIStatus
+from . import deadlines as rti
 
 
 @transaction.atomic

@@ -41,7 +41,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     Agency,
     AgencyKind,
     AgencyLevel,

@@ -18,7 +18,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 
-from . import limits
+from . import host_limit as limits
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

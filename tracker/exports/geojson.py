@@ -8,7 +8,7 @@ layer, the API's ``?format=geojson`` and the bulk exports all use this.
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
 
-from .sql_select import quote, select_sql
+from .sql import quote, select_sql
 
 GEOMETRY_COLUMN = "geometry_geojson"
 

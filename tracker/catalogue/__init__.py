@@ -1,0 +1,2 @@
+"""Reads of published data for the site and the API: selectors, filters,
+search, statistics and the change log."""

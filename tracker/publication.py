@@ -1,0 +1,51 @@
+"""Publishing, withdrawing and restoring public entities: the one way to do it.
+
+The admin's actions, the CSV import and moderation all call these, so a
+change of publication always lands in the entity's history with who made it
+and why (django-simple-history's ``_history_user`` and ``_change_reason``).
+Nothing published is ever deleted: it is withdrawn with a reason, and can
+be restored.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Publication
+
+
+def _publication_set(*, entity, publication, actor, reason, withdrawn_reason=""):
+    entity.publication = publication
+    entity.withdrawn_reason = withdrawn_reason
+    entity._history_user = actor
+    entity._change_reason = reason
+    entity.save()
+    return entity
+
+
+@transaction.atomic
+def entity_publish(*, entity, actor=None, reason: str = ""):
+    """Make ``entity`` public (a draft, or a withdrawn entry put back)."""
+    return _publication_set(
+        entity=entity, publication=Publication.PUBLISHED, actor=actor, reason=reason or "Published"
+    )
+
+
+@transaction.atomic
+def entity_withdraw(*, entity, reason: str, actor=None):
+    """Take ``entity`` off every public page, feed, export and API answer; history keeps it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the entry is withdrawn."})
+    return _publication_set(
+        entity=entity,
+        publication=Publication.WITHDRAWN,
+        actor=actor,
+        reason=f"Withdrawn: {reason}",
+        withdrawn_reason=reason,
+    )
+
+
+@transaction.atomic
+def entity_restore(*, entity, actor=None, reason: str = ""):
+    """Publish a withdrawn entry again."""
+    return entity_publish(entity=entity, actor=actor, reason=reason or "Restored")
