@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -275,8 +276,21 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with it.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# RTI deadlines (tracker/rti/): the next-working-day option for the site's stored
+# deadlines (off: the Act's calendar days), an extra holidays file (date,name),
+# and the daily chase's appeal reminders: how many days ahead, to which group.
+RTI_NEXT_WORKING_DAY = env.bool("RTI_NEXT_WORKING_DAY", default=False)
+RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
+RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
+RTI_REMINDER_GROUP = env.str("RTI_REMINDER_GROUP", default="Moderators")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
 CELERY_BEAT_SCHEDULE = {
-    "rti-chase-deadlines": {"task": "tracker.rti_chase_deadlines", "schedule": timedelta(days=1)},
+    # Daily at 06:30 India time (CELERY_TIMEZONE): deemed refusals, appeal reminders.
+    "rti-chase-deadlines": {
+        "task": "tracker.rti_chase_deadlines",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "source-check-sweep": {"task": "tracker.source_check_sweep", "schedule": SOURCE_CHECK_INTERVAL},
 }

@@ -1,6 +1,8 @@
 """Admin for every model, with django-leaflet's map widget (assets served locally)."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,6 +11,7 @@ from . import models as m
 from .catalogue.geography import point_plausibly_in_state
 from .models.sources import HEALTH_FIELDS
 from .publication import entity_publish, entity_withdraw
+from .rti.lifecycle import rti_event_problems, rti_request_refresh
 
 
 class CitationInline(admin.TabularInline):
@@ -92,8 +95,32 @@ class HotspotAdmin(EntityAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class RTIEventFormSet(BaseInlineFormSet):
+    """Refuses events that cannot have happened in that order (tracker.rti.lifecycle)."""
+
+    def clean(self):
+        super().clean()
+        rows = [
+            (form, (form.cleaned_data["kind"], form.cleaned_data["date"]))
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("kind")
+            and form.cleaned_data.get("date")
+        ]
+        problems = rti_event_problems(
+            filed_on=self.instance.filed_on,
+            received_on=self.instance.received_on,
+            events=[pair for _form, pair in rows],
+            today=timezone.localdate(),
+        )
+        for index, message in problems:
+            rows[index][0].add_error("date", message)
+
+
 class RTIEventInline(admin.TabularInline):
     model = m.RTIEvent
+    formset = RTIEventFormSet
     extra = 0
 
 
@@ -106,6 +133,19 @@ class RTIRequestAdmin(EntityAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [RTIEventInline, CitationInline]
     date_hierarchy = "filed_on"
+    readonly_fields = [
+        "status",
+        "decision_due_on",
+        "replied_on",
+        "overdue_since",
+        *EntityAdmin.readonly_fields,
+    ]
+    raw_id_fields = ["owner"]
+
+    def save_related(self, request, form, formsets, change):
+        """The status and deadlines follow from the events just saved."""
+        super().save_related(request, form, formsets, change)
+        rti_request_refresh(rti_request=form.instance)
 
 
 @admin.register(m.Vendor)

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from .checking import host_limit as limits
 from .checking import records as sources
-from .rti import lifecycle as services
+from .rti.chasing import rti_requests_chase
 
 
 @shared_task(name="tracker.rti_chase_deadlines")
 def rti_chase_deadlines():
-    """Daily: RTI requests past their decision deadline become "deemed refused"."""
-    return services.rti_requests_mark_deemed_refused(today=timezone.localdate())
+    """Daily: deemed refusals and appeal reminders, on today's date in India (TIME_ZONE)."""
+    return rti_requests_chase(today=timezone.localdate())
 
 
 @shared_task(name="tracker.source_check_sweep", bind=True)

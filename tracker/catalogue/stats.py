@@ -95,7 +95,7 @@ def rti_outcomes():
 def rti_response_days_by_agency(*, limit=20):
     """Per public authority: requests, replies and the average days from receipt to reply."""
     first_reply = (
-        RTIEvent.objects.filter(request=OuterRef("pk"), kind=RTIEventKind.REPLY_RECEIVED)
+        RTIEvent.objects.filter(rti_request=OuterRef("pk"), kind=RTIEventKind.REPLY_RECEIVED)
         .order_by("date")
         .values("date")[:1]
     )

@@ -94,7 +94,7 @@ def demo_data_load():
         upsert(
             RTIEvent,
             {"note": event["note"]},
-            request=rti,
+            rti_request=rti,
             kind=event["kind"],
             date=date.fromisoformat(event["date"]),
         )

@@ -1,7 +1,7 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
 from .review import ReviewItem
-from .rti import RTIEvent, RTIRequest
+from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import Citation, Source, SourceCheck
 from .submissions import Submission
 from .vocab import *  # noqa: F403
@@ -13,6 +13,7 @@ __all__ = [
     "Hotspot",
     "LinkedDatabase",
     "RTIEvent",
+    "RTIReminder",
     "RTIRequest",
     "ReviewItem",
     "Source",

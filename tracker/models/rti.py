@@ -1,5 +1,6 @@
 """RTI requests under the RTI Act 2005 and what happened to them."""
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +28,33 @@ class RTIRequest(PublicEntity):
     route = models.CharField(_("route"), max_length=10, choices=RTIRoute.choices, blank=True)
     life_or_liberty = models.BooleanField(_("concerns life or liberty"), default=False)
     third_party = models.BooleanField(_("involves third-party information"), default=False)
+    security_org = models.BooleanField(
+        _("security organisation, human-rights allegation"),
+        default=False,
+        help_text=_(
+            "The authority is an intelligence or security organisation (Second Schedule) and "
+            "the request concerns allegations of human-rights violations: 45 days, s.24(1)."
+        ),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rti_requests",
+        verbose_name=_("filer's account"),
+        help_text=_("Gets reminders of appeal deadlines; never shown publicly."),
+    )
     application_text = models.TextField(_("application"), blank=True)
     attachment = models.FileField(_("application file"), upload_to="rti/", blank=True)
+    # Derived from the facts and events by tracker.rti.lifecycle; never typed by hand.
     status = models.CharField(
         _("status"), max_length=22, choices=RTIStatus.choices, default=RTIStatus.FILED
+    )
+    decision_due_on = models.DateField(_("decision due on"), null=True, blank=True, editable=False)
+    replied_on = models.DateField(_("reply received on"), null=True, blank=True, editable=False)
+    overdue_since = models.DateTimeField(
+        _("overdue since"), null=True, blank=True, editable=False, db_index=True
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=RTIOutcome.choices, blank=True)
     exemption_sections = models.CharField(_("exemption sections cited"), max_length=200, blank=True)
@@ -54,7 +78,7 @@ class RTIRequest(PublicEntity):
 
 
 class RTIEvent(models.Model):
-    request = models.ForeignKey(RTIRequest, models.CASCADE, related_name="events")
+    rti_request = models.ForeignKey(RTIRequest, models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=24, choices=RTIEventKind.choices)
     date = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
@@ -67,3 +91,25 @@ class RTIEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.date})"
+
+
+class RTIReminder(models.Model):
+    """An appeal-deadline reminder that was sent: at most one per deadline, so the
+    daily chase can run any number of times."""
+
+    rti_request = models.ForeignKey(RTIRequest, models.CASCADE, related_name="reminders")
+    deadline = models.CharField(_("deadline"), max_length=40)
+    due_on = models.DateField(_("due on"))
+    sent_on = models.DateField(_("sent on"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("RTI reminder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rti_request", "deadline", "due_on"], name="rti_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.deadline} {self.due_on}"

@@ -129,7 +129,11 @@ class RTIStatus(models.TextChoices):
 
 
 class RTIEventKind(models.TextChoices):
-    TRANSFERRED = "transferred", _("Transferred")
+    """What can happen to a request; ``tracker.rti.lifecycle`` says in which order."""
+
+    FILED = "filed", _("Filed")
+    TRANSFERRED = "transferred", _("Transferred to another authority (date it received it)")
+    THIRD_PARTY_NOTICE = "third_party_notice", _("Third-party notice")
     FEE_REQUESTED = "fee_requested", _("Fee requested")
     FEE_PAID = "fee_paid", _("Fee paid")
     REPLY_RECEIVED = "reply_received", _("Reply received")
@@ -137,8 +141,10 @@ class RTIEventKind(models.TextChoices):
     FIRST_APPEAL_DECIDED = "first_appeal_decided", _("First appeal decided")
     SECOND_APPEAL_FILED = "second_appeal_filed", _("Second appeal filed")
     HEARING = "hearing", _("Second appeal hearing")
-    SECOND_APPEAL_DECIDED = "second_appeal_decided", _("Second appeal decided")
+    COMMISSION_DECIDED = "commission_decided", _("Commission decided")
     COMPLAINT = "complaint", _("Complaint")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed")
 
 
 class RTIOutcome(models.TextChoices):

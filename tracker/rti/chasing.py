@@ -1,0 +1,101 @@
+"""The daily chase: requests past their deadline become "deemed refused", and
+the filer and the moderators hear a few days before an appeal window closes.
+
+Run as often as you like: a status only changes when the facts say so, and a
+reminder is recorded (``RTIReminder``, one per deadline) in the same
+transaction that sends it, so a second run on the same day sends nothing.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..catalogue.selectors import detail_url
+from ..models import RTIReminder, RTIRequest, RTIStatus
+from .deadlines import PENDING
+from .lifecycle import FINAL, rti_request_refresh, rti_request_schedule
+
+REMINDED_DEADLINES = ("first_appeal", "second_appeal")
+
+
+def rti_requests_chase(*, today: date) -> dict:
+    """Refresh every open request as of ``today`` (an India date) and send due reminders."""
+    deemed_refused, reminders = [], 0
+    open_requests = (
+        RTIRequest.objects.exclude(status__in=FINAL)
+        .select_related("owner")
+        .prefetch_related("events")
+        .order_by("pk")
+    )
+    for rti_request in open_requests.iterator(chunk_size=500):
+        before = rti_request.status
+        with transaction.atomic():
+            rti_request_refresh(rti_request=rti_request, today=today)
+        if rti_request.status == RTIStatus.DEEMED_REFUSED != before:
+            deemed_refused.append(rti_request.pk)
+        reminders += rti_reminders_send(rti_request=rti_request, today=today)
+    return {"deemed_refused": deemed_refused, "reminders": reminders}
+
+
+def rti_reminders_send(*, rti_request: RTIRequest, today: date) -> int:
+    """E-mail each appeal deadline due within RTI_REMINDER_DAYS, once; returns mails sent."""
+    schedule = rti_request_schedule(rti_request, today=today)
+    window_end = today + timedelta(days=settings.RTI_REMINDER_DAYS)
+    sent = 0
+    for key in REMINDED_DEADLINES:
+        deadline = schedule.get(key)
+        if deadline is None or deadline.state != PENDING or not today <= deadline.due <= window_end:
+            continue
+        with transaction.atomic():
+            reminder, created = RTIReminder.objects.get_or_create(
+                rti_request=rti_request,
+                deadline=key,
+                due_on=deadline.due,
+                defaults={"sent_on": today},
+            )
+            if not created:
+                continue
+            recipients = reminder_recipients(rti_request)
+            messages = [_reminder_message(rti_request, deadline, address) for address in recipients]
+            # A failure to send rolls the record back: the next run tries again.
+            get_connection().send_messages(messages)
+            reminder.recipients = len(messages)
+            reminder.save(update_fields=["recipients"])
+            sent += len(messages)
+    return sent
+
+
+def reminder_recipients(rti_request: RTIRequest) -> list[str]:
+    """The moderators' and the filer's addresses (each gets a mail of their own)."""
+    users = get_user_model().objects.filter(
+        is_active=True, groups__name=settings.RTI_REMINDER_GROUP
+    )
+    addresses = list(users.exclude(email="").values_list("email", flat=True).distinct())
+    owner = rti_request.owner
+    if owner is not None and owner.is_active and owner.email:
+        addresses.append(owner.email)
+    return sorted(set(addresses))
+
+
+def _reminder_message(rti_request, deadline, address):
+    subject = _("RTI reminder: %(what)s by %(due)s: %(title)s") % {
+        "what": deadline.label,
+        "due": deadline.due.isoformat(),
+        "title": rti_request.title[:120],
+    }
+    body = _(
+        "%(what)s: %(due)s (RTI Act 2005, section %(section)s).\n\n"
+        "Request: %(title)s\nReference: %(reference)s\n%(url)s\n"
+    ) % {
+        "what": deadline.label,
+        "due": deadline.due.isoformat(),
+        "section": deadline.section,
+        "title": rti_request.title,
+        "reference": rti_request.reference_number or "-",
+        "url": settings.SITE_URL + detail_url(rti_request),
+    }
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
