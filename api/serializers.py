@@ -30,7 +30,8 @@ from tracker.models import (
     State,
     Vendor,
 )
-from tracker.rti import deadlines as rti
+from tracker.rti.deadlines import schedule_as_dict
+from tracker.rti.lifecycle import rti_request_schedule
 
 COMMON_DESCRIPTIONS = {
     "id": "Stable id; never reused.",
@@ -306,7 +307,7 @@ class RTIEventSerializer(DescribedSerializer):
         model = RTIEvent
         fields = ["kind", "date", "note"]
         descriptions = {
-            "kind": "What happened: transferred, fee_requested, reply_received, ...",
+            "kind": "What happened: filed, transferred, fee_requested, reply_received, ...",
             "date": "When it happened.",
             "note": "Note.",
         }
@@ -329,6 +330,16 @@ class RTIRequestSerializer(DescribedSerializer):
     decision_due = serializers.SerializerMethodField(
         help_text="When the PIO's decision is due under s.7 (null while receipt is unknown)."
     )
+    overdue = serializers.SerializerMethodField(
+        help_text="Today (India): the authority owes a decision whose deadline has passed."
+    )
+    next_deadline = serializers.SerializerMethodField(
+        help_text="The earliest deadline still open: key, label, due (ISO 8601), section."
+    )
+    deadlines = serializers.SerializerMethodField(
+        help_text="Every deadline of the RTI Act that applies, derived from the events: "
+        "key, due, section, party, state (as in /api/v1/rti/deadlines/)."
+    )
     citations = CitationSerializer(many=True, source="prefetched_citations")
 
     class Meta:
@@ -345,10 +356,14 @@ class RTIRequestSerializer(DescribedSerializer):
             "route",
             "life_or_liberty",
             "third_party",
+            "security_org",
             "status",
             "outcome",
             "exemption_sections",
             "decision_due",
+            "overdue",
+            "next_deadline",
+            "deadlines",
             "events",
             "deployments",
             "agencies",
@@ -358,9 +373,36 @@ class RTIRequestSerializer(DescribedSerializer):
             "updated_at",
         ]
 
-    def get_decision_due(self, request) -> str | None:
-        due = rti.request_decision_due(request)
-        return due.isoformat() if due else None
+    def _schedule(self, rti_request):
+        """Derived once per request from its prefetched events."""
+        if not hasattr(rti_request, "_schedule"):
+            rti_request._schedule = schedule_as_dict(
+                rti_request_schedule(rti_request, events=rti_request.prefetched_events)
+            )
+        return rti_request._schedule
+
+    def get_decision_due(self, rti_request) -> str | None:
+        decision = next(
+            (d for d in self._schedule(rti_request)["deadlines"] if d["key"] == "decision"), None
+        )
+        return decision["due"] if decision else None
+
+    def get_overdue(self, rti_request) -> bool:
+        return self._schedule(rti_request)["overdue"]
+
+    def get_next_deadline(self, rti_request) -> dict | None:
+        schedule = self._schedule(rti_request)
+        return next(
+            (
+                {key: d[key] for key in ("key", "label", "due", "section")}
+                for d in schedule["deadlines"]
+                if d["key"] == schedule["next_deadline"]
+            ),
+            None,
+        )
+
+    def get_deadlines(self, rti_request) -> list:
+        return self._schedule(rti_request)["deadlines"]
 
 
 class SourceSerializer(DescribedSerializer):

@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from tracker.exports.datasets import EXPORTS
 
-from . import views
+from . import rti, views
 
 router = SimpleRouter()
 VIEWSETS = {
@@ -36,6 +36,12 @@ urlpatterns = [
     *router.urls,
     *export_urls,
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("rti/deadlines/", rti.RTIDeadlinesView.as_view(), name="rti-deadlines"),
+    path(
+        "agencies/<int:pk>/rti-statistics/",
+        rti.AgencyRTIStatisticsView.as_view(),
+        name="agency-rti-statistics",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/v1/ is a JSON 404, never the site's HTML page.

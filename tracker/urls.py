@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from .middleware import public_page
-from .views import changes, details, feeds, home, lists, pages, states, stats
+from .views import changes, details, feeds, home, lists, pages, rti, states, stats
 from .views.sitemaps import SITEMAPS
 
 app_name = "tracker"
@@ -23,9 +23,11 @@ urlpatterns = [
     path("hotspots/", lists.hotspot_list, name="hotspot-list"),
     path("hotspots/<int:pk>-<slug:slug>/", details.hotspot_detail, name="hotspot-detail"),
     path("hotspots/<int:pk>/", details.hotspot_detail, name="hotspot-detail-id"),
-    path("rti/", lists.rti_list, name="rti-list"),
-    path("rti/<int:pk>-<slug:slug>/", details.rti_detail, name="rti-detail"),
-    path("rti/<int:pk>/", details.rti_detail, name="rti-detail-id"),
+    path("rti/", rti.rti_list, name="rti-list"),
+    path("rti/overdue/", rti.rti_overdue, name="rti-overdue"),
+    path("rti/calculator/", rti.rti_calculator, name="rti-calculator"),
+    path("rti/<int:pk>-<slug:slug>/", rti.rti_detail, name="rti-detail"),
+    path("rti/<int:pk>/", rti.rti_detail, name="rti-detail-id"),
     path("states/", states.state_index, name="state-list"),
     path("states/<str:code>/", states.state_detail, name="state-detail"),
     path("stats/", stats.stats, name="stats"),

@@ -38,6 +38,7 @@ from django import forms
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -512,11 +513,25 @@ class RTIRequestFilter(PublicFilterSet):
         label=_("Filed on or before"),
         **_help(_("YYYY-MM-DD; requests filed on or before this date.")),
     )
+    year = django_filters.NumberFilter(
+        field_name="filed_on",
+        lookup_expr="year",
+        label=_("Year filed"),
+        min_value=2005,
+        max_value=2999,
+        **_help(_("Year the request was filed, e.g. 2024.")),
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=(("true", _("Overdue")), ("false", _("Not overdue"))),
+        method="filter_overdue",
+        label=_("Overdue"),
+        **_help(_("true: the authority owes a decision whose deadline has passed.")),
+    )
     updated_since = TimestampFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
     )
     ordering = StableOrderingFilter(
-        fields=("id", "filed_on", "updated_at"),
+        fields=("id", "filed_on", "updated_at", "overdue_since", "decision_due_on"),
         label=_("Order by"),
         **_help(_("Sort field, - for descending; ties broken by id.")),
     )
@@ -524,6 +539,10 @@ class RTIRequestFilter(PublicFilterSet):
     class Meta(PublicFilterSet.Meta):
         model = RTIRequest
         fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(overdue_since__lte=timezone.now())
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
     def filter_agency(self, queryset, name, agency_id):
         related = RTIRequest.agencies.through.objects.filter(agency_id=agency_id)

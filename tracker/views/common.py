@@ -8,13 +8,14 @@ from ..models import Agency, Deployment, PurposeClass, PurposeTag, State
 PAGE_SIZE = 25
 
 
-def filtered(filterset_class, request, queryset):
-    """Apply the shared FilterSet (the API's too) to ``queryset`` with the page's GET parameters.
+def filtered(filterset_class, request, queryset, *, params=None):
+    """Apply the shared FilterSet (the API's too) to ``queryset`` with the page's GET parameters
+    (or ``params``).
 
     Returns the FilterSet; its ``.qs`` is empty and its ``.errors`` name the
     bad parameters when any value is invalid.
     """
-    params = request.GET.copy()
+    params = (request.GET if params is None else params).copy()
     params.pop("page", None)
     return filterset_class(params, queryset=queryset, request=request)
 

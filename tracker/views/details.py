@@ -2,12 +2,13 @@
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ..catalogue import selectors
 from ..middleware import public_page
-from ..models import Agency, Deployment, Hotspot, RTIRequest
-from ..rti import deadlines as rti
+from ..models import Agency, Deployment, Hotspot
+from ..rti.statistics import rti_authority_statistics
 
 
 def _detail(request, *, selector, model, pk, slug, template, extra=None):
@@ -51,7 +52,10 @@ def agency_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/agency_detail.html",
-        extra=lambda a: {"parent": selectors.published_or_none(a.parent)},
+        extra=lambda a: {
+            "parent": selectors.published_or_none(a.parent),
+            "rti_statistics": rti_authority_statistics(agency=a, today=timezone.localdate()),
+        },
     )
 
 
@@ -66,21 +70,4 @@ def hotspot_detail(request, pk, slug=None):
         slug=slug,
         template="tracker/hotspot_detail.html",
         extra=lambda h: {"agency": selectors.published_or_none(h.agency)},
-    )
-
-
-@require_safe
-@public_page
-def rti_detail(request, pk, slug=None):
-    return _detail(
-        request,
-        selector=selectors.rti_request_detail,
-        model=RTIRequest,
-        pk=pk,
-        slug=slug,
-        template="tracker/rti_detail.html",
-        extra=lambda r: {
-            "authority": selectors.published_or_none(r.authority),
-            "decision_due": rti.request_decision_due(r),
-        },
     )

@@ -11,13 +11,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter, RTIRequestFilter
+from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter
 from ..catalogue.selectors import (
     agency_rows,
     deployment_rows,
     facet_counts,
     hotspot_rows,
-    rti_request_rows,
 )
 from ..middleware import public_page
 from ..models import (
@@ -27,8 +26,6 @@ from ..models import (
     HotspotKind,
     Publication,
     PurposeClass,
-    RTIOutcome,
-    RTIStatus,
     Technology,
 )
 from .common import filtered, paginate
@@ -139,40 +136,14 @@ HOTSPOTS = EntityList(
     ),
 )
 
-RTI_REQUESTS = EntityList(
-    filterset_class=RTIRequestFilter,
-    rows=rti_request_rows,
-    template="tracker/rti_list.html",
-    title=_("RTI requests"),
-    facets=[
-        Facet(
-            "state",
-            _("State or union territory"),
-            "authority__state_id",
-            label_field="authority__state__name",
-        ),
-        Facet("status", _("Status"), "status", tuple(RTIStatus.choices)),
-        Facet("outcome", _("Outcome"), "outcome", tuple(RTIOutcome.choices)),
-        Facet(
-            "agency",
-            _("Public authority"),
-            "authority_id",
-            label_field="authority__name",
-            only_published="authority",
-            limit=15,
-        ),
-    ],
-    sort_options=(
-        ("", _("Newest filed first")),
-        ("filed_on", _("Oldest filed first")),
-        ("-updated_at", _("Recently updated")),
-    ),
-)
 
-
-def entity_list(request, spec):
+def entity_list(request, spec, *, params=None, extra=None):
+    """``params`` replaces the page's GET parameters (a fixed view); ``extra`` adds context."""
     filterset = filtered(
-        spec.filterset_class, request, spec.filterset_class.Meta.model.objects.published()
+        spec.filterset_class,
+        request,
+        spec.filterset_class.Meta.model.objects.published(),
+        params=params,
     )
     matching = filterset.qs
     page = paginate(request, spec.rows(matching))
@@ -202,6 +173,7 @@ def entity_list(request, spec):
                 for key, value in request.GET.items()
                 if key not in {"q", "ordering", "page"} and value
             ],
+            **(extra or {}),
         },
     )
 
@@ -222,9 +194,3 @@ def agency_list(request):
 @public_page
 def hotspot_list(request):
     return entity_list(request, HOTSPOTS)
-
-
-@require_safe
-@public_page
-def rti_list(request):
-    return entity_list(request, RTI_REQUESTS)

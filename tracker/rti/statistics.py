@@ -1,0 +1,82 @@
+"""How a public authority answers RTI requests, from requests whose deadline has passed.
+
+A request counts once its decision deadline is over (a pending one says
+nothing yet): answered in time, answered late, or deemed refused (no reply
+recorded). Only published requests to a published authority are counted;
+callers never get figures keyed by an unpublished authority.
+"""
+
+import re
+from collections import Counter
+from datetime import date
+from statistics import median
+
+from ..models import Publication, RTIOutcome, RTIRequest, RTIStatus
+
+SECTION = re.compile(r"\d+[A-Za-z]?(?:\s*\(\s*[0-9A-Za-z]+\s*\))*")
+REFUSING = {RTIOutcome.REFUSED, RTIOutcome.PARTIALLY_GRANTED}
+ROW_FIELDS = (
+    "authority_id",
+    "received_on",
+    "filed_on",
+    "decision_due_on",
+    "replied_on",
+    "outcome",
+    "exemption_sections",
+)
+
+
+def exemption_sections(text: str) -> list[str]:
+    """``"s. 8(1)(g), 8 (1)(j)"`` → ``["8(1)(g)", "8(1)(j)"]``: one spelling per section."""
+    found = (re.sub(r"\s+", "", match).lower() for match in SECTION.findall(text or ""))
+    return list(dict.fromkeys(found))
+
+
+def rti_authority_figures(rows, *, today: date) -> dict:
+    """The figures over ``rows`` (dicts with ROW_FIELDS) whose deadline is before ``today``."""
+    due = [r for r in rows if r["decision_due_on"] is not None and r["decision_due_on"] < today]
+    replied = [r for r in due if r["replied_on"] is not None]
+    days = [
+        (r["replied_on"] - (r["received_on"] or r["filed_on"])).days
+        for r in replied
+        if r["received_on"] or r["filed_on"]
+    ]
+    sections = Counter(
+        section
+        for r in due
+        if r["outcome"] in REFUSING
+        for section in exemption_sections(r["exemption_sections"])
+    )
+    return {
+        "as_of": today.isoformat(),
+        "requests_due": len(due),
+        "answered_in_time": sum(r["replied_on"] <= r["decision_due_on"] for r in replied),
+        "answered_late": sum(r["replied_on"] > r["decision_due_on"] for r in replied),
+        "deemed_refused": len(due) - len(replied),
+        "median_days_to_reply": median(days) if days else None,
+        "refusals_by_section": [
+            {"section": section, "count": count}
+            for section, count in sorted(sections.items(), key=lambda item: (-item[1], item[0]))
+        ],
+    }
+
+
+def _counted(queryset):
+    return (
+        queryset.filter(
+            publication=Publication.PUBLISHED,
+            authority__publication=Publication.PUBLISHED,
+            decision_due_on__isnull=False,
+        )
+        .exclude(status=RTIStatus.WITHDRAWN)
+        .order_by()
+        .values(*ROW_FIELDS)
+    )
+
+
+def rti_authority_statistics(*, agency, today: date) -> dict | None:
+    """One published authority's figures (one query); None if it is not published."""
+    if agency.publication != Publication.PUBLISHED:
+        return None
+    rows = _counted(RTIRequest.objects.filter(authority=agency, decision_due_on__lt=today))
+    return rti_authority_figures(list(rows), today=today)
