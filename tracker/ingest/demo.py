@@ -27,6 +27,7 @@ from .csv_import import deployments_import
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SAMPLE_CSV = FIXTURES / "deployments-sample.csv"
 LUCKNOW_CASE = FIXTURES / "demo-lucknow.json"
+RTI_CASES = FIXTURES / "demo-rti.json"
 
 
 def point(pair):
@@ -102,4 +103,30 @@ def demo_data_load():
         Citation.objects.get_or_create(source=source, rti_request=rti)
         for hotspot in deployment.hotspots.all():
             Citation.objects.get_or_create(source=source, hotspot=hotspot)
+    demo_rti_requests_load()
     return report
+
+
+def demo_rti_requests_load():
+    """RTI requests whose deadlines have passed, to the sample agencies; then their derived
+    status and deadlines (tracker.rti.lifecycle), for the overdue view and the statistics."""
+    from ..rti.lifecycle import rti_request_refresh
+
+    published = {"publication": Publication.PUBLISHED, "is_demo": True}
+    for spec in json.loads(RTI_CASES.read_text(encoding="utf-8"))["requests"]:
+        spec = dict(spec)
+        events, title = spec.pop("events"), spec.pop("title")
+        authority = Agency.objects.get(name=spec.pop("authority"))
+        spec["filed_on"] = date.fromisoformat(spec["filed_on"])
+        spec["received_on"] = date.fromisoformat(spec["received_on"])
+        rti = upsert(RTIRequest, {**spec, **published}, title=title, authority=authority)
+        for event in events:
+            upsert(
+                RTIEvent,
+                {"note": event["note"]},
+                rti_request=rti,
+                kind=event["kind"],
+                date=date.fromisoformat(event["date"]),
+            )
+    for rti in RTIRequest.objects.filter(is_demo=True):
+        rti_request_refresh(rti_request=rti)
