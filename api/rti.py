@@ -86,10 +86,15 @@ class AgencyRTIStatisticsView(APIView):
             "answered late, deemed refused (no reply), the median days from receipt to "
             "reply, and refusals by exemption section cited."
         ),
+        parameters=[
+            OpenApiParameter(
+                "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The agency's stable id."
+            )
+        ],
         responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
-    def get(self, request, pk):
-        agency = Agency.objects.published().filter(pk=pk).first()
+    def get(self, request, id):
+        agency = Agency.objects.published().filter(pk=id).first()
         if agency is None:
             raise Http404("No published agency with this id.")
         today = timezone.localdate()

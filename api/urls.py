@@ -38,7 +38,7 @@ urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("rti/deadlines/", rti.RTIDeadlinesView.as_view(), name="rti-deadlines"),
     path(
-        "agencies/<int:pk>/rti-statistics/",
+        "agencies/<int:id>/rti-statistics/",
         rti.AgencyRTIStatisticsView.as_view(),
         name="agency-rti-statistics",
     ),

@@ -4,7 +4,7 @@ Each function returns plain lists and dicts (code, label, count), computed
 with one aggregate query, so templates, charts and JSON show the same numbers.
 """
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
 from ..models import (
@@ -13,8 +13,6 @@ from ..models import (
     DeploymentStatus,
     Hotspot,
     PurposeClass,
-    RTIEvent,
-    RTIEventKind,
     RTIOutcome,
     RTIRequest,
     State,
@@ -90,38 +88,6 @@ def rti_outcomes():
 
         result.append({"code": "", "label": _("No outcome yet"), "count": counts[""]})
     return result
-
-
-def rti_response_days_by_agency(*, limit=20):
-    """Per public authority: requests, replies and the average days from receipt to reply."""
-    first_reply = (
-        RTIEvent.objects.filter(rti_request=OuterRef("pk"), kind=RTIEventKind.REPLY_RECEIVED)
-        .order_by("date")
-        .values("date")[:1]
-    )
-    rows = (
-        RTIRequest.objects.published()
-        .filter(received_on__isnull=False)
-        .annotate(replied_on=Subquery(first_reply))
-        .order_by()
-        .values("authority_id", "authority__name")
-        .annotate(
-            requests=Count("id"),
-            replies=Count("replied_on"),
-            average_days=Avg(F("replied_on") - F("received_on")),
-        )
-        .order_by("-requests", "authority__name")[:limit]
-    )
-    return [
-        {
-            "agency_id": row["authority_id"],
-            "label": row["authority__name"],
-            "requests": row["requests"],
-            "replies": row["replies"],
-            "average_days": _days(row["average_days"]),
-        }
-        for row in rows
-    ]
 
 
 def _days(value):

@@ -80,3 +80,25 @@ def rti_authority_statistics(*, agency, today: date) -> dict | None:
         return None
     rows = _counted(RTIRequest.objects.filter(authority=agency, decision_due_on__lt=today))
     return rti_authority_figures(list(rows), today=today)
+
+
+def rti_statistics_by_authority(*, today: date, limit: int = 20) -> list[dict]:
+    """Every published authority with a request past its deadline, most requests first
+    (one query): ``{"agency_id", "name", "slug", **figures}``."""
+    rows = _counted(RTIRequest.objects.filter(decision_due_on__lt=today)).values(
+        *ROW_FIELDS, "authority__name", "authority__slug"
+    )
+    by_authority = {}
+    for row in rows:
+        by_authority.setdefault(row["authority_id"], []).append(row)
+    result = [
+        {
+            "agency_id": agency_id,
+            "name": group[0]["authority__name"],
+            "slug": group[0]["authority__slug"],
+            **rti_authority_figures(group, today=today),
+        }
+        for agency_id, group in by_authority.items()
+    ]
+    result.sort(key=lambda r: (-r["requests_due"], r["name"]))
+    return result[:limit]

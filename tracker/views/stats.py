@@ -1,12 +1,14 @@
 """/stats/: charts drawn as server-side SVG (no external service), each with its numbers."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from ..catalogue import stats as counts
 from ..middleware import public_page
+from ..rti.statistics import rti_statistics_by_authority
 
 
 def _state_label(row):
@@ -50,6 +52,6 @@ def stats(request):
         {
             "headline": headline,
             "charts": charts,
-            "rti_by_agency": counts.rti_response_days_by_agency(),
+            "rti_by_agency": rti_statistics_by_authority(today=timezone.localdate()),
         },
     )
