@@ -221,3 +221,18 @@ class StateAdmin(admin.ModelAdmin):
 class LinkedDatabaseAdmin(admin.ModelAdmin):
     list_display = ["name", "deployment", "is_public", "storage"]
     search_fields = ["name"]
+
+
+@admin.register(m.RTIReminder)
+class RTIReminderAdmin(admin.ModelAdmin):
+    """What the daily chase has sent: read-only, it is the record that keeps it from repeating."""
+
+    list_display = ["rti_request", "deadline", "due_on", "sent_on", "recipients"]
+    list_filter = ["deadline", "sent_on"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

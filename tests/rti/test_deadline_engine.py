@@ -1,4 +1,4 @@
-"""The deadline engine, rule by rule, as tables (DESIGN section 7, docs/architecture.md)."""
+"""The deadline engine, rule by rule, as tables (the worked examples are DESIGN section 7's)."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo

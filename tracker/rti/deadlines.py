@@ -10,7 +10,6 @@ is D + N. Hour limits (life or liberty) are datetimes in the law's time zone,
 never cut to a UTC date. With a ``WorkingCalendar`` a due date that falls on a
 Sunday or a gazetted holiday moves to the next working day (General Clauses
 Act s.10); without one (the default) the Act's calendar days stand.
-docs/architecture.md says where the rest of the RTI code lives.
 """
 
 from dataclasses import dataclass, field, replace
