@@ -78,7 +78,7 @@ def test_request_page_timeline_exemptions_and_next_step(client, requests_):
         "1 February 2024 : Filed",
         "20 February 2024 : Reply received",
         "1 March 2024 : First appeal filed",
-        "2 March 2024 : Due: Decision by the Public Information Officer (section 7(1)) · done in time",
+        "2 March 2024 : Due: Decision by the Public Information Officer (section 7(1))",
         "21 March 2024 : Due: Last day to file a first appeal (section 19(1)) · done in time",
         "31 March 2024 : Due: Decision on the first appeal (section 19(6)) · overdue",
     ]
