@@ -188,3 +188,19 @@ def test_admin_refuses_an_appeal_decision_before_the_appeal(admin_client):
     assert response.status_code == 200
     assert "A first appeal can only be decided after it was filed." in response.content.decode()
     assert rti_request.events.count() == 1
+
+
+@pytest.mark.django_db
+def test_stored_flags_feed_the_engine():
+    """The security-organisation rule is live through the model's field; a stored
+    life-or-liberty request is due 48 hours after its receipt, in India's time."""
+    security = rti_with_events(("filed", "2024-01-10"), route="online", security_org=True)
+    assert security.decision_due_on == D("2024-02-24")
+    urgent = rti_with_events(
+        life_or_liberty=True,
+        received_on=D("2024-03-02"),
+        received_at=datetime(2024, 3, 1, 20, 0, tzinfo=ZoneInfo("UTC")),  # 01:30 on 2 March, IST
+    )
+    assert urgent.decision_due_on == D("2024-03-04")
+    assert urgent.overdue_since == datetime(2024, 3, 4, 1, 30, tzinfo=IST)
+    assert urgent.status == RTIStatus.DEEMED_REFUSED

@@ -177,7 +177,7 @@ CALCULATOR_FIELDS = (
 @public_page
 def rti_calculator(request):
     """The deadlines for anyone's request: a GET form, so the answer can be bookmarked."""
-    asked = any(request.GET.get(name) for name in ("received_on", "received_at"))
+    asked = any(request.GET.get(name) for name in CALCULATOR_FIELDS)
     form = DeadlineQueryForm(request.GET if asked else None)
     rows, schedule = [], None
     if asked and form.is_valid():
