@@ -4,7 +4,13 @@ authority's RTI figures: thin wrappers over tracker.rti."""
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -32,6 +38,68 @@ def _parameter(name, field):
 DEADLINE_PARAMETERS = [
     _parameter(name, field) for name, field in DeadlineQueryForm.base_fields.items()
 ]
+DEADLINES = inline_serializer(
+    "RTIDeadline",
+    many=True,
+    help_text="Every deadline that applies, in the order of the Act.",
+    fields={
+        "key": serializers.CharField(
+            help_text="transfer, decision, first_appeal, first_appeal_decision, "
+            "first_appeal_decision_extended or second_appeal."
+        ),
+        "label": serializers.CharField(help_text="What is due, in plain English."),
+        "party": serializers.CharField(
+            help_text="Who must act: authority (it owes this) or applicant (may act until then)."
+        ),
+        "due": serializers.DateField(
+            allow_null=True, help_text="The last day (India); null while the clock is paused."
+        ),
+        "due_at": serializers.DateTimeField(
+            allow_null=True, help_text="For the 48 hours of life or liberty: the moment, +05:30."
+        ),
+        "calendar_due": serializers.DateField(
+            allow_null=True,
+            help_text="With next_working_day: the calendar-day date, when it was moved.",
+        ),
+        "section": serializers.CharField(help_text="The RTI Act's section(s) setting it."),
+        "done_on": serializers.DateField(
+            allow_null=True, help_text="When what it asks for happened, if it did."
+        ),
+        "state": serializers.CharField(
+            help_text="As of today: met, late, done, pending, overdue, expired, paused, closed."
+        ),
+    },
+)
+SCHEDULE = inline_serializer(
+    "RTISchedule",
+    {
+        "law": serializers.CharField(help_text="The law applied."),
+        "today": serializers.DateField(help_text="The day the states are judged by."),
+        "flags_used": serializers.ListField(
+            child=serializers.CharField(), help_text="The rules that shaped the dates."
+        ),
+        "deadlines": DEADLINES,
+        "paused_since": serializers.DateField(
+            allow_null=True, help_text="A further fee asked and not yet paid since (s.7(3)(a))."
+        ),
+        "deemed_refused_from": serializers.CharField(
+            allow_null=True,
+            help_text="Date (or, for 48 hours, date-time) from which no decision is a refusal.",
+        ),
+        "deemed_refusal_section": serializers.CharField(help_text="7(2)."),
+        "deemed_refused": serializers.BooleanField(help_text="As of today."),
+        "overdue": serializers.BooleanField(
+            help_text="As of today, the authority owes something past its deadline."
+        ),
+        "overdue_since": serializers.DateTimeField(
+            allow_null=True, help_text="When it became (or will become) overdue if nothing happens."
+        ),
+        "next_deadline": serializers.CharField(
+            allow_null=True, help_text="Key of the earliest deadline still open."
+        ),
+        "next_working_day": serializers.BooleanField(help_text="Whether the option was used."),
+    },
+)
 ERRORS = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="Invalid or contradictory input: the body maps each parameter to messages.",
@@ -54,7 +122,7 @@ class RTIDeadlinesView(APIView):
             "are a 400 naming the parameter."
         ),
         parameters=DEADLINE_PARAMETERS,
-        responses={200: OpenApiTypes.OBJECT, 400: ERRORS},
+        responses={200: SCHEDULE, 400: ERRORS},
     )
     def get(self, request):
         unknown = sorted(

@@ -113,3 +113,26 @@ def test_refusals_name_the_parameter(client, params, field):
     body = response.json()
     assert list(body) == [field]
     assert body[field] and all(isinstance(message, str) for message in body[field])
+
+
+def test_the_schema_documents_exactly_the_parameters(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/rti/deadlines/"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert names == {
+        "received_on",
+        "received_at",
+        "via_apio",
+        "life_or_liberty",
+        "third_party",
+        "transferred_received_on",
+        "fee_requested_on",
+        "fee_paid_on",
+        "reply_received_on",
+        "first_appeal_filed_on",
+        "first_appeal_decided_on",
+        "security_org",
+        "next_working_day",
+        "today",
+    }
+    assert all(p["description"] for p in operation["parameters"])

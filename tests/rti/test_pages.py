@@ -123,3 +123,9 @@ def test_demo_data_fills_the_overdue_view_and_the_statistics(client):
     assert api["results"][0]["reference_number"] == "DEMO/2021/0001"
     assert all(row["overdue"] for row in api["results"])
     assert date.fromisoformat(api["results"][0]["decision_due"]) == date(2021, 3, 5)
+
+
+def test_calculator_asks_for_the_date_of_receipt(client):
+    body = client.get("/rti/calculator/?via_apio=on").content.decode()
+    assert 'id="error-received_on"' in body
+    assert "Give the date the public authority received the request." in body
