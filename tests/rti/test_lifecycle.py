@@ -196,6 +196,10 @@ def test_stored_flags_feed_the_engine():
     life-or-liberty request is due 48 hours after its receipt, in India's time."""
     security = rti_with_events(("filed", "2024-01-10"), route="online", security_org=True)
     assert security.decision_due_on == D("2024-02-24")
+    noticed = rti_with_events(
+        ("filed", "2024-01-10"), ("third_party_notice", "2024-01-14"), route="online"
+    )
+    assert noticed.decision_due_on == D("2024-02-19")  # 40 days, s.11(3)
     urgent = rti_with_events(
         life_or_liberty=True,
         received_on=D("2024-03-02"),

@@ -140,7 +140,8 @@ def rti_facts(rti_request: RTIRequest, events) -> RTIFacts:
         received_at=rti_request.received_at,
         via_apio=rti_request.route == RTIRoute.APIO,
         life_or_liberty=rti_request.life_or_liberty,
-        third_party=rti_request.third_party,
+        # A notice to a third party (s.11(1)) brings the 40 days of s.11(3).
+        third_party=rti_request.third_party or _first(events, K.THIRD_PARTY_NOTICE) is not None,
         security_org=rti_request.security_org,
         transferred_received_on=max(transfers, default=None),
         fee_requested_on=fee_requested_on,
