@@ -2,7 +2,6 @@
 authority's RTI figures: thin wrappers over tracker.rti."""
 
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 from tracker.models import Agency
 from tracker.rti.deadlines import schedule_as_dict
 from tracker.rti.forms import DayField, DeadlineQueryForm
+from tracker.rti.laws import law_today
 from tracker.rti.statistics import rti_authority_statistics
 
 ALLOWED_EXTRA = {"format"}
@@ -165,7 +165,7 @@ class AgencyRTIStatisticsView(APIView):
         agency = Agency.objects.published().filter(pk=id).first()
         if agency is None:
             raise Http404("No published agency with this id.")
-        today = timezone.localdate()
+        today = law_today()
         return Response(
             {"agency": agency.pk, **rti_authority_statistics(agency=agency, today=today)}
         )

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -11,6 +10,7 @@ from . import models as m
 from .catalogue.geography import point_plausibly_in_state
 from .models.sources import HEALTH_FIELDS
 from .publication import entity_publish, entity_withdraw
+from .rti.laws import law_today
 from .rti.lifecycle import rti_event_problems, rti_request_refresh
 
 
@@ -112,7 +112,7 @@ class RTIEventFormSet(BaseInlineFormSet):
             filed_on=self.instance.filed_on,
             received_on=self.instance.received_on,
             events=[pair for _form, pair in rows],
-            today=timezone.localdate(),
+            today=law_today(),
         )
         for index, message in problems:
             rows[index][0].add_error("date", message)

@@ -10,12 +10,13 @@ from django.utils import timezone
 from .checking import host_limit as limits
 from .checking import records as sources
 from .rti.chasing import rti_requests_chase
+from .rti.laws import law_today
 
 
 @shared_task(name="tracker.rti_chase_deadlines")
 def rti_chase_deadlines():
-    """Daily: deemed refusals and appeal reminders, on today's date in India (TIME_ZONE)."""
-    return rti_requests_chase(today=timezone.localdate())
+    """Daily: deemed refusals and appeal reminders, on today's date in India."""
+    return rti_requests_chase(today=law_today())
 
 
 @shared_task(name="tracker.source_check_sweep", bind=True)

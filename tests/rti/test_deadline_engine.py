@@ -280,3 +280,10 @@ def test_schedule_as_dict_is_iso_8601_with_sections():
     assert decision["due_at"] == "2024-03-03T10:00:00+05:30"
     assert decision["due"] == "2024-03-03" and decision["section"] == "7(1) proviso"
     assert body["flags_used"] == ["life_or_liberty"] and body["overdue"] is False
+
+
+def test_today_is_an_indian_date():
+    from tracker.rti.laws import law_today
+
+    assert law_today(now=datetime(2024, 3, 1, 20, 0, tzinfo=UTC)) == D(2024, 3, 2)
+    assert law_today(now=datetime(2024, 3, 1, 18, 29, tzinfo=UTC)) == D(2024, 3, 1)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .deadlines import RTIFacts, rti_schedule
 from .holidays import working_calendar
-from .laws import RTI_ACT_2005
+from .laws import RTI_ACT_2005, law_today
 
 FIRST_DAY = date(2005, 10, 12)  # requests under the Act could be made from this day
 LAST_DAY = date(2999, 12, 31)
@@ -223,6 +223,6 @@ class DeadlineQueryForm(forms.Form):
         today, now = data.get("today"), None
         if today is None:
             now = timezone.now()
-            today = timezone.localdate(now)
+            today = law_today(now=now)
         calendar = working_calendar() if next_working_day else None
         return rti_schedule(self.facts(), today=today, now=now, calendar=calendar)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from ..models import RTIEvent, RTIEventKind, RTIOutcome, RTIRequest, RTIRoute, RTIStatus
 from .deadlines import RTIFacts, Schedule, rti_schedule
 from .holidays import working_calendar
+from .laws import law_today
 
 K = RTIEventKind
 EVENT_ORDER = {kind: rank for rank, kind in enumerate(K.values)}
@@ -174,7 +175,7 @@ def rti_request_schedule(rti_request: RTIRequest, *, events=None, today=None, no
     """The request's deadlines as of today (Asia/Kolkata), with the site's working-day option."""
     events = list(rti_request.events.all()) if events is None else list(events)
     now = now or timezone.now()
-    today = today or timezone.localdate(now)
+    today = today or law_today(now=now)
     calendar = working_calendar() if settings.RTI_NEXT_WORKING_DAY else None
     return rti_schedule(rti_facts(rti_request, events), today=today, now=now, calendar=calendar)
 
@@ -213,7 +214,7 @@ def rti_event_record(
     *, rti_request: RTIRequest, kind: str, day: date, note="", attachment=None, today=None
 ) -> RTIEvent:
     """Add an event if it fits the request's story; raise ValidationError if not."""
-    today = today or timezone.localdate()
+    today = today or law_today()
     if kind not in K.values:
         raise ValidationError({"kind": _("Unknown event.")})
     rti_request = RTIRequest.objects.select_for_update().get(pk=rti_request.pk)

@@ -2,12 +2,12 @@
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ..catalogue import selectors
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot
+from ..rti.laws import law_today
 from ..rti.statistics import rti_authority_statistics
 
 
@@ -54,7 +54,7 @@ def agency_detail(request, pk, slug=None):
         template="tracker/agency_detail.html",
         extra=lambda a: {
             "parent": selectors.published_or_none(a.parent),
-            "rti_statistics": rti_authority_statistics(agency=a, today=timezone.localdate()),
+            "rti_statistics": rti_authority_statistics(agency=a, today=law_today()),
         },
     )
 

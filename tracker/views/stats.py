@@ -1,13 +1,13 @@
 """/stats/: charts drawn as server-side SVG (no external service), each with its numbers."""
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from ..catalogue import stats as counts
 from ..middleware import public_page
+from ..rti.laws import law_today
 from ..rti.statistics import rti_statistics_by_authority
 
 
@@ -52,6 +52,6 @@ def stats(request):
         {
             "headline": headline,
             "charts": charts,
-            "rti_by_agency": rti_statistics_by_authority(today=timezone.localdate()),
+            "rti_by_agency": rti_statistics_by_authority(today=law_today()),
         },
     )
