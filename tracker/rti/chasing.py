@@ -25,6 +25,7 @@ REMINDED_DEADLINES = ("first_appeal", "second_appeal")
 def rti_requests_chase(*, today: date) -> dict:
     """Refresh every open request as of ``today`` (an India date) and send due reminders."""
     deemed_refused, reminders = [], 0
+    moderators = moderator_addresses()
     open_requests = (
         RTIRequest.objects.exclude(status__in=FINAL)
         .select_related("owner")
@@ -37,11 +38,11 @@ def rti_requests_chase(*, today: date) -> dict:
             rti_request_refresh(rti_request=rti_request, today=today)
         if rti_request.status == RTIStatus.DEEMED_REFUSED != before:
             deemed_refused.append(rti_request.pk)
-        reminders += rti_reminders_send(rti_request=rti_request, today=today)
+        reminders += rti_reminders_send(rti_request=rti_request, today=today, moderators=moderators)
     return {"deemed_refused": deemed_refused, "reminders": reminders}
 
 
-def rti_reminders_send(*, rti_request: RTIRequest, today: date) -> int:
+def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None) -> int:
     """E-mail each appeal deadline due within RTI_REMINDER_DAYS, once; returns mails sent."""
     schedule = rti_request_schedule(rti_request, today=today)
     window_end = today + timedelta(days=settings.RTI_REMINDER_DAYS)
@@ -59,7 +60,7 @@ def rti_reminders_send(*, rti_request: RTIRequest, today: date) -> int:
             )
             if not created:
                 continue
-            recipients = reminder_recipients(rti_request)
+            recipients = reminder_recipients(rti_request, moderators=moderators)
             messages = [_reminder_message(rti_request, deadline, address) for address in recipients]
             # A failure to send rolls the record back: the next run tries again.
             get_connection().send_messages(messages)
@@ -69,12 +70,17 @@ def rti_reminders_send(*, rti_request: RTIRequest, today: date) -> int:
     return sent
 
 
-def reminder_recipients(rti_request: RTIRequest) -> list[str]:
-    """The moderators' and the filer's addresses (each gets a mail of their own)."""
+def moderator_addresses() -> list[str]:
+    """Active members of RTI_REMINDER_GROUP with an address (none if there is no group)."""
     users = get_user_model().objects.filter(
         is_active=True, groups__name=settings.RTI_REMINDER_GROUP
     )
-    addresses = list(users.exclude(email="").values_list("email", flat=True).distinct())
+    return list(users.exclude(email="").values_list("email", flat=True).distinct())
+
+
+def reminder_recipients(rti_request: RTIRequest, *, moderators=None) -> list[str]:
+    """The moderators' and the filer's addresses (each gets a mail of their own)."""
+    addresses = list(moderator_addresses() if moderators is None else moderators)
     owner = rti_request.owner
     if owner is not None and owner.is_active and owner.email:
         addresses.append(owner.email)

@@ -12,7 +12,7 @@ Sunday or a gazetted holiday moves to the next working day (General Clauses
 Act s.10); without one (the default) the Act's calendar days stand.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -135,7 +135,6 @@ class Schedule:
     next_deadline: Deadline | None = None  # the earliest still open as of today
     today: date | None = None
     law: Law = RTI_ACT_2005
-    notes: tuple = field(default=())
 
     def get(self, key):
         return next((d for d in self.deadlines if d.key == key), None)

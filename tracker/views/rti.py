@@ -16,7 +16,6 @@ from ..catalogue import selectors
 from ..catalogue.filters import RTIRequestFilter
 from ..middleware import public_page
 from ..models import RTIOutcome, RTIRequest, RTIStatus
-from ..rti.deadlines import FLAG_LABELS
 from ..rti.forms import DeadlineQueryForm
 from ..rti.lifecycle import event_sort_key, rti_request_schedule
 from ..rti.statistics import exemption_sections
@@ -196,6 +195,6 @@ def rti_calculator(request):
             "asked": asked,
             "schedule": schedule,
             "rows": rows,
-            "flag_labels": [FLAG_LABELS[f] for f in schedule.flags] if schedule else [],
+            "flag_labels": schedule.flag_labels if schedule else [],
         },
     )
