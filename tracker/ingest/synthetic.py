@@ -29,12 +29,12 @@ from ..models import (
     PurposeClass,
     PurposeTag,
     RTIRequest,
-    RTIStatus,
     Source,
     SourceKind,
     Technology,
     Vendor,
 )
+from ..rti.lifecycle import rti_request_derived
 
 # State code: (weight ~ population in millions, [(city, longitude, latitude), ...]).
 STATE_CITIES = {
@@ -320,9 +320,11 @@ def _rti_requests(rng, tag, deployment_ids, agencies):
                 filed_by="A researcher",
                 filed_on=filed,
                 received_on=filed + timedelta(days=rng.randrange(1, 10)),
-                status=rng.choice(RTIStatus.values),
                 publication=Publication.PUBLISHED,
                 is_demo=True,
             )
         )
+    for row in rows:  # no events: status and deadlines follow from the dates alone
+        for name, value in rti_request_derived(row, events=[]).items():
+            setattr(row, name, value)
     RTIRequest.objects.bulk_create(rows)
