@@ -15,6 +15,7 @@ from django.contrib.gis.geos import Point
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
+from tracker.catalogue.visibility import public_or_none
 from tracker.exports.datasets import column_descriptions
 from tracker.models import (
     Agency,
@@ -22,7 +23,6 @@ from tracker.models import (
     Deployment,
     Hotspot,
     LinkedDatabase,
-    Publication,
     RTIEvent,
     RTIRequest,
     Source,
@@ -91,10 +91,7 @@ class PublishedOnly:
     """Shows a related entity only if it is published; otherwise null."""
 
     def get_attribute(self, instance):
-        related = super().get_attribute(instance)
-        if related is not None and related.publication != Publication.PUBLISHED:
-            return None
-        return related
+        return public_or_none(super().get_attribute(instance))
 
 
 class AgencySummarySerializer(DescribedSerializer):

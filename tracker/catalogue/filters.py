@@ -65,7 +65,8 @@ from .search import search
 
 MAX_RADIUS_KM = 2000.0
 DEFAULT_RADIUS_KM = 10.0
-KM_PER_DEGREE = 111.32
+EARTH_RADIUS_KM = 6371.0088  # the sphere of PostGIS's ST_DistanceSphere
+BOX_SLACK_DEGREES = 1e-6  # about 10 cm: rounding never drops a point on the circle
 
 
 # Form fields: parse and validate one parameter each, with a readable message.
@@ -312,23 +313,22 @@ class PublicFilterSet(django_filters.FilterSet):
 def near(queryset, field, point, radius_km):
     """Rows whose ``field`` lies within ``radius_km`` of ``point`` (great-circle distance).
 
-    A bounding box in degrees goes first so the spatial index does the coarse work.
+    The distance is PostGIS's ``ST_DistanceSphere``. A box that just holds the
+    circle goes first, so the spatial index does the coarse work; it is left out
+    when the circle reaches a pole or crosses the antimeridian.
     """
-    lat_delta = radius_km / KM_PER_DEGREE
-    cos_lat = math.cos(math.radians(point.y))
-    if cos_lat > 0.01 and abs(point.y) + lat_delta < 89:
-        lon_delta = lat_delta / cos_lat
-        if lon_delta < 180:
+    angle = radius_km / EARTH_RADIUS_KM
+    latitude = math.radians(point.y)
+    if abs(latitude) + angle < math.pi / 2:
+        lat_delta = math.degrees(angle) + BOX_SLACK_DEGREES
+        # The circle's widest longitude, at the points where a meridian touches it.
+        lon_delta = math.degrees(math.asin(math.sin(angle) / math.cos(latitude)))
+        lon_delta += BOX_SLACK_DEGREES
+        if -180 <= point.x - lon_delta and point.x + lon_delta <= 180:
             box = Polygon.from_bbox(
-                (
-                    max(point.x - lon_delta, -180),
-                    point.y - lat_delta,
-                    min(point.x + lon_delta, 180),
-                    point.y + lat_delta,
-                )
+                (point.x - lon_delta, point.y - lat_delta, point.x + lon_delta, point.y + lat_delta)
             )
-            if point.x - lon_delta >= -180 and point.x + lon_delta <= 180:
-                queryset = queryset.filter(**{f"{field}__intersects": box})
+            queryset = queryset.filter(**{f"{field}__intersects": box})
     return queryset.filter(**{f"{field}__distance_lte": (point, D(km=radius_km))})
 
 

@@ -1,14 +1,15 @@
 """Reads for the public pages and the API: published rows with what they show, in few queries.
 
 Everything here returns only published entities; a related entity that is not
-published (a draft partner agency, a withdrawn hotspot) is left out, so no
-page, feed or API response built on these selectors can show it.
+published (a draft partner agency, a withdrawn hotspot) is left out, by the
+rule of ``visibility``, so no page, feed or API response built on these
+selectors can show it.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Prefetch, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -26,8 +27,7 @@ from ..models import (
     Technology,
     Vendor,
 )
-
-PUBLISHED = Q(publication=Publication.PUBLISHED)
+from .visibility import public_q, public_value
 
 # Fields never shown as "what changed": bookkeeping, not facts.
 HISTORY_EXCLUDED_FIELDS = {"updated_at", "created_at", "slug", "is_demo"}
@@ -61,9 +61,7 @@ def deployment_rows(queryset=None):
 def agency_rows(queryset=None):
     qs = Agency.objects.published() if queryset is None else queryset
     return qs.select_related("state").annotate(
-        deployment_count=Count(
-            "led_deployments", filter=Q(led_deployments__publication="published")
-        )
+        deployment_count=Count("led_deployments", filter=public_q("led_deployments"))
     )
 
 
@@ -173,11 +171,6 @@ def rti_request_detail(*, pk):
         )
         .get(pk=pk)
     )
-
-
-def published_or_none(obj):
-    """``obj`` if it is published, else None: for foreign keys a page may show."""
-    return obj if obj is not None and obj.publication == Publication.PUBLISHED else None
 
 
 # ---------------------------------------------------------------- history
@@ -292,15 +285,6 @@ def _detail_url(list_url_name):
     )
 
 
-def _published_name(relation):
-    """The related entity's name, or "" when it is not published (it must not show)."""
-    return Case(
-        When(**{f"{relation}__publication": Publication.PUBLISHED}, then=F(f"{relation}__name")),
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
 def deployment_map_properties():
     """Properties of each deployment on the map, for ``tracker.geojson.feature_collection``.
 
@@ -314,7 +298,7 @@ def deployment_map_properties():
         "status_label": _label("status", DeploymentStatus.choices),
         "technology": "technology",
         "technology_label": _label("technology", Technology.choices),
-        "agency": _published_name("lead_agency"),
+        "agency": public_value("lead_agency", "name", default="", output_field=CharField()),
         "state": Coalesce(NullIf("state__name_hi", Value("")), "state__name")
         if get_language() == "hi"
         else F("state__name"),

@@ -1,7 +1,9 @@
 """Counts over published data, shared by the site's headline figures, /stats/ and the API.
 
-Each function returns plain lists and dicts (code, label, count), computed
-with one aggregate query, so templates, charts and JSON show the same numbers.
+Each breakdown returns plain lists and dicts (code, label, count) from one
+aggregate (GROUP BY) query; ``headline_counts`` runs one per total and
+breakdown. Templates, charts and JSON therefore show the same numbers, and
+a related entity that is not published is neither named nor counted.
 """
 
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
@@ -20,6 +22,7 @@ from ..models import (
     State,
     Technology,
 )
+from .visibility import public_q
 
 
 def _labelled(rows, key, choices):
@@ -93,7 +96,11 @@ def rti_outcomes():
 
 
 def rti_response_days_by_agency(*, limit=20):
-    """Per public authority: requests, replies and the average days from receipt to reply."""
+    """Per published public authority: requests, replies and the average days to a reply.
+
+    Requests to an authority that is not published are left out: the table
+    names its authorities.
+    """
     first_reply = (
         RTIEvent.objects.filter(request=OuterRef("pk"), kind=RTIEventKind.REPLY_RECEIVED)
         .order_by("date")
@@ -101,7 +108,7 @@ def rti_response_days_by_agency(*, limit=20):
     )
     rows = (
         RTIRequest.objects.published()
-        .filter(received_on__isnull=False)
+        .filter(public_q("authority"), received_on__isnull=False)
         .annotate(replied_on=Subquery(first_reply))
         .order_by()
         .values("authority_id", "authority__name")
@@ -138,7 +145,7 @@ def headline_counts(*, queryset=None):
     totals = deployments.order_by().aggregate(
         deployments=Count("id"),
         states=Count("state", distinct=True),
-        agencies=Count("lead_agency", distinct=True),
+        agencies=Count("lead_agency", distinct=True, filter=public_q("lead_agency")),
         in_use=Count("id", filter=Q(status=DeploymentStatus.IN_USE)),
         facial_recognition=Count("id", filter=Q(technology=Technology.FACIAL_RECOGNITION)),
     )

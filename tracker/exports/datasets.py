@@ -11,16 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    F,
-    Func,
-    Q,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
 from ..catalogue.filters import (
@@ -30,13 +21,13 @@ from ..catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
+from ..catalogue.visibility import public_q, public_rows, public_value
 from ..models import (
     Agency,
     Citation,
     Deployment,
     Hotspot,
     LinkedDatabase,
-    Publication,
     RTIRequest,
     Source,
 )
@@ -44,7 +35,6 @@ from . import geojson
 from .sql import SEPARATOR, Joined, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
-PUBLISHED = Publication.PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -76,9 +66,7 @@ class Export:
 
     def queryset(self):
         """Every row the public may see, before filters."""
-        if self.model is Source:
-            return public_sources()
-        return self.model.objects.published()
+        return public_rows(self.model)
 
     def filtered(self, params):
         """(queryset, errors): the public rows filtered by API-style parameters."""
@@ -86,16 +74,6 @@ class Export:
         if not filterset.is_valid():
             return None, filterset.errors
         return filterset.qs, None
-
-
-def public_sources():
-    """Sources cited by at least one published entity: the only ones the public sees."""
-    cited = Q()
-    for target in Citation.TARGETS:
-        cited |= Q(**{f"{target}__publication": PUBLISHED})
-    return Source.objects.filter(
-        pk__in=Citation.objects.filter(cited).values("source_id")
-    ).order_by("id")
 
 
 # Expressions for columns drawn from related rows.
@@ -107,7 +85,7 @@ def array_joined(field):
 
 def if_published(relation, value):
     """``relation__value`` when the related entity is published, else NULL."""
-    return Case(When(**{f"{relation}__publication": PUBLISHED}, then=F(f"{relation}__{value}")))
+    return public_value(relation, value)
 
 
 def source_urls(target):
@@ -145,7 +123,7 @@ def state_columns(field="state"):
 
 
 def _published_ids(through, owner, target):
-    return Joined(through, owner, f"{target}_id", where=Q(**{f"{target}__publication": PUBLISHED}))
+    return Joined(through, owner, f"{target}_id", where=public_q(target))
 
 
 DEPLOYMENT_COLUMNS = (

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import selectors
+from ..catalogue.visibility import public_or_none
 from ..models import PurposeTag, SourceState
 
 register = template.Library()
@@ -47,7 +48,7 @@ def detail_url(obj):
 @register.filter
 def if_published(obj):
     """The related entity when it is published, else None (unpublished ones never show)."""
-    return selectors.published_or_none(obj)
+    return public_or_none(obj)
 
 
 @register.filter

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ..catalogue import selectors
+from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot, RTIRequest
 from ..rti import deadlines as rti
@@ -37,7 +38,7 @@ def deployment_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/deployment_detail.html",
-        extra=lambda d: {"lead_agency": selectors.published_or_none(d.lead_agency)},
+        extra=lambda d: {"lead_agency": public_or_none(d.lead_agency)},
     )
 
 
@@ -51,7 +52,7 @@ def agency_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/agency_detail.html",
-        extra=lambda a: {"parent": selectors.published_or_none(a.parent)},
+        extra=lambda a: {"parent": public_or_none(a.parent)},
     )
 
 
@@ -65,7 +66,7 @@ def hotspot_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/hotspot_detail.html",
-        extra=lambda h: {"agency": selectors.published_or_none(h.agency)},
+        extra=lambda h: {"agency": public_or_none(h.agency)},
     )
 
 
@@ -80,7 +81,7 @@ def rti_detail(request, pk, slug=None):
         slug=slug,
         template="tracker/rti_detail.html",
         extra=lambda r: {
-            "authority": selectors.published_or_none(r.authority),
+            "authority": public_or_none(r.authority),
             "decision_due": rti.request_decision_due(r),
         },
     )

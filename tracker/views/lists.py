@@ -19,13 +19,13 @@ from ..catalogue.selectors import (
     hotspot_rows,
     rti_request_rows,
 )
+from ..catalogue.visibility import public_q
 from ..middleware import public_page
 from ..models import (
     AgencyKind,
     AgencyLevel,
     DeploymentStatus,
     HotspotKind,
-    Publication,
     PurposeClass,
     RTIOutcome,
     RTIStatus,
@@ -48,9 +48,7 @@ class Facet:
 
     def counts(self, queryset):
         if self.only_published:
-            queryset = queryset.filter(
-                **{f"{self.only_published}__publication": Publication.PUBLISHED}
-            )
+            queryset = queryset.filter(public_q(self.only_published))
         label_field = self.label_field
         if label_field and label_field.endswith("state__name") and get_language() == "hi":
             label_field += "_hi"  # every state has its Hindi name (reference data)
