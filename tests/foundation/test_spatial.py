@@ -37,3 +37,24 @@ def test_admin_column_gives_the_same_answer_in_sql():
     }
     found = dict(Deployment.objects.annotate(ok=plausibly_in_state_sql()).values_list("pk", "ok"))
     assert found == rows
+
+
+def test_a_state_is_named_in_hindi_on_hindi_pages_when_its_hindi_name_is_known():
+    from django.utils import translation
+
+    from tracker.catalogue.geography import state_name, state_name_sql
+    from tracker.models import State
+
+    State.objects.filter(code="IN-GA").update(name_hi="")
+    names = dict.fromkeys(["IN-UP", "IN-GA"])
+    for language, expected in [("en", ["Uttar Pradesh", "Goa"]), ("hi", ["उत्तर प्रदेश", "Goa"])]:
+        with translation.override(language):
+            in_python = [
+                state_name(s.name, s.name_hi) for s in State.objects.filter(code__in=names)
+            ]
+            in_sql = list(
+                State.objects.filter(code__in=names)
+                .annotate(shown=state_name_sql("boundary__state"))
+                .values_list("shown", flat=True)
+            )
+        assert sorted(in_python) == sorted(expected) == sorted(in_sql), language

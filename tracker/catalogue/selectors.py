@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Case, CharField, Count, F, Prefetch, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils.translation import get_language
 
 from ..models import (
     Agency,
@@ -27,6 +26,7 @@ from ..models import (
     Technology,
     Vendor,
 )
+from .geography import state_name_sql
 from .visibility import public_q, public_value
 
 # Fields never shown as "what changed": bookkeeping, not facts.
@@ -75,19 +75,21 @@ def rti_request_rows(queryset=None):
     return qs.select_related("authority")
 
 
-def facet_counts(queryset, field_name, choices=None, *, label_field=None, limit=None):
+def facet_counts(queryset, field_name, choices=None, *, label=None, limit=None):
     """How many rows of ``queryset`` have each value of ``field_name``, most first.
 
-    ``choices`` labels vocabulary codes; ``label_field`` names a related
-    field holding the label (``state__name``). One query per facet.
+    ``choices`` labels vocabulary codes; ``label`` is a related field path
+    (``lead_agency__name``) or an expression holding the label. One query per facet.
     """
-    values = [field_name] + ([label_field] if label_field else [])
+    if isinstance(label, str):
+        label = F(label)
+    labelled = {"facet_label": label} if label is not None else {}
     rows = (
         queryset.order_by()
         .exclude(**{f"{field_name}__isnull": True})
-        .values(*values)
+        .values(field_name, **labelled)
         .annotate(count=Count("id", distinct=True))
-        .order_by("-count", *values)
+        .order_by("-count", field_name)
     )
     if limit:
         rows = rows[:limit]
@@ -95,7 +97,7 @@ def facet_counts(queryset, field_name, choices=None, *, label_field=None, limit=
     return [
         {
             "value": str(row[field_name]),
-            "label": labels.get(row[field_name], row.get(label_field) or row[field_name]),
+            "label": labels.get(row[field_name], row.get("facet_label") or row[field_name]),
             "count": row["count"],
         }
         for row in rows
@@ -299,9 +301,7 @@ def deployment_map_properties():
         "technology": "technology",
         "technology_label": _label("technology", Technology.choices),
         "agency": public_value("lead_agency", "name", default="", output_field=CharField()),
-        "state": Coalesce(NullIf("state__name_hi", Value("")), "state__name")
-        if get_language() == "hi"
-        else F("state__name"),
+        "state": state_name_sql("state"),
         "city": "city",
     }
 

@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..catalogue import selectors
+from ..catalogue import geography, selectors
 from ..catalogue.visibility import public_or_none
 from ..models import PurposeTag, SourceState
 
@@ -54,11 +54,7 @@ def if_published(obj):
 @register.filter
 def state_name(state):
     """A state's name in the interface language."""
-    if state is None:
-        return ""
-    if get_language() == "hi" and state.name_hi:
-        return state.name_hi
-    return state.name
+    return "" if state is None else geography.state_name(state.name, state.name_hi)
 
 
 @register.filter
