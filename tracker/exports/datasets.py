@@ -32,7 +32,7 @@ from ..models import (
     Source,
 )
 from . import geojson
-from .sql import SEPARATOR, Joined, select_sql
+from .sql import SEPARATOR, Joined, quote, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
 
@@ -424,10 +424,37 @@ def csv_value(column):
     return column.expression
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+CSV_TEXT_NOTE = (
+    " A text cell that would begin with =, +, -, @, a tab or a carriage return begins"
+    " with an apostrophe instead, so that spreadsheets never run it as a formula."
+)
+
+
+def csv_safe_sql(name):
+    """SQL for the text column ``name`` with a leading formula character neutralised.
+
+    Such a cell gets a leading apostrophe, which spreadsheets read as "this is
+    text". Numbers and coordinates (negative longitudes) are typed columns and
+    are never touched.
+    """
+    column = quote(name)
+    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_STARTS)
+    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN chr(39) || {column} ELSE {column} END"
+
+
 def csv_chunks(export, queryset) -> Iterator[bytes]:
     """The rows as CSV (header first), streamed out of PostgreSQL's COPY."""
     columns = {c.name: csv_value(c) for c in export.columns}
     sql, params = select_sql(queryset, columns)
+    cells = [
+        f"{csv_safe_sql(c.name)} AS {quote(c.name)}" if c.type == "string" else quote(c.name)
+        for c in export.columns
+    ]
+    sql = f"SELECT {', '.join(cells)} FROM ({sql}) AS row_values"
     copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(copy_sql, params) as copy:
@@ -471,6 +498,7 @@ def datapackage(files):
             ]
             if is_csv:
                 resource["profile"] = "tabular-data-resource"
+                resource["description"] += CSV_TEXT_NOTE
                 resource["schema"] = {"fields": fields, "primaryKey": ["id"]}
             else:
                 resource["description"] += (
