@@ -1,7 +1,7 @@
 """FilterSets shared by the API (DjangoFilterBackend) and the public list pages.
 
-Parameter names are the contract of DESIGN section 8; researchers code against
-them, so they never change meaning. Where they apply:
+Parameter names are the API's public contract (docs/architecture.md); researchers
+code against them, so they never change meaning. Where they apply:
 
 - ``state``: ISO 3166-2 code of a state or union territory, e.g. ``IN-UP``
   (case-insensitive).
@@ -12,7 +12,7 @@ them, so they never change meaning. Where they apply:
   purpose tag code (``womens_safety``, ``attendance``...) is also accepted and
   matches deployments carrying that tag.
 - ``vendor``: a vendor's id or exact name (case-insensitive).
-- ``q``: full-text search (``tracker.search.search``; web-search syntax).
+- ``q``: full-text search (``catalogue.search.search``; web-search syntax).
 - ``announced_after``, ``announced_before``: ``YYYY-MM-DD``, inclusive.
 - ``year``: the year a deployment was announced (used by the public map).
 - ``updated_since``: an ISO 8601 date or date-time (a date or a time without

@@ -1,4 +1,4 @@
-"""Importing deployments from the CSV format of shared/data/README.md.
+"""Importing deployments from a CSV file (the format: README.md, "Importing data").
 
 All or nothing: every row is validated first, every problem is reported as
 ``line N: column: problem``, and only a clean file touches the database, in

@@ -1,6 +1,6 @@
 """The four lists: full-text search, faceted filters with counts, sorting and pages, no JS needed.
 
-Filtering goes through tracker.filters (the API's FilterSets), so a list and
+Filtering goes through catalogue.filters (the API's FilterSets), so a list and
 the API answer the same question with the same rows.
 """
 
