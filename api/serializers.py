@@ -16,14 +16,16 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
 from tracker.catalogue.visibility import public_or_none
-from tracker.exports.datasets import column_descriptions
+from tracker.exports.datasets import coded, column_descriptions
 from tracker.models import (
     Agency,
     Citation,
+    DatePrecision,
     Deployment,
     Hotspot,
     LinkedDatabase,
     RTIEvent,
+    RTIEventKind,
     RTIRequest,
     Source,
     SourceState,
@@ -150,7 +152,7 @@ class LinkedDatabaseSerializer(DescribedSerializer):
         descriptions = {
             "name": "Name of the database, e.g. CCTNS.",
             "is_public": "Whether it is a public database; null if unknown.",
-            "storage": "permanent, temporary or unknown storage.",
+            "storage": coded("How it keeps data", LinkedDatabase.Storage),
         }
 
 
@@ -221,9 +223,12 @@ class DeploymentSerializer(DescribedSerializer):
             "updated_at",
         ]
         descriptions = {
-            "tender_published_precision": "Precision of tender_published_on: day, month, year.",
-            "in_use_since_precision": "Precision of in_use_since: day, month or year.",
-            "last_reported_use_precision": "Precision of last_reported_use: day, month or year.",
+            f"{field}_precision": coded(f"Precision of {date}", DatePrecision)
+            for field, date in (
+                ("tender_published", "tender_published_on"),
+                ("in_use_since", "in_use_since"),
+                ("last_reported_use", "last_reported_use"),
+            )
         }
 
 
@@ -303,7 +308,7 @@ class RTIEventSerializer(DescribedSerializer):
         model = RTIEvent
         fields = ["kind", "date", "note"]
         descriptions = {
-            "kind": "What happened: transferred, fee_requested, reply_received, ...",
+            "kind": coded("What happened", RTIEventKind),
             "date": "When it happened.",
             "note": "Note.",
         }

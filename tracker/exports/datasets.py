@@ -24,12 +24,27 @@ from ..catalogue.filters import (
 from ..catalogue.visibility import public_q, public_rows, public_value
 from ..models import (
     Agency,
+    AgencyKind,
+    AgencyLevel,
     Citation,
+    Confidence,
+    DatePrecision,
     Deployment,
+    DeploymentStatus,
     Hotspot,
+    HotspotKind,
     LinkedDatabase,
+    LocationPrecision,
+    PurposeClass,
+    PurposeTag,
+    RTIOutcome,
     RTIRequest,
+    RTIRoute,
+    RTIStatus,
     Source,
+    SourceKind,
+    SourceState,
+    Technology,
 )
 from . import geojson
 from .sql import SEPARATOR, Joined, quote, select_sql
@@ -74,6 +89,17 @@ class Export:
         if not filterset.is_valid():
             return None, filterset.errors
         return filterset.qs, None
+
+
+def codes(vocabulary):
+    """Every code of a vocabulary, as documentation lists them."""
+    return ", ".join(vocabulary.values)
+
+
+def coded(text, vocabulary, *, empty=""):
+    """A column description ending in the vocabulary's codes, generated so that a new choice
+    is documented at once in the CSV and GeoJSON docs, datapackage.json and the OpenAPI schema."""
+    return f"{text}: {codes(vocabulary)}" + (f"; {empty}" if empty else "") + "."
 
 
 # Expressions for columns drawn from related rows.
@@ -149,28 +175,27 @@ DEPLOYMENT_COLUMNS = (
         "technology",
         "technology",
         "string",
-        "Technology code: facial_recognition, emotion_recognition, plate_recognition, "
-        "video_analytics, biometric_authentication, drone_surveillance, other.",
+        coded("Technology code", Technology),
     ),
+    Column("purpose_class", "purpose_class", "string", coded("Purpose class", PurposeClass)),
     Column(
-        "purpose_class", "purpose_class", "string", "surveillance or authentication (of identity)."
-    ),
-    Column(
-        "purpose_tags", array_joined("purpose_tags"), "string", "Purpose tag codes, ';'-separated."
+        "purpose_tags",
+        array_joined("purpose_tags"),
+        "string",
+        coded("Purpose tag codes, ';'-separated", PurposeTag),
     ),
     Column(
         "status",
         "status",
         "string",
-        "Status code: announced, tender, procurement, pilot, implementation, in_use, "
-        "suspended, discontinued, unknown.",
+        coded("Status code", DeploymentStatus),
     ),
     Column("announced_on", "announced_on", "date", "When it was announced."),
     Column(
         "announced_precision",
         "announced_precision",
         "string",
-        "Precision of announced_on: day, month or year.",
+        coded("Precision of announced_on", DatePrecision),
     ),
     Column("tender_published_on", "tender_published_on", "date", "When a tender was published."),
     Column("in_use_since", "in_use_since", "date", "When it went into use."),
@@ -183,7 +208,7 @@ DEPLOYMENT_COLUMNS = (
         "location_precision",
         "location_precision",
         "string",
-        "How exact the location is: exact, locality, city, district, state.",
+        coded("How exact the location is", LocationPrecision, empty="empty without a location"),
     ),
     Column("camera_count", "camera_count", "integer", "Number of cameras, where reported."),
     Column("cost_inr", "cost_inr", "integer", "Reported cost in Indian rupees."),
@@ -210,7 +235,10 @@ DEPLOYMENT_COLUMNS = (
         "confidence",
         "confidence",
         "string",
-        "confirmed (official document), reported (press) or unverified.",
+        coded(
+            "How well it is established (confirmed: an official document; reported: the press)",
+            Confidence,
+        ),
     ),
     Column("last_verified_on", "last_verified_on", "date", "When the entry was last verified."),
     Column("summary", "summary", "string", "Summary (Markdown)."),
@@ -230,9 +258,9 @@ AGENCY_COLUMNS = (
         "kind",
         "kind",
         "string",
-        "police, municipal, state_department, central, transport, education, private, other.",
+        coded("Kind of agency", AgencyKind),
     ),
-    Column("level", "level", "string", "central, state, district or city."),
+    Column("level", "level", "string", coded("Level of government", AgencyLevel, empty="or empty")),
     *state_columns(),
     Column("city", "city", "string", "City or town."),
     Column("parent_id", if_published("parent", "id"), "integer", "Id of the parent agency."),
@@ -255,7 +283,7 @@ HOTSPOT_COLUMNS = (
         "kind",
         "kind",
         "string",
-        "market, transit, campus, religious_site, public_square, road_junction, other.",
+        coded("Kind of place", HotspotKind),
     ),
     Column("city", "city", "string", "City or town."),
     *state_columns(),
@@ -291,15 +319,15 @@ RTI_COLUMNS = (
     ),
     Column("filed_on", "filed_on", "date", "When it was filed."),
     Column("received_on", "received_on", "date", "When the authority received it."),
-    Column("route", "route", "string", "online, post, in_person or apio."),
+    Column("route", "route", "string", coded("How it was filed", RTIRoute, empty="or empty")),
     Column("life_or_liberty", "life_or_liberty", "boolean", "Concerns life or liberty (48 hours)."),
     Column("third_party", "third_party", "boolean", "Involves third-party information."),
-    Column("status", "status", "string", "RTI status code (DESIGN section 7)."),
+    Column("status", "status", "string", coded("RTI status code", RTIStatus)),
     Column(
         "outcome",
         "outcome",
         "string",
-        "granted, partially_granted, refused, not_held, no_response, withdrawn; empty if open.",
+        coded("Outcome code", RTIOutcome, empty="empty while open"),
     ),
     Column("exemption_sections", "exemption_sections", "string", "Exemption sections cited."),
     Column(
@@ -330,7 +358,7 @@ SOURCE_COLUMNS = (
         "kind",
         "kind",
         "string",
-        "news, official_document, tender, court_record, rti_reply, research, social_media, other.",
+        coded("Kind of source", SourceKind),
     ),
     Column("language", "language", "string", "Language code."),
     Column("published_on", "published_on", "date", "When it was published."),
@@ -339,7 +367,7 @@ SOURCE_COLUMNS = (
         "health",
         "state",
         "string",
-        "Health from the last check: unchecked, ok, changed, redirected, broken, blocked.",
+        coded("Health from the last check", SourceState),
     ),
     Column("last_checked_at", "last_checked_at", "datetime", "When it was last checked (UTC)."),
     Column("http_status", "http_status", "integer", "HTTP status of the last check."),
