@@ -161,13 +161,15 @@ def state_lookup():
     return names
 
 
-def _oversized_column(text, first_line, last_line, header):
-    """The column of a record that broke the csv module's field size limit, or "row"."""
-    lines = text.splitlines(keepends=True)[first_line - 1 : last_line]
+def _oversized_column(text, first_line, header):
+    """The column of the record starting at ``first_line`` whose field broke csv's size limit."""
+    record = "".join(text.splitlines(keepends=True)[first_line - 1 :])
     limit, index, size, quoted = csv.field_size_limit(), 0, 0, False
-    for char in "".join(lines):
+    for char in record:
         if char == '"':
             quoted = not quoted
+        elif char in "\r\n" and not quoted:
+            break
         elif char == "," and not quoted:
             index, size = index + 1, 0
             continue
@@ -190,9 +192,9 @@ def _records(text, reader, header):
         except StopIteration:
             return
         except csv.Error as error:
-            line = reader.line_num
+            line = first_line  # csv does not count the line it failed on
             if "field larger than field limit" in str(error):
-                column = _oversized_column(text, first_line, line, header)
+                column = _oversized_column(text, first_line, header)
                 message = f"longer than the CSV limit of {csv.field_size_limit()} characters"
             else:
                 column, message = "row", f"not readable as CSV ({error})"
