@@ -219,6 +219,7 @@ class DeploymentSerializer(DescribedSerializer):
             "confidence",
             "last_verified_on",
             "citations",
+            "is_demo",
             "created_at",
             "updated_at",
         ]
@@ -265,6 +266,7 @@ class AgencySerializer(DescribedSerializer):
             "description",
             "deployment_count",
             "citations",
+            "is_demo",
             "created_at",
             "updated_at",
         ]
@@ -298,6 +300,7 @@ class HotspotSerializer(DescribedSerializer):
             "identified_on",
             "notes",
             "citations",
+            "is_demo",
             "created_at",
             "updated_at",
         ]
@@ -356,6 +359,7 @@ class RTIRequestSerializer(DescribedSerializer):
             "agencies",
             "application_text",
             "citations",
+            "is_demo",
             "created_at",
             "updated_at",
         ]
@@ -385,6 +389,7 @@ class SourceSerializer(DescribedSerializer):
             "http_status",
             "final_url",
             "last_changed_at",
+            "is_demo",
             "created_at",
             "updated_at",
         ]

@@ -124,6 +124,12 @@ def iso_text(field):
 
 def common_tail():
     return (
+        Column(
+            "is_demo",
+            "is_demo",
+            "boolean",
+            "true for demo data (loaded by make run, or synthetic), not a researched entry.",
+        ),
         Column("created_at", "created_at", "datetime", "When the entry was created (UTC)."),
         Column("updated_at", "updated_at", "datetime", "When the entry last changed (UTC)."),
     )
