@@ -3,7 +3,8 @@
 Related entities appear as small summaries (id, slug, name) and only when
 published (``tracker.catalogue.visibility``). Related sets are read from
 ``prefetched_<name>`` attributes, which the catalogue's ``*_records`` selectors
-fill (Prefetch with ``to_attr``: much cheaper per row than a related manager). Every field carries a description: the export column dictionary
+fill (Prefetch with ``to_attr``: much cheaper per row than a related manager).
+Every field carries a description: the export column dictionary
 (``tracker.exports.datasets``) documents the fields the flat exports share, the
 ``descriptions`` below document the rest, and the OpenAPI schema shows them.
 """

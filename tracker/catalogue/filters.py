@@ -256,18 +256,6 @@ class VendorRefFilter(django_filters.Filter):
     field_class = VendorRefField
 
 
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Ordering with ``id`` as the last tie-breaker, so paging never skips or repeats rows."""
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        if value:
-            ordering = list(qs.query.order_by)
-            if not {"id", "-id", "pk", "-pk"} & set(ordering):
-                qs = qs.order_by(*ordering, "id")
-        return qs
-
-
 def _help(text):
     return {"help_text": text}
 
@@ -287,8 +275,24 @@ RADIUS_HELP = _help(
 )
 
 
+def ordering_filter(*fields):
+    """The ``ordering`` parameter over ``fields``; PublicFilterSet breaks ties by ``id``."""
+    return django_filters.OrderingFilter(
+        fields=("id", *fields),
+        label=_("Order by"),
+        **_help(_("Sort field, - for descending; ties broken by id.")),
+    )
+
+
 class PublicFilterSet(django_filters.FilterSet):
-    """Shared behaviour: invalid parameters empty the result; ordering is always stable."""
+    """Shared behaviour: ``q`` and ``updated_since`` everywhere, invalid parameters empty the
+    result, and ordering is always stable (``id`` breaks ties, so paging never skips or
+    repeats rows, whatever ``ordering`` or search asked for)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
+    updated_since = TimestampFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
+    )
 
     class Meta:
         form = GeoFilterForm
@@ -386,7 +390,6 @@ class DeploymentFilter(GeoFilterSet):
         method="filter_vendor",
         **_help(_("Vendor id or exact name (case-insensitive).")),
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
     announced_after = django_filters.DateFilter(
         field_name="announced_on",
         lookup_expr="gte",
@@ -407,14 +410,7 @@ class DeploymentFilter(GeoFilterSet):
         max_value=2100,
         **_help(_("Year the deployment was announced, e.g. 2019.")),
     )
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "title", "announced_on", "updated_at", "camera_count", "cost_inr"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("title", "announced_on", "updated_at", "camera_count", "cost_inr")
 
     class Meta(GeoFilterSet.Meta):
         model = Deployment
@@ -444,15 +440,7 @@ class AgencyFilter(GeoFilterSet):
     level = django_filters.ChoiceFilter(
         choices=AgencyLevel.choices, label=_("Level"), **_help(_("Level of government."))
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "name", "updated_at"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("name", "updated_at")
 
     class Meta(GeoFilterSet.Meta):
         model = Agency
@@ -467,15 +455,7 @@ class HotspotFilter(GeoFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=HotspotKind.choices, label=_("Kind"), **_help(_("Kind of place."))
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "name", "updated_at", "camera_count", "identified_on"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("name", "updated_at", "camera_count", "identified_on")
 
     class Meta(GeoFilterSet.Meta):
         model = Hotspot
@@ -499,7 +479,6 @@ class RTIRequestFilter(PublicFilterSet):
     outcome = django_filters.ChoiceFilter(
         choices=RTIOutcome.choices, label=_("Outcome"), **_help(_("Outcome code."))
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
     filed_after = django_filters.DateFilter(
         field_name="filed_on",
         lookup_expr="gte",
@@ -512,14 +491,7 @@ class RTIRequestFilter(PublicFilterSet):
         label=_("Filed on or before"),
         **_help(_("YYYY-MM-DD; requests filed on or before this date.")),
     )
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "filed_on", "updated_at"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("filed_on", "updated_at")
 
     class Meta(PublicFilterSet.Meta):
         model = RTIRequest
@@ -542,15 +514,7 @@ class SourceFilter(PublicFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=SourceKind.choices, label=_("Kind"), **_help(_("Kind of source."))
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "published_on", "last_checked_at", "updated_at"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("published_on", "last_checked_at", "updated_at")
 
     class Meta(PublicFilterSet.Meta):
         model = Source
