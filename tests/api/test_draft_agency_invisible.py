@@ -1,7 +1,7 @@
 """A draft agency linked to published entries never shows its name in any public output.
 
 Every page (in both languages), feed, sitemap, search result, API endpoint,
-export and /stats/ is read with an anonymous client; the agency's name must
+export and /stats/ is read by an anonymous client; the agency's name must
 appear in none of them, and searching for it must find nothing.
 """
 
@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import (
@@ -20,23 +19,13 @@ from tests.factories import (
     RTIRequestFactory,
     SourceFactory,
 )
+from tests.site.test_pages_render import PAGES
 from tracker.catalogue.selectors import detail_url
 from tracker.exports.datasets import EXPORTS
 from tracker.models import Publication, RTIEvent
 
 SECRET = "Xylophonequasar"
 SECRET_NAME = f"{SECRET} Surveillance Directorate"
-
-
-@pytest.fixture(autouse=True)
-def unthrottled(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -84,25 +73,7 @@ def english_url(obj):
 
 
 def site_paths(data):
-    pages = [
-        "/",
-        "/deployments/",
-        "/agencies/",
-        "/hotspots/",
-        "/rti/",
-        "/states/",
-        "/states/in-up/",
-        "/stats/",
-        "/changes/",
-        "/data/",
-        "/about/",
-        "/feeds/deployments/",
-        "/feeds/states/in-up/",
-        "/sitemap.xml",
-        "/map/deployments.geojson",
-        "/map/hotspots.geojson",
-        "/map/panel/",
-    ]
+    pages = list(PAGES)
     filters = [f"?agency={data['secret'].pk}", f"?agency={data['secret'].slug}", "?state=IN-UP"]
     for path in ("/", "/deployments/", "/hotspots/", "/rti/", "/map/deployments.geojson"):
         pages += [path + query for query in filters]
