@@ -361,7 +361,8 @@ def agencies_by_name(names, *, is_demo=False):
     """
     wanted = sorted({name.lower() for name in names})
     by_alias = RawSQL(
-        "SELECT id FROM tracker_agency, unnest(aliases) AS alias WHERE lower(alias) = ANY(%s)",
+        f"SELECT id FROM {Agency._meta.db_table}, unnest(aliases) AS alias"
+        " WHERE lower(alias) = ANY(%s)",
         (wanted,),
     )
     candidates = (
