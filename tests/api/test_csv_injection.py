@@ -7,15 +7,7 @@ import io
 import pytest
 from django.contrib.gis.geos import Point
 
-from tests.factories import (
-    AgencyFactory,
-    CitationFactory,
-    DeploymentFactory,
-    HotspotFactory,
-    RTIRequestFactory,
-    SourceFactory,
-    VendorFactory,
-)
+from tests import factories as make
 
 FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
@@ -31,22 +23,22 @@ def _export(client, name):
 def formulas(db):
     made = []
     for formula in FORMULAS:
-        agency = AgencyFactory(
+        agency = make.AgencyFactory(
             name=formula, short_name="-x", location=Point(-0.12, -51.5, srid=4326)
         )
-        deployment = DeploymentFactory(
+        deployment = make.DeploymentFactory(
             title=formula,
             lead_agency=agency,
             summary=formula,
             location=Point(-3.5, -12.25, srid=4326),
             cost_inr=5,
         )
-        deployment.vendors.add(VendorFactory(name=f"{formula} vendor"))
-        HotspotFactory(name=formula, notes=formula, agency=agency)
-        rti = RTIRequestFactory(title=formula, authority=agency, filed_by=formula)
-        source = SourceFactory(title=formula, publisher=formula)
-        CitationFactory(source=source, deployment=deployment)
-        CitationFactory(source=source, deployment=None, rti_request=rti)
+        deployment.vendors.add(make.VendorFactory(name=f"{formula} vendor"))
+        make.HotspotFactory(name=formula, notes=formula, agency=agency)
+        rti = make.RTIRequestFactory(title=formula, authority=agency, filed_by=formula)
+        source = make.SourceFactory(title=formula, publisher=formula)
+        make.CitationFactory(source=source, deployment=deployment)
+        make.CitationFactory(source=source, deployment=None, rti_request=rti)
         made.append(deployment)
     return made
 
@@ -81,7 +73,7 @@ def test_numbers_and_coordinates_are_untouched(client, formulas):
 
 
 def test_plain_text_and_the_json_answers_are_unchanged(client, formulas):
-    DeploymentFactory(title="Safe City, phase 2")
+    make.DeploymentFactory(title="Safe City, phase 2")
     titles = {row["title"] for row in _export(client, "deployments")}
     assert "Safe City, phase 2" in titles
     api_titles = {row["title"] for row in client.get("/api/v1/deployments/").json()["results"]}

@@ -6,25 +6,20 @@ import json
 
 import pytest
 
-from tests.factories import (
-    AgencyFactory,
-    CitationFactory,
-    DeploymentFactory,
-    HotspotFactory,
-    RTIRequestFactory,
-    SourceFactory,
-)
+from tests import factories as make
 
 
 @pytest.fixture
 def demo_and_real(db):
-    demo_agency = AgencyFactory(name="Demo Police", is_demo=True)
-    demo = DeploymentFactory(title="Demo cameras", lead_agency=demo_agency, is_demo=True)
-    real = DeploymentFactory(title="Real cameras")
-    HotspotFactory(name="Demo market", is_demo=True)
-    RTIRequestFactory(title="Demo request", authority=demo_agency, is_demo=True)
-    CitationFactory(source=SourceFactory(title="Demo story", is_demo=True), deployment=demo)
-    CitationFactory(source=SourceFactory(title="Real story"), deployment=real)
+    demo_agency = make.AgencyFactory(name="Demo Police", is_demo=True)
+    demo = make.DeploymentFactory(title="Demo cameras", lead_agency=demo_agency, is_demo=True)
+    real = make.DeploymentFactory(title="Real cameras")
+    make.HotspotFactory(name="Demo market", is_demo=True)
+    make.RTIRequestFactory(title="Demo request", authority=demo_agency, is_demo=True)
+    make.CitationFactory(
+        source=make.SourceFactory(title="Demo story", is_demo=True), deployment=demo
+    )
+    make.CitationFactory(source=make.SourceFactory(title="Real story"), deployment=real)
     return demo, real
 
 

@@ -11,14 +11,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import translation
 
-from tests.factories import (
-    AgencyFactory,
-    CitationFactory,
-    DeploymentFactory,
-    HotspotFactory,
-    RTIRequestFactory,
-    SourceFactory,
-)
+from tests import factories as make
 from tests.site.test_pages_render import PAGES
 from tracker.catalogue.selectors import detail_url
 from tracker.exports.datasets import EXPORTS
@@ -31,7 +24,7 @@ SECRET_NAME = f"{SECRET} Surveillance Directorate"
 @pytest.fixture
 def linked_draft(db):
     """The draft agency as lead, partner, parent, hotspot agency, RTI authority and RTI party."""
-    secret = AgencyFactory(
+    secret = make.AgencyFactory(
         name=SECRET_NAME,
         short_name=SECRET[:10],
         aliases=[f"{SECRET} Cell"],
@@ -39,27 +32,27 @@ def linked_draft(db):
         state_id="IN-UP",
         location=Point(80.9, 26.8, srid=4326),
     )
-    public = AgencyFactory(name="Kanpur Police", parent=secret, state_id="IN-UP")
-    led = DeploymentFactory(
+    public = make.AgencyFactory(name="Kanpur Police", parent=secret, state_id="IN-UP")
+    led = make.DeploymentFactory(
         title="Face recognition at Kanpur station",
         lead_agency=secret,
         announced_on=date(2022, 1, 1),
     )
-    partnered = DeploymentFactory(title="Kanpur drones", lead_agency=public)
+    partnered = make.DeploymentFactory(title="Kanpur drones", lead_agency=public)
     partnered.partner_agencies.add(secret)
-    hotspot = HotspotFactory(name="Kanpur Central", agency=secret)
+    hotspot = make.HotspotFactory(name="Kanpur Central", agency=secret)
     hotspot.deployments.add(led)
-    to_secret = RTIRequestFactory(
+    to_secret = make.RTIRequestFactory(
         title="Who runs the Kanpur cameras", authority=secret, received_on=date(2024, 1, 10)
     )
     RTIEvent.objects.create(request=to_secret, kind="reply_received", date=date(2024, 2, 1))
-    about_secret = RTIRequestFactory(title="Kanpur camera contracts", authority=public)
+    about_secret = make.RTIRequestFactory(title="Kanpur camera contracts", authority=public)
     about_secret.agencies.add(secret)
     about_secret.deployments.add(led)
-    source = SourceFactory(title="Kanpur cameras report", state="ok")
-    CitationFactory(source=source, deployment=led)
+    source = make.SourceFactory(title="Kanpur cameras report", state="ok")
+    make.CitationFactory(source=source, deployment=led)
     for target in ({"agency": public}, {"rti_request": to_secret}, {"hotspot": hotspot}):
-        CitationFactory(source=source, deployment=None, **target)
+        make.CitationFactory(source=source, deployment=None, **target)
     return {
         "secret": secret,
         "published": [public, led, partnered, hotspot, to_secret, about_secret],
