@@ -1,10 +1,11 @@
 """Read-only JSON shapes of the public entities, with nested summaries.
 
 Related entities appear as small summaries (id, slug, name) and only when
-published. Related sets are read from ``prefetched_<name>`` attributes, which the
-querysets of ``api.views`` fill (Prefetch with ``to_attr``: much cheaper per row
-than a related manager). Every field carries a description: the export column dictionary
-(``tracker.export``) documents the fields the flat exports share, the
+published (``tracker.catalogue.visibility``). Related sets are read from
+``prefetched_<name>`` attributes, which the catalogue's ``*_records`` selectors
+fill (Prefetch with ``to_attr``: much cheaper per row than a related manager).
+Every field carries a description: the export column dictionary
+(``tracker.exports.datasets``) documents the fields the flat exports share, the
 ``descriptions`` below document the rest, and the OpenAPI schema shows them.
 """
 
@@ -15,15 +16,17 @@ from django.contrib.gis.geos import Point
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
-from tracker.exports.datasets import column_descriptions
+from tracker.catalogue.visibility import public_or_none
+from tracker.exports.datasets import coded, column_descriptions
 from tracker.models import (
     Agency,
     Citation,
+    DatePrecision,
     Deployment,
     Hotspot,
     LinkedDatabase,
-    Publication,
     RTIEvent,
+    RTIEventKind,
     RTIRequest,
     Source,
     SourceState,
@@ -92,10 +95,7 @@ class PublishedOnly:
     """Shows a related entity only if it is published; otherwise null."""
 
     def get_attribute(self, instance):
-        related = super().get_attribute(instance)
-        if related is not None and related.publication != Publication.PUBLISHED:
-            return None
-        return related
+        return public_or_none(super().get_attribute(instance))
 
 
 class AgencySummarySerializer(DescribedSerializer):
@@ -154,7 +154,7 @@ class LinkedDatabaseSerializer(DescribedSerializer):
         descriptions = {
             "name": "Name of the database, e.g. CCTNS.",
             "is_public": "Whether it is a public database; null if unknown.",
-            "storage": "permanent, temporary or unknown storage.",
+            "storage": coded("How it keeps data", LinkedDatabase.Storage),
         }
 
 
@@ -221,13 +221,17 @@ class DeploymentSerializer(DescribedSerializer):
             "confidence",
             "last_verified_on",
             "citations",
+            "is_demo",
             "created_at",
             "updated_at",
         ]
         descriptions = {
-            "tender_published_precision": "Precision of tender_published_on: day, month, year.",
-            "in_use_since_precision": "Precision of in_use_since: day, month or year.",
-            "last_reported_use_precision": "Precision of last_reported_use: day, month or year.",
+            f"{field}_precision": coded(f"Precision of {date}", DatePrecision)
+            for field, date in (
+                ("tender_published", "tender_published_on"),
+                ("in_use_since", "in_use_since"),
+                ("last_reported_use", "last_reported_use"),
+            )
         }
 
 
@@ -264,6 +268,7 @@ class AgencySerializer(DescribedSerializer):
             "description",
             "deployment_count",
             "citations",
+            "is_demo",
             "created_at",
             "updated_at",
         ]
@@ -297,6 +302,7 @@ class HotspotSerializer(DescribedSerializer):
             "identified_on",
             "notes",
             "citations",
+            "is_demo",
             "created_at",
             "updated_at",
         ]
@@ -307,7 +313,7 @@ class RTIEventSerializer(DescribedSerializer):
         model = RTIEvent
         fields = ["kind", "date", "note"]
         descriptions = {
-            "kind": "What happened: filed, transferred, fee_requested, reply_received, ...",
+            "kind": coded("What happened", RTIEventKind),
             "date": "When it happened.",
             "note": "Note.",
         }
@@ -369,6 +375,7 @@ class RTIRequestSerializer(DescribedSerializer):
             "agencies",
             "application_text",
             "citations",
+            "is_demo",
             "created_at",
             "updated_at",
         ]
@@ -425,6 +432,7 @@ class SourceSerializer(DescribedSerializer):
             "http_status",
             "final_url",
             "last_changed_at",
+            "is_demo",
             "created_at",
             "updated_at",
         ]

@@ -1,4 +1,4 @@
-"""/api/v1/: the researcher API (DESIGN section 8). Paths are a public contract."""
+"""/api/v1/: the researcher API (docs/architecture.md). Paths are a public contract."""
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView

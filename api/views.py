@@ -1,6 +1,9 @@
-"""Read-only endpoints: thin wrappers over tracker's filters, selectors and exports."""
+"""Read-only endpoints: thin wrappers over tracker's filters, selectors and exports.
 
-from django.db.models import Count, Prefetch, Q
+Each viewset reads a catalogue selector (``*_records``), filters it with the
+FilterSet the site's lists use, and shapes it with ``api.serializers``.
+"""
+
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -18,6 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.catalogue import selectors
 from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
@@ -28,16 +32,6 @@ from tracker.catalogue.filters import (
 from tracker.catalogue.stats import headline_counts
 from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
-from tracker.models import (
-    Agency,
-    Citation,
-    Deployment,
-    Hotspot,
-    RTIEvent,
-    RTIRequest,
-    State,
-    Vendor,
-)
 
 from . import serializers as s
 from .renderers import GeoJSONRenderer
@@ -52,51 +46,6 @@ THROTTLED = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Too many requests; retry after Retry-After seconds."
 )
 CSV_TEXT = {"type": "string", "description": "CSV, UTF-8, header row first."}
-
-
-def _published(model):
-    return model.objects.published()
-
-
-# Nested summaries load only the columns they show: a page of 50 then stays fast even
-# when related rows are wide (state boundaries, long descriptions).
-SUMMARY_FIELDS = {
-    Agency: ("id", "slug", "name", "publication"),
-    Deployment: ("id", "slug", "title", "publication"),
-    State: ("code", "name"),
-}
-
-
-def prefetched(name, queryset=None):
-    """Prefetch a related set into ``prefetched_<name>``, where the serializers read it."""
-    return Prefetch(name, queryset=queryset, to_attr=f"prefetched_{name}")
-
-
-CITATIONS = prefetched(
-    "citations",
-    Citation.objects.select_related("source").only(
-        "claim",
-        "quote",
-        *Citation.TARGETS,
-        *(f"source__{name}" for name in s.SourceSummarySerializer.Meta.fields if name != "health"),
-        "source__state",
-    ),
-)
-
-
-def summaries(model):
-    """Published rows of ``model`` with just the columns of their summary."""
-    return _published(model).only(*SUMMARY_FIELDS[model])
-
-
-def summary_only(relation, model):
-    """``defer()`` arguments leaving only the summary columns of a select_related row."""
-    keep = SUMMARY_FIELDS[model]
-    return [
-        f"{relation}__{field.name}"
-        for field in model._meta.concrete_fields
-        if field.name not in keep and not field.primary_key
-    ]
 
 
 def geojson_schema(serializer, *, many):
@@ -166,132 +115,77 @@ class PublicViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
         return self.geojson_response(type(instance).objects.filter(pk=instance.pk))
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List deployments",
-        description="Published deployments, filtered and paginated.",
-        responses=geojson_schema(s.DeploymentSerializer, many=True),
-    ),
-    retrieve=extend_schema(
-        summary="One deployment", responses=geojson_schema(s.DeploymentSerializer, many=False)
-    ),
-)
+PLAIN_RESPONSES = {400: ERROR_RESPONSE, 404: NOT_FOUND, 429: THROTTLED}
+
+
+def documented(singular, plural, *, description=None):
+    """Document a viewset's list and detail from its serializer and export (GeoJSON or not)."""
+
+    def decorate(viewset):
+        serializer = viewset.serializer_class
+        geometry = EXPORTS[viewset.export_name].geometry
+
+        def responses(many):
+            if geometry:
+                return geojson_schema(serializer, many=many)
+            return {200: serializer(many=True) if many else serializer, **PLAIN_RESPONSES}
+
+        return extend_schema_view(
+            list=extend_schema(
+                summary=f"List {plural}",
+                description=description or f"Published {plural}, filtered and paginated.",
+                responses=responses(True),
+            ),
+            retrieve=extend_schema(summary=f"One {singular}", responses=responses(False)),
+        )(viewset)
+
+    return decorate
+
+
+@documented("deployment", "deployments")
 class DeploymentViewSet(PublicViewSet):
     serializer_class = s.DeploymentSerializer
     filterset_class = DeploymentFilter
     export_name = "deployments"
 
     def get_queryset(self):
-        return (
-            _published(Deployment)
-            .select_related("lead_agency", "state")
-            .defer(*summary_only("lead_agency", Agency), *summary_only("state", State))
-            .prefetch_related(
-                prefetched("partner_agencies", summaries(Agency)),
-                prefetched("vendors", Vendor.objects.order_by("name")),
-                prefetched("linked_databases"),
-                CITATIONS,
-            )
-        )
+        return selectors.deployment_records()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List agencies",
-        description="Published agencies, filtered and paginated.",
-        responses=geojson_schema(s.AgencySerializer, many=True),
-    ),
-    retrieve=extend_schema(
-        summary="One agency", responses=geojson_schema(s.AgencySerializer, many=False)
-    ),
-)
+@documented("agency", "agencies")
 class AgencyViewSet(PublicViewSet):
     serializer_class = s.AgencySerializer
     filterset_class = AgencyFilter
     export_name = "agencies"
 
     def get_queryset(self):
-        return (
-            _published(Agency)
-            .select_related("state", "parent")
-            .defer(*summary_only("parent", Agency), *summary_only("state", State))
-            .annotate(
-                deployment_count=Count(
-                    "led_deployments", filter=Q(led_deployments__publication="published")
-                )
-            )
-            .prefetch_related(CITATIONS)
-        )
+        return selectors.agency_records()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List hotspots",
-        description="Published hotspots, filtered and paginated.",
-        responses=geojson_schema(s.HotspotSerializer, many=True),
-    ),
-    retrieve=extend_schema(
-        summary="One hotspot", responses=geojson_schema(s.HotspotSerializer, many=False)
-    ),
-)
+@documented("hotspot", "hotspots")
 class HotspotViewSet(PublicViewSet):
     serializer_class = s.HotspotSerializer
     filterset_class = HotspotFilter
     export_name = "hotspots"
 
     def get_queryset(self):
-        return (
-            _published(Hotspot)
-            .select_related("state", "agency")
-            .defer(*summary_only("agency", Agency), *summary_only("state", State))
-            .prefetch_related(
-                prefetched("deployments", summaries(Deployment)),
-                CITATIONS,
-            )
-        )
+        return selectors.hotspot_records()
 
 
-PLAIN_RESPONSES = {400: ERROR_RESPONSE, 404: NOT_FOUND, 429: THROTTLED}
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List RTI requests",
-        description="Published RTI requests, filtered and paginated.",
-        responses={200: s.RTIRequestSerializer(many=True), **PLAIN_RESPONSES},
-    ),
-    retrieve=extend_schema(
-        summary="One RTI request", responses={200: s.RTIRequestSerializer, **PLAIN_RESPONSES}
-    ),
-)
+@documented("RTI request", "RTI requests")
 class RTIRequestViewSet(PublicViewSet):
     serializer_class = s.RTIRequestSerializer
     filterset_class = RTIRequestFilter
     export_name = "rti-requests"
 
     def get_queryset(self):
-        return (
-            _published(RTIRequest)
-            .select_related("authority")
-            .defer(*summary_only("authority", Agency))
-            .prefetch_related(
-                prefetched("events", RTIEvent.objects.order_by("date", "id")),
-                prefetched("deployments", summaries(Deployment)),
-                prefetched("agencies", summaries(Agency)),
-                CITATIONS,
-            )
-        )
+        return selectors.rti_request_records()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List sources",
-        description="Sources cited by at least one published entry, with their health.",
-        responses={200: s.SourceSerializer(many=True), **PLAIN_RESPONSES},
-    ),
-    retrieve=extend_schema(
-        summary="One source", responses={200: s.SourceSerializer, **PLAIN_RESPONSES}
-    ),
+@documented(
+    "source",
+    "sources",
+    description="Sources cited by at least one published entry, with their health.",
 )
 class SourceViewSet(PublicViewSet):
     serializer_class = s.SourceSerializer
@@ -299,7 +193,7 @@ class SourceViewSet(PublicViewSet):
     export_name = "sources"
 
     def get_queryset(self):
-        return EXPORTS["sources"].queryset()
+        return selectors.source_records()
 
 
 class ExportView(JSONErrorsMixin, APIView):

@@ -32,23 +32,11 @@ from django.contrib.gis.geos import Point  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.testcases import LiveServerThread, _StaticFilesHandler  # noqa: E402
 
+from tests.support import CHROMIUM, CHROMIUM_ARGS, COUNT_ON_MAP  # noqa: E402
+
 DEPLOYMENTS = int(os.environ.get("BENCH_MAP_DEPLOYMENTS", "10000"))
 RUNS = int(os.environ.get("BENCH_MAP_RUNS", "3"))
 DB_NAME = "bench_map"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-COUNT_ON_MAP = """() => {
-  const clusters = [...document.querySelectorAll('#map .marker-cluster span')]
-    .reduce((sum, span) => sum + parseInt(span.textContent, 10), 0);
-  const single = document.querySelectorAll('#map .leaflet-marker-icon.deployment-marker').length;
-  return clusters + single;
-}"""
 
 
 def create_database():
@@ -117,9 +105,7 @@ def time_page(url):
 
     timings = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(RUNS):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()

@@ -1,4 +1,9 @@
-"""Celery tasks: thin wrappers around tracker services."""
+"""Celery tasks: each calls a service of ``checking`` or ``rti``.
+
+What is here besides the calls is delivery bookkeeping only: the sweep's round
+time (kept in Redis so a redelivered sweep claims the same round) and sending
+checks after the claim commits.
+"""
 
 from datetime import datetime
 

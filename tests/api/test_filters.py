@@ -1,4 +1,5 @@
-"""Every filter of DESIGN section 8, alone and combined, and every bad value a 400."""
+"""Every filter of the API (tracker/catalogue/filters.py), alone and combined, and every bad
+value a 400."""
 
 import pytest
 

@@ -6,18 +6,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import SCREENSHOTS
+from tests.support import COUNT_ON_MAP
 
 from .conftest import DEMO_DEPLOYMENTS
 
 pytestmark = pytest.mark.browser
-
-# Markers and clusters: a cluster shows how many deployments it holds.
-COUNT_ON_MAP = """() => {
-  const clusters = [...document.querySelectorAll('#map .marker-cluster span')]
-    .reduce((sum, span) => sum + parseInt(span.textContent, 10), 0);
-  const single = document.querySelectorAll('#map .leaflet-marker-icon.deployment-marker').length;
-  return clusters + single;
-}"""
 
 
 def wait_for_map(page):

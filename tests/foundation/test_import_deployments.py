@@ -1,5 +1,7 @@
 """`manage.py import_deployments`: all or nothing, every problem with its line."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,116 @@ def test_sample_file_points_all_lie_in_their_states():
     out, err, failure = run_import(SAMPLE)
     assert failure is None
     assert "warning" not in err
+
+
+def good_row(**changes):
+    values = {
+        "title": "Cameras in Panaji",
+        "agency": "Goa Police",
+        "technology": "facial_recognition",
+        "purpose_class": "surveillance",
+        "status": "in_use",
+        "state": "Goa",
+        "city": "Panaji",
+        "latitude": "15.49",
+        "longitude": "73.82",
+        "announced_year": "2020",
+        "vendor": "",
+        "cost_inr": "",
+        "summary": "",
+        "source_title": "A source",
+        "source_url": "https://example.org/panaji",
+    }
+    values.update(changes)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values.values())
+    return out.getvalue()
+
+
+def assert_refused(path, *expected_lines):
+    out, err, failure = run_import(path)
+    assert failure is not None and "nothing was imported" in failure, (out, err)
+    assert err.strip().splitlines() == list(expected_lines)
+    assert "Traceback" not in err
+    assert Deployment.objects.count() == 0 and Agency.objects.count() == 0
+
+
+def test_a_field_over_the_csv_size_limit_is_named_by_line_and_column(tmp_path):
+    path = tmp_path / "huge.csv"
+    limit = csv.field_size_limit()
+    path.write_text(HEADER + good_row() + good_row(summary="x" * (limit + 1), title="Big"))
+    assert_refused(path, f"line 3: summary: longer than the CSV limit of {limit} characters")
+
+
+def test_duplicate_header_columns_are_refused(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text(HEADER.replace("city,", "city,city,", 1) + good_row(city="Panaji,Margao"))
+    assert_refused(path, "line 1: city: duplicate column")
+
+
+def test_values_longer_than_their_columns_are_refused(tmp_path):
+    path = tmp_path / "long.csv"
+    long_url = "https://example.org/" + "a" * 2000
+    path.write_text(
+        HEADER
+        + good_row(vendor="Staqu;" + "V" * 201)
+        + good_row(source_url=long_url)
+        + good_row(title="T" * 301, agency="A" * 201, source_title="S" * 501)
+        + good_row(source_url="https://example.org:99999/x", cost_inr="¹6")
+    )
+    assert_refused(
+        path,
+        f"line 2: vendor: '{'V' * 40}': longer than 200 characters",
+        "line 3: source_url: longer than 2000 characters",
+        "line 4: title: longer than 300 characters",
+        "line 4: agency: longer than 200 characters",
+        "line 4: source_title: longer than 500 characters",
+        "line 5: cost_inr: must be whole rupees, digits only",
+        "line 5: source_url: must be an http or https URL",
+    )
+
+
+def test_a_nul_byte_is_a_line_error(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_text(HEADER + good_row(summary="a\x00b"))
+    out, err, failure = run_import(path)
+    assert failure is not None
+    assert err.startswith("line 2: ") and "Traceback" not in err
+    assert Deployment.objects.count() == 0
+
+
+def test_imported_rows_are_published_through_the_publication_service(tmp_path):
+    """One history record each, already published: never a draft in between."""
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + good_row())
+    run_import(path)
+    deployment = Deployment.objects.get()
+    records = list(deployment.history.all())
+    assert [r.publication for r in records] == [Publication.PUBLISHED]
+    agency = Agency.objects.get()
+    assert [r.publication for r in agency.history.all()] == [Publication.PUBLISHED]
+
+
+def test_agencies_are_matched_in_one_query_whatever_the_number_of_rows(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Agency.objects.create(name="Goa Police", aliases=["GP"], publication=Publication.PUBLISHED)
+    Agency.objects.create(name="Other", short_name="Kerala Police", publication="published")
+    counts = []
+    for rows in (2, 8):
+        path = tmp_path / f"{rows}.csv"
+        path.write_text(
+            HEADER
+            + "".join(
+                good_row(title=f"Row {n}", agency=["gp", "KERALA POLICE", "Goa Police"][n % 3])
+                for n in range(rows)
+            )
+        )
+        with CaptureQueriesContext(connection) as queries:
+            run_import(path, "--dry-run")
+        counts.append(sum("tracker_agency" in q["sql"] and "SELECT" in q["sql"] for q in queries))
+    assert counts == [1, 1]
+    run_import(tmp_path / "8.csv")
+    assert Agency.objects.count() == 2  # every row matched an existing agency
+    assert Deployment.objects.filter(lead_agency__name="Other").count() == 3

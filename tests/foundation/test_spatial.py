@@ -1,45 +1,13 @@
-"""Spatial queries against the real PostGIS."""
+"""Spatial rules against the real PostGIS (the distance and box filters: tests/api)."""
 
 import pytest
 from django.contrib.gis.geos import Point
 
 from tests.factories import DeploymentFactory
-from tracker.catalogue.geography import in_bbox, near
-from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
 
 LUCKNOW = (80.95, 26.85)
-
-
-@pytest.fixture
-def places():
-    return {
-        "lucknow": DeploymentFactory(title="Lucknow", location=Point(*LUCKNOW, srid=4326)),
-        # About 72 km west of Lucknow.
-        "kanpur": DeploymentFactory(title="Kanpur", location=Point(80.33, 26.45, srid=4326)),
-        "delhi": DeploymentFactory(title="Delhi", location=Point(77.21, 28.61, srid=4326)),
-        "nowhere": DeploymentFactory(title="No location", location=None),
-    }
-
-
-def test_deployments_within_a_distance_of_a_point(places):
-    lon, lat = LUCKNOW
-    within_50 = near(Deployment.objects.all(), longitude=lon, latitude=lat, radius_km=50)
-    assert [d.title for d in within_50] == ["Lucknow"]
-    within_100 = near(Deployment.objects.all(), longitude=lon, latitude=lat, radius_km=100)
-    assert [d.title for d in within_100] == ["Lucknow", "Kanpur"]
-    kanpur = within_100[1]
-    assert 60 < kanpur.distance.km < 85
-    within_500 = near(Deployment.objects.all(), longitude=lon, latitude=lat, radius_km=500)
-    assert [d.title for d in within_500] == ["Lucknow", "Kanpur", "Delhi"]
-
-
-def test_deployments_in_a_bounding_box(places):
-    uttar_pradesh_ish = in_bbox(
-        Deployment.objects.all(), min_lon=79, min_lat=25, max_lon=82, max_lat=28
-    )
-    assert sorted(d.title for d in uttar_pradesh_ish) == ["Kanpur", "Lucknow"]
 
 
 def test_every_state_has_a_boundary_and_cities_fall_inside_their_own():
@@ -54,3 +22,39 @@ def test_every_state_has_a_boundary_and_cities_fall_inside_their_own():
     hyderabad = Point(78.47, 17.39, srid=4326)
     assert point_plausibly_in_state(hyderabad, State.objects.get(code="IN-TS")) is True
     assert point_plausibly_in_state(None, up) is None
+
+
+def test_admin_column_gives_the_same_answer_in_sql():
+    from tracker.catalogue.geography import plausibly_in_state_sql
+    from tracker.models import Deployment
+
+    lucknow = Point(*LUCKNOW, srid=4326)
+    rows = {
+        DeploymentFactory(location=lucknow, state_id="IN-UP").pk: True,
+        DeploymentFactory(location=lucknow, state_id="IN-GA").pk: False,
+        DeploymentFactory(location=None, state_id="IN-UP").pk: None,
+        DeploymentFactory(location=lucknow, state_id=None).pk: None,
+    }
+    found = dict(Deployment.objects.annotate(ok=plausibly_in_state_sql()).values_list("pk", "ok"))
+    assert found == rows
+
+
+def test_a_state_is_named_in_hindi_on_hindi_pages_when_its_hindi_name_is_known():
+    from django.utils import translation
+
+    from tracker.catalogue.geography import state_name, state_name_sql
+    from tracker.models import State
+
+    State.objects.filter(code="IN-GA").update(name_hi="")
+    names = dict.fromkeys(["IN-UP", "IN-GA"])
+    for language, expected in [("en", ["Uttar Pradesh", "Goa"]), ("hi", ["उत्तर प्रदेश", "Goa"])]:
+        with translation.override(language):
+            in_python = [
+                state_name(s.name, s.name_hi) for s in State.objects.filter(code__in=names)
+            ]
+            in_sql = list(
+                State.objects.filter(code__in=names)
+                .annotate(shown=state_name_sql("boundary__state"))
+                .values_list("shown", flat=True)
+            )
+        assert sorted(in_python) == sorted(expected) == sorted(in_sql), language

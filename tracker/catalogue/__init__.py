@@ -1,2 +1,2 @@
-"""Reads of published data for the site and the API: selectors, filters,
-search, statistics and the change log."""
+"""Reads of published data for the site and the API: what the public may see
+(visibility), selectors, filters, search, statistics, geography and the change log."""

@@ -1,7 +1,7 @@
 """FilterSets shared by the API (DjangoFilterBackend) and the public list pages.
 
-Parameter names are the contract of DESIGN section 8; researchers code against
-them, so they never change meaning. Where they apply:
+Parameter names are the API's public contract (docs/architecture.md); researchers
+code against them, so they never change meaning. Where they apply:
 
 - ``state``: ISO 3166-2 code of a state or union territory, e.g. ``IN-UP``
   (case-insensitive).
@@ -12,7 +12,7 @@ them, so they never change meaning. Where they apply:
   purpose tag code (``womens_safety``, ``attendance``...) is also accepted and
   matches deployments carrying that tag.
 - ``vendor``: a vendor's id or exact name (case-insensitive).
-- ``q``: full-text search (``tracker.search.search``; web-search syntax).
+- ``q``: full-text search (``catalogue.search.search``; web-search syntax).
 - ``announced_after``, ``announced_before``: ``YYYY-MM-DD``, inclusive.
 - ``year``: the year a deployment was announced (used by the public map).
 - ``updated_since``: an ISO 8601 date or date-time (a date or a time without
@@ -66,7 +66,8 @@ from .search import search
 
 MAX_RADIUS_KM = 2000.0
 DEFAULT_RADIUS_KM = 10.0
-KM_PER_DEGREE = 111.32
+EARTH_RADIUS_KM = 6371.0088  # the sphere of PostGIS's ST_DistanceSphere
+BOX_SLACK_DEGREES = 1e-6  # about 10 cm: rounding never drops a point on the circle
 
 
 # Form fields: parse and validate one parameter each, with a readable message.
@@ -256,18 +257,6 @@ class VendorRefFilter(django_filters.Filter):
     field_class = VendorRefField
 
 
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Ordering with ``id`` as the last tie-breaker, so paging never skips or repeats rows."""
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        if value:
-            ordering = list(qs.query.order_by)
-            if not {"id", "-id", "pk", "-pk"} & set(ordering):
-                qs = qs.order_by(*ordering, "id")
-        return qs
-
-
 def _help(text):
     return {"help_text": text}
 
@@ -287,8 +276,24 @@ RADIUS_HELP = _help(
 )
 
 
+def ordering_filter(*fields):
+    """The ``ordering`` parameter over ``fields``; PublicFilterSet breaks ties by ``id``."""
+    return django_filters.OrderingFilter(
+        fields=("id", *fields),
+        label=_("Order by"),
+        **_help(_("Sort field, - for descending; ties broken by id.")),
+    )
+
+
 class PublicFilterSet(django_filters.FilterSet):
-    """Shared behaviour: invalid parameters empty the result; ordering is always stable."""
+    """Shared behaviour: ``q`` and ``updated_since`` everywhere, invalid parameters empty the
+    result, and ordering is always stable (``id`` breaks ties, so paging never skips or
+    repeats rows, whatever ``ordering`` or search asked for)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
+    updated_since = TimestampFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
+    )
 
     class Meta:
         form = GeoFilterForm
@@ -313,23 +318,22 @@ class PublicFilterSet(django_filters.FilterSet):
 def near(queryset, field, point, radius_km):
     """Rows whose ``field`` lies within ``radius_km`` of ``point`` (great-circle distance).
 
-    A bounding box in degrees goes first so the spatial index does the coarse work.
+    The distance is PostGIS's ``ST_DistanceSphere``. A box that just holds the
+    circle goes first, so the spatial index does the coarse work; it is left out
+    when the circle reaches a pole or crosses the antimeridian.
     """
-    lat_delta = radius_km / KM_PER_DEGREE
-    cos_lat = math.cos(math.radians(point.y))
-    if cos_lat > 0.01 and abs(point.y) + lat_delta < 89:
-        lon_delta = lat_delta / cos_lat
-        if lon_delta < 180:
+    angle = radius_km / EARTH_RADIUS_KM
+    latitude = math.radians(point.y)
+    if abs(latitude) + angle < math.pi / 2:
+        lat_delta = math.degrees(angle) + BOX_SLACK_DEGREES
+        # The circle's widest longitude, at the points where a meridian touches it.
+        lon_delta = math.degrees(math.asin(math.sin(angle) / math.cos(latitude)))
+        lon_delta += BOX_SLACK_DEGREES
+        if -180 <= point.x - lon_delta and point.x + lon_delta <= 180:
             box = Polygon.from_bbox(
-                (
-                    max(point.x - lon_delta, -180),
-                    point.y - lat_delta,
-                    min(point.x + lon_delta, 180),
-                    point.y + lat_delta,
-                )
+                (point.x - lon_delta, point.y - lat_delta, point.x + lon_delta, point.y + lat_delta)
             )
-            if point.x - lon_delta >= -180 and point.x + lon_delta <= 180:
-                queryset = queryset.filter(**{f"{field}__intersects": box})
+            queryset = queryset.filter(**{f"{field}__intersects": box})
     return queryset.filter(**{f"{field}__distance_lte": (point, D(km=radius_km))})
 
 
@@ -387,7 +391,6 @@ class DeploymentFilter(GeoFilterSet):
         method="filter_vendor",
         **_help(_("Vendor id or exact name (case-insensitive).")),
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
     announced_after = django_filters.DateFilter(
         field_name="announced_on",
         lookup_expr="gte",
@@ -408,14 +411,7 @@ class DeploymentFilter(GeoFilterSet):
         max_value=2100,
         **_help(_("Year the deployment was announced, e.g. 2019.")),
     )
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "title", "announced_on", "updated_at", "camera_count", "cost_inr"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("title", "announced_on", "updated_at", "camera_count", "cost_inr")
 
     class Meta(GeoFilterSet.Meta):
         model = Deployment
@@ -445,15 +441,7 @@ class AgencyFilter(GeoFilterSet):
     level = django_filters.ChoiceFilter(
         choices=AgencyLevel.choices, label=_("Level"), **_help(_("Level of government."))
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "name", "updated_at"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("name", "updated_at")
 
     class Meta(GeoFilterSet.Meta):
         model = Agency
@@ -468,15 +456,7 @@ class HotspotFilter(GeoFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=HotspotKind.choices, label=_("Kind"), **_help(_("Kind of place."))
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "name", "updated_at", "camera_count", "identified_on"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("name", "updated_at", "camera_count", "identified_on")
 
     class Meta(GeoFilterSet.Meta):
         model = Hotspot
@@ -500,7 +480,6 @@ class RTIRequestFilter(PublicFilterSet):
     outcome = django_filters.ChoiceFilter(
         choices=RTIOutcome.choices, label=_("Outcome"), **_help(_("Outcome code."))
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
     filed_after = django_filters.DateFilter(
         field_name="filed_on",
         lookup_expr="gte",
@@ -527,14 +506,7 @@ class RTIRequestFilter(PublicFilterSet):
         label=_("Overdue"),
         **_help(_("true: the authority owes a decision whose deadline has passed.")),
     )
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "filed_on", "updated_at", "overdue_since", "decision_due_on"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("filed_on", "updated_at", "overdue_since", "decision_due_on")
 
     class Meta(PublicFilterSet.Meta):
         model = RTIRequest
@@ -561,15 +533,7 @@ class SourceFilter(PublicFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=SourceKind.choices, label=_("Kind"), **_help(_("Kind of source."))
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
-    updated_since = TimestampFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
-    )
-    ordering = StableOrderingFilter(
-        fields=("id", "published_on", "last_checked_at", "updated_at"),
-        label=_("Order by"),
-        **_help(_("Sort field, - for descending; ties broken by id.")),
-    )
+    ordering = ordering_filter("published_on", "last_checked_at", "updated_at")
 
     class Meta(PublicFilterSet.Meta):
         model = Source

@@ -1,46 +1,21 @@
-"""Geography helpers shared by the site, the API and moderation."""
+"""Geography rules shared by the site, the API, the import and the admin.
 
-import math
+The distance and box filters readers use live in ``filters`` (``near``,
+``BBoxFilter``); this module holds what is about places themselves: whether a
+point is plausibly in its state, and a state's name in the reader's language.
+"""
 
-from django.contrib.gis.db.models.functions import Distance
-from django.contrib.gis.geos import Point, Polygon
-from django.contrib.gis.measure import D
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 
 EARTH_KM_PER_DEGREE = 111.32
+# How far outside a state's simplified outline a point may lie and still count as in it.
+STATE_SLACK_KM = 25
 
 
-def near(queryset, *, longitude, latitude, radius_km, field="location"):
-    """Rows within ``radius_km`` of a point, nearest first, with ``distance`` annotated.
-
-    A bounding box (which the spatial index can use) narrows the rows before
-    the exact great-circle distance is computed.
-    """
-    point = Point(longitude, latitude, srid=4326)
-    lat_deg = radius_km / EARTH_KM_PER_DEGREE
-    cos_lat = max(math.cos(math.radians(latitude)), 0.01)
-    lon_deg = min(radius_km / (EARTH_KM_PER_DEGREE * cos_lat), 180)
-    box = Polygon.from_bbox(
-        (
-            max(longitude - lon_deg, -180),
-            max(latitude - lat_deg, -90),
-            min(longitude + lon_deg, 180),
-            min(latitude + lat_deg, 90),
-        )
-    )
-    box.srid = 4326
-    return (
-        queryset.filter(**{f"{field}__bboverlaps": box})
-        .filter(**{f"{field}__distance_lte": (point, D(km=radius_km))})
-        .annotate(distance=Distance(field, point))
-        .order_by("distance", "id")
-    )
-
-
-def in_bbox(queryset, *, min_lon, min_lat, max_lon, max_lat, field="location"):
-    """Rows whose point lies in the box (edges included)."""
-    box = Polygon.from_bbox((min_lon, min_lat, max_lon, max_lat))
-    box.srid = 4326
-    return queryset.filter(**{f"{field}__intersects": box})
+def _slack_degrees():
+    return STATE_SLACK_KM / EARTH_KM_PER_DEGREE
 
 
 def point_plausibly_in_state(point, state):
@@ -56,4 +31,36 @@ def point_plausibly_in_state(point, state):
     boundary = StateBoundary.objects.filter(state=state).first()
     if boundary is None:
         return None
-    return boundary.shape.distance(point) <= 25 / EARTH_KM_PER_DEGREE
+    return boundary.shape.distance(point) <= _slack_degrees()
+
+
+def plausibly_in_state_sql(point: str = "location", state: str = "state"):
+    """``point_plausibly_in_state`` as SQL, for many rows in the query that lists them.
+
+    True, False, or None when there is no point, no state or no stored boundary.
+    """
+    from ..models import StateBoundary
+
+    boundary = StateBoundary.objects.filter(state=OuterRef(state))
+    near_enough = boundary.filter(shape__dwithin=(OuterRef(point), _slack_degrees()))
+    return Case(
+        When(Q(**{f"{point}__isnull": True}) | ~Exists(boundary), then=Value(None)),
+        When(Exists(near_enough), then=True),
+        default=False,
+        output_field=BooleanField(null=True),
+    )
+
+
+def state_name(name: str, name_hi: str = "") -> str:
+    """A state's name in the interface language: its Hindi name on Hindi pages, when known.
+
+    ``state_name_sql`` is the same rule for names PostgreSQL writes (the map layer).
+    """
+    return name_hi if name_hi and get_language() == "hi" else name
+
+
+def state_name_sql(path: str = "state"):
+    """SQL for the name of the state at ``path`` in the interface language (see ``state_name``)."""
+    if get_language() == "hi":
+        return Coalesce(NullIf(F(f"{path}__name_hi"), Value("")), F(f"{path}__name"))
+    return F(f"{path}__name")

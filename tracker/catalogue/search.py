@@ -2,22 +2,22 @@
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Case, F, OuterRef, Subquery, TextField, Value, When
+from django.db.models import F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
-from ..models.vocab import Publication
+from .visibility import public_q, public_value
 
 SEARCH_CONFIG = "english"
 
 
-def _names_of(through, owner_field, name_path, **only):
+def _names_of(through, owner_field, name_path, only=None):
     """A subquery joining the names of a many-to-many relation into one string."""
+    rows = through.objects.filter(**{owner_field: OuterRef("pk")})
+    if only is not None:
+        rows = rows.filter(only)
     return Coalesce(
         Subquery(
-            through.objects.filter(**{owner_field: OuterRef("pk")}, **only)
-            .values(owner_field)
-            .annotate(names=StringAgg(name_path, " "))
-            .values("names")[:1]
+            rows.values(owner_field).annotate(names=StringAgg(name_path, " ")).values("names")[:1]
         ),
         Value(""),
         output_field=TextField(),
@@ -26,14 +26,7 @@ def _names_of(through, owner_field, name_path, **only):
 
 def _if_published(relation, field):
     """A related entity's text, only while that entity is published: drafts stay unsearchable."""
-    return Case(
-        When(
-            **{f"{relation}__publication": Publication.PUBLISHED},
-            then=F(f"{relation}__{field}"),
-        ),
-        default=Value(""),
-        output_field=TextField(),
-    )
+    return public_value(relation, field, default="", output_field=TextField())
 
 
 def search_vector(model):
@@ -49,7 +42,7 @@ def search_vector(model):
             Deployment.partner_agencies.through,
             "deployment",
             "agency__name",
-            agency__publication=Publication.PUBLISHED,
+            public_q("agency"),
         )
         return (
             vec("title", weight="A")

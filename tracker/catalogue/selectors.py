@@ -1,17 +1,17 @@
 """Reads for the public pages and the API: published rows with what they show, in few queries.
 
 Everything here returns only published entities; a related entity that is not
-published (a draft partner agency, a withdrawn hotspot) is left out, so no
-page, feed or API response built on these selectors can show it.
+published (a draft partner agency, a withdrawn hotspot) is left out, by the
+rule of ``visibility``, so no page, feed or API response built on these
+selectors can show it.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf
+from django.db.models import Case, CharField, Count, F, Prefetch, Value, When
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils.translation import get_language
 
 from ..models import (
     Agency,
@@ -23,11 +23,13 @@ from ..models import (
     Publication,
     RTIEvent,
     RTIRequest,
+    Source,
+    State,
     Technology,
     Vendor,
 )
-
-PUBLISHED = Q(publication=Publication.PUBLISHED)
+from .geography import state_name_sql
+from .visibility import public_q, public_rows, public_value
 
 # Fields never shown as "what changed": bookkeeping, not facts.
 HISTORY_EXCLUDED_FIELDS = {"updated_at", "created_at", "slug", "is_demo"}
@@ -58,13 +60,16 @@ def deployment_rows(queryset=None):
     )
 
 
+def _with_deployment_count(queryset):
+    """Agencies with ``deployment_count``: the published deployments each leads."""
+    return queryset.annotate(
+        deployment_count=Count("led_deployments", filter=public_q("led_deployments"))
+    )
+
+
 def agency_rows(queryset=None):
     qs = Agency.objects.published() if queryset is None else queryset
-    return qs.select_related("state").annotate(
-        deployment_count=Count(
-            "led_deployments", filter=Q(led_deployments__publication="published")
-        )
-    )
+    return _with_deployment_count(qs.select_related("state"))
 
 
 def hotspot_rows(queryset=None):
@@ -77,19 +82,21 @@ def rti_request_rows(queryset=None):
     return qs.select_related("authority")
 
 
-def facet_counts(queryset, field_name, choices=None, *, label_field=None, limit=None):
+def facet_counts(queryset, field_name, choices=None, *, label=None, limit=None):
     """How many rows of ``queryset`` have each value of ``field_name``, most first.
 
-    ``choices`` labels vocabulary codes; ``label_field`` names a related
-    field holding the label (``state__name``). One query per facet.
+    ``choices`` labels vocabulary codes; ``label`` is a related field path
+    (``lead_agency__name``) or an expression holding the label. One query per facet.
     """
-    values = [field_name] + ([label_field] if label_field else [])
+    if isinstance(label, str):
+        label = F(label)
+    labelled = {"facet_label": label} if label is not None else {}
     rows = (
         queryset.order_by()
         .exclude(**{f"{field_name}__isnull": True})
-        .values(*values)
+        .values(field_name, **labelled)
         .annotate(count=Count("id", distinct=True))
-        .order_by("-count", *values)
+        .order_by("-count", field_name)
     )
     if limit:
         rows = rows[:limit]
@@ -97,7 +104,7 @@ def facet_counts(queryset, field_name, choices=None, *, label_field=None, limit=
     return [
         {
             "value": str(row[field_name]),
-            "label": labels.get(row[field_name], row.get(label_field) or row[field_name]),
+            "label": labels.get(row[field_name], row.get("facet_label") or row[field_name]),
             "count": row["count"],
         }
         for row in rows
@@ -175,9 +182,97 @@ def rti_request_detail(*, pk):
     )
 
 
-def published_or_none(obj):
-    """``obj`` if it is published, else None: for foreign keys a page may show."""
-    return obj if obj is not None and obj.publication == Publication.PUBLISHED else None
+# ---------------------------------------------------------------- full records (the API)
+#
+# Every field of an entity and its related sets, for answers that show them all.
+# Related sets go into ``prefetched_<name>`` attributes (Prefetch with ``to_attr``:
+# much cheaper per row than a related manager), and related rows load only the
+# columns of their summary, so a page of 50 stays fast even when related rows are
+# wide (state boundaries, long descriptions).
+
+SUMMARY_FIELDS = {
+    Agency: ("id", "slug", "name", "publication"),
+    Deployment: ("id", "slug", "title", "publication"),
+    State: ("code", "name"),
+}
+CITED_SOURCE_FIELDS = ("id", "url", "title", "publisher", "state", "last_checked_at", "http_status")
+
+
+def _into(name, queryset=None):
+    """Prefetch a related set into ``prefetched_<name>``."""
+    return Prefetch(name, queryset=queryset, to_attr=f"prefetched_{name}")
+
+
+def _summaries(model):
+    """Published rows of ``model`` with just the columns of their summary."""
+    return public_rows(model).only(*SUMMARY_FIELDS[model])
+
+
+def _summary_only(relation, model):
+    """``defer()`` arguments leaving only the summary columns of a select_related row."""
+    keep = SUMMARY_FIELDS[model]
+    return [
+        f"{relation}__{field.name}"
+        for field in model._meta.concrete_fields
+        if field.name not in keep and not field.primary_key
+    ]
+
+
+def _citations():
+    cited = Citation.objects.select_related("source")
+    columns = ("claim", "quote", *Citation.TARGETS)
+    return _into("citations", cited.only(*columns, *(f"source__{f}" for f in CITED_SOURCE_FIELDS)))
+
+
+def deployment_records(queryset=None):
+    qs = public_rows(Deployment) if queryset is None else queryset
+    return (
+        qs.select_related("lead_agency", "state")
+        .defer(*_summary_only("lead_agency", Agency), *_summary_only("state", State))
+        .prefetch_related(
+            _into("partner_agencies", _summaries(Agency)),
+            _into("vendors", Vendor.objects.order_by("name")),
+            _into("linked_databases"),
+            _citations(),
+        )
+    )
+
+
+def agency_records(queryset=None):
+    qs = public_rows(Agency) if queryset is None else queryset
+    return (
+        _with_deployment_count(qs.select_related("state", "parent"))
+        .defer(*_summary_only("parent", Agency), *_summary_only("state", State))
+        .prefetch_related(_citations())
+    )
+
+
+def hotspot_records(queryset=None):
+    qs = public_rows(Hotspot) if queryset is None else queryset
+    return (
+        qs.select_related("state", "agency")
+        .defer(*_summary_only("agency", Agency), *_summary_only("state", State))
+        .prefetch_related(_into("deployments", _summaries(Deployment)), _citations())
+    )
+
+
+def rti_request_records(queryset=None):
+    qs = public_rows(RTIRequest) if queryset is None else queryset
+    return (
+        qs.select_related("authority")
+        .defer(*_summary_only("authority", Agency))
+        .prefetch_related(
+            _into("events", RTIEvent.objects.order_by("date", "id")),
+            _into("deployments", _summaries(Deployment)),
+            _into("agencies", _summaries(Agency)),
+            _citations(),
+        )
+    )
+
+
+def source_records(queryset=None):
+    """Sources the public sees (cited by a published entry); they have no related sets."""
+    return public_rows(Source) if queryset is None else queryset
 
 
 # ---------------------------------------------------------------- history
@@ -292,17 +387,8 @@ def _detail_url(list_url_name):
     )
 
 
-def _published_name(relation):
-    """The related entity's name, or "" when it is not published (it must not show)."""
-    return Case(
-        When(**{f"{relation}__publication": Publication.PUBLISHED}, then=F(f"{relation}__name")),
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
 def deployment_map_properties():
-    """Properties of each deployment on the map, for ``tracker.geojson.feature_collection``.
+    """Properties of each deployment on the map, for ``exports.geojson.feature_collection``.
 
     Labels and URLs are in the current language; the API can reuse these.
     """
@@ -314,10 +400,8 @@ def deployment_map_properties():
         "status_label": _label("status", DeploymentStatus.choices),
         "technology": "technology",
         "technology_label": _label("technology", Technology.choices),
-        "agency": _published_name("lead_agency"),
-        "state": Coalesce(NullIf("state__name_hi", Value("")), "state__name")
-        if get_language() == "hi"
-        else F("state__name"),
+        "agency": public_value("lead_agency", "name", default="", output_field=CharField()),
+        "state": state_name_sql("state"),
         "city": "city",
     }
 

@@ -1,7 +1,9 @@
 """Counts over published data, shared by the site's headline figures, /stats/ and the API.
 
-Each function returns plain lists and dicts (code, label, count), computed
-with one aggregate query, so templates, charts and JSON show the same numbers.
+Each breakdown returns plain lists and dicts (code, label, count) from one
+aggregate (GROUP BY) query; ``headline_counts`` runs one per total and
+breakdown. Templates, charts and JSON therefore show the same numbers, and
+a related entity that is not published is neither named nor counted.
 """
 
 from django.db.models import Count, Q
@@ -18,6 +20,7 @@ from ..models import (
     State,
     Technology,
 )
+from .visibility import public_q
 
 
 def _labelled(rows, key, choices):
@@ -104,7 +107,7 @@ def headline_counts(*, queryset=None):
     totals = deployments.order_by().aggregate(
         deployments=Count("id"),
         states=Count("state", distinct=True),
-        agencies=Count("lead_agency", distinct=True),
+        agencies=Count("lead_agency", distinct=True, filter=public_q("lead_agency")),
         in_use=Count("id", filter=Q(status=DeploymentStatus.IN_USE)),
         facial_recognition=Count("id", filter=Q(technology=Technology.FACIAL_RECOGNITION)),
     )

@@ -11,16 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    F,
-    Func,
-    Q,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
 from ..catalogue.filters import (
@@ -30,21 +21,35 @@ from ..catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
+from ..catalogue.visibility import public_q, public_rows, public_value
 from ..models import (
     Agency,
+    AgencyKind,
+    AgencyLevel,
     Citation,
+    Confidence,
+    DatePrecision,
     Deployment,
+    DeploymentStatus,
     Hotspot,
+    HotspotKind,
     LinkedDatabase,
-    Publication,
+    LocationPrecision,
+    PurposeClass,
+    PurposeTag,
+    RTIOutcome,
     RTIRequest,
+    RTIRoute,
+    RTIStatus,
     Source,
+    SourceKind,
+    SourceState,
+    Technology,
 )
 from . import geojson
-from .sql import SEPARATOR, Joined, select_sql
+from .sql import SEPARATOR, Joined, quote, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
-PUBLISHED = Publication.PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,7 @@ class Export:
 
     def queryset(self):
         """Every row the public may see, before filters."""
-        if self.model is Source:
-            return public_sources()
-        return self.model.objects.published()
+        return public_rows(self.model)
 
     def filtered(self, params):
         """(queryset, errors): the public rows filtered by API-style parameters."""
@@ -88,14 +91,15 @@ class Export:
         return filterset.qs, None
 
 
-def public_sources():
-    """Sources cited by at least one published entity: the only ones the public sees."""
-    cited = Q()
-    for target in Citation.TARGETS:
-        cited |= Q(**{f"{target}__publication": PUBLISHED})
-    return Source.objects.filter(
-        pk__in=Citation.objects.filter(cited).values("source_id")
-    ).order_by("id")
+def codes(vocabulary):
+    """Every code of a vocabulary, as documentation lists them."""
+    return ", ".join(vocabulary.values)
+
+
+def coded(text, vocabulary, *, empty=""):
+    """A column description ending in the vocabulary's codes, generated so that a new choice
+    is documented at once in the CSV and GeoJSON docs, datapackage.json and the OpenAPI schema."""
+    return f"{text}: {codes(vocabulary)}" + (f"; {empty}" if empty else "") + "."
 
 
 # Expressions for columns drawn from related rows.
@@ -107,7 +111,7 @@ def array_joined(field):
 
 def if_published(relation, value):
     """``relation__value`` when the related entity is published, else NULL."""
-    return Case(When(**{f"{relation}__publication": PUBLISHED}, then=F(f"{relation}__{value}")))
+    return public_value(relation, value)
 
 
 def source_urls(target):
@@ -120,6 +124,12 @@ def iso_text(field):
 
 def common_tail():
     return (
+        Column(
+            "is_demo",
+            "is_demo",
+            "boolean",
+            "true for demo data (loaded by make run, or synthetic), not a researched entry.",
+        ),
         Column("created_at", "created_at", "datetime", "When the entry was created (UTC)."),
         Column("updated_at", "updated_at", "datetime", "When the entry last changed (UTC)."),
     )
@@ -145,7 +155,7 @@ def state_columns(field="state"):
 
 
 def _published_ids(through, owner, target):
-    return Joined(through, owner, f"{target}_id", where=Q(**{f"{target}__publication": PUBLISHED}))
+    return Joined(through, owner, f"{target}_id", where=public_q(target))
 
 
 DEPLOYMENT_COLUMNS = (
@@ -171,28 +181,27 @@ DEPLOYMENT_COLUMNS = (
         "technology",
         "technology",
         "string",
-        "Technology code: facial_recognition, emotion_recognition, plate_recognition, "
-        "video_analytics, biometric_authentication, drone_surveillance, other.",
+        coded("Technology code", Technology),
     ),
+    Column("purpose_class", "purpose_class", "string", coded("Purpose class", PurposeClass)),
     Column(
-        "purpose_class", "purpose_class", "string", "surveillance or authentication (of identity)."
-    ),
-    Column(
-        "purpose_tags", array_joined("purpose_tags"), "string", "Purpose tag codes, ';'-separated."
+        "purpose_tags",
+        array_joined("purpose_tags"),
+        "string",
+        coded("Purpose tag codes, ';'-separated", PurposeTag),
     ),
     Column(
         "status",
         "status",
         "string",
-        "Status code: announced, tender, procurement, pilot, implementation, in_use, "
-        "suspended, discontinued, unknown.",
+        coded("Status code", DeploymentStatus),
     ),
     Column("announced_on", "announced_on", "date", "When it was announced."),
     Column(
         "announced_precision",
         "announced_precision",
         "string",
-        "Precision of announced_on: day, month or year.",
+        coded("Precision of announced_on", DatePrecision),
     ),
     Column("tender_published_on", "tender_published_on", "date", "When a tender was published."),
     Column("in_use_since", "in_use_since", "date", "When it went into use."),
@@ -205,7 +214,7 @@ DEPLOYMENT_COLUMNS = (
         "location_precision",
         "location_precision",
         "string",
-        "How exact the location is: exact, locality, city, district, state.",
+        coded("How exact the location is", LocationPrecision, empty="empty without a location"),
     ),
     Column("camera_count", "camera_count", "integer", "Number of cameras, where reported."),
     Column("cost_inr", "cost_inr", "integer", "Reported cost in Indian rupees."),
@@ -232,7 +241,10 @@ DEPLOYMENT_COLUMNS = (
         "confidence",
         "confidence",
         "string",
-        "confirmed (official document), reported (press) or unverified.",
+        coded(
+            "How well it is established (confirmed: an official document; reported: the press)",
+            Confidence,
+        ),
     ),
     Column("last_verified_on", "last_verified_on", "date", "When the entry was last verified."),
     Column("summary", "summary", "string", "Summary (Markdown)."),
@@ -252,9 +264,9 @@ AGENCY_COLUMNS = (
         "kind",
         "kind",
         "string",
-        "police, municipal, state_department, central, transport, education, private, other.",
+        coded("Kind of agency", AgencyKind),
     ),
-    Column("level", "level", "string", "central, state, district or city."),
+    Column("level", "level", "string", coded("Level of government", AgencyLevel, empty="or empty")),
     *state_columns(),
     Column("city", "city", "string", "City or town."),
     Column("parent_id", if_published("parent", "id"), "integer", "Id of the parent agency."),
@@ -277,7 +289,7 @@ HOTSPOT_COLUMNS = (
         "kind",
         "kind",
         "string",
-        "market, transit, campus, religious_site, public_square, road_junction, other.",
+        coded("Kind of place", HotspotKind),
     ),
     Column("city", "city", "string", "City or town."),
     *state_columns(),
@@ -313,15 +325,15 @@ RTI_COLUMNS = (
     ),
     Column("filed_on", "filed_on", "date", "When it was filed."),
     Column("received_on", "received_on", "date", "When the authority received it."),
-    Column("route", "route", "string", "online, post, in_person or apio."),
+    Column("route", "route", "string", coded("How it was filed", RTIRoute, empty="or empty")),
     Column("life_or_liberty", "life_or_liberty", "boolean", "Concerns life or liberty (48 hours)."),
     Column("third_party", "third_party", "boolean", "Involves third-party information."),
-    Column("status", "status", "string", "RTI status code (DESIGN section 7)."),
+    Column("status", "status", "string", coded("RTI status code", RTIStatus)),
     Column(
         "outcome",
         "outcome",
         "string",
-        "granted, partially_granted, refused, not_held, no_response, withdrawn; empty if open.",
+        coded("Outcome code", RTIOutcome, empty="empty while open"),
     ),
     Column("exemption_sections", "exemption_sections", "string", "Exemption sections cited."),
     Column(
@@ -352,7 +364,7 @@ SOURCE_COLUMNS = (
         "kind",
         "kind",
         "string",
-        "news, official_document, tender, court_record, rti_reply, research, social_media, other.",
+        coded("Kind of source", SourceKind),
     ),
     Column("language", "language", "string", "Language code."),
     Column("published_on", "published_on", "date", "When it was published."),
@@ -361,7 +373,7 @@ SOURCE_COLUMNS = (
         "health",
         "state",
         "string",
-        "Health from the last check: unchecked, ok, changed, redirected, broken, blocked.",
+        coded("Health from the last check", SourceState),
     ),
     Column("last_checked_at", "last_checked_at", "datetime", "When it was last checked (UTC)."),
     Column("http_status", "http_status", "integer", "HTTP status of the last check."),
@@ -446,10 +458,37 @@ def csv_value(column):
     return column.expression
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+CSV_TEXT_NOTE = (
+    " A text cell that would begin with =, +, -, @, a tab or a carriage return begins"
+    " with an apostrophe instead, so that spreadsheets never run it as a formula."
+)
+
+
+def csv_safe_sql(name):
+    """SQL for the text column ``name`` with a leading formula character neutralised.
+
+    Such a cell gets a leading apostrophe, which spreadsheets read as "this is
+    text". Numbers and coordinates (negative longitudes) are typed columns and
+    are never touched.
+    """
+    column = quote(name)
+    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_STARTS)
+    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN chr(39) || {column} ELSE {column} END"
+
+
 def csv_chunks(export, queryset) -> Iterator[bytes]:
     """The rows as CSV (header first), streamed out of PostgreSQL's COPY."""
     columns = {c.name: csv_value(c) for c in export.columns}
     sql, params = select_sql(queryset, columns)
+    cells = [
+        f"{csv_safe_sql(c.name)} AS {quote(c.name)}" if c.type == "string" else quote(c.name)
+        for c in export.columns
+    ]
+    sql = f"SELECT {', '.join(cells)} FROM ({sql}) AS row_values"
     copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(copy_sql, params) as copy:
@@ -493,6 +532,7 @@ def datapackage(files):
             ]
             if is_csv:
                 resource["profile"] = "tabular-data-resource"
+                resource["description"] += CSV_TEXT_NOTE
                 resource["schema"] = {"fields": fields, "primaryKey": ["id"]}
             else:
                 resource["description"] += (

@@ -26,26 +26,23 @@ def feature_rows_sql(queryset, properties, *, geometry="location", precision=6):
     return select_sql(queryset, columns)
 
 
-def feature_sql(alias="t", names=None):
+def feature_sql(names, alias="t"):
     """SQL for one Feature object built from a row of ``feature_rows_sql``.
 
-    With the property ``names``, properties are built with json_build_object
-    (faster than jsonb, and in the order given); PostgreSQL takes at most 100
-    arguments per call, so longer lists are built in pieces and merged.
+    The properties ``names`` are built with json_build_object (faster than
+    jsonb, and in the order given); PostgreSQL takes at most 100 arguments per
+    call, so longer lists are built in pieces and merged.
     """
-    if names is None:
-        properties = f"to_jsonb({alias}) - '{GEOMETRY_COLUMN}'"
+    pieces = [
+        "json_build_object("
+        + ", ".join(f"'{name}', {alias}.{quote(name)}" for name in names[i : i + 50])
+        + ")"
+        for i in range(0, len(names), 50)
+    ]
+    if len(pieces) == 1:
+        properties = pieces[0]
     else:
-        pieces = [
-            "json_build_object("
-            + ", ".join(f"'{name}', {alias}.{quote(name)}" for name in names[i : i + 50])
-            + ")"
-            for i in range(0, len(names), 50)
-        ]
-        if len(pieces) == 1:
-            properties = pieces[0]
-        else:
-            properties = " || ".join(f"{piece}::jsonb" for piece in pieces)
+        properties = " || ".join(f"{piece}::jsonb" for piece in pieces)
     return (
         f"json_build_object('type', 'Feature', 'id', {alias}.id, "
         f"'geometry', {alias}.{GEOMETRY_COLUMN}::json, "
@@ -58,7 +55,7 @@ def feature_collection_query(queryset, properties, **kwargs):
     inner_sql, params = feature_rows_sql(queryset, properties, **kwargs)
     sql = (
         "SELECT json_build_object('type', 'FeatureCollection', 'features', "
-        f"COALESCE(json_agg({feature_sql(names=list(properties))}), '[]'::json))::text "
+        f"COALESCE(json_agg({feature_sql(list(properties))}), '[]'::json))::text "
         f"FROM ({inner_sql}) AS t"
     )
     return sql, params
@@ -80,7 +77,7 @@ def feature_collection_chunks(queryset, properties, **kwargs):
     server-side cursor hands them over in batches, so memory stays flat however
     many rows there are (bulk exports)."""
     inner_sql, params = feature_rows_sql(queryset, properties, **kwargs)
-    sql = f"SELECT {feature_sql(names=list(properties))}::text FROM ({inner_sql}) AS t"
+    sql = f"SELECT {feature_sql(list(properties))}::text FROM ({inner_sql}) AS t"
     yield b'{"type": "FeatureCollection", "features": ['
     first = True
     with connection.chunked_cursor() as cursor:

@@ -1,8 +1,11 @@
-"""Importing deployments from the CSV format of shared/data/README.md.
+"""Importing deployments from a CSV file (the format: README.md, "Importing data").
 
 All or nothing: every row is validated first, every problem is reported as
 ``line N: column: problem``, and only a clean file touches the database, in
-one transaction. Re-importing the same file creates nothing.
+one transaction. Re-importing the same file creates nothing. A row is
+validated by a form whose fields come from the models, so lengths and
+vocabularies cannot drift from the database; rows are published through
+``tracker.publication``, since an operator's import is trusted.
 """
 
 import csv
@@ -11,11 +14,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django import forms
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from ..catalogue.geography import point_plausibly_in_state
 from ..models import (
@@ -24,15 +29,12 @@ from ..models import (
     Citation,
     DatePrecision,
     Deployment,
-    DeploymentStatus,
     LocationPrecision,
-    Publication,
-    PurposeClass,
     Source,
     State,
-    Technology,
     Vendor,
 )
+from ..publication import entities_publish_new
 from .normalise import normalise_url
 
 COLUMNS = [
@@ -52,20 +54,6 @@ COLUMNS = [
     "source_title",
     "source_url",
 ]
-REQUIRED = {
-    "title",
-    "agency",
-    "technology",
-    "purpose_class",
-    "status",
-    "source_title",
-    "source_url",
-}
-CHOICES = {
-    "technology": Technology,
-    "purpose_class": PurposeClass,
-    "status": DeploymentStatus,
-}
 
 
 class ImportFailed(Exception):
@@ -74,6 +62,61 @@ class ImportFailed(Exception):
     def __init__(self, errors):
         self.errors = errors
         super().__init__(f"{len(errors)} problem(s) found; nothing was imported")
+
+
+def _messages(choices=()):
+    """Error messages in the import's words: ``line N: column: <message>``."""
+    expected = ", ".join(code for code, _ in choices if code)
+    return {
+        "required": "required",
+        "max_length": "longer than %(limit_value)d characters",
+        "null_characters_not_allowed": "contains a NUL character",
+        "invalid_choice": f"unknown value %(value)r (expected one of {expected})",
+    }
+
+
+def _model_field(model, name, *, required=None):
+    """The form field Django makes for a model field, with the import's messages."""
+    model_field = model._meta.get_field(name)
+    form_field = model_field.formfield()
+    form_field.error_messages.update(_messages(getattr(form_field, "choices", ())))
+    if required is not None:
+        form_field.required = required
+    return form_field
+
+
+NOT_A_URL = "must be an http or https URL"
+
+
+class DeploymentRowForm(forms.Form):
+    """One CSV row: each column checked against the model field it fills."""
+
+    title = _model_field(Deployment, "title")
+    agency = _model_field(Agency, "name", required=True)
+    technology = _model_field(Deployment, "technology")
+    purpose_class = _model_field(Deployment, "purpose_class")
+    status = _model_field(Deployment, "status")
+    city = _model_field(Deployment, "city")
+    summary = _model_field(Deployment, "summary")
+    source_title = _model_field(Source, "title")
+    source_url = forms.CharField(
+        max_length=Source._meta.get_field("url").max_length,
+        validators=[URLValidator(schemes=["http", "https"], message=NOT_A_URL)],
+        error_messages=_messages(),
+    )
+
+    def clean_source_url(self):
+        try:
+            url = normalise_url(self.cleaned_data["source_url"])
+        except ValueError:  # e.g. a port above 65535, which URLValidator lets through
+            raise forms.ValidationError(NOT_A_URL) from None
+        limit = Source._meta.get_field("url").max_length
+        if len(url) > limit:
+            raise forms.ValidationError(f"longer than {limit} characters")
+        return url
+
+
+VENDOR_NAME = _model_field(Vendor, "name")
 
 
 @dataclass
@@ -118,107 +161,171 @@ def state_lookup():
     return names
 
 
-def parse_deployment_rows(text: str) -> list[DeploymentRow]:
-    """Validate every row; raise ImportFailed listing all problems."""
-    reader = csv.DictReader(io.StringIO(text))
-    errors = []
+def _oversized_column(text, first_line, header):
+    """The column of the record starting at ``first_line`` whose field broke csv's size limit."""
+    record = "".join(text.splitlines(keepends=True)[first_line - 1 :])
+    limit, index, size, quoted = csv.field_size_limit(), 0, 0, False
+    for char in record:
+        if char == '"':
+            quoted = not quoted
+        elif char in "\r\n" and not quoted:
+            break
+        elif char == "," and not quoted:
+            index, size = index + 1, 0
+            continue
+        size += 1
+        if size > limit:
+            return header[index] if index < len(header) else "row"
+    return "row"
+
+
+class UnreadableRecord(Exception):
+    """csv cannot read a record (a field over its size limit, a NUL byte): the file ends there."""
+
+
+def _records(text, reader, header):
+    """(line, raw dict) for each record; raise UnreadableRecord with the problem's line."""
+    first_line = reader.line_num + 1
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line = first_line  # csv does not count the line it failed on
+            if "field larger than field limit" in str(error):
+                column = _oversized_column(text, first_line, header)
+                message = f"longer than the CSV limit of {csv.field_size_limit()} characters"
+            else:
+                column, message = "row", f"not readable as CSV ({error})"
+            raise UnreadableRecord(f"line {line}: {column}: {message}") from None
+        yield reader.line_num, raw
+        first_line = reader.line_num + 1
+
+
+def _check_header(reader):
     header = [h.strip() for h in (reader.fieldnames or [])]
+    duplicates = sorted({c for c in header if header.count(c) > 1})
+    if duplicates:
+        raise ImportFailed([f"line 1: {c}: duplicate column" for c in duplicates])
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ImportFailed([f"line 1: {c}: missing column" for c in missing])
     unknown = [c for c in header if c not in COLUMNS]
     if unknown:
         raise ImportFailed([f"line 1: {c}: unknown column" for c in unknown])
+    return header
 
+
+def parse_deployment_rows(text: str) -> list[DeploymentRow]:
+    """Validate every row; raise ImportFailed listing all problems."""
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = _check_header(reader)
+    except csv.Error as error:
+        raise ImportFailed([f"line 1: row: not readable as CSV ({error})"]) from None
     states = state_lookup()
-    rows = []
-    for raw in reader:
-        line = reader.line_num
-        row_errors = []
-        clean = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if None in raw:
-            row_errors.append(f"line {line}: row: more fields than columns")
-
-        def problem(column, message, errs=row_errors, line=line):
-            errs.append(f"line {line}: {column}: {message}")
-
-        for column in COLUMNS:
-            if column in REQUIRED and not clean.get(column):
-                problem(column, "required")
-        for column, vocabulary in CHOICES.items():
-            value = clean.get(column, "")
-            if value and value not in vocabulary.values:
-                problem(
-                    column,
-                    f"unknown value {value!r} (expected one of {', '.join(vocabulary.values)})",
-                )
-
-        state = None
-        if clean["state"]:
-            state = states.get(clean["state"].lower())
-            if state is None:
-                problem("state", f"unknown state or union territory {clean['state']!r}")
-
-        location = parse_location(clean["latitude"], clean["longitude"], problem)
-
-        year = None
-        if clean["announced_year"]:
-            if not re.fullmatch(r"\d{4}", clean["announced_year"]):
-                problem("announced_year", "must be four digits")
-            elif not 1900 <= int(clean["announced_year"]) <= date.today().year + 1:
-                problem("announced_year", "is not a plausible year")
-            else:
-                year = int(clean["announced_year"])
-
-        cost = None
-        if clean["cost_inr"]:
-            if not clean["cost_inr"].isdigit():
-                problem("cost_inr", "must be whole rupees, digits only")
-            else:
-                cost = int(clean["cost_inr"])
-
-        if clean["source_url"]:
-            try:
-                URLValidator(schemes=["http", "https"])(clean["source_url"])
-            except ValidationError:
-                problem("source_url", "must be an http or https URL")
-
-        for column, limit in (
-            ("title", 300),
-            ("agency", 200),
-            ("city", 100),
-            ("source_title", 500),
-        ):
-            if len(clean[column]) > limit:
-                problem(column, f"longer than {limit} characters")
-
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        rows.append(
-            DeploymentRow(
-                line=line,
-                title=clean["title"],
-                agency=clean["agency"],
-                technology=clean["technology"],
-                purpose_class=clean["purpose_class"],
-                status=clean["status"],
-                state=state,
-                city=clean["city"],
-                location=location,
-                announced_year=year,
-                vendors=[v.strip() for v in clean["vendor"].split(";") if v.strip()],
-                cost_inr=cost,
-                summary=clean["summary"],
-                source_title=clean["source_title"],
-                source_url=normalise_url(clean["source_url"]),
-            )
-        )
+    rows, errors = [], []
+    try:
+        for line, raw in _records(text, reader, header):
+            row = _parse_row(line, raw, states, errors)
+            if row is not None:
+                rows.append(row)
+    except UnreadableRecord as unreadable:
+        raise ImportFailed([*errors, str(unreadable)]) from None
     if errors:
         raise ImportFailed(errors)
     if not rows:
         raise ImportFailed(["line 2: row: the file has no data rows"])
     return rows
+
+
+def _parse_row(line, raw, states, errors):
+    """The row as a DeploymentRow, or None with its problems added to ``errors``."""
+    row_errors = {}
+
+    def problem(column, message):
+        row_errors.setdefault(column, []).append(message)
+
+    clean = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+    if None in raw:
+        problem("row", "more fields than columns")
+    form = DeploymentRowForm(data=clean)
+    form.is_valid()
+    for column, messages in form.errors.items():
+        for message in messages:
+            problem(column, message)
+    state = _parse_state(clean["state"], states, problem)
+    location = parse_location(clean["latitude"], clean["longitude"], problem)
+    year = _parse_year(clean["announced_year"], problem)
+    cost = _parse_cost(clean["cost_inr"], problem)
+    vendors = _parse_vendors(clean["vendor"], problem)
+    if row_errors:
+        for column in ["row", *COLUMNS]:
+            errors += [f"line {line}: {column}: {m}" for m in row_errors.get(column, [])]
+        return None
+    data = form.cleaned_data
+    return DeploymentRow(
+        line=line,
+        title=data["title"],
+        agency=data["agency"],
+        technology=data["technology"],
+        purpose_class=data["purpose_class"],
+        status=data["status"],
+        state=state,
+        city=data["city"],
+        location=location,
+        announced_year=year,
+        vendors=vendors,
+        cost_inr=cost,
+        summary=data["summary"],
+        source_title=data["source_title"],
+        source_url=data["source_url"],
+    )
+
+
+def _parse_state(text, states, problem):
+    if not text:
+        return None
+    state = states.get(text.lower())
+    if state is None:
+        problem("state", f"unknown state or union territory {text!r}")
+    return state
+
+
+def _parse_year(text, problem):
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{4}", text):
+        problem("announced_year", "must be four digits")
+    elif not 1900 <= int(text) <= date.today().year + 1:
+        problem("announced_year", "is not a plausible year")
+    else:
+        return int(text)
+    return None
+
+
+def _parse_cost(text, problem):
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]+", text):  # ASCII digits: str.isdigit() also takes "¹"
+        problem("cost_inr", "must be whole rupees, digits only")
+    elif len(text) > 18:
+        problem("cost_inr", "too large")
+    else:
+        return int(text)
+    return None
+
+
+def _parse_vendors(text, problem):
+    names = [name.strip() for name in text.split(";") if name.strip()]
+    for name in names:
+        try:
+            VENDOR_NAME.clean(name)
+        except forms.ValidationError as error:
+            for message in error.messages:
+                problem("vendor", f"{name[:40]!r}: {message}")
+    return names
 
 
 def parse_location(latitude, longitude, problem):
@@ -235,9 +342,9 @@ def parse_location(latitude, longitude, problem):
         try:
             value = float(text)
         except ValueError:
-            problem(column, f"not a number: {text!r}")
+            problem(column, f"not a number: {text[:40]!r}")
             continue
-        if not -limit <= value <= limit:
+        if not -limit <= value <= limit:  # NaN fails this too
             problem(column, f"{text} is outside -{limit}..{limit}")
             continue
         values[column] = value
@@ -246,22 +353,32 @@ def parse_location(latitude, longitude, problem):
     return Point(values["longitude"], values["latitude"], srid=4326)
 
 
-def find_agency(name):
-    """An existing agency by name or alias, case-insensitively."""
-    return (
-        Agency.objects.filter(Q(name__iexact=name) | Q(short_name__iexact=name))
-        .order_by("id")
-        .first()
-        or Agency.objects.filter(aliases__icontains=[name]).order_by("id").first()
-        or next(
-            (
-                a
-                for a in Agency.objects.exclude(aliases=[]).order_by("id")
-                if name.lower() in (x.lower() for x in a.aliases)
-            ),
-            None,
-        )
+def agencies_by_name(names, *, is_demo=False):
+    """{lower-cased name: agency} for every name an agency answers to, in one query.
+
+    A name or short name wins over an alias, then the oldest agency. Demo data
+    only ever matches demo agencies, and real data real ones.
+    """
+    wanted = sorted({name.lower() for name in names})
+    by_alias = RawSQL(
+        f"SELECT id FROM {Agency._meta.db_table}, unnest(aliases) AS alias"
+        " WHERE lower(alias) = ANY(%s)",
+        (wanted,),
     )
+    candidates = (
+        Agency.objects.filter(is_demo=is_demo)
+        .annotate(lower_name=Lower("name"), lower_short_name=Lower("short_name"))
+        .filter(Q(lower_name__in=wanted) | Q(lower_short_name__in=wanted) | Q(pk__in=by_alias))
+        .order_by("id")
+    )
+    by_name, by_alias_name = {}, {}
+    for agency in candidates:
+        for name in (agency.lower_name, agency.lower_short_name):
+            by_name.setdefault(name, agency)
+        for alias in agency.aliases:
+            by_alias_name.setdefault(alias.lower(), agency)
+    matches = {**by_alias_name, **by_name}
+    return {name: matches[name] for name in wanted if name in matches}
 
 
 def guess_agency_kind(name):
@@ -283,9 +400,32 @@ def publisher_from_title(title):
     return head if sep and len(head) <= 80 else ""
 
 
+def _agencies_for(rows, report, *, is_demo):
+    """The agency of every row: matched in one query, the unknown ones created published."""
+    agencies = agencies_by_name([row.agency for row in rows], is_demo=is_demo)
+    new = {}
+    for row in rows:
+        key = row.agency.lower()
+        if key not in agencies and key not in new:
+            new[key] = Agency(
+                name=row.agency,
+                kind=guess_agency_kind(row.agency),
+                state=row.state,
+                city=row.city,
+                is_demo=is_demo,
+            )
+    entities_publish_new(entities=list(new.values()))
+    report.agencies.extend(new.values())
+    return {**agencies, **new}
+
+
 @transaction.atomic
 def deployments_import(*, text: str, dry_run: bool = False, is_demo: bool = False) -> ImportReport:
-    """Import a CSV document; published at once, since an operator's import is trusted."""
+    """Import a CSV document; published at once, since an operator's import is trusted.
+
+    With ``is_demo`` (the demo data) rows only ever match demo rows, so loading
+    demo data never changes a real entry that happens to share a name.
+    """
     rows = parse_deployment_rows(text)
     report = ImportReport()
     for row in rows:
@@ -294,21 +434,14 @@ def deployments_import(*, text: str, dry_run: bool = False, is_demo: bool = Fals
                 f"line {row.line}: latitude, longitude: the point lies outside {row.state.name}"
                 " (imported; check the coordinates)"
             )
-        agency = find_agency(row.agency)
-        if agency is None:
-            agency = Agency.objects.create(
-                name=row.agency,
-                kind=guess_agency_kind(row.agency),
-                state=row.state,
-                city=row.city,
-                publication=Publication.PUBLISHED,
-                is_demo=is_demo,
-            )
-            report.agencies.append(agency)
-
-        deployment = Deployment.objects.filter(title__iexact=row.title, lead_agency=agency).first()
+    agencies = _agencies_for(rows, report, is_demo=is_demo)
+    for row in rows:
+        agency = agencies[row.agency.lower()]
+        deployment = Deployment.objects.filter(
+            title__iexact=row.title, lead_agency=agency, is_demo=is_demo
+        ).first()
         if deployment is None:
-            deployment = Deployment.objects.create(
+            deployment = Deployment(
                 title=row.title,
                 lead_agency=agency,
                 technology=row.technology,
@@ -322,9 +455,9 @@ def deployments_import(*, text: str, dry_run: bool = False, is_demo: bool = Fals
                 announced_precision=DatePrecision.YEAR,
                 cost_inr=row.cost_inr,
                 summary=row.summary,
-                publication=Publication.PUBLISHED,
                 is_demo=is_demo,
             )
+            entities_publish_new(entities=[deployment])
             for name in row.vendors:
                 vendor, created = Vendor.objects.get_or_create(name=name)
                 if created:

@@ -1,7 +1,8 @@
 """Demo data for `make run`: the sample deployments plus the Lucknow hotspots case.
 
 Loading is idempotent (update_or_create by natural keys), so running it on
-every start adds nothing the second time.
+every start adds nothing the second time. It only ever matches rows flagged
+``is_demo``: a real entry that shares a name with a demo one is never touched.
 """
 
 import json
@@ -17,11 +18,12 @@ from ..models import (
     Citation,
     Deployment,
     Hotspot,
-    Publication,
     RTIEvent,
     RTIRequest,
     Source,
 )
+from ..models.base import PublicEntity
+from ..publication import entities_publish_new
 from .csv_import import deployments_import
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -35,13 +37,21 @@ def point(pair):
 
 
 def upsert(model, defaults, **lookup):
-    """Like update_or_create, but saves only when something differs.
+    """Like update_or_create on demo rows only, but saves only when something differs.
 
-    A second load must not even add history entries.
+    A second load must not even add history entries. A new public entity is
+    published through ``tracker.publication``; an existing one keeps its
+    publication (an operator may have withdrawn it).
     """
+    if issubclass(model, PublicEntity):
+        lookup["is_demo"] = True
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        return model.objects.create(**lookup, **defaults)
+        obj = model(**{**defaults, **lookup})
+        if isinstance(obj, PublicEntity):
+            return entities_publish_new(entities=[obj])[0]
+        obj.save()
+        return obj
     changed = [f for f, v in defaults.items() if getattr(obj, f) != v]
     if changed:
         for field in changed:
@@ -55,13 +65,12 @@ def demo_data_load():
     """Load the demo data; returns the import report of the sample CSV."""
     report = deployments_import(text=SAMPLE_CSV.read_text(encoding="utf-8"), is_demo=True)
     case = json.loads(LUCKNOW_CASE.read_text(encoding="utf-8"))
-    published = {"publication": Publication.PUBLISHED, "is_demo": True}
 
     spec = dict(case["agency"])
     name = spec.pop("name")
     spec["state_id"] = spec.pop("state")
     spec["location"] = point(spec["location"])
-    agency = upsert(Agency, {**spec, **published}, name=name)
+    agency = upsert(Agency, spec, name=name)
 
     deployment = upsert(
         Deployment, case["deployment"], title=case["deployment"]["title"], lead_agency=agency
@@ -77,7 +86,6 @@ def demo_data_load():
                 "state_id": agency.state_id,
                 "agency": agency,
                 "identified_on": date(2021, 1, 21),
-                **published,
             },
             name=spot["name"],
             city=agency.city,
@@ -89,7 +97,7 @@ def demo_data_load():
     title = spec.pop("title")
     spec["filed_on"] = date.fromisoformat(spec["filed_on"])
     spec["received_on"] = date.fromisoformat(spec["received_on"])
-    rti = upsert(RTIRequest, {**spec, **published}, title=title, authority=agency)
+    rti = upsert(RTIRequest, spec, title=title, authority=agency)
     rti.deployments.add(deployment)
     for event in events:
         upsert(
@@ -112,14 +120,13 @@ def demo_rti_requests_load():
     status and deadlines (tracker.rti.lifecycle), for the overdue view and the statistics."""
     from ..rti.lifecycle import rti_request_refresh
 
-    published = {"publication": Publication.PUBLISHED, "is_demo": True}
     for spec in json.loads(RTI_CASES.read_text(encoding="utf-8"))["requests"]:
         spec = dict(spec)
         events, title = spec.pop("events"), spec.pop("title")
-        authority = Agency.objects.get(name=spec.pop("authority"))
+        authority = Agency.objects.get(name=spec.pop("authority"), is_demo=True)
         spec["filed_on"] = date.fromisoformat(spec["filed_on"])
         spec["received_on"] = date.fromisoformat(spec["received_on"])
-        rti = upsert(RTIRequest, {**spec, **published}, title=title, authority=authority)
+        rti = upsert(RTIRequest, spec, title=title, authority=authority)
         for event in events:
             upsert(
                 RTIEvent,

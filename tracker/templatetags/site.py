@@ -6,7 +6,8 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..catalogue import selectors
+from ..catalogue import geography, selectors
+from ..catalogue.visibility import public_or_none
 from ..models import PurposeTag, SourceState
 
 register = template.Library()
@@ -47,17 +48,13 @@ def detail_url(obj):
 @register.filter
 def if_published(obj):
     """The related entity when it is published, else None (unpublished ones never show)."""
-    return selectors.published_or_none(obj)
+    return public_or_none(obj)
 
 
 @register.filter
 def state_name(state):
     """A state's name in the interface language."""
-    if state is None:
-        return ""
-    if get_language() == "hi" and state.name_hi:
-        return state.name_hi
-    return state.name
+    return "" if state is None else geography.state_name(state.name, state.name_hi)
 
 
 @register.filter

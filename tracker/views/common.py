@@ -1,4 +1,4 @@
-"""Helpers shared by the page families: filtering through tracker.filters, paging."""
+"""Helpers shared by the page families: filtering through catalogue.filters, paging."""
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ..catalogue import selectors
+from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot
 from ..rti.laws import law_today
@@ -38,7 +39,7 @@ def deployment_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/deployment_detail.html",
-        extra=lambda d: {"lead_agency": selectors.published_or_none(d.lead_agency)},
+        extra=lambda d: {"lead_agency": public_or_none(d.lead_agency)},
     )
 
 
@@ -53,7 +54,7 @@ def agency_detail(request, pk, slug=None):
         slug=slug,
         template="tracker/agency_detail.html",
         extra=lambda a: {
-            "parent": selectors.published_or_none(a.parent),
+            "parent": public_or_none(a.parent),
             "rti_statistics": rti_authority_statistics(agency=a, today=law_today()),
         },
     )
@@ -69,5 +70,5 @@ def hotspot_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/hotspot_detail.html",
-        extra=lambda h: {"agency": selectors.published_or_none(h.agency)},
+        extra=lambda h: {"agency": public_or_none(h.agency)},
     )

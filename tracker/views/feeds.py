@@ -10,6 +10,7 @@ from ..catalogue.selectors import detail_url
 from ..models import Deployment, State
 
 FEED_ITEMS = 50
+DEMO_LABEL = _("Demo data")
 
 
 class DeploymentFeed(Feed):
@@ -40,6 +41,8 @@ class DeploymentFeed(Feed):
     def item_description(self, item):
         place = ", ".join(p for p in [item.city, item.state.name if item.state else ""] if p)
         parts = [item.get_technology_display(), item.get_status_display(), place, item.summary]
+        if item.is_demo:
+            parts.insert(0, DEMO_LABEL)
         return " · ".join(str(p) for p in parts if p)
 
     def item_link(self, item):
@@ -57,7 +60,8 @@ class DeploymentFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.get_technology_display(), item.get_status_display()]
+        categories = [item.get_technology_display(), item.get_status_display()]
+        return [*categories, DEMO_LABEL] if item.is_demo else categories
 
 
 class StateDeploymentFeed(DeploymentFeed):

@@ -1,30 +1,30 @@
 """The four lists: full-text search, faceted filters with counts, sorting and pages, no JS needed.
 
-Filtering goes through tracker.filters (the API's FilterSets), so a list and
+Filtering goes through catalogue.filters (the API's FilterSets), so a list and
 the API answer the same question with the same rows.
 """
 
 from dataclasses import dataclass, field
 
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter
+from ..catalogue.geography import state_name_sql
 from ..catalogue.selectors import (
     agency_rows,
     deployment_rows,
     facet_counts,
     hotspot_rows,
 )
+from ..catalogue.visibility import public_q
 from ..middleware import public_page
 from ..models import (
     AgencyKind,
     AgencyLevel,
     DeploymentStatus,
     HotspotKind,
-    Publication,
     PurposeClass,
     Technology,
 )
@@ -40,23 +40,18 @@ class Facet:
     field: str
     choices: tuple = ()
     label_field: str | None = None
+    state: str | None = None  # path of a state, labelled with its name in the reader's language
     only_published: str | None = None  # relation that must be published to be offered
     limit: int | None = None
 
     def counts(self, queryset):
         if self.only_published:
-            queryset = queryset.filter(
-                **{f"{self.only_published}__publication": Publication.PUBLISHED}
-            )
-        label_field = self.label_field
-        if label_field and label_field.endswith("state__name") and get_language() == "hi":
-            label_field += "_hi"  # every state has its Hindi name (reference data)
-        return facet_counts(
-            queryset, self.field, self.choices, label_field=label_field, limit=self.limit
-        )
+            queryset = queryset.filter(public_q(self.only_published))
+        label = state_name_sql(self.state) if self.state else self.label_field
+        return facet_counts(queryset, self.field, self.choices, label=label, limit=self.limit)
 
 
-STATE_FACET = Facet("state", _("State or union territory"), "state_id", label_field="state__name")
+STATE_FACET = Facet("state", _("State or union territory"), "state_id", state="state")
 
 
 @dataclass(frozen=True)

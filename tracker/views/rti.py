@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from ..catalogue import selectors
 from ..catalogue.filters import RTIRequestFilter
+from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import RTIOutcome, RTIRequest, RTIStatus
 from ..rti.forms import DeadlineQueryForm
@@ -32,7 +33,7 @@ RTI_REQUESTS = EntityList(
             "state",
             _("State or union territory"),
             "authority__state_id",
-            label_field="authority__state__name",
+            state="authority__state",
         ),
         Facet("status", _("Status"), "status", tuple(RTIStatus.choices)),
         Facet("outcome", _("Outcome"), "outcome", tuple(RTIOutcome.choices)),
@@ -134,7 +135,7 @@ def _rti_extra(rti_request):
     events = list(rti_request.events.all())
     schedule = rti_request_schedule(rti_request, events=events)
     return {
-        "authority": selectors.published_or_none(rti_request.authority),
+        "authority": public_or_none(rti_request.authority),
         "schedule": schedule,
         "timeline": rti_timeline(rti_request, events, schedule),
         "documents": [e for e in events if e.attachment],

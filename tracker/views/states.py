@@ -1,14 +1,15 @@
 """One page per state or union territory, and an index of them."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ..catalogue import stats
 from ..catalogue.selectors import agency_rows, deployment_rows, hotspot_rows, rti_request_rows
+from ..catalogue.visibility import public_q
 from ..middleware import public_page
-from ..models import Agency, Deployment, Hotspot, Publication, RTIRequest, State
+from ..models import Agency, Deployment, Hotspot, RTIRequest, State
 
 STATE_PAGE_ROWS = 100
 
@@ -17,9 +18,7 @@ STATE_PAGE_ROWS = 100
 @public_page
 def state_index(request):
     states = State.objects.annotate(
-        deployment_count=Count(
-            "deployment", filter=Q(deployment__publication=Publication.PUBLISHED)
-        )
+        deployment_count=Count("deployment", filter=public_q("deployment"))
     ).order_by("name")
     return render(request, "tracker/state_index.html", {"states": states})
 

@@ -1,11 +1,11 @@
 """/stats/: charts drawn as server-side SVG (no external service), each with its numbers."""
 
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from ..catalogue import stats as counts
+from ..catalogue.geography import state_name
 from ..middleware import public_page
 from ..rti.laws import law_today
 from ..rti.statistics import rti_statistics_by_authority
@@ -14,9 +14,7 @@ from ..rti.statistics import rti_statistics_by_authority
 def _state_label(row):
     if not row["code"]:
         return _("National scope")
-    if get_language() == "hi" and row["label_hi"]:
-        return row["label_hi"]
-    return row["label"]
+    return state_name(row["label"], row["label_hi"])
 
 
 @require_safe

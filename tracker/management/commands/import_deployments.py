@@ -6,7 +6,7 @@ from tracker.ingest.csv_import import ImportFailed, deployments_import
 
 
 class Command(BaseCommand):
-    help = "Import deployments from a CSV file (format: shared data README). All or nothing."
+    help = "Import deployments from a CSV file (format: README, 'Importing data'). All or nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
