@@ -60,7 +60,7 @@ WIDER_THAN_SCREEN = """(width) => [...document.querySelectorAll('body *')]
   .filter(el => !el.closest('.leaflet-container, .table-scroll, .nav'))
   .slice(0, 8)
   .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-       + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+       + (typeof el.className === 'string' && el.className ? '.' + el.className : '')
        + ' right=' + Math.round(el.getBoundingClientRect().right))"""
 
 MAPS_READY = """() => {
