@@ -1,5 +1,6 @@
 """An authority's RTI figures, on a small set worked out by hand."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -99,7 +100,8 @@ def test_agency_page_api_and_stats_show_the_same_figures(client):
     assert api["refusals_by_section"] == [{"section": "8(1)(h)", "count": 1}]
 
     stats = client.get("/stats/").content.decode()
-    assert 'Figures Police</a></th><td class="num">3</td><td class="num">1</td>' in stats
+    row = re.search(r"Figures Police</a></th>(.*?)</tr>", stats).group(1)
+    assert re.findall(r">([^<]*)</td>", row)[:2] == ["3", "1"]
 
 
 @pytest.mark.django_db

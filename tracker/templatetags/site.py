@@ -147,25 +147,26 @@ def bar_chart(rows, title, chart_id):
     """
     from django.utils.html import format_html, format_html_join
 
-    bar_height, gap, label_width, bar_width = 22, 6, 230, 360
+    # Each label sits above its bar, so the chart stays narrow enough to read on a phone.
+    width, row_height, bar_height, count_room = 400, 42, 14, 48
     top = max((row["count"] for row in rows), default=0) or 1
-    height = max(len(rows), 1) * (bar_height + gap)
+    height = max(len(rows), 1) * row_height
+
+    def bar_length(count):
+        return max(1, round((width - count_room) * count / top))
+
     bars = format_html_join(
         "",
-        '<g transform="translate(0,{})"><text x="{}" y="{}" text-anchor="end">{}</text>'
-        '<rect class="bar" x="{}" y="0" width="{}" height="{}"></rect>'
-        '<text x="{}" y="{}">{}</text></g>',
+        '<g transform="translate(0,{})"><text x="0" y="13">{}</text>'
+        '<rect class="bar" x="0" y="19" width="{}" height="{}"></rect>'
+        '<text x="{}" y="31">{}</text></g>',
         (
             (
-                i * (bar_height + gap),
-                label_width - 8,
-                bar_height * 0.7,
-                _truncate(str(row["label"]), 34),
-                label_width,
-                max(1, round(bar_width * row["count"] / top)),
+                i * row_height,
+                _truncate(str(row["label"]), 56),
+                bar_length(row["count"]),
                 bar_height,
-                label_width + max(1, round(bar_width * row["count"] / top)) + 6,
-                bar_height * 0.7,
+                bar_length(row["count"]) + 6,
                 row["count"],
             )
             for i, row in enumerate(rows)
@@ -176,9 +177,9 @@ def bar_chart(rows, title, chart_id):
         'width="{}" height="{}" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}-title">{}</title>{}</svg>',
         chart_id,
-        label_width + bar_width + 60,
+        width,
         height,
-        label_width + bar_width + 60,
+        width,
         height,
         chart_id,
         title,
