@@ -26,7 +26,7 @@ from tracker.models import (
     RTIEvent,
     RTIRequest,
     Source,
-    SourceState,
+    SourceHealth,
     State,
     Vendor,
 )
@@ -115,7 +115,7 @@ class DeploymentSummarySerializer(DescribedSerializer):
 
 class SourceSummarySerializer(DescribedSerializer):
     export_name = "sources"
-    health = serializers.ChoiceField(source="state", choices=SourceState.choices)
+    health = serializers.ChoiceField(choices=SourceHealth.choices)
 
     class Meta:
         model = Source
@@ -365,7 +365,7 @@ class RTIRequestSerializer(DescribedSerializer):
 
 class SourceSerializer(DescribedSerializer):
     export_name = "sources"
-    health = serializers.ChoiceField(source="state", choices=SourceState.choices)
+    health = serializers.ChoiceField(choices=SourceHealth.choices)
 
     class Meta:
         model = Source

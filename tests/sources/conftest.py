@@ -95,12 +95,14 @@ class LocalSite:
 
 
 @pytest.fixture
-def make_site():
+def make_site(settings):
+    """Starts local sites; each one's port joins FETCH_ALLOWED_PORTS for the test."""
     sites = []
 
     def make(host="127.0.0.1"):
         site = LocalSite(host)
         sites.append(site)
+        settings.FETCH_ALLOWED_PORTS = [*settings.FETCH_ALLOWED_PORTS, site.port]
         return site
 
     yield make

@@ -8,7 +8,7 @@ from django.test import Client
 
 from tests.factories import CitationFactory, SourceFactory, UserFactory
 from tracker.checking import host_limit as limits
-from tracker.models import ReviewItem, SourceCheck, SourceState
+from tracker.models import ReviewItem, SourceCheck, SourceHealth
 
 from .conftest import Reply, check, html_page
 
@@ -49,7 +49,7 @@ def test_volunteers_without_the_role_cannot_see_it():
 
 
 def test_moderators_see_changed_sources_with_excerpts_and_history(moderator, changed_source):
-    SourceFactory(title="A healthy source", state=SourceState.OK)
+    SourceFactory(title="A healthy source", state=SourceHealth.OK)
     page = moderator.get(URL).content.decode()
     assert "Station cameras story" in page
     assert "Forty cameras at the station" in page
@@ -73,7 +73,7 @@ def test_mark_reviewed_clears_the_source_from_the_list(moderator, changed_source
     item = ReviewItem.objects.get(source=changed_source)
     assert item.reviewed_at and item.reviewed_by.username == "meera"
     changed_source.refresh_from_db()
-    assert changed_source.state == SourceState.OK
+    assert changed_source.state == SourceHealth.OK
 
 
 def _queued_source_checks():

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tracker.checking.outcomes import Fetched, next_check_after, source_check_outcome
-from tracker.models import SourceState as S
+from tracker.models import SourceHealth as S
 
 URL = "https://news.example.org/story"
 OK = Fetched(status=200, final_url=URL, fingerprint="b" * 64)

@@ -56,7 +56,7 @@ from ..models import (
     RTIStatus,
     Source,
     SourceKind,
-    SourceState,
+    SourceHealth,
     State,
     Technology,
     Vendor,
@@ -534,8 +534,8 @@ class RTIRequestFilter(PublicFilterSet):
 
 class SourceFilter(PublicFilterSet):
     health = django_filters.ChoiceFilter(
-        field_name="state",
-        choices=SourceState.choices,
+        field_name="health",
+        choices=SourceHealth.choices,
         label=_("Health"),
         **_help(_("Health state of the source.")),
     )

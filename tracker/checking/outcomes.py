@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from ..models import ReviewItem, SourceState
+from ..models import ReviewItem, SourceHealth
 from . import fetch as fetcher
 from .text import fingerprint, readable_text
 
@@ -90,34 +90,34 @@ def source_check_outcome(
     """The rules, as a pure function of the source's health before and what the fetch found."""
     Reason = ReviewItem.Reason
     if fetched.blocked:
-        reason = Reason.BLOCKED if state != SourceState.BLOCKED else None
-        return Decision(SourceState.BLOCKED, SourceState.BLOCKED, fingerprint, 0, reason)
+        reason = Reason.BLOCKED if state != SourceHealth.BLOCKED else None
+        return Decision(SourceHealth.BLOCKED, SourceHealth.BLOCKED, fingerprint, 0, reason)
     ok_status = fetched.status is not None and (
         200 <= fetched.status < 300 or fetched.status == 304
     )
     if not ok_status:
         failures = consecutive_failures + 1
         if fetched.status in GONE_STATUSES or failures >= FAILURES_BEFORE_BROKEN:
-            reason = Reason.BROKEN if state != SourceState.BROKEN else None
-            return Decision(SourceState.BROKEN, SourceState.BROKEN, fingerprint, failures, reason)
+            reason = Reason.BROKEN if state != SourceHealth.BROKEN else None
+            return Decision(SourceHealth.BROKEN, SourceHealth.BROKEN, fingerprint, failures, reason)
         # Not yet broken: the source keeps its state until failures repeat.
         return Decision(state, state, fingerprint, failures, None)
     new_fingerprint = fetched.fingerprint or fingerprint  # a 304 keeps the old one
     if _site(fetched.final_url or url) != _site(url):
-        reason = Reason.REDIRECTED if state != SourceState.REDIRECTED else None
-        return Decision(SourceState.REDIRECTED, SourceState.REDIRECTED, new_fingerprint, 0, reason)
+        reason = Reason.REDIRECTED if state != SourceHealth.REDIRECTED else None
+        return Decision(SourceHealth.REDIRECTED, SourceHealth.REDIRECTED, new_fingerprint, 0, reason)
     if fingerprint and new_fingerprint != fingerprint:
         return Decision(
-            SourceState.CHANGED, SourceState.CHANGED, new_fingerprint, 0, Reason.CHANGED
+            SourceHealth.CHANGED, SourceHealth.CHANGED, new_fingerprint, 0, Reason.CHANGED
         )
     # An unreviewed change stays flagged until a moderator marks it reviewed.
-    after = SourceState.CHANGED if state == SourceState.CHANGED else SourceState.OK
-    return Decision(SourceState.OK, after, new_fingerprint, 0, None)
+    after = SourceHealth.CHANGED if state == SourceHealth.CHANGED else SourceHealth.OK
+    return Decision(SourceHealth.OK, after, new_fingerprint, 0, None)
 
 
 def next_check_after(*, round_started: datetime, state: str, consecutive_failures: int):
     """When the source is next due: one interval on, broken ones backing off up to a week."""
     interval = settings.SOURCE_CHECK_INTERVAL
-    if state == SourceState.BROKEN:
+    if state == SourceHealth.BROKEN:
         interval = min(interval * 2 ** max(consecutive_failures - 1, 0), MAX_BACKOFF)
     return round_started + interval

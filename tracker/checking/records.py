@@ -19,17 +19,17 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from ..models import Citation, ReviewItem, Source, SourceCheck, SourceState
+from ..models import Citation, ReviewItem, Source, SourceCheck, SourceHealth
 from .outcomes import Fetched, next_check_after, source_check_outcome, source_fetch
 from .text import STORED_TEXT_CHARS, change_excerpts
 
 # A claim older than this is presumed lost (its task died with its message).
 CLAIM_TIMEOUT = timedelta(hours=1)
 ATTENTION_STATES = (
-    SourceState.CHANGED,
-    SourceState.BROKEN,
-    SourceState.REDIRECTED,
-    SourceState.BLOCKED,
+    SourceHealth.CHANGED,
+    SourceHealth.BROKEN,
+    SourceHealth.REDIRECTED,
+    SourceHealth.BLOCKED,
 )
 
 # ---------------------------------------------------------------- claims and due sources
@@ -164,7 +164,7 @@ def source_checks_record(results) -> dict[int, SourceCheck]:
         claim, fetched = wanted[source.pk]
         if decision.review_reason:
             _raise_review_items(source=source, check=check, decision=decision, fetched=fetched)
-        if decision.outcome == SourceState.CHANGED:
+        if decision.outcome == SourceHealth.CHANGED:
             source.last_changed_at = now
         if fetched.status is not None and 200 <= fetched.status < 300:
             source.etag, source.last_modified = fetched.etag, fetched.last_modified
@@ -253,5 +253,5 @@ def source_mark_reviewed(*, source: Source, moderator) -> int:
     closed = source.review_items.filter(reviewed_at__isnull=True).update(
         reviewed_at=timezone.now(), reviewed_by=moderator
     )
-    Source.objects.filter(pk=source.pk, state=SourceState.CHANGED).update(state=SourceState.OK)
+    Source.objects.filter(pk=source.pk, state=SourceHealth.CHANGED).update(state=SourceHealth.OK)
     return closed

@@ -7,18 +7,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import selectors
-from ..models import PurposeTag, SourceState
+from ..models import PurposeTag, SourceHealth
 
 register = template.Library()
 
 # The four badges readers see; redirected and blocked sources read as "changed" and "broken".
 SOURCE_HEALTH = {
-    SourceState.OK: ("ok", _("Link OK")),
-    SourceState.CHANGED: ("changed", _("Page changed since cited")),
-    SourceState.REDIRECTED: ("changed", _("Moved to another address")),
-    SourceState.BROKEN: ("broken", _("Link broken")),
-    SourceState.BLOCKED: ("broken", _("Link cannot be checked")),
-    SourceState.UNCHECKED: ("unchecked", _("Not checked yet")),
+    SourceHealth.OK: ("ok", _("Link OK")),
+    SourceHealth.CHANGED: ("changed", _("Page changed since cited")),
+    SourceHealth.REDIRECTED: ("changed", _("Moved to another address")),
+    SourceHealth.BROKEN: ("broken", _("Link broken")),
+    SourceHealth.BLOCKED: ("broken", _("Link cannot be checked")),
+    SourceHealth.UNCHECKED: ("unchecked", _("Not checked yet")),
 }
 
 
@@ -63,12 +63,12 @@ def state_name(state):
 @register.filter
 def source_health_label(source):
     """Plain words for a source's health badge: ok, changed, broken or unchecked."""
-    return SOURCE_HEALTH[source.state][1]
+    return SOURCE_HEALTH[source.health][1]
 
 
 @register.filter
 def source_health_class(source):
-    return SOURCE_HEALTH[source.state][0]
+    return SOURCE_HEALTH[source.health][0]
 
 
 @register.simple_tag(takes_context=True)
