@@ -40,10 +40,10 @@ def test_beat_sweeps_and_the_worker_checks_every_source(celery_worker_process, m
     wait_for(all_checked, timeout=60)
     for source in healthy:
         source.refresh_from_db()
-        assert source.state == SourceHealth.OK
+        assert source.health == SourceHealth.OK
         assert source.checks.first().http_status == 200
     gone.refresh_from_db()
-    assert gone.state == SourceHealth.BROKEN
+    assert gone.health == SourceHealth.BROKEN
     assert gone.review_items.get().reason == "broken"
     assert all(s.check_claimed_at is None or s.last_checked_at for s in Source.objects.all())
 

@@ -21,13 +21,13 @@ def test_stable_page_is_ok_and_the_second_check_is_conditional(site):
 
     first = check(source)
     assert (first.outcome, first.http_status) == (SourceHealth.OK, 200)
-    assert source.state == SourceHealth.OK and source.etag == '"v1"'
+    assert source.health == SourceHealth.OK and source.etag == '"v1"'
     assert len(source.fingerprint) == 64
 
     second = check(source)
     assert site.requests[1][1]["If-None-Match"] == '"v1"'
     assert (second.outcome, second.http_status) == (SourceHealth.OK, 304)
-    assert source.state == SourceHealth.OK
+    assert source.health == SourceHealth.OK
     assert source.checks.count() == 2
     assert not ReviewItem.objects.exists()
 
@@ -44,7 +44,7 @@ def test_changed_text_raises_a_review_item_on_every_citing_entity(site):
     result = check(source)
 
     assert result.outcome == SourceHealth.CHANGED
-    assert source.state == SourceHealth.CHANGED and source.last_changed_at
+    assert source.health == SourceHealth.CHANGED and source.last_changed_at
     items = ReviewItem.objects.filter(source=source, reason=ReviewItem.Reason.CHANGED)
     assert {item.citation.deployment for item in items} == {first, second}
     item = items.first()
@@ -54,7 +54,7 @@ def test_changed_text_raises_a_review_item_on_every_citing_entity(site):
 
     # Unchanged since: still flagged for a moderator, no new review items.
     assert check(source).outcome == SourceHealth.OK
-    assert source.state == SourceHealth.CHANGED
+    assert source.health == SourceHealth.CHANGED
     assert items.count() == 2
 
 
@@ -72,7 +72,7 @@ def test_script_or_whitespace_changes_are_not_changes(site, second_page):
     check(source)
     site.routes["/story"] = Reply(body=second_page)
     assert check(source).outcome == SourceHealth.OK
-    assert source.state == SourceHealth.OK
+    assert source.health == SourceHealth.OK
 
 
 @pytest.mark.parametrize("status", [404, 410])
@@ -82,7 +82,7 @@ def test_gone_pages_are_broken_at_once(site, status):
     CitationFactory(source=source)
     result = check(source)
     assert (result.outcome, result.http_status) == (SourceHealth.BROKEN, status)
-    assert source.state == SourceHealth.BROKEN
+    assert source.health == SourceHealth.BROKEN
     assert ReviewItem.objects.get(source=source).reason == ReviewItem.Reason.BROKEN
 
 
@@ -93,17 +93,17 @@ def test_server_errors_break_a_source_after_three_failures_and_it_recovers(site)
     site.routes["/story"] = Reply(status=500, body=b"oops")
 
     assert check(source).error == "HTTP 500"
-    assert (source.state, source.consecutive_failures) == (SourceHealth.OK, 1)
+    assert (source.health, source.consecutive_failures) == (SourceHealth.OK, 1)
     check(source)
-    assert (source.state, source.consecutive_failures) == (SourceHealth.OK, 2)
+    assert (source.health, source.consecutive_failures) == (SourceHealth.OK, 2)
     third = check(source)
     assert third.outcome == SourceHealth.BROKEN
-    assert (source.state, source.consecutive_failures) == (SourceHealth.BROKEN, 3)
+    assert (source.health, source.consecutive_failures) == (SourceHealth.BROKEN, 3)
     assert ReviewItem.objects.filter(source=source, reason="broken").count() == 1
 
     site.routes["/story"] = Reply(body=html_page("Forty cameras."))
     assert check(source).outcome == SourceHealth.OK
-    assert (source.state, source.consecutive_failures) == (SourceHealth.OK, 0)
+    assert (source.health, source.consecutive_failures) == (SourceHealth.OK, 0)
 
 
 def test_a_pdf_is_fingerprinted_by_content(site):
@@ -146,7 +146,7 @@ def test_a_blocked_source_is_recorded_and_reported(make_site, settings):
     source = SourceFactory(url=internal.url("/admin"))
     result = check(source)
     assert result.outcome == SourceHealth.BLOCKED and "forbidden address" in result.error
-    assert source.state == SourceHealth.BLOCKED
+    assert source.health == SourceHealth.BLOCKED
     assert internal.requests == []
     assert ReviewItem.objects.get(source=source).reason == "blocked"
 

@@ -57,7 +57,7 @@ def test_one_source_by_id(site):
     SourceFactory(url=site.url("/s?2"))
     run("--id", str(wanted.pk))
     wanted.refresh_from_db()
-    assert wanted.state == SourceHealth.OK
+    assert wanted.health == SourceHealth.OK
     assert SourceCheck.objects.get().source == wanted
 
 

@@ -49,7 +49,7 @@ def test_volunteers_without_the_role_cannot_see_it():
 
 
 def test_moderators_see_changed_sources_with_excerpts_and_history(moderator, changed_source):
-    SourceFactory(title="A healthy source", state=SourceHealth.OK)
+    SourceFactory(title="A healthy source", health=SourceHealth.OK)
     page = moderator.get(URL).content.decode()
     assert "Station cameras story" in page
     assert "Forty cameras at the station" in page
@@ -73,7 +73,7 @@ def test_mark_reviewed_clears_the_source_from_the_list(moderator, changed_source
     item = ReviewItem.objects.get(source=changed_source)
     assert item.reviewed_at and item.reviewed_by.username == "meera"
     changed_source.refresh_from_db()
-    assert changed_source.state == SourceHealth.OK
+    assert changed_source.health == SourceHealth.OK
 
 
 def _queued_source_checks():

@@ -222,7 +222,8 @@ def _connect(host: str, port: int, *, tls: bool, deadline: Deadline) -> socket.s
             except (OSError, ssl.SSLError) as exc:
                 sock.close()
                 if isinstance(exc, TimeoutError):
-                    raise FetchError(f"TLS handshake with {host} timed out", kind="timeout") from exc
+                    message = f"TLS handshake with {host} timed out"
+                    raise FetchError(message, kind="timeout") from exc
                 raise FetchError(f"TLS failed with {host}: {exc}", kind="tls") from exc
             except FetchError:
                 sock.close()
@@ -258,7 +259,8 @@ class _Reader:
             data = self.sock.recv(RECV_BYTES)
         except TimeoutError:
             self.deadline.remaining(phase)  # raises if the whole budget is spent
-            raise FetchError(f"no response within {read_timeout:g} s ({phase})", kind="timeout")
+            message = f"no response within {read_timeout:g} s ({phase})"
+            raise FetchError(message, kind="timeout") from None
         if not data:
             self.closed = True
             return False

@@ -113,6 +113,7 @@ class SourceVersion(models.Model):
     content_type = models.CharField(max_length=200, blank=True)
     bytes = models.PositiveBigIntegerField(default=0)
     warc_path = models.CharField(max_length=300)
+    warc_offset = models.PositiveBigIntegerField(default=0)
     warc_bytes = models.PositiveBigIntegerField(default=0)
 
     class Meta:
