@@ -57,7 +57,8 @@ def test_change_excerpts_show_where_the_texts_differ():
 
 
 def test_page_text_keeps_one_line_per_block_and_fingerprints_ignore_layout():
-    text = page_text("<article><h1>Cameras</h1><p>Forty <b>new</b>.</p><ul><li>A</li></ul></article>")
+    markup = "<article><h1>Cameras</h1><p>Forty <b>new</b>.</p><ul><li>A</li></ul></article>"
+    text = page_text(markup)
     assert text == "Cameras\nForty new.\nA"
     assert fingerprint(text=text, body=b"") == fingerprint(text="Cameras Forty new. A", body=b"")
 

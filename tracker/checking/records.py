@@ -320,7 +320,5 @@ def source_mark_reviewed(*, source: Source, moderator) -> int:
     closed = source.review_items.filter(reviewed_at__isnull=True).update(
         reviewed_at=timezone.now(), reviewed_by=moderator
     )
-    Source.objects.filter(pk=source.pk, health=SourceHealth.CHANGED).update(
-        health=SourceHealth.OK
-    )
+    Source.objects.filter(pk=source.pk, health=SourceHealth.CHANGED).update(health=SourceHealth.OK)
     return closed

@@ -64,9 +64,7 @@ def normalise_text(text: str) -> str:
 
 
 def _parse(markup: str):
-    parser = lxml.html.HTMLParser(
-        recover=True, huge_tree=False, no_network=True, encoding="utf-8"
-    )
+    parser = lxml.html.HTMLParser(recover=True, huge_tree=False, no_network=True, encoding="utf-8")
     try:
         root = etree.fromstring(markup.encode("utf-8", "replace"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
