@@ -1,6 +1,5 @@
 """/moderation/sources/: what moderators see and do about sources that changed or died."""
 
-
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client

@@ -27,6 +27,7 @@ from ..models import (
     SourceCheck,
     SourceCheckOutcome,
     SourceHealth,
+    SourceVersion,
 )
 from .archive import Capture, versions_archive
 from .outcomes import (
@@ -37,12 +38,13 @@ from .outcomes import (
     source_check_outcome,
     source_fetch,
 )
-from .text import STORED_TEXT_CHARS, change_excerpts
+from .text import STORED_TEXT_CHARS, change_excerpts, text_diff
 
 logger = logging.getLogger(__name__)
 
 # A claim older than this is presumed lost (its task died with its message).
 CLAIM_TIMEOUT = timedelta(hours=1)
+VERSIONS_SHOWN = 5
 ATTENTION_HEALTH = (
     SourceHealth.CHANGED,
     SourceHealth.BROKEN,
@@ -310,8 +312,29 @@ def sources_needing_attention(*, include_reviewed: bool = False, history: int = 
             Prefetch(
                 "checks", queryset=SourceCheck.objects.all()[:history], to_attr="recent_checks"
             ),
+            Prefetch(
+                "versions",
+                queryset=SourceVersion.objects.select_related("text")[:VERSIONS_SHOWN],
+                to_attr="recent_versions",
+            ),
         )
     )
+
+
+def version_diff(source) -> list[tuple[str, str]]:
+    """The text diff between a source's two latest archived versions (see
+    ``sources_needing_attention``), or [] when there are not two."""
+    versions = getattr(source, "recent_versions", None)
+    if versions is None:
+        versions = list(source.versions.select_related("text")[:2])
+    if len(versions) < 2:
+        return []
+    return text_diff(versions[1].text.text, versions[0].text.text)
+
+
+def source_archived_copy(source) -> SourceVersion | None:
+    """The latest archived version of a source, if any (its "archived copy")."""
+    return source.versions.only("pk", "fetched_at", "source_id").first()
 
 
 @transaction.atomic

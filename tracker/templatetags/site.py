@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import selectors
+from ..checking.records import source_archived_copy
 from ..models import PurposeTag, SourceHealth
 
 register = template.Library()
@@ -20,6 +21,12 @@ SOURCE_HEALTH = {
     SourceHealth.BLOCKED: ("broken", _("Link cannot be checked")),
     SourceHealth.UNCHECKED: ("unchecked", _("Not checked yet")),
 }
+
+
+# Sources whose entries offer this site's own archived copy.
+ARCHIVE_OFFERED = frozenset(
+    {SourceHealth.CHANGED, SourceHealth.REDIRECTED, SourceHealth.BROKEN, SourceHealth.BLOCKED}
+)
 
 
 @register.filter
@@ -64,6 +71,19 @@ def state_name(state):
 def source_health_label(source):
     """Plain words for a source's health badge: ok, changed, broken or unchecked."""
     return SOURCE_HEALTH[source.health][1]
+
+
+@register.filter
+def own_archived_copy(source, request):
+    """This site's latest archived copy of a changed or broken source, when the reader may
+    see it (moderators always, the public with ARCHIVE_PUBLIC); else None."""
+    if source.health not in ARCHIVE_OFFERED or request is None:
+        return None
+    from ..views.archive import archived_copy_visible
+
+    if not archived_copy_visible(request, source):
+        return None
+    return source_archived_copy(source)
 
 
 @register.filter
