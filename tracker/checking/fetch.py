@@ -285,7 +285,7 @@ class _Reader:
         start = self.received - len(self.buffer)
         status_line = self.line("status line", MAX_HEAD_BYTES)
         parts = status_line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not _is_status(parts[1]):
             raise FetchError(f"not an HTTP response: {status_line[:80]!r}")
         status = int(parts[1])
         raw, headers, count = [status_line], {}, 0
@@ -347,6 +347,11 @@ class _Reader:
             if len(data) < chunk_size:
                 raise FetchError("connection closed inside a chunk")
             self.line("chunk end", MAX_CHUNK_LINE)
+
+
+def _is_status(code: bytes) -> bool:
+    """Three digits, 100 to 599: anything else is not an HTTP response."""
+    return len(code) == 3 and code.isdigit() and b"100" <= code <= b"599"
 
 
 def _request_bytes(parts, headers: dict[str, str]) -> bytes:
