@@ -359,7 +359,7 @@ SOURCE_COLUMNS = (
     Column("archive_url", "archive_url", "string", "Archived copy."),
     Column(
         "health",
-        "state",
+        "health",
         "string",
         "Health from the last check: unchecked, ok, changed, redirected, broken, blocked.",
     ),
