@@ -65,7 +65,7 @@ def _write_warc(captures: list[Capture], when) -> tuple[str, list[tuple[int, int
     """Write the captures as response records of one new WARC file; returns its path
     (relative to ARCHIVE_ROOT) and each record's (offset, length)."""
     relative = Path(when.strftime("%Y/%m/%d")) / (
-        f"panoptic-{when:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}.warc.gz"
+        f"panoptic-{when:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.warc.gz"
     )
     path = archive_root() / relative
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -414,6 +415,7 @@ def fetch(
     last_modified: str = "",
     max_bytes: int | None = None,
     total_timeout: float | None = None,
+    held_slot: limits.HeldSlot | None = None,
 ):
     """GET ``url`` through the guard, following at most MAX_REDIRECTS redirects.
 
@@ -421,6 +423,8 @@ def fetch(
     ``max_bytes`` (FETCH_MAX_BYTES) and holds a per-host slot for each request.
     The whole fetch, redirects included, ends within ``total_timeout``
     (FETCH_TOTAL_TIMEOUT) of holding its first slot, whatever the server does.
+    With ``held_slot`` (the scheduler holds a slot of the URL's host), requests
+    to that host use it instead of taking another.
     Raises FetchBlocked or FetchError; any HTTP status is a result, not an error.
     """
     max_bytes = settings.FETCH_MAX_BYTES if max_bytes is None else max_bytes
@@ -448,8 +452,13 @@ def fetch(
             raise FetchBlocked(f"port {port} is not allowed")
         # The first slot may be waited for (FETCH_SLOT_WAIT); a redirect's only within budget.
         wait = None if deadline is None else deadline.remaining("waiting for a slot")
-        # The lease outlives any request, and frees the slot of a worker killed mid-request.
-        with limits.host_slot(parts.hostname, lease_seconds=budget + 10, wait_seconds=wait):
+        if held_slot is not None and held_slot.host == parts.hostname.lower():
+            held_slot.keep()
+            slot = nullcontext()
+        else:
+            # The lease outlives any request, and frees the slot of a worker killed mid-request.
+            slot = limits.host_slot(parts.hostname, lease_seconds=budget + 10, wait_seconds=wait)
+        with slot:
             if deadline is None:
                 deadline = Deadline(budget)
                 started = time.monotonic()

@@ -62,17 +62,17 @@ def clean(value: str, limit: int) -> str:
 
 
 def source_fetch(
-    *, url: str, etag: str = "", last_modified: str = "", fingerprint: str = ""
+    *, url: str, etag: str = "", last_modified: str = "", fingerprint: str = "", held_slot=None
 ) -> Fetched:
     """Fetch a source URL and read it; failures become data, never exceptions
     (except ``limits.SlotTimeout``, which says nothing about the source).
 
     ``fingerprint`` is the last check's: a response whose text differs keeps
-    its raw bytes for the archive.
+    its raw bytes for the archive. ``held_slot``: see ``fetch``.
     """
     started = timezone.now()
     try:
-        result = fetcher.fetch(url, etag=etag, last_modified=last_modified)
+        result = fetcher.fetch(url, etag=etag, last_modified=last_modified, held_slot=held_slot)
     except fetcher.FetchBlocked as exc:
         return Fetched(error=clean(str(exc), ERROR_CHARS), blocked=True, duration_ms=_ms(started))
     except fetcher.FetchError as exc:

@@ -1,9 +1,9 @@
 """The one scheduler of source checks: ``check_sources`` and each Celery group task run it.
 
 It fetches a group of claimed sources concurrently: each host gets at most
-its FETCH_PER_HOST fetches at a time and its next one as soon as one ends,
-so no thread waits on a busy host while another host idles (the Redis slots
-in ``fetch`` keep the limit across workers too). Threads only fetch; the
+its FETCH_PER_HOST lanes, each holding one of the host's Redis slots (which
+keep the limit across workers) and fetching the host's sources one after
+another, so no thread waits on a busy host while another host idles. Threads only fetch; the
 calling thread records what has finished, a batch at a time, so one database
 connection does all the writing in few statements. Every check ends in a
 recorded outcome: one that outlives its budget is recorded as an ``error``
@@ -24,6 +24,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from ..models import Source
+from . import host_limit as limits
 from . import outage
 from .outcomes import check_error, source_fetch
 from .records import source_checks_record, source_claim_release
@@ -45,8 +46,9 @@ def host_of(url: str) -> str:
 
 
 def check_budget_seconds() -> float:
-    """The longest one check may take before it is given up as an error."""
-    return settings.FETCH_SLOT_WAIT + settings.FETCH_TOTAL_TIMEOUT + CHECK_GRACE_SECONDS
+    """The longest one check may take before it is given up as an error (a lane's wait
+    for its host's slot comes before, and is bounded by FETCH_SLOT_WAIT)."""
+    return settings.FETCH_TOTAL_TIMEOUT + CHECK_GRACE_SECONDS
 
 
 def check_groups(claimed_urls) -> list[list]:
@@ -114,12 +116,20 @@ def sources_check(claimed, *, workers: int | None = None, progress=None) -> Coun
 
 
 class _Run:
-    """The state of one ``sources_check`` call."""
+    """The state of one ``sources_check`` call.
+
+    Each host gets up to FETCH_PER_HOST lanes: a lane holds one of the host's
+    Redis slots and fetches that host's sources one after another, so the
+    per-host limit costs two Redis calls per lane rather than per fetch.
+    """
 
     def __init__(self, rows, waiting, outcomes, progress, *, round_id):
         self.rows, self.waiting, self.outcomes = rows, waiting, outcomes
         self.progress, self.round_id = progress, round_id
-        self.pending = {}  # future -> (pk, claim, host, given up after)
+        self.running = {}  # source id -> (claim, host, given up after, lane); lanes write it
+        self.lanes = {}  # lane -> host, for lanes still running and not given up on
+        self.abandoned, self.given_up = set(), set()
+        self.next_lane = 0
         self.finished = queue.SimpleQueue()
         self.batch = []  # (pk, claim, fetched) ready to record
         self.unreached = []  # network failures, waiting for the outage guard
@@ -130,23 +140,24 @@ class _Run:
     def go(self, pool, per_host):
         self.pool = pool
         for host in list(self.waiting):
-            for _ in range(per_host):
-                self.send_next(host)
+            for _ in range(min(per_host, len(self.waiting[host]))):
+                self.start_lane(host)
         recorded_at = time.monotonic()
-        while self.pending:
-            wait = min(give_up for *_, give_up in self.pending.values()) - time.monotonic()
+        while self.lanes:
+            overdue = [give_up for _, _, give_up, _ in list(self.running.values())]
+            wait = min(overdue, default=time.monotonic() + 1) - time.monotonic()
             try:
                 done = [self.finished.get(timeout=max(0.0, min(wait, RECORD_EVERY_SECONDS)))]
             except queue.Empty:
                 done = []
             while not self.finished.empty():
                 done.append(self.finished.get())
-            for future in done:
-                self.take(future)
+            for message in done:
+                self.take(*message)
             self.give_up_overdue()
             self.judge_unreached()
             if self.batch and (
-                not self.pending or time.monotonic() - recorded_at >= RECORD_EVERY_SECONDS
+                not self.lanes or time.monotonic() - recorded_at >= RECORD_EVERY_SECONDS
             ):
                 self.record()
                 recorded_at = time.monotonic()
@@ -155,61 +166,111 @@ class _Run:
             outage.checker_judge(self.round_id, reached=self.reached)
         self.record()
 
-    def send_next(self, host):
-        if not self.waiting[host]:
-            return
-        pk, claim = self.waiting[host].popleft()
-        url, etag, last_modified, fingerprint, _ = self.rows[pk]
-        future = self.pool.submit(
-            source_fetch, url=url, etag=etag, last_modified=last_modified, fingerprint=fingerprint
-        )
-        self.pending[future] = (pk, claim, host, time.monotonic() + check_budget_seconds())
-        future.add_done_callback(self.finished.put)
+    def start_lane(self, host):
+        lane = self.next_lane = self.next_lane + 1
+        self.lanes[lane] = host
+        self.pool.submit(self.lane, host, lane)
 
-    def take(self, future):
-        entry = self.pending.pop(future, None)
-        if entry is None:  # given up already and recorded as an error
-            return
-        pk, claim, host, _ = entry
-        self.send_next(host)
-        self.silent_hosts.discard(host)
+    def lane(self, host, lane):
+        """In a pool thread: fetch the host's waiting sources one by one, holding a slot."""
         try:
-            fetched = future.result()
-        except Exception as exc:  # infrastructure (Redis, no slot in time): next round
-            source_claim_release(source_id=pk, claim=claim)
-            self.outcomes["not checked (error)"] += 1
-            logger.warning("source %s not checked: %s", pk, exc)
-            if self.progress:
-                self.progress()
+            lease = settings.FETCH_TOTAL_TIMEOUT + 10
+            with limits.host_slot_held(host, lease_seconds=lease) as slot:
+                while lane not in self.abandoned:
+                    try:
+                        pk, claim = self.waiting[host].popleft()
+                    except IndexError:
+                        break
+                    url, etag, last_modified, fingerprint, _ = self.rows[pk]
+                    give_up = time.monotonic() + check_budget_seconds()
+                    self.running[pk] = (claim, host, give_up, lane)
+                    try:
+                        fetched = source_fetch(
+                            url=url,
+                            etag=etag,
+                            last_modified=last_modified,
+                            fingerprint=fingerprint,
+                            held_slot=slot,
+                        )
+                    except Exception as exc:  # infrastructure (Redis, a slot for a redirect)
+                        self.finished.put(("failed", lane, host, pk, claim, exc))
+                    else:
+                        self.finished.put(("result", lane, host, pk, claim, fetched))
+        except Exception as exc:  # no slot for the host in time, or Redis down
+            self.finished.put(("failed", lane, host, None, None, exc))
+        finally:
+            self.finished.put(("end", lane, host, None, None, None))
+
+    def take(self, kind, lane, host, pk, claim, value):
+        if kind == "end":
+            self.lanes.pop(lane, None)
+            if lane not in self.abandoned and self.waiting[host] and host not in self.lanes_of():
+                self.release_waiting(host, "no lane left for the host")
             return
-        if fetched.network_failure:
-            self.unreached.append((pk, claim, fetched))
+        if pk is None:  # the lane never got a slot: its sources wait for another lane
+            logger.warning("no slot for %s: %s", host, value)
+            return
+        if pk in self.given_up:  # given up on already, and recorded as an error
+            return
+        self.running.pop(pk, None)
+        self.silent_hosts.discard(host)
+        if kind == "failed":
+            self.release(pk, claim, value)
+        elif value.network_failure:
+            self.unreached.append((pk, claim, value))
             self.failed_hosts.add(host)
         else:
-            if not fetched.blocked:
+            if not value.blocked:
                 self.reached.add(host)
-            self.batch.append((pk, claim, fetched))
+            self.batch.append((pk, claim, value))
+
+    def lanes_of(self):
+        return set(self.lanes.values())
+
+    def release(self, pk, claim, reason):
+        """Give a claim back unchecked (not the source's fault): the next round takes it."""
+        source_claim_release(source_id=pk, claim=claim)
+        self.outcomes["not checked (error)"] += 1
+        logger.warning("source %s not checked: %s", pk, reason)
+        if self.progress:
+            self.progress()
+
+    def release_waiting(self, host, reason):
+        while self.waiting[host]:
+            pk, claim = self.waiting[host].popleft()
+            self.release(pk, claim, reason)
 
     def give_up_overdue(self):
         now = time.monotonic()
-        for future, (pk, claim, host, give_up) in list(self.pending.items()):
-            if now >= give_up:
-                del self.pending[future]
+        for pk, (claim, host, give_up, lane) in list(self.running.items()):
+            if now >= give_up and pk not in self.given_up:
+                self.given_up.add(pk)
+                self.running.pop(pk, None)
                 self.silent_hosts.discard(host)
-                budget = check_budget_seconds()
-                self.batch.append((pk, claim, check_error(f"gave up after {budget:g} s")))
-                self.send_next(host)
+                self.batch.append(
+                    (pk, claim, check_error(f"gave up after {check_budget_seconds():g} s"))
+                )
+                # Its thread finishes on its own; a fresh lane takes the host's other sources.
+                self.abandoned.add(lane)
+                self.lanes.pop(lane, None)
+                if self.waiting[host]:
+                    self.start_lane(host)
 
     def give_up_all(self, reason):
         """Record every check not yet recorded as an error (the time limit is here)."""
-        for pk, claim, _, _ in self.pending.values():
-            self.batch.append((pk, claim, check_error(reason)))
-        self.pending.clear()
+        self.abandoned.update(self.lanes)
+        self.lanes.clear()
+        for pk, (claim, _, _, _) in list(self.running.items()):
+            if pk not in self.given_up:
+                self.given_up.add(pk)
+                self.batch.append((pk, claim, check_error(reason)))
+        self.running.clear()
         self.batch.extend((pk, claim, check_error(reason)) for pk, claim, _ in self.unreached)
         self.unreached = []
         for queued in self.waiting.values():
-            self.batch.extend((pk, claim, check_error(reason)) for pk, claim in queued)
-            queued.clear()
+            while queued:
+                pk, claim = queued.popleft()
+                self.batch.append((pk, claim, check_error(reason)))
         self.record()
 
     def judge_unreached(self, final=False):
