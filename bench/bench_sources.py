@@ -312,6 +312,12 @@ def main():
         print(f"  command CPU {command_cpu:.1f} s = {command_cpu / SOURCES * 1000:.2f} ms per "
               f"check; load average before the run {load_before}")  # fmt: skip
         print("  " + " | ".join(line.strip() for line in summary.splitlines()[1:]))
+        reset_sources()
+        parent.send("reset")
+        parent.recv()
+        wall, command_cpu, _ = run_command()
+        print(f"  again, every page already archived: {wall:.2f} s = {wall / IDEAL:.2f} × ideal; "
+              f"{command_cpu / SOURCES * 1000:.2f} ms CPU per check")  # fmt: skip
 
         reset_sources()
         load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
