@@ -79,7 +79,7 @@ CITATIONS = prefetched(
         "quote",
         *Citation.TARGETS,
         *(f"source__{name}" for name in s.SourceSummarySerializer.Meta.fields if name != "health"),
-        "source__state",
+        "source__health",
     ),
 )
 
