@@ -83,7 +83,8 @@ def site_data(db):
     )
     source = SourceFactory(title="Lucknow police install face recognition", health="ok")
     CitationFactory(source=source, deployment=lucknow)
-    CitationFactory(source=SourceFactory(title="Broken report", health="broken"), deployment=lucknow)
+    broken = SourceFactory(title="Broken report", health="broken")
+    CitationFactory(source=broken, deployment=lucknow)
     CitationFactory(source=SourceFactory(title="Secretsalamander memo"), deployment=drafts[0])
     return {
         "lucknow": lucknow,
