@@ -291,7 +291,11 @@ class _Run:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
-        recorded = source_checks_record(batch)
+        try:
+            recorded = source_checks_record(batch)
+        except BaseException:  # e.g. the soft time limit, mid-statement: record them after
+            self.batch = batch + self.batch
+            raise
         for pk, _, _ in batch:
             check = recorded.get(pk)
             self.outcomes[check.outcome if check else "skipped (claim lost)"] += 1
