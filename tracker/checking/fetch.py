@@ -196,6 +196,19 @@ def resolve_checked(host: str, port: int, deadline: Deadline | None = None) -> l
     return [(family, sockaddr) for family, _, _, _, sockaddr in infos]
 
 
+_tls_contexts: dict[tuple, ssl.SSLContext] = {}
+
+
+def _tls_context() -> ssl.SSLContext:
+    """One verifying context per process (loading the CA bundle costs milliseconds),
+    remade if the bundle's location in the environment changes."""
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    context = _tls_contexts.get(key)
+    if context is None:
+        context = _tls_contexts[key] = ssl.create_default_context()
+    return context
+
+
 def _connect(host: str, port: int, *, tls: bool, deadline: Deadline) -> socket.socket:
     """A socket connected to an address that passed the guard (and TLS-wrapped for https)."""
     last_error = None
@@ -214,8 +227,7 @@ def _connect(host: str, port: int, *, tls: bool, deadline: Deadline) -> socket.s
             sock.close()
             raise FetchBlocked(f"{host} connected to a forbidden address ({peer})")
         if tls:
-            context = ssl.create_default_context()
-            sock = context.wrap_socket(sock, server_hostname=host, do_handshake_on_connect=False)
+            sock = _tls_context().wrap_socket(sock, server_hostname=host, do_handshake_on_connect=False)
             try:
                 # One timeout for the whole handshake: CPython bounds it as a deadline.
                 sock.settimeout(deadline.remaining("TLS handshake"))
@@ -377,8 +389,8 @@ def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: De
     port = parts.port or (443 if tls else 80)
     try:
         request = _request_bytes(parts, headers)
-    except UnicodeError as exc:
-        raise FetchError(f"bad host name {host!r}", kind="resolve") from exc
+    except UnicodeError as exc:  # a malformed name, not a sign of an outage
+        raise FetchError(f"bad host name {host[:100]!r}") from exc
     sock = _connect(host, port, tls=tls, deadline=deadline)
     try:
         sock.settimeout(min(settings.FETCH_READ_TIMEOUT, deadline.remaining("request")))
