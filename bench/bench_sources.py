@@ -15,10 +15,12 @@ import asyncio
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from io import StringIO
@@ -41,6 +43,9 @@ CONCURRENCY = int(os.environ.get("BENCH_SOURCES_CONCURRENCY", "2"))
 POOL = os.environ.get("BENCH_SOURCES_POOL", "prefork")
 
 os.environ["FETCH_ALLOW_HOSTS"] = ",".join(HOSTS)
+# The archive of the benchmark's pages goes to a directory of its own, removed at the end.
+ARCHIVE_DIR = tempfile.mkdtemp(prefix="bench-sources-archive-")
+os.environ["ARCHIVE_ROOT"] = ARCHIVE_DIR
 os.environ["FETCH_PER_HOST"] = str(PER_HOST)
 
 
@@ -348,6 +353,7 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         connections.close_all()
+        shutil.rmtree(ARCHIVE_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":
