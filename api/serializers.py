@@ -29,7 +29,7 @@ from tracker.models import (
     RTIEventKind,
     RTIRequest,
     Source,
-    SourceState,
+    SourceHealth,
     State,
     Vendor,
 )
@@ -116,7 +116,7 @@ class DeploymentSummarySerializer(DescribedSerializer):
 
 class SourceSummarySerializer(DescribedSerializer):
     export_name = "sources"
-    health = serializers.ChoiceField(source="state", choices=SourceState.choices)
+    health = serializers.ChoiceField(choices=SourceHealth.choices)
 
     class Meta:
         model = Source
@@ -414,7 +414,7 @@ class RTIRequestSerializer(DescribedSerializer):
 
 class SourceSerializer(DescribedSerializer):
     export_name = "sources"
-    health = serializers.ChoiceField(source="state", choices=SourceState.choices)
+    health = serializers.ChoiceField(choices=SourceHealth.choices)
 
     class Meta:
         model = Source

@@ -265,6 +265,20 @@ FETCH_USER_AGENT = env.str(
 )
 # How long a check waits for a free per-host slot before its task retries later.
 FETCH_SLOT_WAIT = env.float("FETCH_SLOT_WAIT", default=120.0)
+# One wall-clock budget per fetch (DNS, connect, TLS, headers, body, redirects): no server
+# behaviour makes a fetch last longer. Only these ports are ever dialled.
+FETCH_TOTAL_TIMEOUT = env.float("FETCH_TOTAL_TIMEOUT", default=30.0)
+FETCH_ALLOWED_PORTS = [int(p) for p in env.list("FETCH_ALLOWED_PORTS", default=["80", "443"])]
+# A page that is always up (e.g. your own site); when it cannot be fetched, the checker
+# counts itself offline rather than every source broken. Empty: judge by the sweep alone.
+FETCH_CANARY_URL = env.str("FETCH_CANARY_URL", default="")
+
+# Evidence archive: every version of a source whose text changed, as WARC files here;
+# the extracted text in the database. The public sees archived copies only if
+# ARCHIVE_PUBLIC; each source keeps at most ARCHIVE_MAX_VERSIONS versions (oldest go).
+ARCHIVE_ROOT = Path(env.str("ARCHIVE_ROOT", default=str(VAR_DIR / "archive")))
+ARCHIVE_PUBLIC = env.bool("ARCHIVE_PUBLIC", default=False)
+ARCHIVE_MAX_VERSIONS = env.int("ARCHIVE_MAX_VERSIONS", default=20)
 
 LOGGING = {
     "version": 1,

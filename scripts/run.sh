@@ -21,8 +21,10 @@ stop() {
 trap stop INT TERM EXIT HUP
 
 mkdir -p var/celery
-.venv/bin/celery -A config worker --loglevel=INFO --pool=threads \
-  --concurrency="${CELERY_CONCURRENCY:-16}" --hostname="web@%h" &
+# Prefork: Celery's time limits apply (a threads pool ignores them). Each child runs one
+# group of source checks at a time and fetches inside it concurrently.
+.venv/bin/celery -A config worker --loglevel=INFO --pool=prefork \
+  --concurrency="${CELERY_CONCURRENCY:-4}" --hostname="web@%h" &
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO --schedule=var/celery/beat-schedule \
   --pidfile= &

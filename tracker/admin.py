@@ -170,8 +170,8 @@ class SourceCheckInline(admin.TabularInline):
 
 @admin.register(m.Source)
 class SourceAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "publisher", "kind", "state", "last_checked_at"]
-    list_filter = ["state", "kind", "language", "is_demo"]
+    list_display = ["title", "publisher", "kind", "health", "last_checked_at"]
+    list_filter = ["health", "kind", "language", "is_demo"]
     search_fields = ["title", "url", "publisher"]
     readonly_fields = HEALTH_FIELDS
     inlines = [SourceCheckInline]

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from .checking import host_limit as limits
 from .checking import records as sources
+from .checking import scheduler
+from .models import Source
 from .rti.chasing import rti_requests_chase
 from .rti.laws import law_today
 
@@ -26,7 +28,8 @@ def rti_chase_deadlines():
 
 @shared_task(name="tracker.source_check_sweep", bind=True)
 def source_check_sweep(self):
-    """On beat's schedule: claim every due source and enqueue one check each, after commit.
+    """On beat's schedule: claim every due source and enqueue its checks in groups,
+    after commit.
 
     A sweep delivered again (its worker died while sending the checks) claims
     under the same round time, so it finds the sources its first attempt
@@ -51,32 +54,42 @@ def _sweep_round_started(task_id):
 
 
 def enqueue_source_checks(claimed):
-    """One ``source_check`` task per claimed source, sent once the claim is committed.
-
-    A sweep sends thousands: one producer (one broker connection) sends them all.
-    """
+    """One ``source_check_group`` task per group of claimed sources (see
+    ``scheduler.check_groups``), sent once the claim is committed, each with time
+    limits that fit its size."""
     claimed = list(claimed)
     if not claimed:
         return
+    urls = dict(Source.objects.filter(pk__in=[pk for pk, _ in claimed]).values_list("pk", "url"))
+    groups = scheduler.check_groups([(pk, claim, urls[pk]) for pk, claim in claimed if pk in urls])
 
     def send():
-        with source_check.app.producer_or_acquire() as producer:
-            for source_id, claim in claimed:
-                source_check.apply_async((source_id, claim.isoformat()), producer=producer)
+        with source_check_group.app.producer_or_acquire() as producer:
+            for group in groups:
+                soft, hard = scheduler.group_time_limits(len(group))
+                source_check_group.apply_async(
+                    ([[pk, claim.isoformat()] for pk, claim in group],),
+                    producer=producer,
+                    soft_time_limit=soft,
+                    time_limit=hard,
+                )
 
     transaction.on_commit(send)
 
 
 @shared_task(
-    name="tracker.source_check",
+    name="tracker.source_check_group",
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError, redis.RedisError, limits.SlotTimeout),
+    autoretry_for=(DatabaseError, redis.RedisError),
     retry_backoff=5,
     retry_backoff_max=600,
     max_retries=6,
 )
-def source_check(source_id: int, claim: str):
-    """Check one claimed source; a repeat delivery of a recorded check does nothing."""
-    check = sources.source_check_claimed(source_id=source_id, claim=datetime.fromisoformat(claim))
-    return check.outcome if check else None
+def source_check_group(claimed: list):
+    """Check a group of claimed sources concurrently; a repeat delivery records only
+    those not yet recorded."""
+    outcomes = scheduler.sources_check(
+        [(pk, datetime.fromisoformat(claim)) for pk, claim in claimed]
+    )
+    return dict(outcomes)

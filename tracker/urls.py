@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from .middleware import public_page
-from .views import changes, details, feeds, home, lists, pages, rti, states, stats
+from .views import archive, changes, details, feeds, home, lists, pages, rti, states, stats
 from .views.sitemaps import SITEMAPS
 
 app_name = "tracker"
@@ -36,6 +36,11 @@ urlpatterns = [
     path("feeds/states/<str:code>/", feeds.StateDeploymentFeed(), name="feed-state"),
     path("data/", pages.data, name="data"),
     path("about/", pages.about, name="about"),
+    path(
+        "sources/<int:source_pk>/archive/<int:pk>/",
+        public_page(archive.archived_copy),
+        name="archived-copy",
+    ),
     path(
         "sitemap.xml",
         public_page(sitemap),

@@ -50,7 +50,7 @@ def linked_draft(db):
     about_secret = make.RTIRequestFactory(title="Kanpur camera contracts", authority=public)
     about_secret.agencies.add(secret)
     about_secret.deployments.add(led)
-    source = make.SourceFactory(title="Kanpur cameras report", state="ok")
+    source = make.SourceFactory(title="Kanpur cameras report", health="ok")
     make.CitationFactory(source=source, deployment=led)
     for target in ({"agency": public}, {"rti_request": to_secret}, {"hotspot": hotspot}):
         make.CitationFactory(source=source, deployment=None, **target)

@@ -81,9 +81,10 @@ def site_data(db):
     draft_rti = RTIRequestFactory(
         title="Draftdugong request", authority=lucknow_police, publication=Publication.DRAFT
     )
-    source = SourceFactory(title="Lucknow police install face recognition", state="ok")
+    source = SourceFactory(title="Lucknow police install face recognition", health="ok")
     CitationFactory(source=source, deployment=lucknow)
-    CitationFactory(source=SourceFactory(title="Broken report", state="broken"), deployment=lucknow)
+    broken = SourceFactory(title="Broken report", health="broken")
+    CitationFactory(source=broken, deployment=lucknow)
     CitationFactory(source=SourceFactory(title="Secretsalamander memo"), deployment=drafts[0])
     return {
         "lucknow": lucknow,

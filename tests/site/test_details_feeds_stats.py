@@ -39,7 +39,7 @@ def test_deployment_page_shows_fields_sources_with_health_and_history(client, si
 def test_source_badges_cover_every_health_state(client, site_data):
     delhi = site_data["delhi"]
     for state in ("ok", "changed", "redirected", "broken", "blocked", "unchecked"):
-        CitationFactory(deployment=delhi, source=SourceFactory(state=state, title=f"Src {state}"))
+        CitationFactory(deployment=delhi, source=SourceFactory(health=state, title=f"Src {state}"))
     body = client.get(english_url(delhi)).content.decode()
     badges = re.findall(r'class="badge badge-(\w+)"', body)
     assert sorted(set(badges)) == ["broken", "changed", "ok", "unchecked"]

@@ -1,5 +1,7 @@
 """A real local HTTP server for source-checking tests (loopback addresses only)."""
 
+import base64
+import json
 import socket
 import threading
 import time
@@ -95,12 +97,14 @@ class LocalSite:
 
 
 @pytest.fixture
-def make_site():
+def make_site(settings):
+    """Starts local sites; each one's port joins FETCH_ALLOWED_PORTS for the test."""
     sites = []
 
     def make(host="127.0.0.1"):
         site = LocalSite(host)
         sites.append(site)
+        settings.FETCH_ALLOWED_PORTS = [*settings.FETCH_ALLOWED_PORTS, site.port]
         return site
 
     yield make
@@ -135,3 +139,16 @@ def check(source):
     result = sources.source_check_claimed(source_id=source_id, claim=claim)
     source.refresh_from_db()
     return result
+
+
+def queued_check_groups():
+    """The source ids of each check-group task waiting in the real broker's default queue."""
+    from tracker.checking import host_limit as limits
+
+    groups = []
+    for raw in limits.redis_client().lrange("celery", 0, -1):
+        message = json.loads(raw)
+        if message["headers"]["task"] == "tracker.source_check_group":
+            args, _, _ = json.loads(base64.b64decode(message["body"]))
+            groups.append([source_id for source_id, _ in args[0]])
+    return groups

@@ -33,6 +33,8 @@ from tracker.checking.fetch import address_is_forbidden
         "2002:a00:1::1",  # 6to4 around 10.0.0.1
         "64:ff9b::a00:1",  # NAT64 around 10.0.0.1
         "fd00:ec2::254",  # AWS metadata over IPv6
+        "fec0::1",  # site-local: deprecated, still routed inside some networks
+        "fec0:1234::5",
     ],
 )
 def test_forbidden_addresses(address):

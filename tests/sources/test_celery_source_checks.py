@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from tests.factories import CitationFactory, SourceFactory
 from tests.support import wait_for
-from tracker.models import Source, SourceCheck, SourceState
+from tracker.models import Source, SourceCheck, SourceHealth
 from tracker.tasks import source_check_sweep
 
 from .conftest import Reply, html_page
@@ -32,7 +32,8 @@ def test_beat_sweeps_and_the_worker_checks_every_source(celery_worker_process, m
     CitationFactory(source=gone)
 
     # Beat runs inside the worker (-B) with a short sweep interval.
-    celery_worker_process("-B", env={**WORKER_ENV, "SOURCE_CHECK_INTERVAL": "2"})
+    env = {**WORKER_ENV, "SOURCE_CHECK_INTERVAL": "2", "FETCH_ALLOWED_PORTS": f"{site.port}"}
+    celery_worker_process("-B", env=env)
 
     def all_checked():
         return not Source.objects.filter(last_checked_at__isnull=True).exists()
@@ -40,10 +41,10 @@ def test_beat_sweeps_and_the_worker_checks_every_source(celery_worker_process, m
     wait_for(all_checked, timeout=60)
     for source in healthy:
         source.refresh_from_db()
-        assert source.state == SourceState.OK
+        assert source.health == SourceHealth.OK
         assert source.checks.first().http_status == 200
     gone.refresh_from_db()
-    assert gone.state == SourceState.BROKEN
+    assert gone.health == SourceHealth.BROKEN
     assert gone.review_items.get().reason == "broken"
     assert all(s.check_claimed_at is None or s.last_checked_at for s in Source.objects.all())
 
@@ -54,7 +55,12 @@ def test_a_worker_killed_mid_sweep_leaves_every_source_checked_once(
     site = make_site("127.0.0.1")
     site.routes["/story"] = Reply(body=html_page("Forty cameras."), delay=0.3)
     due = [SourceFactory(url=site.url(f"/story?n={n}")) for n in range(24)]
-    env = {**WORKER_ENV, "FETCH_PER_HOST": "2", "CELERY_VISIBILITY_TIMEOUT": "2"}
+    env = {
+        **WORKER_ENV,
+        "FETCH_PER_HOST": "2",
+        "CELERY_VISIBILITY_TIMEOUT": "2",
+        "FETCH_ALLOWED_PORTS": f"{site.port}",
+    }
     worker = celery_worker_process(concurrency=2, env=env)
 
     source_check_sweep.delay()

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory
-from tracker.models import ReviewItem, SourceState
+from tracker.models import ReviewItem, SourceHealth
 
 from .conftest import Reply, check, html_page
 
@@ -20,14 +20,14 @@ def test_stable_page_is_ok_and_the_second_check_is_conditional(site):
     source = SourceFactory(url=site.url("/story"))
 
     first = check(source)
-    assert (first.outcome, first.http_status) == (SourceState.OK, 200)
-    assert source.state == SourceState.OK and source.etag == '"v1"'
+    assert (first.outcome, first.http_status) == (SourceHealth.OK, 200)
+    assert source.health == SourceHealth.OK and source.etag == '"v1"'
     assert len(source.fingerprint) == 64
 
     second = check(source)
     assert site.requests[1][1]["If-None-Match"] == '"v1"'
-    assert (second.outcome, second.http_status) == (SourceState.OK, 304)
-    assert source.state == SourceState.OK
+    assert (second.outcome, second.http_status) == (SourceHealth.OK, 304)
+    assert source.health == SourceHealth.OK
     assert source.checks.count() == 2
     assert not ReviewItem.objects.exists()
 
@@ -43,8 +43,8 @@ def test_changed_text_raises_a_review_item_on_every_citing_entity(site):
     site.routes["/story"] = Reply(body=html_page("The city installed four hundred cameras."))
     result = check(source)
 
-    assert result.outcome == SourceState.CHANGED
-    assert source.state == SourceState.CHANGED and source.last_changed_at
+    assert result.outcome == SourceHealth.CHANGED
+    assert source.health == SourceHealth.CHANGED and source.last_changed_at
     items = ReviewItem.objects.filter(source=source, reason=ReviewItem.Reason.CHANGED)
     assert {item.citation.deployment for item in items} == {first, second}
     item = items.first()
@@ -53,8 +53,8 @@ def test_changed_text_raises_a_review_item_on_every_citing_entity(site):
     assert item.source_check == result
 
     # Unchanged since: still flagged for a moderator, no new review items.
-    assert check(source).outcome == SourceState.OK
-    assert source.state == SourceState.CHANGED
+    assert check(source).outcome == SourceHealth.OK
+    assert source.health == SourceHealth.CHANGED
     assert items.count() == 2
 
 
@@ -71,8 +71,8 @@ def test_script_or_whitespace_changes_are_not_changes(site, second_page):
     source = SourceFactory(url=site.url("/story"))
     check(source)
     site.routes["/story"] = Reply(body=second_page)
-    assert check(source).outcome == SourceState.OK
-    assert source.state == SourceState.OK
+    assert check(source).outcome == SourceHealth.OK
+    assert source.health == SourceHealth.OK
 
 
 @pytest.mark.parametrize("status", [404, 410])
@@ -81,8 +81,8 @@ def test_gone_pages_are_broken_at_once(site, status):
     source = SourceFactory(url=site.url("/story"))
     CitationFactory(source=source)
     result = check(source)
-    assert (result.outcome, result.http_status) == (SourceState.BROKEN, status)
-    assert source.state == SourceState.BROKEN
+    assert (result.outcome, result.http_status) == (SourceHealth.BROKEN, status)
+    assert source.health == SourceHealth.BROKEN
     assert ReviewItem.objects.get(source=source).reason == ReviewItem.Reason.BROKEN
 
 
@@ -93,17 +93,17 @@ def test_server_errors_break_a_source_after_three_failures_and_it_recovers(site)
     site.routes["/story"] = Reply(status=500, body=b"oops")
 
     assert check(source).error == "HTTP 500"
-    assert (source.state, source.consecutive_failures) == (SourceState.OK, 1)
+    assert (source.health, source.consecutive_failures) == (SourceHealth.OK, 1)
     check(source)
-    assert (source.state, source.consecutive_failures) == (SourceState.OK, 2)
+    assert (source.health, source.consecutive_failures) == (SourceHealth.OK, 2)
     third = check(source)
-    assert third.outcome == SourceState.BROKEN
-    assert (source.state, source.consecutive_failures) == (SourceState.BROKEN, 3)
+    assert third.outcome == SourceHealth.BROKEN
+    assert (source.health, source.consecutive_failures) == (SourceHealth.BROKEN, 3)
     assert ReviewItem.objects.filter(source=source, reason="broken").count() == 1
 
     site.routes["/story"] = Reply(body=html_page("Forty cameras."))
-    assert check(source).outcome == SourceState.OK
-    assert (source.state, source.consecutive_failures) == (SourceState.OK, 0)
+    assert check(source).outcome == SourceHealth.OK
+    assert (source.health, source.consecutive_failures) == (SourceHealth.OK, 0)
 
 
 def test_a_pdf_is_fingerprinted_by_content(site):
@@ -111,11 +111,11 @@ def test_a_pdf_is_fingerprinted_by_content(site):
     site.routes["/order.pdf"] = Reply(body=pdf, headers={"Content-Type": "application/pdf"})
     source = SourceFactory(url=site.url("/order.pdf"))
     first = check(source)
-    assert first.outcome == SourceState.OK and first.bytes == len(pdf)
+    assert first.outcome == SourceHealth.OK and first.bytes == len(pdf)
     site.routes["/order.pdf"] = Reply(
         body=pdf.replace(b"1.4", b"1.5"), headers={"Content-Type": "application/pdf"}
     )
-    assert check(source).outcome == SourceState.CHANGED
+    assert check(source).outcome == SourceHealth.CHANGED
     assert "The file changed" in ReviewItem.objects.get(source=source).new_excerpt
 
 
@@ -126,7 +126,7 @@ def test_a_redirect_to_another_site_marks_the_source_redirected(make_site, setti
     old.routes["/story"] = Reply(status=301, headers={"Location": new.url("/moved")})
     source = SourceFactory(url=old.url("/story"))
     result = check(source)
-    assert result.outcome == SourceState.REDIRECTED
+    assert result.outcome == SourceHealth.REDIRECTED
     assert source.final_url == new.url("/moved")
     item = ReviewItem.objects.get(source=source)
     assert (item.reason, item.new_excerpt) == ("redirected", new.url("/moved"))
@@ -136,7 +136,7 @@ def test_a_redirect_within_the_site_is_ok(site):
     site.routes["/old"] = Reply(status=301, headers={"Location": "/new"})
     site.routes["/new"] = Reply(body=html_page("Forty cameras."))
     source = SourceFactory(url=site.url("/old"))
-    assert check(source).outcome == SourceState.OK
+    assert check(source).outcome == SourceHealth.OK
     assert source.final_url == site.url("/new")
 
 
@@ -145,8 +145,8 @@ def test_a_blocked_source_is_recorded_and_reported(make_site, settings):
     settings.FETCH_ALLOW_HOSTS = []
     source = SourceFactory(url=internal.url("/admin"))
     result = check(source)
-    assert result.outcome == SourceState.BLOCKED and "forbidden address" in result.error
-    assert source.state == SourceState.BLOCKED
+    assert result.outcome == SourceHealth.BLOCKED and "forbidden address" in result.error
+    assert source.health == SourceHealth.BLOCKED
     assert internal.requests == []
     assert ReviewItem.objects.get(source=source).reason == "blocked"
 
@@ -157,7 +157,7 @@ def test_a_huge_page_is_checked_up_to_the_cap(site, settings):
     )
     source = SourceFactory(url=site.url("/huge"))
     result = check(source)
-    assert result.outcome == SourceState.OK
+    assert result.outcome == SourceHealth.OK
     assert result.bytes == settings.FETCH_MAX_BYTES
     assert "stopped reading" in result.error
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import SourceFactory
 from tracker.checking import records as sources
-from tracker.models import SourceCheck, SourceState
+from tracker.models import SourceCheck, SourceHealth
 
 from .conftest import Reply, html_page
 
@@ -57,7 +57,7 @@ def test_one_source_by_id(site):
     SourceFactory(url=site.url("/s?2"))
     run("--id", str(wanted.pk))
     wanted.refresh_from_db()
-    assert wanted.state == SourceState.OK
+    assert wanted.health == SourceHealth.OK
     assert SourceCheck.objects.get().source == wanted
 
 

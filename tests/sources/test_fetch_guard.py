@@ -62,3 +62,13 @@ def test_non_http_schemes_are_refused(settings):
 
     with pytest.raises(FetchError, match="not an http"):
         fetch("file:///etc/passwd")
+
+
+def test_a_port_not_allowed_is_refused_before_any_request(make_site, settings):
+    target = make_site("127.0.0.1")
+    target.routes["/page"] = Reply(body=b"hello")
+    settings.FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+    settings.FETCH_ALLOWED_PORTS = [80, 443]
+    with pytest.raises(FetchBlocked, match=f"port {target.port} is not allowed"):
+        fetch(target.url("/page"))
+    assert target.requests == []

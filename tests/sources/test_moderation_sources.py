@@ -1,16 +1,14 @@
 """/moderation/sources/: what moderators see and do about sources that changed or died."""
 
-import json
-
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
 from tests.factories import CitationFactory, SourceFactory, UserFactory
 from tracker.checking import host_limit as limits
-from tracker.models import ReviewItem, SourceCheck, SourceState
+from tracker.models import ReviewItem, SourceCheck, SourceHealth
 
-from .conftest import Reply, check, html_page
+from .conftest import Reply, check, html_page, queued_check_groups
 
 pytestmark = pytest.mark.django_db
 URL = "/moderation/sources/"
@@ -49,7 +47,7 @@ def test_volunteers_without_the_role_cannot_see_it():
 
 
 def test_moderators_see_changed_sources_with_excerpts_and_history(moderator, changed_source):
-    SourceFactory(title="A healthy source", state=SourceState.OK)
+    SourceFactory(title="A healthy source", health=SourceHealth.OK)
     page = moderator.get(URL).content.decode()
     assert "Station cameras story" in page
     assert "Forty cameras at the station" in page
@@ -73,14 +71,11 @@ def test_mark_reviewed_clears_the_source_from_the_list(moderator, changed_source
     item = ReviewItem.objects.get(source=changed_source)
     assert item.reviewed_at and item.reviewed_by.username == "meera"
     changed_source.refresh_from_db()
-    assert changed_source.state == SourceState.OK
+    assert changed_source.health == SourceHealth.OK
 
 
 def _queued_source_checks():
-    messages = [json.loads(m) for m in limits.redis_client().lrange("celery", 0, -1)]
-    return [
-        m["headers"]["argsrepr"] for m in messages if m["headers"]["task"] == "tracker.source_check"
-    ]
+    return queued_check_groups()
 
 
 def test_check_now_enqueues_exactly_one_check(
@@ -94,7 +89,7 @@ def test_check_now_enqueues_exactly_one_check(
         callback()
     assert "A check of “Station cameras story” is queued." in response.content.decode()
     assert len(_queued_source_checks()) == 1
-    assert str(changed_source.pk) in _queued_source_checks()[0]
+    assert _queued_source_checks() == [[changed_source.pk]]
 
     with django_capture_on_commit_callbacks(execute=True):
         again = moderator.post(f"{URL}{changed_source.pk}/check/", follow=True)

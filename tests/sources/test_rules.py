@@ -5,14 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tracker.checking.outcomes import Fetched, next_check_after, source_check_outcome
-from tracker.models import SourceState as S
+from tracker.models import SourceHealth as S
 
 URL = "https://news.example.org/story"
 OK = Fetched(status=200, final_url=URL, fingerprint="b" * 64)
 
 
 @pytest.mark.parametrize(
-    ("state", "failures", "fetched", "outcome", "after", "reason"),
+    ("health", "failures", "fetched", "outcome", "after", "reason"),
     [
         (S.UNCHECKED, 0, OK, S.OK, S.OK, None),
         (S.OK, 0, Fetched(status=200, final_url=URL, fingerprint="a" * 64), S.OK, S.OK, None),
@@ -28,6 +28,14 @@ OK = Fetched(status=200, final_url=URL, fingerprint="b" * 64)
             S.OK, 0, Fetched(status=200, final_url="https://elsewhere.example.com/"),
             S.REDIRECTED, S.REDIRECTED, "redirected",
         ),
+        # The check could not judge the source: health, failures and baseline stay.
+        (S.BROKEN, 2, Fetched(check_error=True, error="x"), "error", S.BROKEN, None),
+        # The checker was offline: a host it could not reach says nothing.
+        (S.OK, 2, Fetched(network_failure=True, offline=True), "unreachable", S.OK, None),
+        # Online, a host that does not answer is that source failing.
+        (S.OK, 2, Fetched(network_failure=True), S.BROKEN, S.BROKEN, "broken"),
+        # Offline, an answer that did arrive (a 404) still counts.
+        (S.OK, 0, Fetched(status=404, final_url=URL, offline=True), S.BROKEN, S.BROKEN, "broken"),
         (
             S.OK, 0, Fetched(status=200, final_url="https://www.news.example.org/x",
                              fingerprint="a" * 64),
@@ -35,21 +43,21 @@ OK = Fetched(status=200, final_url=URL, fingerprint="b" * 64)
         ),
     ],
 )  # fmt: skip
-def test_outcome_rules(state, failures, fetched, outcome, after, reason):
-    previous = "" if state == S.UNCHECKED else "a" * 64  # never fetched: no fingerprint yet
+def test_outcome_rules(health, failures, fetched, outcome, after, reason):
+    previous = "" if health == S.UNCHECKED else "a" * 64  # never fetched: no fingerprint yet
     decision = source_check_outcome(
-        url=URL, state=state, fingerprint=previous, consecutive_failures=failures, fetched=fetched
+        url=URL, health=health, fingerprint=previous, consecutive_failures=failures, fetched=fetched
     )
-    assert (decision.outcome, decision.state, decision.review_reason) == (outcome, after, reason)
+    assert (decision.outcome, decision.health, decision.review_reason) == (outcome, after, reason)
 
 
 def test_failures_count_up_and_reset():
     failing = source_check_outcome(
-        url=URL, state=S.OK, fingerprint="", consecutive_failures=1, fetched=Fetched(error="x")
+        url=URL, health=S.OK, fingerprint="", consecutive_failures=1, fetched=Fetched(error="x")
     )
     assert failing.consecutive_failures == 2
     recovered = source_check_outcome(
-        url=URL, state=S.BROKEN, fingerprint="", consecutive_failures=7, fetched=OK
+        url=URL, health=S.BROKEN, fingerprint="", consecutive_failures=7, fetched=OK
     )
     assert recovered.consecutive_failures == 0
 
@@ -58,8 +66,8 @@ def test_broken_sources_back_off_exponentially_up_to_a_week(settings):
     settings.SOURCE_CHECK_INTERVAL = timedelta(hours=6)
     start = datetime(2026, 1, 1, tzinfo=UTC)
 
-    def delay(state, failures):
-        return next_check_after(round_started=start, state=state, consecutive_failures=failures)
+    def delay(health, failures):
+        return next_check_after(round_started=start, health=health, consecutive_failures=failures)
 
     assert delay(S.OK, 0) - start == timedelta(hours=6)
     assert delay(S.BROKEN, 1) - start == timedelta(hours=6)

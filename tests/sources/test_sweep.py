@@ -7,6 +7,8 @@ from tracker.checking import host_limit as limits
 from tracker.models import Source
 from tracker.tasks import source_check_sweep
 
+from .conftest import queued_check_groups
+
 pytestmark = pytest.mark.django_db
 
 
@@ -16,8 +18,8 @@ def empty_queue():
 
 
 def queued_checks():
-    """Check tasks waiting in the real broker's default queue."""
-    return limits.redis_client().llen("celery")
+    """Sources whose checks wait in the real broker's default queue."""
+    return sum(len(group) for group in queued_check_groups())
 
 
 def test_a_sweep_enqueues_due_sources_after_commit(django_capture_on_commit_callbacks):
@@ -43,3 +45,18 @@ def test_a_redelivered_sweep_sends_again_what_it_claimed(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         assert source_check_sweep.apply(task_id="sweep-2").result == 3
     assert queued_checks() == 3
+
+
+def test_a_sweep_groups_sources_by_host(django_capture_on_commit_callbacks):
+    for n in range(3):
+        SourceFactory(url=f"https://a.example.org/{n}")
+        SourceFactory(url=f"https://b.example.org/{n}")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert source_check_sweep.apply(task_id="sweep-4").result == 6
+    [group] = queued_check_groups()  # one task for the six checks
+    hosts = [sources_host(pk) for pk in group]
+    assert sorted(hosts) == ["a.example.org"] * 3 + ["b.example.org"] * 3
+
+
+def sources_host(pk):
+    return Source.objects.get(pk=pk).url.split("/")[2]

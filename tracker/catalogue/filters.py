@@ -56,8 +56,8 @@ from ..models import (
     RTIRequest,
     RTIStatus,
     Source,
+    SourceHealth,
     SourceKind,
-    SourceState,
     State,
     Technology,
     Vendor,
@@ -525,8 +525,8 @@ class RTIRequestFilter(PublicFilterSet):
 
 class SourceFilter(PublicFilterSet):
     health = django_filters.ChoiceFilter(
-        field_name="state",
-        choices=SourceState.choices,
+        field_name="health",
+        choices=SourceHealth.choices,
         label=_("Health"),
         **_help(_("Health state of the source.")),
     )

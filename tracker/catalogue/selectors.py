@@ -195,7 +195,15 @@ SUMMARY_FIELDS = {
     Deployment: ("id", "slug", "title", "publication"),
     State: ("code", "name"),
 }
-CITED_SOURCE_FIELDS = ("id", "url", "title", "publisher", "state", "last_checked_at", "http_status")
+CITED_SOURCE_FIELDS = (
+    "id",
+    "url",
+    "title",
+    "publisher",
+    "health",
+    "last_checked_at",
+    "http_status",
+)
 
 
 def _into(name, queryset=None):

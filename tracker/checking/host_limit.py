@@ -98,9 +98,46 @@ def host_slot(host: str, *, lease_seconds: float, wait_seconds: float | None = N
         # BLPOP takes whole or fractional seconds; never 0, which would block for ever.
         client.blpop([wake_key], timeout=max(min(remaining, MAX_BLOCK_SECONDS), 0.01))
     try:
-        yield
+        yield token
     finally:
         _script(client, _RELEASE_SCRIPT)(keys=[key, wake_key], args=[token, limit])
+
+
+# Moves a held slot's lease on (only if it is still held: an expired one is not revived).
+_RENEW_SCRIPT = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local renewed = redis.call('ZADD', KEYS[1], 'XX', 'CH', now_ms + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+return renewed
+"""
+
+
+class HeldSlot:
+    """A slot held across several requests to one host (see ``host_slot_held``)."""
+
+    def __init__(self, host: str, token: str, lease_seconds: float):
+        self.host = host.lower()
+        self.token, self.lease_seconds = token, lease_seconds
+        self.renewed_at = time.monotonic()
+
+    def keep(self):
+        """Move the lease on before a request, at most every third of a lease (so a run of
+        quick requests costs Redis nothing)."""
+        if time.monotonic() - self.renewed_at > self.lease_seconds / 3:
+            _script(redis_client(), _RENEW_SCRIPT)(
+                keys=[KEY_PREFIX + self.host], args=[self.token, int(self.lease_seconds * 1000)]
+            )
+            self.renewed_at = time.monotonic()
+
+
+@contextmanager
+def host_slot_held(host: str, *, lease_seconds: float, wait_seconds: float | None = None):
+    """Hold one of the host's slots for a run of requests, one after another, renewing
+    its lease as they go: two Redis calls per run instead of two per request. A holder
+    that dies stops renewing, and the slot frees itself when the lease runs out."""
+    with host_slot(host, lease_seconds=lease_seconds, wait_seconds=wait_seconds) as token:
+        yield HeldSlot(host, token, lease_seconds)
 
 
 _scripts: dict[tuple[int, str], object] = {}

@@ -9,27 +9,47 @@ recorded only while its claim still holds, and recording releases it, so a
 redelivered or duplicated task never records a second check for one round.
 """
 
+import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 from itertools import chain, zip_longest
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from ..models import Citation, ReviewItem, Source, SourceCheck, SourceState
-from .outcomes import Fetched, next_check_after, source_check_outcome, source_fetch
-from .text import STORED_TEXT_CHARS, change_excerpts
+from ..models import (
+    Citation,
+    ReviewItem,
+    Source,
+    SourceCheck,
+    SourceCheckOutcome,
+    SourceHealth,
+    SourceVersion,
+)
+from .archive import Capture, versions_archive
+from .outcomes import (
+    Fetched,
+    check_error,
+    clean,
+    next_check_after,
+    source_check_outcome,
+    source_fetch,
+)
+from .text import STORED_TEXT_CHARS, change_excerpts, text_diff
+
+logger = logging.getLogger(__name__)
 
 # A claim older than this is presumed lost (its task died with its message).
 CLAIM_TIMEOUT = timedelta(hours=1)
-ATTENTION_STATES = (
-    SourceState.CHANGED,
-    SourceState.BROKEN,
-    SourceState.REDIRECTED,
-    SourceState.BLOCKED,
+VERSIONS_SHOWN = 5
+ATTENTION_HEALTH = (
+    SourceHealth.CHANGED,
+    SourceHealth.BROKEN,
+    SourceHealth.REDIRECTED,
+    SourceHealth.BLOCKED,
 )
 
 # ---------------------------------------------------------------- claims and due sources
@@ -91,7 +111,12 @@ def source_check_claimed(*, source_id: int, claim: datetime) -> SourceCheck | No
     source = Source.objects.filter(pk=source_id, check_claimed_at=claim).first()
     if source is None:
         return None
-    fetched = source_fetch(url=source.url, etag=source.etag, last_modified=source.last_modified)
+    fetched = source_fetch(
+        url=source.url,
+        etag=source.etag,
+        last_modified=source.last_modified,
+        fingerprint=source.fingerprint,
+    )
     return source_check_record(source_id=source_id, claim=claim, fetched=fetched)
 
 
@@ -104,42 +129,63 @@ def source_check_record(*, source_id: int, claim: datetime, fetched: Fetched):
 # which costs more Python time than the checks themselves).
 _RECORD_SQL = """
 UPDATE {table} AS s SET
-    state = v.state, fingerprint = v.fingerprint, consecutive_failures = v.failures,
+    health = v.health, fingerprint = v.fingerprint, consecutive_failures = v.failures,
     last_checked_at = v.checked_at, http_status = v.http_status, final_url = v.final_url,
     etag = v.etag, last_modified = v.last_modified, last_changed_at = v.last_changed_at,
     next_check_at = v.next_check_at, check_claimed_at = NULL
 FROM unnest(
     %s::bigint[], %s::text[], %s::text[], %s::int[], %s::timestamptz[], %s::int[], %s::text[],
     %s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[]
-) AS v(id, state, fingerprint, failures, checked_at, http_status, final_url, etag,
+) AS v(id, health, fingerprint, failures, checked_at, http_status, final_url, etag,
        last_modified, last_changed_at, next_check_at)
 WHERE s.id = v.id
 """
 _RECORD_COLUMNS = (
-    "pk", "state", "fingerprint", "consecutive_failures", "last_checked_at", "http_status",
+    "pk", "health", "fingerprint", "consecutive_failures", "last_checked_at", "http_status",
     "final_url", "etag", "last_modified", "last_changed_at", "next_check_at",
 )  # fmt: skip
 
 
-@transaction.atomic
 def source_checks_record(results) -> dict[int, SourceCheck]:
-    """Record checks ``[(source_id, claim, fetched), ...]`` and release their claims, in one
-    transaction (a batch costs a handful of queries, not a handful per source).
+    """Record checks ``[(source_id, claim, fetched), ...]`` and release their claims: a
+    group's outcomes in one transaction and a handful of statements, not a handful per
+    source.
 
     Each source row is locked, and recorded only if it still holds the claim the
     check was made under: a check already recorded, or superseded by a later
-    round, is dropped. Returns ``{source_id: SourceCheck}`` for those recorded.
+    round, is dropped. If the database refuses the group (a value it cannot
+    hold), each check is recorded on its own, and one it still refuses is
+    recorded as an ``error``: one bad source never loses another's result.
+    Returns ``{source_id: SourceCheck}`` for those recorded.
     """
+    results = list(results)
+    try:
+        with transaction.atomic():
+            return _record(results)
+    except (DataError, IntegrityError, ValueError) as exc:
+        if len(results) == 1:
+            source_id, claim, _ = results[0]
+            logger.warning("source %s: check not stored (%s)", source_id, exc)
+            failed = check_error(f"could not store the check: {type(exc).__name__}")
+            with transaction.atomic():
+                return _record([(source_id, claim, failed)])
+    recorded = {}
+    for one in results:
+        recorded.update(source_checks_record([one]))
+    return recorded
+
+
+def _record(results) -> dict[int, SourceCheck]:
     now = timezone.now()
     wanted = {source_id: (claim, fetched) for source_id, claim, fetched in results}
     locked = Source.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
     held = [source for source in locked if source.check_claimed_at == wanted[source.pk][0]]
-    decisions, checks = [], []
+    decisions, checks, captures = [], [], {}
     for source in held:
         claim, fetched = wanted[source.pk]
         decision = source_check_outcome(
             url=source.url,
-            state=source.state,
+            health=source.health,
             fingerprint=source.fingerprint,
             consecutive_failures=source.consecutive_failures,
             fetched=fetched,
@@ -155,28 +201,40 @@ def source_checks_record(results) -> dict[int, SourceCheck]:
                 fingerprint=fetched.fingerprint,
                 bytes=fetched.bytes,
                 duration_ms=fetched.duration_ms,
-                error=fetched.error,
-                text_excerpt=fetched.text[:STORED_TEXT_CHARS],
+                error=clean(fetched.error, 2000),
+                text_excerpt=clean(fetched.text[:STORED_TEXT_CHARS], STORED_TEXT_CHARS),
             )
         )
+        new_text = fetched.fingerprint and decision.fingerprint == fetched.fingerprint
+        if new_text and fetched.fingerprint != source.fingerprint and fetched.head:
+            captures[source.pk] = Capture(
+                url=fetched.final_url or source.url,
+                status=fetched.status,
+                head=fetched.head,
+                body=fetched.body,
+                text=clean(fetched.text, len(fetched.text)),
+                content_type=fetched.content_type,
+            )
     SourceCheck.objects.bulk_create(checks)
     for source, decision, check in zip(held, decisions, checks, strict=True):
         claim, fetched = wanted[source.pk]
         if decision.review_reason:
             _raise_review_items(source=source, check=check, decision=decision, fetched=fetched)
-        if decision.outcome == SourceState.CHANGED:
+        if decision.outcome == SourceHealth.CHANGED:
             source.last_changed_at = now
-        if fetched.status is not None and 200 <= fetched.status < 300:
+        ok_status = fetched.status is not None and 200 <= fetched.status < 300
+        if ok_status and decision.outcome != SourceCheckOutcome.ERROR:
             source.etag, source.last_modified = fetched.etag, fetched.last_modified
-        source.state = decision.state
+        if decision.outcome not in (SourceCheckOutcome.ERROR, SourceCheckOutcome.UNREACHABLE):
+            source.http_status = fetched.status
+            source.final_url = fetched.final_url
+        source.health = decision.health
         source.fingerprint = decision.fingerprint
         source.consecutive_failures = decision.consecutive_failures
         source.last_checked_at = now
-        source.http_status = fetched.status
-        source.final_url = fetched.final_url
         source.next_check_at = next_check_after(
             round_started=claim,
-            state=decision.state,
+            health=decision.health,
             consecutive_failures=decision.consecutive_failures,
         )
         source.check_claimed_at = None
@@ -186,7 +244,18 @@ def source_checks_record(results) -> dict[int, SourceCheck]:
                 _RECORD_SQL.format(table=connection.ops.quote_name(Source._meta.db_table)),
                 [[getattr(source, column) for source in held] for column in _RECORD_COLUMNS],
             )
+    if captures:
+        _archive(captures, {check.source_id: check for check in checks}, now)
     return {source.pk: check for source, check in zip(held, checks, strict=True)}
+
+
+def _archive(captures, checks, now):
+    """Keep the evidence; an archive that cannot be written never loses the checks."""
+    try:
+        with transaction.atomic():
+            versions_archive(captures, checks, when=now)
+    except (OSError, DataError, IntegrityError, ValueError) as exc:
+        logger.error("archive: %d version(s) not kept: %s", len(captures), exc)
 
 
 def _raise_review_items(*, source, check, decision, fetched):
@@ -227,14 +296,14 @@ def _raise_review_items(*, source, check, decision, fetched):
 
 def sources_needing_attention(*, include_reviewed: bool = False, history: int = 10):
     """Sources with review items no moderator has looked at yet (with ``include_reviewed``,
-    also every source whose state is still unhealthy), newest first, each with
+    also every source still unhealthy), newest first, each with
     ``open_items`` (and what cites it) and its ``recent_checks``."""
     open_items = ReviewItem.objects.filter(reviewed_at__isnull=True).select_related(
         "citation__deployment", "citation__agency", "citation__hotspot", "citation__rti_request"
     )
     wanted = Q(pk__in=ReviewItem.objects.filter(reviewed_at__isnull=True).values("source"))
     if include_reviewed:
-        wanted |= Q(state__in=ATTENTION_STATES)
+        wanted |= Q(health__in=ATTENTION_HEALTH)
     return (
         Source.objects.filter(wanted)
         .order_by("-last_checked_at", "-id")
@@ -243,8 +312,29 @@ def sources_needing_attention(*, include_reviewed: bool = False, history: int = 
             Prefetch(
                 "checks", queryset=SourceCheck.objects.all()[:history], to_attr="recent_checks"
             ),
+            Prefetch(
+                "versions",
+                queryset=SourceVersion.objects.select_related("text")[:VERSIONS_SHOWN],
+                to_attr="recent_versions",
+            ),
         )
     )
+
+
+def version_diff(source) -> list[tuple[str, str]]:
+    """The text diff between a source's two latest archived versions (see
+    ``sources_needing_attention``), or [] when there are not two."""
+    versions = getattr(source, "recent_versions", None)
+    if versions is None:
+        versions = list(source.versions.select_related("text")[:2])
+    if len(versions) < 2:
+        return []
+    return text_diff(versions[1].text.text, versions[0].text.text)
+
+
+def source_archived_copy(source) -> SourceVersion | None:
+    """The latest archived version of a source, if any (its "archived copy")."""
+    return source.versions.only("pk", "fetched_at", "source_id").first()
 
 
 @transaction.atomic
@@ -253,5 +343,5 @@ def source_mark_reviewed(*, source: Source, moderator) -> int:
     closed = source.review_items.filter(reviewed_at__isnull=True).update(
         reviewed_at=timezone.now(), reviewed_by=moderator
     )
-    Source.objects.filter(pk=source.pk, state=SourceState.CHANGED).update(state=SourceState.OK)
+    Source.objects.filter(pk=source.pk, health=SourceHealth.CHANGED).update(health=SourceHealth.OK)
     return closed

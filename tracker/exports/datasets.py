@@ -42,8 +42,8 @@ from ..models import (
     RTIRoute,
     RTIStatus,
     Source,
+    SourceHealth,
     SourceKind,
-    SourceState,
     Technology,
 )
 from . import geojson
@@ -371,9 +371,9 @@ SOURCE_COLUMNS = (
     Column("archive_url", "archive_url", "string", "Archived copy."),
     Column(
         "health",
-        "state",
+        "health",
         "string",
-        coded("Health from the last check", SourceState),
+        coded("Health from the last check", SourceHealth),
     ),
     Column("last_checked_at", "last_checked_at", "datetime", "When it was last checked (UTC)."),
     Column("http_status", "http_status", "integer", "HTTP status of the last check."),

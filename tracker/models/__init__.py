@@ -2,12 +2,14 @@ from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
 from .review import ReviewItem
 from .rti import RTIEvent, RTIReminder, RTIRequest
-from .sources import Citation, Source, SourceCheck
+from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .submissions import Submission
 from .vocab import *  # noqa: F403
 
 __all__ = [
     "Agency",
+    "ArchivedText",
+    "CheckerStatus",
     "Citation",
     "Deployment",
     "Hotspot",
@@ -18,6 +20,7 @@ __all__ = [
     "ReviewItem",
     "Source",
     "SourceCheck",
+    "SourceVersion",
     "State",
     "StateBoundary",
     "Submission",

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .vocab import SourceKind, SourceState
+from .vocab import SourceCheckOutcome, SourceHealth, SourceKind
 
 HEALTH_FIELDS = [
     "last_checked_at",
@@ -16,7 +16,7 @@ HEALTH_FIELDS = [
     "fingerprint",
     "last_changed_at",
     "consecutive_failures",
-    "state",
+    "health",
     "next_check_at",
     "check_claimed_at",
 ]
@@ -37,11 +37,11 @@ class Source(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Health, maintained by the source checker.
-    state = models.CharField(
+    health = models.CharField(
         _("health"),
         max_length=12,
-        choices=SourceState.choices,
-        default=SourceState.UNCHECKED,
+        choices=SourceHealth.choices,
+        default=SourceHealth.UNCHECKED,
         db_index=True,
     )
     last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
@@ -70,7 +70,7 @@ class SourceCheck(models.Model):
 
     source = models.ForeignKey(Source, models.CASCADE, related_name="checks")
     checked_at = models.DateTimeField(_("checked at"), db_index=True)
-    outcome = models.CharField(_("outcome"), max_length=12, choices=SourceState.choices)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=SourceCheckOutcome.choices)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     final_url = models.URLField(max_length=2000, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
@@ -82,6 +82,58 @@ class SourceCheck(models.Model):
     class Meta:
         ordering = ["-checked_at", "-id"]
         verbose_name = _("source check")
+
+
+class ArchivedText(models.Model):
+    """The readable text of a page, stored once however many versions share it."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("archived text")
+
+
+class SourceVersion(models.Model):
+    """A version of a source whose text changed: the evidence of what a page said when.
+
+    The raw response lives in a WARC file under ARCHIVE_ROOT (``warc_path`` is
+    relative to it); the extracted text in ``text``.
+    """
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="versions")
+    source_check = models.ForeignKey(
+        SourceCheck, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.ForeignKey(ArchivedText, models.PROTECT, related_name="versions")
+    fetched_at = models.DateTimeField(_("fetched at"), db_index=True)
+    url = models.URLField(_("URL fetched"), max_length=2000)
+    http_status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200, blank=True)
+    bytes = models.PositiveBigIntegerField(default=0)
+    warc_path = models.CharField(max_length=300)
+    warc_offset = models.PositiveBigIntegerField(default=0)
+    warc_bytes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        verbose_name = _("source version")
+
+
+class CheckerStatus(models.Model):
+    """One row: whether the checker can reach the internet, as the last sweeps judged it."""
+
+    offline_since = models.DateTimeField(null=True, blank=True)
+    offline_reason = models.CharField(max_length=300, blank=True)
+    last_online_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("checker status")
+
+    @classmethod
+    def current(cls) -> "CheckerStatus":
+        return cls.objects.get_or_create(pk=1)[0]
 
 
 CITATION_TARGETS = ("deployment", "agency", "hotspot", "rti_request")

@@ -167,13 +167,28 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class SourceState(models.TextChoices):
+class SourceHealth(models.TextChoices):
     UNCHECKED = "unchecked", _("Unchecked")
     OK = "ok", _("OK")
     CHANGED = "changed", _("Changed")
     REDIRECTED = "redirected", _("Redirected")
     BROKEN = "broken", _("Broken")
     BLOCKED = "blocked", _("Blocked")
+
+
+class SourceCheckOutcome(models.TextChoices):
+    """What one check found: a health, or that the check itself could not judge the source."""
+
+    OK = "ok", _("OK")
+    CHANGED = "changed", _("Changed")
+    REDIRECTED = "redirected", _("Redirected")
+    BROKEN = "broken", _("Broken")
+    BLOCKED = "blocked", _("Blocked")
+    UNCHECKED = "unchecked", _("Unchecked")
+    # The page could not be read or the check not stored: health left as it was.
+    ERROR = "error", _("Check error")
+    # The checker was offline (no network): says nothing about the source.
+    UNREACHABLE = "unreachable", _("Unreachable (checker offline)")
 
 
 class StateKind(models.TextChoices):

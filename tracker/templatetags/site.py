@@ -8,19 +8,26 @@ from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import geography, selectors
 from ..catalogue.visibility import public_or_none
-from ..models import PurposeTag, SourceState
+from ..checking.records import source_archived_copy
+from ..models import PurposeTag, SourceHealth
 
 register = template.Library()
 
 # The four badges readers see; redirected and blocked sources read as "changed" and "broken".
 SOURCE_HEALTH = {
-    SourceState.OK: ("ok", _("Link OK")),
-    SourceState.CHANGED: ("changed", _("Page changed since cited")),
-    SourceState.REDIRECTED: ("changed", _("Moved to another address")),
-    SourceState.BROKEN: ("broken", _("Link broken")),
-    SourceState.BLOCKED: ("broken", _("Link cannot be checked")),
-    SourceState.UNCHECKED: ("unchecked", _("Not checked yet")),
+    SourceHealth.OK: ("ok", _("Link OK")),
+    SourceHealth.CHANGED: ("changed", _("Page changed since cited")),
+    SourceHealth.REDIRECTED: ("changed", _("Moved to another address")),
+    SourceHealth.BROKEN: ("broken", _("Link broken")),
+    SourceHealth.BLOCKED: ("broken", _("Link cannot be checked")),
+    SourceHealth.UNCHECKED: ("unchecked", _("Not checked yet")),
 }
+
+
+# Sources whose entries offer this site's own archived copy.
+ARCHIVE_OFFERED = frozenset(
+    {SourceHealth.CHANGED, SourceHealth.REDIRECTED, SourceHealth.BROKEN, SourceHealth.BLOCKED}
+)
 
 
 @register.filter
@@ -60,12 +67,25 @@ def state_name(state):
 @register.filter
 def source_health_label(source):
     """Plain words for a source's health badge: ok, changed, broken or unchecked."""
-    return SOURCE_HEALTH[source.state][1]
+    return SOURCE_HEALTH[source.health][1]
+
+
+@register.filter
+def own_archived_copy(source, request):
+    """This site's latest archived copy of a changed or broken source, when the reader may
+    see it (moderators always, the public with ARCHIVE_PUBLIC); else None."""
+    if source.health not in ARCHIVE_OFFERED or request is None:
+        return None
+    from ..views.archive import archived_copy_visible
+
+    if not archived_copy_visible(request, source):
+        return None
+    return source_archived_copy(source)
 
 
 @register.filter
 def source_health_class(source):
-    return SOURCE_HEALTH[source.state][0]
+    return SOURCE_HEALTH[source.health][0]
 
 
 @register.simple_tag(takes_context=True)

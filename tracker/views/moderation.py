@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import tasks
+from ..checking import archive
 from ..checking import records as sources
-from ..models import Source
+from ..models import CheckerStatus, Source
 from .common import paginate
 
 MODERATORS_GROUP = "Moderators"
@@ -27,8 +28,17 @@ def source_list(request):
     include_reviewed = request.GET.get("show") == "all"
     found = sources.sources_needing_attention(include_reviewed=include_reviewed)
     page = paginate(request, found, per_page=20)
+    for source in page:
+        source.diff = sources.version_diff(source)
     return render(
-        request, "moderation/sources.html", {"page": page, "include_reviewed": include_reviewed}
+        request,
+        "moderation/sources.html",
+        {
+            "page": page,
+            "include_reviewed": include_reviewed,
+            "checker": CheckerStatus.current(),
+            "storage": archive.archive_storage(),
+        },
     )
 
 

@@ -1,26 +1,20 @@
 """Check sources now, without a Celery worker (the same checks the tasks run)."""
 
-import queue
 import time
-from collections import Counter, defaultdict, deque
-from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
+from collections import Counter
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.checking import outcomes as check_outcome
 from tracker.checking import records as sources
+from tracker.checking import scheduler
 from tracker.models import Source
-
-MAX_WORKERS = 128
-BATCH_SECONDS = 0.05
 
 
 class Command(BaseCommand):
     help = (
         "Check sources synchronously: fetch them concurrently within the per-host limit, "
-        "record each check, and print a summary of outcomes."
+        "record each check, and print a summary of outcomes (the scheduler the Celery "
+        "tasks use, with the same time budget per check)."
     )
 
     def add_arguments(self, parser):
@@ -57,60 +51,10 @@ class Command(BaseCommand):
         self._summary(outcomes)
 
     def _check(self, claimed, workers, outcomes):
-        rows = {
-            pk: (url, etag, last_modified)
-            for pk, url, etag, last_modified in Source.objects.filter(
-                pk__in=[pk for pk, _ in claimed]
-            ).values_list("pk", "url", "etag", "last_modified")
-        }
-        waiting = defaultdict(deque)  # host -> claimed sources not yet sent
-        for pk, claim in claimed:
-            waiting[urlsplit(rows[pk][0]).hostname].append((pk, claim))
-        per_host = max(1, settings.FETCH_PER_HOST)
-        workers = workers or min(MAX_WORKERS, max(1, len(waiting) * per_host))
         progress = Progress(self.stderr, total=len(claimed))
-        # Each host gets at most its limit of fetches at a time, and the next as soon
-        # as one ends: no thread sits waiting for a busy host while another host idles.
-        # Threads only fetch; this thread records what has finished, a batch at a time,
-        # so one database connection does all the writing in few queries.
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            pending = {}
-            finished = queue.SimpleQueue()  # futures as they end, in O(1) each
-
-            def send_next(host):
-                if waiting[host]:
-                    pk, claim = waiting[host].popleft()
-                    url, etag, last_modified = rows[pk]
-                    future = pool.submit(
-                        check_outcome.source_fetch, url=url, etag=etag, last_modified=last_modified
-                    )
-                    pending[future] = (pk, claim, host)
-                    future.add_done_callback(finished.put)
-
-            for host in list(waiting):
-                for _ in range(per_host):
-                    send_next(host)
-            batch, recorded_at = [], time.monotonic()
-            while pending:
-                done = [finished.get()]
-                while not finished.empty():
-                    done.append(finished.get())
-                for future in done:
-                    pk, claim, host = pending.pop(future)
-                    send_next(host)
-                    try:
-                        batch.append((pk, claim, future.result()))
-                    except Exception as exc:  # infrastructure (Redis, slot wait): next round
-                        sources.source_claim_release(source_id=pk, claim=claim)
-                        outcomes["not checked (error)"] += 1
-                        self.stderr.write(f"\nsource {pk}: {exc}")
-                    progress.advance()
-                if batch and (not pending or time.monotonic() - recorded_at >= BATCH_SECONDS):
-                    recorded = sources.source_checks_record(batch)
-                    for pk, _, _ in batch:
-                        check = recorded.get(pk)
-                        outcomes[check.outcome if check else "skipped (claim lost)"] += 1
-                    batch, recorded_at = [], time.monotonic()
+        outcomes.update(
+            scheduler.sources_check(claimed, workers=workers, progress=progress.advance)
+        )
         progress.finish()
 
     def _summary(self, outcomes):

@@ -1,12 +1,22 @@
 """Write the whole published dataset to a directory: CSV and GeoJSON per entity,
 plus a Frictionless datapackage.json describing every column."""
 
+import csv
 import json
+import shutil
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.exports.datasets import EXPORTS, csv_chunks, datapackage, geojson_chunks
+from tracker.catalogue.visibility import public_rows
+from tracker.checking.archive import archive_root
+from tracker.exports.datasets import (
+    EXPORTS,
+    csv_chunks,
+    datapackage,
+    geojson_chunks,
+)
+from tracker.models import Source, SourceVersion
 
 
 class Command(BaseCommand):
@@ -14,8 +24,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", help="Directory to write into (created if missing).")
+        parser.add_argument(
+            "--with-archive",
+            action="store_true",
+            help="also copy the evidence archive's WARC files of published sources into "
+            "archive/, with archive/versions.csv saying which record is which",
+        )
 
-    def handle(self, *args, directory, **options):
+    def handle(self, *args, directory, with_archive=False, **options):
         target = Path(directory)
         if target.exists() and not target.is_dir():
             raise CommandError(f"{target} exists and is not a directory")
@@ -34,6 +50,47 @@ class Command(BaseCommand):
         package = target / "datapackage.json"
         package.write_text(json.dumps(datapackage(files), indent=2, ensure_ascii=False) + "\n")
         self.stdout.write(f"Wrote {sum(map(len, files.values()))} files and {package}")
+        if with_archive:
+            self.export_archive(target / "archive")
+
+    def export_archive(self, target):
+        """The WARC files holding versions of published sources, and a manifest of them.
+
+        A WARC file written for a group of checks may also hold a record of a
+        source no published entry cites; files are copied whole, as they are.
+        """
+        versions = (
+            SourceVersion.objects.filter(source__in=public_rows(Source))
+            .select_related("source", "text")
+            .order_by("source_id", "fetched_at", "id")
+        )
+        copied, missing = set(), 0
+        target.mkdir(parents=True, exist_ok=True)
+        manifest = target / "versions.csv"
+        with manifest.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(
+                ["source_id", "source_url", "fetched_at", "url", "http_status",
+                 "text_sha256", "warc_file", "warc_offset", "warc_bytes"]
+            )  # fmt: skip
+            for version in versions.iterator(chunk_size=1000):
+                if version.warc_path not in copied:
+                    source_file = archive_root() / version.warc_path
+                    if not source_file.is_file():
+                        missing += 1
+                        continue
+                    destination = target / version.warc_path
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source_file, destination)
+                    copied.add(version.warc_path)
+                writer.writerow(
+                    [version.source_id, version.source.url, version.fetched_at.isoformat(),
+                     version.url, version.http_status, version.text.sha256, version.warc_path,
+                     version.warc_offset, version.warc_bytes]
+                )  # fmt: skip
+        self.stdout.write(f"Wrote {len(copied)} WARC files and {manifest}")
+        if missing:
+            self.stderr.write(f"{missing} archived versions skipped: their WARC file is missing")
 
     def write(self, path, chunks):
         """Write to a temporary name first, so a failed export never leaves half a file."""
