@@ -28,10 +28,17 @@ def env_secret(name, default=""):
     return env.str(name, default=default)
 
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
+# Production is the default. The development switch PANOPTIC_DEV=1 (written into
+# var/local.env by `make run` and `make test`) turns DEBUG on and allows the
+# development key; without it the site refuses to start with no SECRET_KEY.
+DEVELOPMENT = env.bool("PANOPTIC_DEV", default=False)
+DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
+SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me" if DEVELOPMENT else "")
 if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    raise environ.ImproperlyConfigured(
+        "SECRET_KEY is not set: give SECRET_KEY (or SECRET_KEY_FILE) in production, "
+        "or PANOPTIC_DEV=1 on a development machine"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -47,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -62,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so it sees every response last: CSP header, no cookies on public pages.
     "tracker.middleware.PrivacyMiddleware",
+    # One JSON log line per request; a lost database connection becomes a 503.
+    "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -125,7 +135,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
@@ -150,6 +160,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Reverse proxies in front of the site (0: clients connect directly). The API
+# throttle counts the client address API_NUM_PROXIES hops back in X-Forwarded-For,
+# and X-Forwarded-Proto is believed only behind a proxy (which must set or strip it).
+NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -157,7 +171,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Monitors may poll over plain HTTP on the loopback or a private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if NUM_PROXIES > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Browser features no page uses are refused (tracker.middleware adds the header).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Map: no tile server unless the operator names one.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
@@ -188,8 +207,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StrictLimitOffsetPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
+    # Only the submissions endpoint needs a user, and it takes a token: no Basic or
+    # session authentication, so a guessed password never costs a hash here.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ThrottledTokenAuthentication"],
 }
+# Failed token authentications a client may make before it gets 429 (per minute).
+API_AUTH_FAILURES = env.str("API_AUTH_FAILURES", default="10/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Panoptic Tracker API",
     "DESCRIPTION": "Public data on facial-recognition and AI-camera deployments in India.",
@@ -265,18 +289,47 @@ FETCH_USER_AGENT = env.str(
 # How long a check waits for a free per-host slot before its task retries later.
 FETCH_SLOT_WAIT = env.float("FETCH_SLOT_WAIT", default=120.0)
 
+# Logs: one JSON object per line on stderr (LOG_FORMAT=text for plain lines).
+# Requests and tasks log one line each, with no addresses, agents or e-mails.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "config.logging.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own request logger repeats what panoptic.request says, with the path.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 # Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with it.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# Celery queues: source checks apart from everything else (e-mail, RTI chasing,
+# heartbeats), so each scales on its own workers (scripts/run.sh, README).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "tracker.source_check": {"queue": "checks"},
+    "tracker.source_check_sweep": {"queue": "checks"},
+}
+CELERY_QUEUES_WATCHED = ["default", "checks"]
+# /healthz calls a worker or beat heartbeat stale after this many seconds.
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
+
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
 CELERY_BEAT_SCHEDULE = {
+    "beat-heartbeat": {
+        "task": "tracker.beat_heartbeat",
+        "schedule": timedelta(minutes=1),
+        "options": {"expire_seconds": 50},
+    },
     "rti-chase-deadlines": {"task": "tracker.rti_chase_deadlines", "schedule": timedelta(days=1)},
     "source-check-sweep": {"task": "tracker.source_check_sweep", "schedule": SOURCE_CHECK_INTERVAL},
 }

@@ -4,9 +4,15 @@ The site loads nothing from other hosts and runs no inline script, so the
 policy can be strict. Public pages never need a cookie; views marked with
 ``public_page`` have any cookie removed before the response leaves, so a
 future template tag or middleware cannot start tracking readers by accident.
+Every response, static files included, also refuses framing, sniffing and the
+camera, microphone and location (``Permissions-Policy``).
+
+``RequestLogMiddleware`` writes one JSON line per request: method, route,
+status and duration; never the client's address, agent or query string.
 """
 
 import logging
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -77,6 +83,10 @@ class PrivacyMiddleware:
             CSP_EXEMPT_PREFIXES
         ):
             response["Content-Security-Policy"] = self.policy
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("X-Frame-Options", "DENY")
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("Referrer-Policy", "same-origin")
         if self._is_public_page(request) and response.cookies:
             logger.warning(
                 "dropped cookies %s from public page %s", sorted(response.cookies), request.path
@@ -93,3 +103,50 @@ class PrivacyMiddleware:
             or getattr(view, "view_class", None)
             and getattr(view.view_class, "public_page", False)
         )
+
+
+request_log = logging.getLogger("panoptic.request")
+
+
+class RequestLogMiddleware:
+    """One log line per request, and a note for /healthz about an unconfigured proxy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.forwarded_noted_at = 0.0
+
+    def __call__(self, request):
+        started = time.monotonic()
+        if "HTTP_X_FORWARDED_FOR" in request.META and settings.NUM_PROXIES == 0:
+            self._note_forwarded_for()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "event": {
+                    "method": request.method,
+                    "path": request.path,
+                    "view": match.view_name if match else None,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                }
+            },
+        )
+        return response
+
+    def _note_forwarded_for(self):
+        """At most once a minute per process: cheap enough for every request."""
+        now = time.monotonic()
+        if now - self.forwarded_noted_at < 60:
+            return
+        self.forwarded_noted_at = now
+        from .health import forwarded_for_seen
+
+        try:
+            forwarded_for_seen()
+        except Exception:
+            logger.warning("could not note X-Forwarded-For for /healthz")

@@ -74,3 +74,8 @@ def source_check(source_id: int, claim: str):
     """Check one claimed source; a repeat delivery of a recorded check does nothing."""
     check = sources.source_check_claimed(source_id=source_id, claim=datetime.fromisoformat(claim))
     return check.outcome if check else None
+
+
+@shared_task(name="tracker.beat_heartbeat", ignore_result=True)
+def beat_heartbeat():
+    """Sent by beat every minute; sending it is beat's heartbeat (config/celery.py)."""

@@ -177,6 +177,16 @@ class StateCodeField(forms.CharField):
         return code
 
 
+def _as_id(ref):
+    """``ref`` as a row id when it is one: ASCII digits within PostgreSQL's bigint.
+
+    ``str.isdigit`` alone also accepts "¹6" or "٣", which ``int()`` refuses or reads.
+    """
+    if ref.isascii() and ref.isdigit() and int(ref) < 2**63:
+        return int(ref)
+    return None
+
+
 class AgencyRefField(forms.CharField):
     """A published agency's id or slug, resolved to its id."""
 
@@ -187,8 +197,8 @@ class AgencyRefField(forms.CharField):
         ref = value.strip()
         agencies = Agency.objects.published()
         match = Q(slug=ref.lower())
-        if ref.isdigit():
-            match |= Q(pk=int(ref))
+        if (pk := _as_id(ref)) is not None:
+            match |= Q(pk=pk)
         agency_id = agencies.filter(match).values_list("pk", flat=True).first()
         if agency_id is None:
             raise forms.ValidationError(
@@ -206,8 +216,8 @@ class VendorRefField(forms.CharField):
             return None
         ref = value.strip()
         match = Q(name__iexact=ref)
-        if ref.isdigit():
-            match |= Q(pk=int(ref))
+        if (pk := _as_id(ref)) is not None:
+            match |= Q(pk=pk)
         vendor_id = Vendor.objects.filter(match).values_list("pk", flat=True).first()
         if vendor_id is None:
             raise forms.ValidationError(

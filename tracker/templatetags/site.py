@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import selectors
+from ..markup import markdown_html
 from ..models import PurposeTag, SourceState
 
 register = template.Library()
@@ -83,18 +84,10 @@ def with_param(context, name, value=None):
     return "?" + params.urlencode() if params else "?"
 
 
-MARKDOWN_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
-
-
 @register.filter
 def markdown(text):
-    """Summary Markdown as HTML with only harmless tags (links get rel=noopener nofollow)."""
-    import markdown as md
-    import nh3
-    from django.utils.safestring import mark_safe
-
-    html = md.markdown(text or "", extensions=[], output_format="html")
-    return mark_safe(nh3.clean(html, tags=MARKDOWN_TAGS, link_rel="noopener nofollow"))
+    """Summary Markdown as sanitised HTML (``tracker.markup``, shared with the feeds)."""
+    return markdown_html(text)
 
 
 @register.filter

@@ -3,10 +3,12 @@
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue.selectors import detail_url
+from ..markup import markdown_html
 from ..models import Deployment, State
 
 FEED_ITEMS = 50
@@ -38,9 +40,11 @@ class DeploymentFeed(Feed):
         return item.title
 
     def item_description(self, item):
+        """HTML: the facts line escaped, the summary through the site's sanitiser."""
         place = ", ".join(p for p in [item.city, item.state.name if item.state else ""] if p)
-        parts = [item.get_technology_display(), item.get_status_display(), place, item.summary]
-        return " · ".join(str(p) for p in parts if p)
+        parts = [item.get_technology_display(), item.get_status_display(), place]
+        facts = format_html("<p>{}</p>", " · ".join(str(p) for p in parts if p))
+        return facts + markdown_html(item.summary)
 
     def item_link(self, item):
         return detail_url(item)
