@@ -68,9 +68,7 @@ def log_task(task_id=None, task=None, state=None, **kwargs):
                 "task_id": task_id,
                 "state": state,
                 "retries": getattr(getattr(task, "request", None), "retries", None),
-                "duration_ms": round((time.monotonic() - started) * 1000, 1)
-                if started
-                else None,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1) if started else None,
             }
         },
     )

@@ -91,9 +91,7 @@ def health_report(now=None):
         {"online": True} if offline is None else {"online": False, "offline_since": offline}
     )
     if stale:
-        report["warnings"].append(
-            f"no heartbeat for over {max_age} s from: {', '.join(stale)}"
-        )
+        report["warnings"].append(f"no heartbeat for over {max_age} s from: {', '.join(stale)}")
     if FORWARDED_SEEN_KEY in stored and settings.NUM_PROXIES == 0:
         report["warnings"].append(
             "requests arrive with X-Forwarded-For but API_NUM_PROXIES is 0: every client "
