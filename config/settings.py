@@ -114,6 +114,9 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 if "host" in DATABASES["default"].get("OPTIONS", {}):
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection is tested before each request, so a restarted PostgreSQL
+# costs no failed request once it is back.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Lets parallel test runs on one server keep apart (TEST_DATABASE_NAME=test_mine).
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
@@ -305,9 +308,16 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Django's own request logger repeats what panoptic.request says, with the path.
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # panoptic.request and panoptic.task write the one line per request and per task;
+    # the frameworks' own lines about them would repeat it.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+    },
 }
+# Celery workers log through LOGGING above instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with it.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
