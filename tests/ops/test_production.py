@@ -65,23 +65,6 @@ def published_site(transactional_db):
     return deployment
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    """collectstatic with the production storage, once for the module."""
-    static = tmp_path_factory.mktemp("static")
-    result = run_manage(
-        "collectstatic",
-        "--no-input",
-        "-v",
-        "0",
-        env=production_env(STATIC_ROOT=static),
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert (static / "staticfiles.json").exists()
-    return static
-
-
 @pytest.fixture
 def production_site(published_site, static_root, tmp_path):
     env = production_env(
