@@ -65,6 +65,16 @@ messages: venv
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 		$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0; fi
 
+# A timestamped archive of the database, uploads and evidence archive in var/backups/.
+backup: venv
+	@$(PY) scripts/backup.py create
+
+# Restore FILE into the (empty) database DATABASE_URL names, e.g.
+# DATABASE_URL=postgis://postgres@/panoptic_restored?host=... make restore FILE=var/backups/x.tar
+restore: venv
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/panoptic-....tar"; exit 2; }
+	@$(PY) scripts/backup.py restore "$(FILE)"
+
 demo: setup
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo_data
