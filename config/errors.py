@@ -9,18 +9,18 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
-
-UNAVAILABLE = "The service is briefly unavailable. Please try again in a minute."
 
 
 def server_error(request):
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
+        message = _("The service is briefly unavailable. Please try again in a minute.")
         if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": UNAVAILABLE}, status=503)
+            response = JsonResponse({"detail": message}, status=503)
         else:
-            response = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain")
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "30"
         return response
     return defaults.server_error(request)

@@ -110,6 +110,13 @@ BBOX_PATTERN = rf"^{LONGITUDE},{LATITUDE},{LONGITUDE},{LATITUDE}$"
 POINT_PATTERN = rf"^{LONGITUDE},{LATITUDE}$"
 
 
+class ExactCharField(forms.CharField):
+    """Takes the value as sent: no stripping of spaces the schema's pattern forbids."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "strip": False})
+
+
 def _check_shape(value, pattern, example):
     if not re.fullmatch(pattern, value):
         raise forms.ValidationError(
@@ -118,7 +125,7 @@ def _check_shape(value, pattern, example):
         )
 
 
-class BBoxField(forms.CharField):
+class BBoxField(ExactCharField):
     """``minlon,minlat,maxlon,maxlat`` in WGS 84 degrees, as a polygon."""
 
     def clean(self, value):
@@ -135,7 +142,7 @@ class BBoxField(forms.CharField):
         return Polygon.from_bbox((min_lon, min_lat, max_lon, max_lat))
 
 
-class PointParamField(forms.CharField):
+class PointParamField(ExactCharField):
     """``lon,lat`` in WGS 84 degrees, as a point."""
 
     def clean(self, value):
