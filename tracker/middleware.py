@@ -12,6 +12,7 @@ status and duration; never the client's address, agent or query string.
 """
 
 import logging
+import secrets
 import time
 from functools import wraps
 from urllib.parse import urlsplit
@@ -20,9 +21,11 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-# Paths served by third-party apps whose pages need inline scripts (admin map widgets,
-# interactive API docs); everything else gets the strict policy.
-CSP_EXEMPT_PREFIXES = ("/admin/", "/api/v1/docs/", "/api/v1/redoc/")
+# Every response gets the policy. The admin's map widgets (django-leaflet) run inline
+# scripts marked with the request's nonce, so admin pages allow that nonce; the API
+# docs page (Swagger UI) has an inline <style>, so it alone allows inline styles.
+NONCE_PREFIXES = ("/admin/",)
+INLINE_STYLE_PREFIXES = ("/api/v1/docs/",)
 
 
 def tile_origin(tiles_url):
@@ -38,7 +41,7 @@ def tile_origin(tiles_url):
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(tiles_url=""):
+def content_security_policy(tiles_url="", nonce=None, inline_styles=False):
     """The policy header value; images may also come from the operator's tile server."""
     img = ["'self'", "data:"]
     origin = tile_origin(tiles_url)
@@ -46,8 +49,8 @@ def content_security_policy(tiles_url=""):
         img.append(origin)
     directives = {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "script-src": ["'self'", f"'nonce-{nonce}'"] if nonce else ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"] if inline_styles else ["'self'"],
         "img-src": img,
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -75,14 +78,14 @@ class PrivacyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = content_security_policy(getattr(settings, "MAP_TILES_URL", ""))
+        self.tiles_url = getattr(settings, "MAP_TILES_URL", "")
+        self.policy = content_security_policy(self.tiles_url)
 
     def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)  # read by django-leaflet's admin
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response and not request.path.startswith(
-            CSP_EXEMPT_PREFIXES
-        ):
-            response["Content-Security-Policy"] = self.policy
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self._policy_for(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("X-Content-Type-Options", "nosniff")
@@ -93,6 +96,13 @@ class PrivacyMiddleware:
             )
             response.cookies.clear()
         return response
+
+    def _policy_for(self, request):
+        if request.path.startswith(NONCE_PREFIXES):
+            return content_security_policy(self.tiles_url, nonce=request.csp_nonce)
+        if request.path.startswith(INLINE_STYLE_PREFIXES):
+            return content_security_policy(self.tiles_url, inline_styles=True)
+        return self.policy
 
     @staticmethod
     def _is_public_page(request):

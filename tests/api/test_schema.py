@@ -20,6 +20,7 @@ from config.wsgi import application
 # Generating the schema needs no database: it is loaded once, through the real endpoint.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
 
+
 @pytest.fixture
 def wsgi_keeps_test_connection():
     """Like Django's test client: the WSGI app must not close the test transaction's connection."""
