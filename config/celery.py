@@ -9,7 +9,13 @@ import os
 import time
 
 from celery import Celery
-from celery.signals import before_task_publish, task_postrun, task_prerun, worker_ready
+from celery.signals import (
+    before_task_publish,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_ready,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -21,6 +27,16 @@ BEAT_HEARTBEAT_TASK = "tracker.beat_heartbeat"
 WORKER_HEARTBEAT_SECONDS = 30
 task_log = logging.getLogger("panoptic.task")
 _task_started = {}
+
+
+@setup_logging.connect
+def use_django_logging(**kwargs):
+    """Workers and beat log as the site does: settings.LOGGING (JSON lines, LOG_LEVEL)."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 
 def _record_heartbeats(parts):

@@ -318,8 +318,7 @@ LOGGING = {
         "celery.worker.strategy": {"level": "WARNING"},
     },
 }
-# Celery workers log through LOGGING above instead of their own format.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery workers and beat log through LOGGING above (config/celery.py).
 
 # Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with it.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
