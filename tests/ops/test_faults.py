@@ -149,6 +149,10 @@ def test_redis_restarted_and_a_worker_killed_mid_task_lose_no_check_and_repeat_n
         "CELERY_BROKER_URL": own_redis.url,
         "FETCH_ALLOW_HOSTS": "127.0.0.1",
         "FETCH_PER_HOST": "2",
+        # Short fetch timeouts keep host-slot leases short: a killed worker's slots free
+        # themselves within seconds (tracker.checking.host_limit).
+        "FETCH_CONNECT_TIMEOUT": "1",
+        "FETCH_READ_TIMEOUT": "1",
         "CELERY_VISIBILITY_TIMEOUT": "3",
     }
     worker = celery_worker_process(concurrency=2, env=env)
