@@ -70,7 +70,7 @@ def celery_worker_process(transactional_db, test_broker):
         from django.conf import settings
 
         named = any(a.startswith(("-Q", "--queues")) for a in extra_args)
-        queues = [] if named else [f"--queues={','.join(settings.CELERY_QUEUES_WATCHED)}"]
+        queues = [] if named else [f"--queues={','.join(settings.WORKER_QUEUES)}"]
         proc = subprocess.Popen(
             [
                 sys.executable,

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so it sees every response last: CSP header, no cookies on public pages.
     "tracker.middleware.PrivacyMiddleware",
-    # One JSON log line per request; a lost database connection becomes a 503.
+    # One JSON log line per request (no addresses); notes X-Forwarded-For for /healthz.
     "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -330,7 +330,8 @@ CELERY_TASK_ROUTES = {
     "tracker.source_check": {"queue": "checks"},
     "tracker.source_check_sweep": {"queue": "checks"},
 }
-CELERY_QUEUES_WATCHED = ["default", "checks"]
+# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz.
+WORKER_QUEUES = ["default", "checks"]
 # /healthz calls a worker or beat heartbeat stale after this many seconds.
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
 

@@ -69,7 +69,7 @@ def _broker_ok():
 def health_report(now=None):
     """(healthy, report): the report is the JSON body of /healthz."""
     now = time.time() if now is None else now
-    parts = ["beat", *(f"worker:{queue}" for queue in settings.CELERY_QUEUES_WATCHED)]
+    parts = ["beat", *(f"worker:{queue}" for queue in settings.WORKER_QUEUES)]
     report = {"database": _database_ok(), "redis": _broker_ok(), "warnings": []}
     try:
         stored = cache.get_many(

@@ -13,7 +13,7 @@ from tracker.tasks import beat_heartbeat
 
 from .servers import TempRedis
 
-PARTS = ["beat", *(f"worker:{q}" for q in settings.CELERY_QUEUES_WATCHED)]
+PARTS = ["beat", *(f"worker:{q}" for q in settings.WORKER_QUEUES)]
 
 
 @pytest.fixture(autouse=True)
