@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench setup system-packages venv services stop messages demo
+.PHONY: run test lint bench setup system-packages venv services stop messages demo lock \
+	check-lock backup restore
 
 run: setup messages
 	@exec scripts/run.sh
@@ -28,12 +29,30 @@ system-packages:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/install-python-deps.py
+# Every Python package, transitive ones included, comes from the hashed lock.
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.lock
+	@$(PYTHON) scripts/check-lock.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check --upgrade pip
-	@$(PY) scripts/install-python-deps.py dev > $(VENV)/requirements.txt
-	@$(VENV)/bin/pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt
+	@$(VENV)/bin/pip install -q --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements-dev.lock
 	@touch $@
+
+check-lock:
+	@$(PYTHON) scripts/check-lock.py
+
+# Re-resolve the locks after changing pyproject.toml's dependencies (uv, from
+# PyPI or, with OFFLINE=1, from uv's cache alone). Commit both lock files.
+UV_VERSION := 0.13.9
+LOCK_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock" $(if $(OFFLINE),--offline)
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(LOCK_COMPILE) -o requirements.lock
+	$(LOCK_COMPILE) --extra dev --constraint requirements.lock -o requirements-dev.lock
+	@$(PY) scripts/check-lock.py --stamp
+	@$(PY) scripts/check-lock.py && echo "locks written: requirements.lock, requirements-dev.lock"
 
 services:
 	@scripts/services.sh start
@@ -45,6 +64,16 @@ stop:
 messages: venv
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 		$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0; fi
+
+# A timestamped archive of the database, uploads and evidence archive in var/backups/.
+backup: venv
+	@$(PY) scripts/backup.py create
+
+# Restore FILE into the (empty) database DATABASE_URL names, e.g.
+# DATABASE_URL=postgis://postgres@/panoptic_restored?host=... make restore FILE=var/backups/x.tar
+restore: venv
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/panoptic-....tar"; exit 2; }
+	@$(PY) scripts/backup.py restore "$(FILE)"
 
 demo: setup
 	$(PY) manage.py migrate --no-input -v 0

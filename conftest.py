@@ -65,7 +65,12 @@ def celery_worker_process(transactional_db, test_broker):
     def start(*extra_args, concurrency=1, env=None):
         """Start a worker; ``env`` adds environment variables (the worker does not see
         the test's ``settings`` overrides). It leads its own process group, so a test
-        can kill it with its pool children: ``os.killpg(proc.pid, signal.SIGKILL)``."""
+        can kill it with its pool children: ``os.killpg(proc.pid, signal.SIGKILL)``.
+        It consumes every queue unless ``extra_args`` name some (``--queues=...``)."""
+        from django.conf import settings
+
+        named = any(a.startswith(("-Q", "--queues")) for a in extra_args)
+        queues = [] if named else [f"--queues={','.join(settings.WORKER_QUEUES)}"]
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -80,6 +85,7 @@ def celery_worker_process(transactional_db, test_broker):
                 "--without-mingle",
                 "--without-heartbeat",
                 f"--hostname=test{len(processes)}@%h",
+                *queues,
                 *extra_args,
             ],
             cwd=ROOT,

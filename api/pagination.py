@@ -1,5 +1,7 @@
 """Limit/offset pagination with a hard maximum and strict parameters."""
 
+import re
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
@@ -22,10 +24,9 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         raw = request.query_params.get(name)
         if raw in (None, ""):
             return None
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValidationError({name: ["Enter a whole number."]}) from None
+        if not re.fullmatch(r"-?[0-9]+", raw):  # int() also takes " 5", "5_0", "٣"
+            raise ValidationError({name: ["Enter a whole number."]})
+        value = int(raw)
         if value < minimum or (maximum is not None and value > maximum):
             bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
             raise ValidationError({name: [f"Must be {bound}."]})

@@ -11,9 +11,15 @@ from drf_spectacular.utils import extend_schema_field
 from tracker.catalogue import filters
 
 STATE_CODE = {"type": "string", "pattern": "^[A-Za-z]{2}-[A-Za-z]{2,3}$", "example": "IN-UP"}
-TIMESTAMP = {"type": "string", "example": "2024-01-31T00:00:00Z"}
-BBOX = {"type": "string", "example": "72.8,18.9,73.0,19.3"}
-POINT = {"type": "string", "example": "80.95,26.85"}
+TIMESTAMP = {
+    "anyOf": [
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "format": "date"},
+    ],
+    "example": "2024-01-31T00:00:00Z",
+}
+BBOX = {"type": "string", "pattern": filters.BBOX_PATTERN, "example": "72.8,18.9,73.0,19.3"}
+POINT = {"type": "string", "pattern": filters.POINT_PATTERN, "example": "80.95,26.85"}
 
 extend_schema_field(STATE_CODE)(filters.StateFilter)
 extend_schema_field(OpenApiTypes.STR)(filters.AgencyRefFilter)
@@ -33,9 +39,19 @@ class DescribedFilterExtension(DjangoFilterExtension):
             auto_schema, model, filterset_class, field_name, filter_field
         )
         help_text = filter_field.extra.get("help_text")
+        bounds = {"minimum": "min_value", "maximum": "max_value"}
         for parameter in parameters:
             if help_text and not parameter.get("description"):
                 parameter["description"] = str(help_text)
+            schema = parameter.get("schema", {})
+            for keyword, option in bounds.items():
+                if filter_field.extra.get(option) is not None:
+                    schema[keyword] = filter_field.extra[option]
+            # An empty value is a 400 (api.views.NoEmptyParametersMixin).
+            if schema.get("type") == "string":
+                schema["minLength"] = 1
+            elif schema.get("type") == "array":
+                schema["minItems"] = 1
         return parameters
 
 

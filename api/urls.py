@@ -1,7 +1,7 @@
 """/api/v1/: the researcher API (docs/architecture.md). Paths are a public contract."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from tracker.exports.datasets import EXPORTS
@@ -43,7 +43,8 @@ urlpatterns = [
         name="agency-rti-statistics",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/v1/ is a JSON 404, never the site's HTML page.
     re_path(r"^export/.*$", views.not_found),
     re_path(r"^.*/$", views.not_found),

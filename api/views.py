@@ -73,7 +73,27 @@ class JSONErrorsMixin:
         return response
 
 
-class PublicViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
+EMPTY_VALUE = "Must not be empty: leave the parameter out instead."
+
+
+class NoEmptyParametersMixin:
+    """A documented query parameter given with an empty value is a 400 naming it.
+
+    The schema gives every parameter a type, enum or pattern that "" does not
+    meet, so the API says so instead of quietly reading "" as "not given".
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        documented = {"limit", "offset", "format"}
+        if getattr(self, "filterset_class", None):
+            documented |= set(self.filterset_class.base_filters)
+        empty = sorted(k for k in documented if request.query_params.get(k, None) == "")
+        if empty:
+            raise ValidationError({name: [EMPTY_VALUE] for name in empty})
+
+
+class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
     """A published entity: list (filtered, paginated) and detail by stable id.
 
     ``export_name`` ties it to the column dictionary used for ``?format=geojson``.
@@ -196,7 +216,7 @@ class SourceViewSet(PublicViewSet):
         return selectors.source_records()
 
 
-class ExportView(JSONErrorsMixin, APIView):
+class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
     """The whole filtered set of one entity as a file, built and streamed by PostgreSQL."""
 
     export_name = None

@@ -29,10 +29,17 @@ def env_secret(name, default=""):
     return env.str(name, default=default)
 
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
+# Production is the default. The development switch PANOPTIC_DEV=1 (written into
+# var/local.env by `make run` and `make test`) turns DEBUG on and allows the
+# development key; without it the site refuses to start with no SECRET_KEY.
+DEVELOPMENT = env.bool("PANOPTIC_DEV", default=False)
+DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
+SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me" if DEVELOPMENT else "")
 if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    raise environ.ImproperlyConfigured(
+        "SECRET_KEY is not set: give SECRET_KEY (or SECRET_KEY_FILE) in production, "
+        "or PANOPTIC_DEV=1 on a development machine"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -48,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -63,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so it sees every response last: CSP header, no cookies on public pages.
     "tracker.middleware.PrivacyMiddleware",
+    # One JSON log line per request (no addresses); notes X-Forwarded-For for /healthz.
+    "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -105,6 +115,9 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 if "host" in DATABASES["default"].get("OPTIONS", {}):
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection is tested before each request, so a restarted PostgreSQL
+# costs no failed request once it is back.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Lets parallel test runs on one server keep apart (TEST_DATABASE_NAME=test_mine).
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
@@ -126,10 +139,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# The evidence archive (captured copies of sources); backed up with the media.
+ARCHIVE_ROOT = env.path("ARCHIVE_ROOT", default=str(VAR_DIR / "archive"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -151,6 +166,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Reverse proxies in front of the site (0: clients connect directly). The API
+# throttle counts the client address API_NUM_PROXIES hops back in X-Forwarded-For,
+# and X-Forwarded-Proto is believed only behind a proxy (which must set or strip it).
+NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -158,7 +177,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Monitors may poll over plain HTTP on the loopback or a private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if NUM_PROXIES > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Browser features no page uses are refused (tracker.middleware adds the header).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Map: no tile server unless the operator names one.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
@@ -189,8 +213,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StrictLimitOffsetPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
+    # Only the submissions endpoint needs a user, and it takes a token: no Basic or
+    # session authentication, so a guessed password never costs a hash here.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ThrottledTokenAuthentication"],
 }
+# Failed token authentications a client may make before it gets 429 (per minute).
+API_AUTH_FAILURES = env.str("API_AUTH_FAILURES", default="10/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Panoptic Tracker API",
     "DESCRIPTION": "Public data on facial-recognition and AI-camera deployments in India.",
@@ -280,12 +309,31 @@ ARCHIVE_ROOT = Path(env.str("ARCHIVE_ROOT", default=str(VAR_DIR / "archive")))
 ARCHIVE_PUBLIC = env.bool("ARCHIVE_PUBLIC", default=False)
 ARCHIVE_MAX_VERSIONS = env.int("ARCHIVE_MAX_VERSIONS", default=20)
 
+# Logs: one JSON object per line on stderr (LOG_FORMAT=text for plain lines).
+# Requests and tasks log one line each, with no addresses, agents or e-mails.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "config.logging.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # panoptic.request and panoptic.task write the one line per request and per task;
+    # the frameworks' own lines about them would repeat it.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+    },
 }
+# Celery workers and beat log through LOGGING above (config/celery.py).
 
 # Debian 12 ships GDAL 3.6; we never open user-supplied spatial files with it.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
@@ -300,7 +348,24 @@ RTI_REMINDER_GROUP = env.str("RTI_REMINDER_GROUP", default="Moderators")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
+# Celery queues: source checks apart from everything else (e-mail, RTI chasing,
+# heartbeats), so each scales on its own workers (scripts/run.sh, README).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "tracker.source_check_group": {"queue": "checks"},
+    "tracker.source_check_sweep": {"queue": "checks"},
+}
+# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz.
+WORKER_QUEUES = ["default", "checks"]
+# /healthz calls a worker or beat heartbeat stale after this many seconds.
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
+
 CELERY_BEAT_SCHEDULE = {
+    "beat-heartbeat": {
+        "task": "tracker.beat_heartbeat",
+        "schedule": timedelta(minutes=1),
+        "options": {"expire_seconds": 50},
+    },
     # Daily at 06:30 India time (CELERY_TIMEZONE): deemed refusals, appeal reminders.
     "rti-chase-deadlines": {
         "task": "tracker.rti_chase_deadlines",

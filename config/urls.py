@@ -1,12 +1,17 @@
 """Root URLs: the public site (tracker), the API, the admin."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from tracker.views.health import healthz
+
+# Uploaded files under MEDIA_ROOT are never served by URL (/media/ is a 404):
+# an upload stays private until a view that checks permissions hands it out.
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -16,5 +21,3 @@ urlpatterns = [
     path("", include("tracker.urls")),
     prefix_default_language=False,
 )
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

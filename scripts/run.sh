@@ -21,16 +21,23 @@ stop() {
 trap stop INT TERM EXIT HUP
 
 mkdir -p var/celery
-# Prefork: Celery's time limits apply (a threads pool ignores them). Each child runs one
-# group of source checks at a time and fetches inside it concurrently.
-.venv/bin/celery -A config worker --loglevel=INFO --pool=prefork \
-  --concurrency="${CELERY_CONCURRENCY:-4}" --hostname="web@%h" &
+# One worker per queue (config/settings.py CELERY_TASK_ROUTES). Source checks run in a
+# prefork pool, where Celery's time limits apply (a threads pool ignores them); each child
+# runs one group of checks at a time and fetches inside it concurrently.
+.venv/bin/celery -A config worker --loglevel=INFO --queues=checks --pool=prefork \
+  --concurrency="${CELERY_CONCURRENCY:-4}" --hostname="checks@%h" &
+pids+=($!)
+# E-mail, RTI chasing and the rest.
+.venv/bin/celery -A config worker --loglevel=INFO --queues=default --pool=threads \
+  --concurrency=4 --hostname="default@%h" &
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO --schedule=var/celery/beat-schedule \
   --pidfile= &
 pids+=($!)
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
-  --access-logfile - --no-control-socket &
+.venv/bin/gunicorn config.wsgi:application --config deploy/gunicorn.conf.py \
+  --bind "127.0.0.1:$PORT" --workers 3 --no-control-socket &
 pids+=($!)
-echo "Panoptic Tracker: http://127.0.0.1:$PORT/ (admin at /admin/). Ctrl-C stops it."
+echo "Panoptic Tracker: http://127.0.0.1:$PORT/ (admin at /admin/, health at /healthz). Ctrl-C stops it."
+echo "API_NUM_PROXIES=${API_NUM_PROXIES:-0}: reverse proxies in front of the site. Behind a proxy," \
+  "set it to their number, or every client shares one API rate-limit bucket."
 wait -n "${pids[@]}"

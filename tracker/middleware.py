@@ -4,9 +4,16 @@ The site loads nothing from other hosts and runs no inline script, so the
 policy can be strict. Public pages never need a cookie; views marked with
 ``public_page`` have any cookie removed before the response leaves, so a
 future template tag or middleware cannot start tracking readers by accident.
+Every response, static files included, also refuses framing, sniffing and the
+camera, microphone and location (``Permissions-Policy``).
+
+``RequestLogMiddleware`` writes one JSON line per request: method, route,
+status and duration; never the client's address, agent or query string.
 """
 
 import logging
+import secrets
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -14,9 +21,11 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-# Paths served by third-party apps whose pages need inline scripts (admin map widgets,
-# interactive API docs); everything else gets the strict policy.
-CSP_EXEMPT_PREFIXES = ("/admin/", "/api/v1/docs/", "/api/v1/redoc/")
+# Every response gets the policy. The admin's map widgets (django-leaflet) run inline
+# scripts marked with the request's nonce, so admin pages allow that nonce; the API
+# docs page (Swagger UI) has an inline <style>, so it alone allows inline styles.
+NONCE_PREFIXES = ("/admin/",)
+INLINE_STYLE_PREFIXES = ("/api/v1/docs/",)
 
 
 def tile_origin(tiles_url):
@@ -32,7 +41,7 @@ def tile_origin(tiles_url):
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(tiles_url=""):
+def content_security_policy(tiles_url="", nonce=None, inline_styles=False):
     """The policy header value; images may also come from the operator's tile server."""
     img = ["'self'", "data:"]
     origin = tile_origin(tiles_url)
@@ -40,8 +49,8 @@ def content_security_policy(tiles_url=""):
         img.append(origin)
     directives = {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "script-src": ["'self'", f"'nonce-{nonce}'"] if nonce else ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"] if inline_styles else ["'self'"],
         "img-src": img,
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -69,20 +78,31 @@ class PrivacyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = content_security_policy(getattr(settings, "MAP_TILES_URL", ""))
+        self.tiles_url = getattr(settings, "MAP_TILES_URL", "")
+        self.policy = content_security_policy(self.tiles_url)
 
     def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)  # read by django-leaflet's admin
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response and not request.path.startswith(
-            CSP_EXEMPT_PREFIXES
-        ):
-            response["Content-Security-Policy"] = self.policy
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self._policy_for(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("X-Frame-Options", "DENY")
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("Referrer-Policy", "same-origin")
         if self._is_public_page(request) and response.cookies:
             logger.warning(
                 "dropped cookies %s from public page %s", sorted(response.cookies), request.path
             )
             response.cookies.clear()
         return response
+
+    def _policy_for(self, request):
+        if request.path.startswith(NONCE_PREFIXES):
+            return content_security_policy(self.tiles_url, nonce=request.csp_nonce)
+        if request.path.startswith(INLINE_STYLE_PREFIXES):
+            return content_security_policy(self.tiles_url, inline_styles=True)
+        return self.policy
 
     @staticmethod
     def _is_public_page(request):
@@ -93,3 +113,50 @@ class PrivacyMiddleware:
             or getattr(view, "view_class", None)
             and getattr(view.view_class, "public_page", False)
         )
+
+
+request_log = logging.getLogger("panoptic.request")
+
+
+class RequestLogMiddleware:
+    """One log line per request, and a note for /healthz about an unconfigured proxy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.forwarded_noted_at = 0.0
+
+    def __call__(self, request):
+        started = time.monotonic()
+        if "HTTP_X_FORWARDED_FOR" in request.META and settings.NUM_PROXIES == 0:
+            self._note_forwarded_for()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "event": {
+                    "method": request.method,
+                    "path": request.path,
+                    "view": match.view_name if match else None,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                }
+            },
+        )
+        return response
+
+    def _note_forwarded_for(self):
+        """At most once a minute per process: cheap enough for every request."""
+        now = time.monotonic()
+        if now - self.forwarded_noted_at < 60:
+            return
+        self.forwarded_noted_at = now
+        from .health import forwarded_for_seen
+
+        try:
+            forwarded_for_seen()
+        except Exception:
+            logger.warning("could not note X-Forwarded-For for /healthz")

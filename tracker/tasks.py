@@ -93,3 +93,8 @@ def source_check_group(claimed: list):
         [(pk, datetime.fromisoformat(claim)) for pk, claim in claimed]
     )
     return dict(outcomes)
+
+
+@shared_task(name="tracker.beat_heartbeat", ignore_result=True)
+def beat_heartbeat():
+    """Sent by beat every minute; sending it is beat's heartbeat (config/celery.py)."""

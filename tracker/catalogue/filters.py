@@ -24,6 +24,11 @@ code against them, so they never change meaning. Where they apply:
 - ``ordering``: a field from the documented list, ``-`` for descending;
   ties are always broken by ``id`` so pages are stable.
 
+A well-formed state code, agency or vendor that names nothing published
+matches no rows (like a search for it); a malformed value is an error.
+``radius_km`` without ``near`` changes nothing; ``in_bbox`` takes the two
+opposite corners in either order.
+
 Invalid values are form errors keyed by the parameter name (the API turns them
 into ``400 {"<param>": [...]}``); they are never silently ignored: ``.qs`` of
 an invalid FilterSet is empty. The FilterSets filter whatever queryset they
@@ -31,7 +36,9 @@ are given; callers pass ``Model.objects.published()``.
 """
 
 import math
+import re
 from datetime import UTC, datetime, time
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -58,7 +65,6 @@ from ..models import (
     Source,
     SourceHealth,
     SourceKind,
-    State,
     Technology,
     Vendor,
 )
@@ -98,7 +104,30 @@ def _check_lon_lat(lon, lat):
         raise forms.ValidationError(_("Latitude must be between -90 and 90."))
 
 
-class BBoxField(forms.CharField):
+# The exact shape of in_bbox and near (plain decimals within range), shared with
+# the OpenAPI schema so a value the schema allows is one the filter accepts.
+LONGITUDE = r"-?(?:180(?:\.0+)?|(?:1[0-7]\d|[1-9]?\d)(?:\.\d+)?)"
+LATITUDE = r"-?(?:90(?:\.0+)?|[1-8]?\d(?:\.\d+)?)"
+BBOX_PATTERN = rf"^{LONGITUDE},{LATITUDE},{LONGITUDE},{LATITUDE}$"
+POINT_PATTERN = rf"^{LONGITUDE},{LATITUDE}$"
+
+
+class ExactCharField(forms.CharField):
+    """Takes the value as sent: no stripping of spaces the schema's pattern forbids."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "strip": False})
+
+
+def _check_shape(value, pattern, example):
+    if not re.fullmatch(pattern, value):
+        raise forms.ValidationError(
+            _("Write plain decimal numbers separated by commas, like %(example)s."),
+            params={"example": example},
+        )
+
+
+class BBoxField(ExactCharField):
     """``minlon,minlat,maxlon,maxlat`` in WGS 84 degrees, as a polygon."""
 
     def clean(self, value):
@@ -108,14 +137,14 @@ class BBoxField(forms.CharField):
         min_lon, min_lat, max_lon, max_lat = _floats(value, 4, "72.8,18.9,73.0,19.3")
         _check_lon_lat(min_lon, min_lat)
         _check_lon_lat(max_lon, max_lat)
-        if not (min_lon < max_lon and min_lat < max_lat):
-            raise forms.ValidationError(
-                _("The box must be minlon,minlat,maxlon,maxlat with min below max.")
-            )
+        _check_shape(value, BBOX_PATTERN, "72.8,18.9,73.0,19.3")
+        # Any two opposite corners make the box, whichever comes first.
+        min_lon, max_lon = sorted((min_lon, max_lon))
+        min_lat, max_lat = sorted((min_lat, max_lat))
         return Polygon.from_bbox((min_lon, min_lat, max_lon, max_lat))
 
 
-class PointParamField(forms.CharField):
+class PointParamField(ExactCharField):
     """``lon,lat`` in WGS 84 degrees, as a point."""
 
     def clean(self, value):
@@ -124,6 +153,7 @@ class PointParamField(forms.CharField):
             return None
         lon, lat = _floats(value, 2, "80.95,26.85")
         _check_lon_lat(lon, lat)
+        _check_shape(value, POINT_PATTERN, "80.95,26.85")
         return Point(lon, lat, srid=4326)
 
 
@@ -145,22 +175,15 @@ class TimestampField(forms.CharField):
         if parsed is not None:
             try:  # in UTC: PostgreSQL refuses some offsets Python accepts (-23:00)
                 return parsed.replace(tzinfo=UTC) if not parsed.tzinfo else parsed.astimezone(UTC)
-            except OverflowError:
-                pass
+            except OverflowError:  # beyond year 1 or 9999 in UTC: the nearest representable time
+                limit = datetime.min if parsed.year == 1 else datetime.max
+                return limit.replace(tzinfo=UTC)
         raise forms.ValidationError(
             _("Enter an ISO 8601 date or date-time, like 2024-01-31 or 2024-01-31T12:00:00Z.")
         )
 
 
-_state_codes = frozenset()
-
-
-def state_codes():
-    """The 36 codes: reference data loaded by a migration, so read once per process."""
-    global _state_codes
-    if not _state_codes:
-        _state_codes = frozenset(State.objects.values_list("code", flat=True))
-    return _state_codes
+STATE_CODE_SHAPE = re.compile(r"^[A-Z]{2}-[A-Z]{2,3}$")
 
 
 class StateCodeField(forms.CharField):
@@ -171,12 +194,27 @@ class StateCodeField(forms.CharField):
         if not value:
             return None
         code = value.strip().upper()
-        if code not in state_codes():
+        if not STATE_CODE_SHAPE.match(code):
             raise forms.ValidationError(
                 _("Unknown state code %(code)s; use an ISO 3166-2 code such as IN-UP."),
                 params={"code": value},
             )
-        return code
+        return code  # a well-formed code of no state matches nothing
+
+
+# What an id-or-name that names nothing (or nothing published) resolves to: no row
+# has id 0, so the filter matches nothing, as a search for it would.
+NO_ROW = 0
+
+
+def _as_id(ref):
+    """``ref`` as a row id when it is one: ASCII digits within PostgreSQL's bigint.
+
+    ``str.isdigit`` alone also accepts "¹6" or "٣", which ``int()`` refuses or reads.
+    """
+    if ref.isascii() and ref.isdigit() and int(ref) < 2**63:
+        return int(ref)
+    return None
 
 
 class AgencyRefField(forms.CharField):
@@ -189,14 +227,10 @@ class AgencyRefField(forms.CharField):
         ref = value.strip()
         agencies = Agency.objects.published()
         match = Q(slug=ref.lower())
-        if ref.isdigit():
-            match |= Q(pk=int(ref))
+        if (pk := _as_id(ref)) is not None:
+            match |= Q(pk=pk)
         agency_id = agencies.filter(match).values_list("pk", flat=True).first()
-        if agency_id is None:
-            raise forms.ValidationError(
-                _("No published agency has the id or slug %(ref)s."), params={"ref": ref}
-            )
-        return agency_id
+        return NO_ROW if agency_id is None else agency_id
 
 
 class VendorRefField(forms.CharField):
@@ -208,25 +242,18 @@ class VendorRefField(forms.CharField):
             return None
         ref = value.strip()
         match = Q(name__iexact=ref)
-        if ref.isdigit():
-            match |= Q(pk=int(ref))
+        if (pk := _as_id(ref)) is not None:
+            match |= Q(pk=pk)
         vendor_id = Vendor.objects.filter(match).values_list("pk", flat=True).first()
-        if vendor_id is None:
-            raise forms.ValidationError(
-                _("No vendor has the id or name %(ref)s."), params={"ref": ref}
-            )
-        return vendor_id
+        return NO_ROW if vendor_id is None else vendor_id
 
 
 class GeoFilterForm(forms.Form):
-    """Cross-field rule: ``radius_km`` only makes sense with ``near``."""
+    """``radius_km`` is read by ``near``; without ``near`` it changes nothing.
 
-    def clean(self):
-        data = super().clean()
-        if "radius_km" in self.fields and data.get("radius_km") is not None:
-            if not data.get("near") and "near" not in self.errors:
-                self.add_error("radius_km", _("radius_km needs near=lon,lat."))
-        return data
+    (An OpenAPI schema cannot say that one parameter needs another, so a
+    request the schema allows is never refused for it.)
+    """
 
 
 # Filters built on those fields.
@@ -257,6 +284,22 @@ class VendorRefFilter(django_filters.Filter):
     field_class = VendorRefField
 
 
+class OrderingWithoutBlanks(django_filters.OrderingFilter):
+    """``ordering=,`` or ``ordering=title,`` names a blank field: an error, not a 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        csv_field = self.field_class
+
+        class NoBlankFieldNames(csv_field):
+            def clean(self, value):
+                if value and len(value) > 1 and any(not item for item in value):
+                    raise forms.ValidationError(_("Name a field between every two commas."))
+                return super().clean(value)
+
+        self.field_class = NoBlankFieldNames
+
+
 def _help(text):
     return {"help_text": text}
 
@@ -278,7 +321,7 @@ RADIUS_HELP = _help(
 
 def ordering_filter(*fields):
     """The ``ordering`` parameter over ``fields``; PublicFilterSet breaks ties by ``id``."""
-    return django_filters.OrderingFilter(
+    return OrderingWithoutBlanks(
         fields=("id", *fields),
         label=_("Order by"),
         **_help(_("Sort field, - for descending; ties broken by id.")),
@@ -349,7 +392,7 @@ class GeoFilterSet(PublicFilterSet):
     radius_km = django_filters.NumberFilter(
         method="filter_nothing",
         label=_("Radius (km)"),
-        min_value=0.001,
+        min_value=Decimal("0.001"),  # a Decimal: the float 0.001 is a hair above it
         max_value=MAX_RADIUS_KM,
         **RADIUS_HELP,
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..catalogue import geography, selectors
 from ..catalogue.visibility import public_or_none
 from ..checking.records import source_archived_copy
+from ..markup import markdown_html
 from ..models import PurposeTag, SourceHealth
 
 register = template.Library()
@@ -100,18 +101,10 @@ def with_param(context, name, value=None):
     return "?" + params.urlencode() if params else "?"
 
 
-MARKDOWN_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
-
-
 @register.filter
 def markdown(text):
-    """Summary Markdown as HTML with only harmless tags (links get rel=noopener nofollow)."""
-    import markdown as md
-    import nh3
-    from django.utils.safestring import mark_safe
-
-    html = md.markdown(text or "", extensions=[], output_format="html")
-    return mark_safe(nh3.clean(html, tags=MARKDOWN_TAGS, link_rel="noopener nofollow"))
+    """Summary Markdown as sanitised HTML (``tracker.markup``, shared with the feeds)."""
+    return markdown_html(text)
 
 
 @register.filter

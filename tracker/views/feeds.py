@@ -4,9 +4,11 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue.selectors import detail_url
+from ..markup import markdown_html
 from ..models import Deployment, State
 
 FEED_ITEMS = 50
@@ -39,11 +41,13 @@ class DeploymentFeed(Feed):
         return item.title
 
     def item_description(self, item):
+        """HTML: the facts line escaped, the summary through the site's sanitiser."""
         place = ", ".join(p for p in [item.city, item.state.name if item.state else ""] if p)
-        parts = [item.get_technology_display(), item.get_status_display(), place, item.summary]
+        parts = [item.get_technology_display(), item.get_status_display(), place]
         if item.is_demo:
             parts.insert(0, DEMO_LABEL)
-        return " · ".join(str(p) for p in parts if p)
+        facts = format_html("<p>{}</p>", " · ".join(str(p) for p in parts if p))
+        return facts + markdown_html(item.summary)
 
     def item_link(self, item):
         return detail_url(item)

@@ -1,0 +1,29 @@
+"""gunicorn settings for Panoptic Tracker: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
+
+Values come from the environment so one file serves every machine; command-line
+options (as scripts/run.sh passes) override them.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so a slow leak never grows without bound.
+max_requests = 5000
+max_requests_jitter = 500
+# Django logs one JSON line per request without client addresses
+# (tracker.middleware.RequestLogMiddleware); gunicorn's access log would add them.
+accesslog = None
+errorlog = "-"
+# Django alone decides whether a request came over HTTPS (SECURE_PROXY_SSL_HEADER,
+# set only when API_NUM_PROXIES says a proxy sets X-Forwarded-Proto).
+secure_scheme_headers = {}
+# Requests bigger than this never reach Django.
+limit_request_line = 8190
+limit_request_fields = 100

@@ -1,0 +1,191 @@
+"""Faults a small deployment meets: PostgreSQL restarting, Redis restarting, a worker dying.
+
+Each test runs against servers of its own under a temporary folder, so
+stopping them never disturbs the suite's database or broker. (A worker killed
+mid-task is tests/sources/test_celery_source_checks.py's
+``test_a_worker_killed_mid_sweep_leaves_every_source_checked_once``; here it
+is combined with a Redis restart.)
+"""
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+
+from tests.factories import SourceFactory
+from tests.sources.conftest import Reply, html_page
+from tests.support import wait_for
+from tracker.models import Source, SourceCheck
+
+from .servers import Gunicorn, TempPostgres, TempRedis, production_env
+
+
+@pytest.fixture
+def own_postgres(db):
+    """A cluster of its own holding a copy of the test database (schema and reference rows)."""
+    cluster = TempPostgres().init().start()
+    cluster.psql("CREATE DATABASE panoptic_fault")
+    source = connection.settings_dict
+    dump = subprocess.run(
+        [
+            str(cluster.bin / "pg_dump"),
+            "-h",
+            source["HOST"],
+            "-U",
+            source.get("USER") or "postgres",
+            "--no-owner",
+            "--no-privileges",
+            source["NAME"],
+        ],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(
+        [
+            str(cluster.bin / "psql"),
+            "-h",
+            str(cluster.dir),
+            "-U",
+            "postgres",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            "panoptic_fault",
+        ],
+        input=dump.stdout,
+        capture_output=True,
+        check=True,
+    )
+    yield cluster
+    cluster.cleanup()
+
+
+def test_a_database_restart_gives_503_then_recovers_without_restarting_the_site(
+    own_postgres, static_root
+):
+    env = production_env(
+        DATABASE_URL=own_postgres.url("panoptic_fault"),
+        CONN_MAX_AGE=600,  # kept connections must notice the restart too
+        STATIC_ROOT=static_root,
+    )
+    pages = ["/api/v1/deployments/", "/deployments/", "/states/"]
+    with Gunicorn(env, workers=2) as site:
+        for path in pages:
+            assert site.get(path)[0] == 200, path
+        own_postgres.stop()
+        started = time.monotonic()
+        for path in pages:
+            status, headers, body = site.get(path)
+            assert status == 503, (path, status, body[:300])
+            assert headers["Retry-After"] == "30"
+        status, _, body = site.get("/api/v1/deployments/")
+        assert body.startswith(b'{"detail"')
+        status, _, body = site.get("/healthz")
+        assert status == 503 and b'"database": false' in body
+        failing_for = time.monotonic() - started
+        assert failing_for < 10, "requests must fail fast, not hang"
+
+        own_postgres.start()
+        # Every request after the restart succeeds: no worker keeps a dead connection.
+        started = time.monotonic()
+        for _ in range(3):
+            for path in pages:
+                assert site.get(path)[0] == 200, path
+        print(
+            f"database down: 5 requests answered 503 in {failing_for:.2f} s; "
+            f"after restart 9 requests 200 in {time.monotonic() - started:.2f} s"
+        )
+        assert site.proc.poll() is None
+    assert "Traceback" not in site.output()
+
+
+def fresh_connections(app):
+    """Drop the app's pooled broker connections, so the next send uses the current URL."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def own_redis(settings, test_broker):
+    """A broker of its own (written to disk like a production Redis) for this test's tasks."""
+    from config.celery import app
+
+    redis = TempRedis().start()
+    previous = app.conf.broker_url
+    app.conf.update(
+        CELERY_BROKER_URL=redis.url,
+        CELERY_BROKER_READ_URL=redis.url,
+        CELERY_BROKER_WRITE_URL=redis.url,
+    )
+    settings.CELERY_BROKER_URL = redis.url
+    fresh_connections(app)
+    yield redis
+    app.conf.update(
+        CELERY_BROKER_URL=previous,
+        CELERY_BROKER_READ_URL=previous,
+        CELERY_BROKER_WRITE_URL=previous,
+    )
+    fresh_connections(app)
+    redis.cleanup()
+
+
+@pytest.mark.celery_worker
+def test_redis_restarted_and_a_worker_killed_mid_task_lose_no_check_and_repeat_none(
+    celery_worker_process,
+    make_site,
+    own_redis,
+):
+    from tracker.tasks import source_check_sweep
+
+    site = make_site("127.0.0.1")
+    site.routes["/story"] = Reply(body=html_page("Forty cameras."), delay=0.3)
+    due = [SourceFactory(url=site.url(f"/story?n={n}")) for n in range(30)]
+    env = {
+        "CELERY_BROKER_URL": own_redis.url,
+        "FETCH_ALLOW_HOSTS": "127.0.0.1",
+        "FETCH_PER_HOST": "2",
+        # Short fetch timeouts keep host-slot leases short: a killed worker's slots free
+        # themselves within seconds (tracker.checking.host_limit).
+        "FETCH_CONNECT_TIMEOUT": "1",
+        "FETCH_READ_TIMEOUT": "1",
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+    }
+    worker = celery_worker_process(concurrency=2, env=env)
+    source_check_sweep.delay()
+    wait_for(lambda: SourceCheck.objects.count() >= 3, timeout=60)
+
+    # Redis goes away mid-sweep and comes back; the worker keeps running.
+    own_redis.stop()
+    time.sleep(3)
+    own_redis.start()
+    back = time.monotonic()
+    checks_before = SourceCheck.objects.count()
+    wait_for(lambda: SourceCheck.objects.count() > checks_before, timeout=90)
+    print(f"Redis down 3 s: first check after restart in {time.monotonic() - back:.1f} s")
+    wait_for(lambda: SourceCheck.objects.count() >= 12, timeout=90)
+    assert worker.poll() is None, "the worker died with Redis instead of reconnecting"
+    reconnected = "".join(worker.output_lines)
+    assert "Connection to broker lost" in reconnected or "reconnect" in reconnected.lower()
+
+    # Then the worker is killed mid-task; its unacknowledged tasks come back.
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    assert SourceCheck.objects.values("source").distinct().count() < len(due)
+    time.sleep(4)  # past the visibility timeout
+    celery_worker_process(concurrency=2, env=env)
+
+    def all_recorded():
+        return SourceCheck.objects.values("source").distinct().count() == len(due)
+
+    wait_for(all_recorded, timeout=120)
+    time.sleep(3)  # a late duplicate delivery must record nothing
+    per_source = dict(
+        SourceCheck.objects.values_list("source").annotate(n=Count("id")).values_list("source", "n")
+    )
+    assert per_source == {source.pk: 1 for source in due}
+    assert not Source.objects.filter(check_claimed_at__isnull=False).exists()

@@ -1,0 +1,102 @@
+"""What /healthz reports: can the site reach its database and Redis, do workers and beat live.
+
+Workers and beat write heartbeats (a Unix time) into the cache, which lives in
+Redis: each worker for every queue it consumes, beat each time it sends its
+per-minute heartbeat task. Reading them is one round trip, so a load balancer
+or monitor can poll every few seconds. A stale heartbeat means nobody is
+running that part; the answer is then 503 so monitoring notices.
+"""
+
+import time
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+HEARTBEAT_KEY = "health:heartbeat:{}"
+FORWARDED_SEEN_KEY = "health:forwarded-for-seen"
+CHECKER_OFFLINE_KEY = "health:checker-offline-since"
+
+
+def heartbeat_record(part):
+    """Note that ``part`` ("beat" or "worker:<queue>") is alive now."""
+    cache.set(HEARTBEAT_KEY.format(part), time.time(), timeout=None)
+
+
+def forwarded_for_seen():
+    """A request arrived with X-Forwarded-For although API_NUM_PROXIES is 0."""
+    cache.set(FORWARDED_SEEN_KEY, time.time(), timeout=24 * 3600)
+
+
+def checker_offline_since():
+    """When the source checker went offline (a Unix time), or None while it is online.
+
+    The source checker writes ``CHECKER_OFFLINE_KEY`` in the cache when it
+    notices the outside world is unreachable and deletes it when it is back;
+    until it does, the checker always reads as online.
+    """
+    return cache.get(CHECKER_OFFLINE_KEY)
+
+
+def _database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+def _broker_ok():
+    """The Celery broker answers a PING within a second."""
+    url = settings.CELERY_BROKER_URL
+    try:
+        if url.startswith("redis+socket://"):
+            client = redis.Redis(
+                unix_socket_path=url.removeprefix("redis+socket://").split("?")[0],
+                socket_timeout=1,
+                socket_connect_timeout=1,
+            )
+        else:
+            client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        with client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def health_report(now=None):
+    """(healthy, report): the report is the JSON body of /healthz."""
+    now = time.time() if now is None else now
+    parts = ["beat", *(f"worker:{queue}" for queue in settings.WORKER_QUEUES)]
+    report = {"database": _database_ok(), "redis": _broker_ok(), "warnings": []}
+    try:
+        stored = cache.get_many(
+            [HEARTBEAT_KEY.format(p) for p in parts] + [FORWARDED_SEEN_KEY, CHECKER_OFFLINE_KEY]
+        )
+        cache_ok = True
+    except Exception:
+        stored, cache_ok = {}, False
+    report["cache"] = cache_ok
+    max_age = settings.HEALTH_HEARTBEAT_MAX_AGE
+    heartbeats = {}
+    for part in parts:
+        beat = stored.get(HEARTBEAT_KEY.format(part))
+        heartbeats[part] = round(now - beat, 1) if beat is not None else None
+    report["seconds_since_heartbeat"] = heartbeats
+    stale = [p for p, age in heartbeats.items() if age is None or age > max_age]
+    offline = stored.get(CHECKER_OFFLINE_KEY)
+    report["source_checker"] = (
+        {"online": True} if offline is None else {"online": False, "offline_since": offline}
+    )
+    if stale:
+        report["warnings"].append(f"no heartbeat for over {max_age} s from: {', '.join(stale)}")
+    if FORWARDED_SEEN_KEY in stored and settings.NUM_PROXIES == 0:
+        report["warnings"].append(
+            "requests arrive with X-Forwarded-For but API_NUM_PROXIES is 0: every client "
+            "behind the proxy shares one API throttle bucket; set API_NUM_PROXIES"
+        )
+    healthy = report["database"] and report["redis"] and cache_ok and not stale
+    report["status"] = "ok" if healthy else "failing"
+    return healthy, report
