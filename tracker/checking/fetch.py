@@ -227,7 +227,9 @@ def _connect(host: str, port: int, *, tls: bool, deadline: Deadline) -> socket.s
             sock.close()
             raise FetchBlocked(f"{host} connected to a forbidden address ({peer})")
         if tls:
-            sock = _tls_context().wrap_socket(sock, server_hostname=host, do_handshake_on_connect=False)
+            sock = _tls_context().wrap_socket(
+                sock, server_hostname=host, do_handshake_on_connect=False
+            )
             try:
                 # One timeout for the whole handshake: CPython bounds it as a deadline.
                 sock.settimeout(deadline.remaining("TLS handshake"))
