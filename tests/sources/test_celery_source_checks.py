@@ -94,22 +94,27 @@ def test_a_group_past_its_soft_time_limit_records_errors_and_frees_its_claims(
     from tracker.tasks import source_check_group
 
     site = make_site("127.0.0.1")
-    site.routes["/slow"] = Reply(body=html_page("late"), delay=1.0)
-    group = [SourceFactory(url=site.url(f"/slow?n={n}")) for n in range(6)]
+    site.routes["/slow"] = Reply(body=html_page("late"), delay=0.8)
+    group = [SourceFactory(url=site.url(f"/slow?n={n}")) for n in range(6)]  # 4.8 s in a row
     claimed = records.sources_claim(ids=[s.pk for s in group], due_only=False)
-    env = {**WORKER_ENV, "FETCH_PER_HOST": "1", "FETCH_ALLOWED_PORTS": f"{site.port}"}
+    env = {
+        **WORKER_ENV,
+        "FETCH_PER_HOST": "1",
+        "FETCH_READ_TIMEOUT": "5",
+        "FETCH_ALLOWED_PORTS": f"{site.port}",
+    }
     celery_worker_process(env=env)  # the default pool: prefork
 
     source_check_group.apply_async(
-        ([[pk, claim.isoformat()] for pk, claim in claimed],), soft_time_limit=2, time_limit=20
+        ([[pk, claim.isoformat()] for pk, claim in claimed],), soft_time_limit=3, time_limit=20
     )
 
     def all_recorded():
         return SourceCheck.objects.filter(source__in=group).count() == len(group)
 
     wait_for(all_recorded, timeout=30)
-    outcomes = sorted(SourceCheck.objects.values_list("outcome", flat=True))
-    assert "error" in outcomes and "ok" in outcomes  # some finished in time, the rest not
+    outcomes = set(SourceCheck.objects.values_list("outcome", flat=True))
+    assert "error" in outcomes and outcomes <= {"ok", "error"}  # the rest: not in time
     errors = SourceCheck.objects.filter(outcome="error")
     assert all("time limit" in check.error for check in errors)
     assert not Source.objects.filter(check_claimed_at__isnull=False).exists()
