@@ -84,3 +84,37 @@ def test_a_worker_killed_mid_sweep_leaves_every_source_checked_once(
     assert per_source == {source.pk: 1 for source in due}
     assert not Source.objects.filter(check_claimed_at__isnull=False).exists()
     assert len(site.requests) >= len(due)
+
+
+def test_a_group_past_its_soft_time_limit_records_errors_and_frees_its_claims(
+    celery_worker_process, make_site
+):
+    """Prefork: Celery's soft time limit reaches the task, which records what is left."""
+    from tracker.checking import records
+    from tracker.tasks import source_check_group
+
+    site = make_site("127.0.0.1")
+    site.routes["/slow"] = Reply(body=html_page("late"), delay=0.8)
+    group = [SourceFactory(url=site.url(f"/slow?n={n}")) for n in range(6)]  # 4.8 s in a row
+    claimed = records.sources_claim(ids=[s.pk for s in group], due_only=False)
+    env = {
+        **WORKER_ENV,
+        "FETCH_PER_HOST": "1",
+        "FETCH_READ_TIMEOUT": "5",
+        "FETCH_ALLOWED_PORTS": f"{site.port}",
+    }
+    celery_worker_process(env=env)  # the default pool: prefork
+
+    source_check_group.apply_async(
+        ([[pk, claim.isoformat()] for pk, claim in claimed],), soft_time_limit=3, time_limit=20
+    )
+
+    def all_recorded():
+        return SourceCheck.objects.filter(source__in=group).count() == len(group)
+
+    wait_for(all_recorded, timeout=30)
+    outcomes = set(SourceCheck.objects.values_list("outcome", flat=True))
+    assert "error" in outcomes and outcomes <= {"ok", "error"}  # the rest: not in time
+    errors = SourceCheck.objects.filter(outcome="error")
+    assert all("time limit" in check.error for check in errors)
+    assert not Source.objects.filter(check_claimed_at__isnull=False).exists()
