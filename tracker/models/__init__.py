@@ -3,7 +3,6 @@ from .geography import State, StateBoundary
 from .review import ReviewItem
 from .rti import RTIEvent, RTIRequest
 from .sources import Citation, Source, SourceCheck
-from .submissions import Submission
 from .vocab import *  # noqa: F403
 
 __all__ = [
@@ -19,6 +18,5 @@ __all__ = [
     "SourceCheck",
     "State",
     "StateBoundary",
-    "Submission",
     "Vendor",
 ]
