@@ -177,7 +177,9 @@ ACCOUNT_RATE_LIMITS = {
 # Volunteers' submissions: per account and per client address, "count/seconds".
 SUBMISSION_RATE_ACCOUNT = env.str("SUBMISSION_RATE_ACCOUNT", default="30/3600")
 SUBMISSION_RATE_CLIENT = env.str("SUBMISSION_RATE_CLIENT", default="60/3600")
-SUBMISSION_ATTACHMENT_MAX_BYTES = env.int("SUBMISSION_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+SUBMISSION_ATTACHMENT_MAX_BYTES = env.int(
+    "SUBMISSION_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
 # Moderators' notes and withdrawal reasons are kept whole in the public history.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -69,6 +69,9 @@ class Submission(models.Model):
         verbose_name=_("reviewer"),
     )
     reviewer_note = models.TextField(_("reviewer's note"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, default="en", help_text=_("For e-mails to the volunteer.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -19,7 +19,8 @@ def is_moderator(user) -> bool:
     return user.is_active and (user.is_staff or user.groups.filter(name=MODERATORS_GROUP).exists())
 
 
-moderator_required = user_passes_test(is_moderator, login_url="admin:login")
+# The site's own sign-in (settings.LOGIN_URL): moderators are not staff.
+moderator_required = user_passes_test(is_moderator)
 
 
 @moderator_required
