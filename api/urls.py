@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from tracker.exports.datasets import EXPORTS
 
 from . import views
+from .submissions import SubmissionsView
 
 router = SimpleRouter()
 VIEWSETS = {
@@ -36,6 +37,7 @@ urlpatterns = [
     *router.urls,
     *export_urls,
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("submissions/", SubmissionsView.as_view(), name="submissions"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/v1/ is a JSON 404, never the site's HTML page.

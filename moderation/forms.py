@@ -10,7 +10,7 @@ import json
 from django import forms
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import HoneypotMixin
@@ -136,6 +136,10 @@ class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
         for name in ("lead_agency", "agency", "authority"):
             if name in self.fields:
                 self.fields[name].queryset = published_agencies()
+        for name in ("camera_count", "cost_inr"):
+            if name in self.fields:
+                self.fields[name].validators.append(MinValueValidator(0))
+                self.fields[name].widget.attrs["min"] = 0
 
     def proposal(self) -> dict:
         """The valid proposal as JSON: every proposable field."""

@@ -1,0 +1,166 @@
+"""/api/v1/submissions/: volunteers send proposals from programs, with an API token.
+
+Token authentication only (tokens are made on the profile page), never a
+session cookie, so the public read endpoints stay cookie-free. A proposal is
+validated by the same form as the site's submission pages and lands in the
+moderation queue; nothing is published from here.
+"""
+
+from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import is_volunteer
+from moderation.entities import data_changes, entity_data
+from moderation.forms import PROPOSAL_FORMS, SOURCE_SLOTS
+from moderation.models import EntityType, Submission, SubmissionKind
+from moderation.services import SubmissionConflict, published_target, submission_store
+from moderation.throttles import submission_allowed
+
+
+class IsVolunteer(BasePermission):
+    message = "Only confirmed volunteer accounts may send submissions."
+
+    def has_permission(self, request, view):
+        return is_volunteer(request.user)
+
+
+class SourceIn(serializers.Serializer):
+    url = serializers.CharField(max_length=2000)
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class SubmissionIn(serializers.Serializer):
+    entity_type = serializers.ChoiceField(choices=EntityType.choices)
+    target_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="The entry corrected, if any."
+    )
+    fields = serializers.DictField(
+        help_text="Field values as the submission form names them (title, lead_agency, "
+        "technology, latitude, longitude, ...)."
+    )
+    sources = SourceIn(many=True, required=False)
+    draft = serializers.BooleanField(default=False)
+
+    def validate_sources(self, value):
+        if len(value) > SOURCE_SLOTS:
+            raise serializers.ValidationError(f"At most {SOURCE_SLOTS} sources.")
+        return value
+
+
+class SubmissionOut(serializers.ModelSerializer):
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "kind",
+            "entity_type",
+            "target_id",
+            "status",
+            "data",
+            "sources",
+            "reviewer_note",
+            "created_at",
+            "submitted_at",
+            "decided_at",
+        ]
+
+
+ERROR = inline_serializer("SubmissionError", {"detail": serializers.CharField()})
+
+# Form field names as the API names them.
+FORM_TO_API = {f"source_url_{n}": "sources" for n in range(1, SOURCE_SLOTS + 1)}
+
+
+def _form_errors(form):
+    errors = {}
+    for name, messages in form.errors.get_json_data().items():
+        key = FORM_TO_API.get(name, name if name != "__all__" else "non_field_errors")
+        errors.setdefault(key, []).extend(m["message"] for m in messages)
+    return errors
+
+
+class SubmissionsView(APIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated, IsVolunteer]
+
+    @extend_schema(
+        summary="Your own submissions",
+        responses={
+            200: SubmissionOut(many=True),
+            401: OpenApiResponse(ERROR),
+            403: OpenApiResponse(ERROR),
+        },
+    )
+    def get(self, request):
+        mine = Submission.objects.filter(volunteer=request.user).order_by("-created_at")[:500]
+        return Response(SubmissionOut(mine, many=True).data)
+
+    @extend_schema(
+        summary="Send a proposal to the moderation queue",
+        request=SubmissionIn,
+        responses={
+            201: SubmissionOut,
+            400: OpenApiResponse(description="The fields that are wrong, each with messages."),
+            401: OpenApiResponse(ERROR),
+            403: OpenApiResponse(ERROR),
+            409: OpenApiResponse(ERROR),
+            429: OpenApiResponse(ERROR),
+        },
+    )
+    def post(self, request):
+        envelope = SubmissionIn(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        entity_type = EntityType(envelope.validated_data["entity_type"])
+        target_id = envelope.validated_data.get("target_id")
+        target = None
+        if target_id:
+            target = published_target(entity_type=entity_type, target_id=target_id)
+            if target is None:
+                return Response(
+                    {"target_id": ["No published entry of that kind has this id."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        if not submission_allowed(request):
+            return Response(
+                {"detail": "Too many submissions recently; try again later."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        form_data = {
+            k: "" if v is None else str(v)
+            for k, v in envelope.validated_data["fields"].items()
+            if not isinstance(v, dict | list)
+        }
+        for n, source in enumerate(envelope.validated_data.get("sources", []), start=1):
+            form_data[f"source_url_{n}"] = source["url"]
+            form_data[f"source_title_{n}"] = source.get("title", "")
+        form = PROPOSAL_FORMS[entity_type](data=form_data, files=request.FILES)
+        if not form.is_valid():
+            return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        data = form.proposal()
+        if target is not None:
+            data = data_changes(entity_data(target, entity_type), data)
+            if not data:
+                return Response(
+                    {"fields": ["Nothing differs from the published entry."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            submission = submission_store(
+                volunteer=request.user,
+                entity_type=entity_type,
+                kind=SubmissionKind.EDIT if target is not None else SubmissionKind.NEW,
+                target_id=target.pk if target is not None else None,
+                data=data,
+                sources=form.cleaned_data["sources"],
+                attachments=form.cleaned_data.get("attachments", []),
+                submit=not envelope.validated_data["draft"],
+                language=get_language() or "en",
+            )
+        except SubmissionConflict as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(SubmissionOut(submission).data, status=status.HTTP_201_CREATED)
