@@ -207,7 +207,9 @@ def test_approving_a_correction_to_a_withdrawn_entry_is_refused(moderator, volun
     )
     entity_withdraw(entity=deployment, reason="Duplicate", actor=moderator)
     response = decide(moderator, submission, "approve")
-    assert "withdrawn after this correction" in " ".join(response.context["form"].non_field_errors())
+    assert "withdrawn after this correction" in " ".join(
+        response.context["form"].non_field_errors()
+    )
     deployment.refresh_from_db()
     assert deployment.title == "Metro cameras" and deployment.publication == "withdrawn"
 
