@@ -1,0 +1,49 @@
+"""The profile: a public display name, API tokens; the e-mail never public."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from moderation.models import Submission
+from moderation.services import submission_approve
+from tests.moderation.helpers import NEW_DEPLOYMENT_URL, deployment_post
+from tests.roles import signed_in
+from tracker.models import Deployment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_display_name_can_change_and_shows_in_the_public_history(
+    volunteer, moderator, django_capture_on_commit_callbacks
+):
+    client = signed_in(volunteer)
+    client.post(reverse("accounts:profile"), {"first_name": "Ravi from Lucknow"})
+    client.post(NEW_DEPLOYMENT_URL, deployment_post())
+    submission_approve(submission_id=Submission.objects.get().pk, moderator=moderator)
+    deployment = Deployment.objects.get(title="Lucknow station face recognition")
+    page = signed_in(None).get(f"/deployments/{deployment.pk}-{deployment.slug}/")
+    text = page.content.decode()
+    assert "proposed by Ravi from Lucknow" in text
+    assert "ravi.private" not in text and "asha.private" not in text
+
+
+def test_tokens_are_created_shown_once_and_revoked(volunteer):
+    client = signed_in(volunteer)
+    client.post(reverse("accounts:token-create"))
+    token = Token.objects.get(user=volunteer)
+    assert token.key in client.get(reverse("accounts:profile")).content.decode()
+    assert token.key not in client.get(reverse("accounts:profile")).content.decode()
+    client.post(reverse("accounts:token-create"))
+    assert Token.objects.get(user=volunteer).key != token.key  # replaced
+    client.post(reverse("accounts:token-revoke"))
+    assert not Token.objects.filter(user=volunteer).exists()
+
+
+def test_public_pages_set_no_cookie_and_show_no_account_details(volunteer):
+    signed_in(volunteer).post(NEW_DEPLOYMENT_URL, deployment_post())
+    anonymous = signed_in(None)
+    for url in ("/", "/deployments/", "/changes/", "/api/v1/deployments/"):
+        response = anonymous.get(url)
+        assert response.status_code == 200
+        assert not response.cookies, url
+        assert b"@example.org" not in response.content
