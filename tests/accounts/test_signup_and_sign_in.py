@@ -128,18 +128,24 @@ def test_password_reset_sends_a_link_that_works():
 
 def test_sign_up_and_e_mails_are_in_hindi_at_hi():
     client = Client()
-    page = client.get("/hi" + reverse("account_signup")).content.decode()
-    assert "स्वयंसेवक" in page  # "volunteer"
-    sign_up(client, email="hindi@example.org")
-    client.post("/hi" + reverse("account_signup"), {})
-    mail.outbox.clear()
+    page = client.get("/hi/accounts/signup/").content.decode()
+    assert "स्वयंसेवक के रूप में साइन अप करें" in page  # "Sign up as a volunteer"
     client.post(
-        "/hi" + reverse("account_signup"),
+        "/hi/accounts/signup/",
         {
-            "email": "hindi2@example.org",
+            "email": "hindi@example.org",
             "display_name": "अनु",
             "password1": PASSWORD,
             "password2": PASSWORD,
         },
     )
-    assert "पुष्टि" in mail.outbox[0].subject  # "confirm"
+    assert mail.outbox[0].subject.endswith("अपने ई-मेल पते की पुष्टि करें")
+    assert "पुष्टि के लिए यह लिंक खोलें" in mail.outbox[0].body
+    assert "/hi/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_moderation_pages_are_in_hindi_at_hi(moderator):
+    from tests.roles import signed_in
+
+    page = signed_in(moderator).get("/hi/moderation/").content.decode()
+    assert "समीक्षा कतार" in page  # "Review queue"

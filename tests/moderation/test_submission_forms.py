@@ -1,4 +1,4 @@
-"""Volunteers' forms: valid proposals reach the queue; bad input is a clear error, nothing stored."""
+"""Volunteers' forms: valid proposals reach the queue; bad input is a clear error."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
