@@ -30,12 +30,16 @@ class IsVolunteer(BasePermission):
 
 
 class SourceIn(serializers.Serializer):
-    url = serializers.CharField(max_length=2000)
-    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    url = serializers.CharField(max_length=2000, help_text="The source's address (http or https).")
+    title = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="Its title."
+    )
 
 
 class SubmissionIn(serializers.Serializer):
-    entity_type = serializers.ChoiceField(choices=EntityType.choices)
+    entity_type = serializers.ChoiceField(
+        choices=EntityType.choices, help_text="What kind of entry is proposed."
+    )
     target_id = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, help_text="The entry corrected, if any."
     )
@@ -43,13 +47,34 @@ class SubmissionIn(serializers.Serializer):
         help_text="Field values as the submission form names them (title, lead_agency, "
         "technology, latitude, longitude, ...)."
     )
-    sources = SourceIn(many=True, required=False)
-    draft = serializers.BooleanField(default=False)
+    sources = SourceIn(
+        many=True,
+        required=False,
+        help_text="Up to 3 sources; at least one, except for an RTI request.",
+    )
+    draft = serializers.BooleanField(
+        default=False, help_text="Save as a private draft instead of sending it for review."
+    )
 
     def validate_sources(self, value):
         if len(value) > SOURCE_SLOTS:
             raise serializers.ValidationError(f"At most {SOURCE_SLOTS} sources.")
         return value
+
+
+SUBMISSION_FIELD_HELP = {
+    "id": "The submission's id.",
+    "kind": "new (a new entry) or edit (a correction of a published one).",
+    "entity_type": "The kind of entry.",
+    "target_id": "The entry corrected, or the entry created once approved.",
+    "status": "draft, pending, changes_requested, approved, rejected or withdrawn.",
+    "data": "The proposed values (for a correction, only those that change).",
+    "sources": "The cited sources, each with url and title.",
+    "reviewer_note": "The moderator's note.",
+    "created_at": "When it was created.",
+    "submitted_at": "When it was last sent for review.",
+    "decided_at": "When a moderator decided.",
+}
 
 
 class SubmissionOut(serializers.ModelSerializer):
@@ -68,9 +93,12 @@ class SubmissionOut(serializers.ModelSerializer):
             "submitted_at",
             "decided_at",
         ]
+        extra_kwargs = {name: {"help_text": text} for name, text in SUBMISSION_FIELD_HELP.items()}
 
 
-ERROR = inline_serializer("SubmissionError", {"detail": serializers.CharField()})
+ERROR = inline_serializer(
+    "SubmissionError", {"detail": serializers.CharField(help_text="What went wrong.")}
+)
 
 # Form field names as the API names them.
 FORM_TO_API = {f"source_url_{n}": "sources" for n in range(1, SOURCE_SLOTS + 1)}
