@@ -59,8 +59,11 @@ def submission_store(
         submission = Submission(
             volunteer=volunteer, entity_type=entity_type, kind=kind, target_id=target_id
         )
-    elif not submission.is_editable:
-        raise SubmissionConflict(_("This submission can no longer be changed."))
+    else:
+        # Locked and read again: a moderator may have decided since the form was opened.
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not submission.is_editable:
+            raise SubmissionConflict(_("This submission can no longer be changed."))
     submission.data = data
     submission.sources = sources
     submission.language = language

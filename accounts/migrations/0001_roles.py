@@ -1,36 +1,12 @@
-"""The three roles as groups, with the permissions each carries."""
+"""The three roles as groups, with the permissions each carries (accounts.roles.ROLE_GRANTS)."""
 
 from django.db import migrations
 
-ROLES = {
-    "Volunteers": [("moderation", "add_submission")],
-    "Moderators": [
-        ("moderation", "add_submission"),
-        ("moderation", "review_submission"),
-        ("moderation", "view_submission"),
-    ],
-    # Administrators also manage users, roles and every entry in the admin.
-    "Administrators": [("moderation", None), ("tracker", None), ("auth", None)],
-}
-
 
 def roles_create(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from accounts.roles import roles_ensure
 
-    # Permissions are normally created after migrate; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, grants in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in grants:
-            perms = Permission.objects.filter(content_type__app_label=app_label)
-            if codename:
-                perms = perms.filter(codename=codename)
-            group.permissions.add(*perms)
+    roles_ensure(apps)
 
 
 class Migration(migrations.Migration):

@@ -47,3 +47,36 @@ def test_public_pages_set_no_cookie_and_show_no_account_details(volunteer):
         assert response.status_code == 200
         assert not response.cookies, url
         assert b"@example.org" not in response.content
+
+
+def test_roles_and_staff(volunteer, moderator, administrator):
+    from accounts.roles import is_moderator, is_volunteer
+
+    assert is_volunteer(volunteer) and not is_moderator(volunteer)
+    assert is_moderator(moderator) and not moderator.is_staff
+    administrator.refresh_from_db()
+    assert is_moderator(administrator) and administrator.is_staff
+
+
+@pytest.mark.parametrize(
+    "detail",
+    ["deployment", "agency", "hotspot", "rti_request"],
+)
+def test_every_published_page_offers_a_correction(detail):
+    from tests.factories import (
+        AgencyFactory,
+        DeploymentFactory,
+        HotspotFactory,
+        RTIRequestFactory,
+    )
+    from tracker.catalogue.selectors import detail_url
+
+    factory = {
+        "deployment": DeploymentFactory,
+        "agency": AgencyFactory,
+        "hotspot": HotspotFactory,
+        "rti_request": RTIRequestFactory,
+    }[detail]
+    entry = factory()
+    page = signed_in(None).get(detail_url(entry)).content.decode()
+    assert reverse("moderation:submit-correction", args=[detail, entry.pk]) in page

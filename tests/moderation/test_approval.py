@@ -269,3 +269,33 @@ def test_attachments_reach_only_the_submitter_and_moderators(
     assert signed_in(None).get(url).status_code == 302
     # Not reachable through the public media URL either.
     assert signed_in(None).get("/media/" + attachment.file.name).status_code == 404
+
+
+def test_an_edit_sent_after_the_decision_does_not_reopen_it(moderator, volunteer, pending):
+    """The volunteer's form was open while a moderator approved: their save is refused."""
+    client = signed_in(volunteer)
+    edit_url = reverse("moderation:my-submission-edit", args=[pending.pk])
+    submission_approve(submission_id=pending.pk, moderator=moderator)
+    response = client.post(edit_url, deployment_post(title="Changed later"))
+    assert response.status_code == 302  # back to the submission, with a message
+    pending.refresh_from_db()
+    assert pending.status == SubmissionStatus.APPROVED and pending.data["title"] != "Changed later"
+
+
+def test_a_stale_form_cannot_overwrite_a_decision(moderator, volunteer, pending):
+    from moderation.services import submission_store
+
+    stale = Submission.objects.get(pk=pending.pk)  # read while still pending
+    submission_approve(submission_id=pending.pk, moderator=moderator)
+    with pytest.raises(SubmissionConflict):
+        submission_store(
+            volunteer=volunteer,
+            entity_type="deployment",
+            kind="new",
+            data={"title": "Changed later"},
+            sources=[],
+            submit=True,
+            submission=stale,
+        )
+    pending.refresh_from_db()
+    assert pending.status == SubmissionStatus.APPROVED
