@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 
 from moderation.models import Submission
+from tests.conftest import SCREENSHOTS
 from tests.factories import AgencyFactory
 from tests.roles import PASSWORD, person
 
@@ -77,6 +78,8 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site):
     assert page.input_value("#id_latitude") and page.input_value("#id_longitude")
     page.fill("#id_source_url_1", "https://news.example.org/bhopal-frt")
     page.fill("#id_source_title_1", "Bhopal installs face recognition")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "submission-form.png", full_page=True)
     page.click("button[value=submit]")
     page.wait_for_selector("text=waiting for a moderator")
     submission = Submission.objects.get()
@@ -95,6 +98,7 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site):
     diff = page.locator("table.diff")
     assert TITLE in diff.inner_text() and "Bhopal Police" in diff.inner_text()
     assert "new source, not checked yet" in page.content()
+    page.screenshot(path=SCREENSHOTS / "moderation-review.png", full_page=True)
     page.select_option("#id_decision", "approve")
     page.fill("#id_note", "Matches the report.")
     page.click("text=Record the decision")
