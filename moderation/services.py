@@ -16,7 +16,7 @@ from tracker.ingest.normalise import normalise_url
 from tracker.models import Citation, Publication, Source
 from tracker.publication import entity_publish
 
-from . import notifications
+from . import notifications, uploads
 from .entities import entity_apply, entity_model
 from .models import Attachment, Submission, SubmissionKind, SubmissionStatus
 
@@ -64,6 +64,13 @@ def submission_store(
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if not submission.is_editable:
             raise SubmissionConflict(_("This submission can no longer be changed."))
+    if attachments and submission.pk:
+        kept = submission.attachments.count()
+        if kept + len(attachments) > uploads.MAX_ATTACHMENTS:
+            raise SubmissionConflict(
+                _("A submission may have at most %(count)d attachments.")
+                % {"count": uploads.MAX_ATTACHMENTS}
+            )
     submission.data = data
     submission.sources = sources
     submission.language = language

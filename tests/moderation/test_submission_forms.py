@@ -222,3 +222,20 @@ def test_submissions_are_throttled_per_client(volunteer, other_volunteer, settin
 def test_a_withdrawn_or_draft_entry_is_never_public(volunteer):
     signed_in(volunteer).post(NEW_DEPLOYMENT_URL, deployment_post())
     assert Deployment.objects.filter(publication=Publication.PUBLISHED).count() == 0
+
+
+def test_a_submission_keeps_at_most_five_attachments(volunteer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = signed_in(volunteer)
+
+    def pdfs(n):
+        return [SimpleUploadedFile(f"r{i}.pdf", PDF, "application/pdf") for i in range(n)]
+
+    client.post(NEW_DEPLOYMENT_URL, deployment_post(action="draft", attachments=pdfs(4)))
+    draft = Submission.objects.get()
+    edit_url = reverse("moderation:my-submission-edit", args=[draft.pk])
+    response = client.post(edit_url, deployment_post(action="draft", attachments=pdfs(2)))
+    assert "at most 5 attachments" in " ".join(errors_of(response))
+    assert Attachment.objects.count() == 4
+    response = client.post(NEW_DEPLOYMENT_URL, deployment_post(attachments=pdfs(6)))
+    assert "Attach at most 5 files." in " ".join(errors_of(response))
