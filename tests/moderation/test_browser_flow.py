@@ -122,3 +122,32 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site):
     assert not reader.cookies()
     reader.close()
     assert not csp_violations
+
+
+def test_a_hotspot_area_is_drawn_on_the_map(browser, site):
+    from accounts.roles import Role
+
+    person("ravi", "Ravi", Role.VOLUNTEER, email="ravi@example.org")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    sign_in(page, site, "ravi@example.org")
+    page.goto(site + "/submit/hotspot/")
+    page.fill("#id_name", "Upper Lake promenade")
+    page.select_option("#id_kind", "public_square")
+    page.select_option("#id_state", "IN-MP")
+    page.fill("#id_city", "Bhopal")
+    picker = page.locator(".point-picker")
+    page.wait_for_selector(".point-picker[data-ready='true']")
+    picker.click(position={"x": 300, "y": 160})  # the point
+    page.click("button[name=draw-area]")
+    for x, y in ((280, 140), (330, 140), (330, 190)):
+        picker.click(position={"x": x, "y": y})
+    page.click("button[name=finish-area]")
+    assert '"Polygon"' in page.input_value("#id_area")
+    page.fill("#id_source_url_1", "https://news.example.org/upper-lake")
+    page.click("button[value=submit]")
+    page.wait_for_selector("text=waiting for a moderator")
+    submission = Submission.objects.get()
+    assert submission.data["location"] and "MultiPolygon" in submission.data["area"]
+    context.close()
