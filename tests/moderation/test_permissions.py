@@ -201,7 +201,7 @@ CASES = [
         "get",
         lambda w, u: reverse("moderation:sources"),
         None,
-        {**MODERATORS_ONLY, "volunteer": "login"},  # tracker's page: sign in as a moderator
+        MODERATORS_ONLY,
     ),
     (
         "the admin",
