@@ -11,6 +11,7 @@ import json
 
 from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from tracker.models import Agency, Deployment, Hotspot, RTIRequest
@@ -127,7 +128,7 @@ def entity_apply(entity, data: dict):
     for name, value in data.items():
         try:
             field = meta.get_field(name)
-        except Exception:  # noqa: BLE001  (a key this version does not know)
+        except FieldDoesNotExist:  # a key this version does not know
             continue
         python = field_from_json(field, value)
         if python is None and not field.null:

@@ -1,6 +1,7 @@
 """Volunteers' pages: propose an entry or a correction, save drafts, follow submissions."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import is_moderator, volunteer_required
 from tracker.catalogue.selectors import detail_url
 
-from ..entities import entity_data
+from ..entities import data_changes, entity_data
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import Attachment, EntityType, Submission, SubmissionKind
 from ..review import submission_changes
@@ -135,8 +136,6 @@ def _submission_save(request, form, entity_type, kind, target, current, submissi
     else:
         data, sources = form.proposal(), form.cleaned_data["sources"]
         if kind == SubmissionKind.EDIT:
-            from ..entities import data_changes
-
             data = data_changes(current, data)
             if not data:
                 form.add_error(None, _("Nothing is changed yet: edit the values that are wrong."))
@@ -199,8 +198,6 @@ def my_submission_withdraw(request, pk):
 def attachment_download(request, pk):
     """Only the submitter and moderators may fetch an attachment, and only as a download."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     attachment = get_object_or_404(Attachment.objects.select_related("submission"), pk=pk)
     if attachment.submission.volunteer_id != request.user.pk and not is_moderator(request.user):
