@@ -80,3 +80,18 @@ def test_every_published_page_offers_a_correction(detail):
     entry = factory()
     page = signed_in(None).get(detail_url(entry)).content.decode()
     assert reverse("moderation:submit-correction", args=[detail, entry.pk]) in page
+
+
+def test_grant_role_command(volunteer):
+    from django.core.management import CommandError, call_command
+
+    from accounts.roles import is_moderator
+
+    call_command("grant_role", "RAVI.private@example.org", "moderator")
+    volunteer.refresh_from_db()
+    assert is_moderator(volunteer) and not volunteer.is_staff
+    call_command("grant_role", "ravi.private@example.org", "moderator", "--revoke")
+    volunteer = type(volunteer).objects.get(pk=volunteer.pk)
+    assert not is_moderator(volunteer)
+    with pytest.raises(CommandError, match="no single account"):
+        call_command("grant_role", "nobody@example.org", "moderator")
