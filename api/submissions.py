@@ -6,10 +6,13 @@ validated by the same form as the site's submission pages and lands in the
 moderation queue; nothing is published from here.
 """
 
+import json
+
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -112,9 +115,33 @@ def _form_errors(form):
     return errors
 
 
+MULTIPART_IN = inline_serializer(
+    "SubmissionWithAttachments",
+    {
+        "payload": serializers.CharField(help_text="The submission as JSON (as for JSON bodies)."),
+        "attachments": serializers.ListField(
+            child=serializers.FileField(),
+            required=False,
+            help_text="PDF, PNG or JPEG files, at most 10 MB each.",
+        ),
+    },
+)
+
+
+def _envelope_data(request):
+    """The JSON body, or a multipart body's ``payload`` field (attachments travel beside it)."""
+    if request.content_type.startswith("multipart/"):
+        try:
+            return json.loads(request.data.get("payload", ""))
+        except ValueError:
+            return None
+    return request.data
+
+
 class SubmissionsView(APIView):
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticated, IsVolunteer]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         summary="Your own submissions",
@@ -130,7 +157,7 @@ class SubmissionsView(APIView):
 
     @extend_schema(
         summary="Send a proposal to the moderation queue",
-        request=SubmissionIn,
+        request={"application/json": SubmissionIn, "multipart/form-data": MULTIPART_IN},
         responses={
             201: SubmissionOut,
             400: OpenApiResponse(description="The fields that are wrong, each with messages."),
@@ -141,7 +168,13 @@ class SubmissionsView(APIView):
         },
     )
     def post(self, request):
-        envelope = SubmissionIn(data=request.data)
+        data = _envelope_data(request)
+        if not isinstance(data, dict):
+            return Response(
+                {"payload": ["Send the submission as a JSON object."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        envelope = SubmissionIn(data=data)
         envelope.is_valid(raise_exception=True)
         entity_type = EntityType(envelope.validated_data["entity_type"])
         target_id = envelope.validated_data.get("target_id")

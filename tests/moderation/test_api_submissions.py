@@ -128,3 +128,19 @@ def test_the_api_is_throttled_per_account(api, settings):
     assert post(api, deployment_body()).status_code == 201
     assert post(api, deployment_body(title="Second")).status_code == 429
     assert Submission.objects.count() == 1
+
+
+def test_attachments_travel_in_a_multipart_body(api, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = SimpleUploadedFile("reply.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    response = api.post(URL, {"payload": json.dumps(deployment_body()), "attachments": [pdf]})
+    assert response.status_code == 201, response.content
+    assert Submission.objects.get().attachments.get().content_type == "application/pdf"
+    fake = SimpleUploadedFile("reply.pdf", b"<html></html>", "application/pdf")
+    response = api.post(URL, {"payload": json.dumps(deployment_body()), "attachments": [fake]})
+    assert response.status_code == 400 and "attachments" in response.json()
+    response = api.post(URL, {"payload": "{not json"})
+    assert response.status_code == 400 and "payload" in response.json()
+    assert Submission.objects.count() == 1
