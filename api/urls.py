@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from tracker.exports.datasets import EXPORTS
 
 from . import rti, views
+from .submissions import SubmissionsView
 
 router = SimpleRouter()
 VIEWSETS = {
@@ -42,6 +43,7 @@ urlpatterns = [
         rti.AgencyRTIStatisticsView.as_view(),
         name="agency-rti-statistics",
     ),
+    path("submissions/", SubmissionsView.as_view(), name="submissions"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

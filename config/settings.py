@@ -64,7 +64,11 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "django_celery_beat",
+    "allauth",
+    "allauth.account",
     "tracker",
+    "accounts",
+    "moderation",
     "api",
 ]
 
@@ -82,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -158,6 +163,40 @@ WHITENOISE_USE_FINDERS = DEBUG
 # E-mail: console in development; EMAIL_URL (smtp://user:pass@host:port) in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
+
+# Accounts (django-allauth): sign-in by e-mail, confirmed before first use; failed sign-ins,
+# sign-ups and password resets are rate-limited per client and per account (counters in the
+# cache). A volunteer's public name is their display name; the e-mail is never shown.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "moderation:my-submissions"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Panoptic Tracker] "
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("ACCOUNT_RATE_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "signup": env.str("ACCOUNT_RATE_SIGNUP", default="5/h/ip"),
+    "reset_password": "10/m/ip,3/5m/key",
+    "confirm_email": "1/3m/key",
+}
+# Volunteers' submissions: per account and per client address, "count/seconds".
+SUBMISSION_RATE_ACCOUNT = env.str("SUBMISSION_RATE_ACCOUNT", default="30/3600")
+SUBMISSION_RATE_CLIENT = env.str("SUBMISSION_RATE_CLIENT", default="60/3600")
+SUBMISSION_ATTACHMENT_MAX_BYTES = env.int(
+    "SUBMISSION_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
+# Moderators' notes and withdrawal reasons are kept whole in the public history.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Privacy: anonymous readers get no cookie; signed-in users get secure ones.
 SESSION_COOKIE_HTTPONLY = True

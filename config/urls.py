@@ -1,4 +1,4 @@
-"""Root URLs: the public site (tracker), the API, the admin."""
+"""Root URLs: the public site (tracker), accounts, moderation, the API, the admin."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -15,9 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("moderation/", include("tracker.moderation_urls")),
 ] + i18n_patterns(
     # The public site: English at /, Hindi at /hi/ (a URL prefix, so no language cookie).
     path("", include("tracker.urls")),
+    # Volunteers and moderators: /submit/, /submissions/, /moderation/ (with source review).
+    path("", include("moderation.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -200,14 +200,6 @@ class ReviewItemAdmin(admin.ModelAdmin):
     search_fields = ["source__url", "source__title"]
 
 
-@admin.register(m.Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "volunteer", "status", "created_at", "reviewer"]
-    list_filter = ["status", "kind", "entity_type"]
-    search_fields = ["volunteer__username", "reviewer_note"]
-    raw_id_fields = ["volunteer", "reviewer"]
-
-
 @admin.register(m.StateBoundary)
 class StateBoundaryAdmin(LeafletGeoAdminMixin, admin.ModelAdmin):
     list_display = ["state"]

@@ -1,4 +1,4 @@
-"""Moderator pages, under /moderation/ (not translated: moderators use the admin's language)."""
+"""Moderator pages for source health, served under /moderation/ by the moderation app."""
 
 from django.urls import path
 

@@ -12,10 +12,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def moderator_login(transactional_db):
-    user = UserFactory(username="asha", is_staff=True)
+    """A moderator (not staff) who signs in on the site with a confirmed e-mail."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="asha", email="asha@example.org")
     user.set_password("a long moderator passphrase")
     user.save()
-    return "asha", "a long moderator passphrase"
+    user.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return "asha@example.org", "a long moderator passphrase"
 
 
 def test_a_moderator_reviews_a_changed_source(page, live_server, site, moderator_login):
@@ -27,10 +33,10 @@ def test_a_moderator_reviews_a_changed_source(page, live_server, site, moderator
     check(source)
 
     page.goto(live_server.url + "/moderation/sources/")
-    assert "/admin/login/" in page.url  # sign in first
-    page.fill("#id_username", moderator_login[0])
+    assert "/accounts/login/" in page.url  # sign in first, on the site
+    page.fill("#id_login", moderator_login[0])
     page.fill("#id_password", moderator_login[1])
-    page.click("input[type=submit]")
+    page.click("button[type=submit]")
 
     page.wait_for_url("**/moderation/sources/")
     section = page.locator(f"#source-{source.pk}").locator("xpath=..")

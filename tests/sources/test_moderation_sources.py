@@ -37,13 +37,13 @@ def changed_source(site):
 def test_anonymous_visitors_are_sent_to_the_login(client):
     response = client.get(URL)
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/moderation/sources/"
+    assert response["Location"] == "/accounts/login/?next=/moderation/sources/"
 
 
 def test_volunteers_without_the_role_cannot_see_it():
     client = Client()
     client.force_login(UserFactory(username="volunteer"))
-    assert client.get(URL).status_code == 302
+    assert client.get(URL).status_code == 403
 
 
 def test_moderators_see_changed_sources_with_excerpts_and_history(moderator, changed_source):

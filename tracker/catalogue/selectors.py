@@ -297,6 +297,17 @@ class HistoryEntry:
     entity: object = None
     entity_label: str = ""
     url: str = ""
+    made_by: str = ""  # the public display name of who saved it (an approving moderator)
+    proposed_by: str = ""  # ... and of the volunteer who proposed it, if any
+
+
+def _public_name(user):
+    """A user's public display name (``first_name``); never the e-mail or username."""
+    return (user.first_name or "").strip() if user is not None else ""
+
+
+# History records with the users a change log names, in the same query.
+HISTORY_USERS = ("history_user", "history_contributor")
 
 
 def _changed_fields(new, old, model):
@@ -323,13 +334,17 @@ def _entries_from_records(records, model):
                     entries.append(HistoryEntry(record.history_date, "changed", changed))
             if entries and entries[-1].date == record.history_date:
                 entries[-1].reason = record.history_change_reason or ""
+                entries[-1].made_by = _public_name(record.history_user)
+                entries[-1].proposed_by = _public_name(record.history_contributor)
         previous = record
     return entries
 
 
 def history_entries(obj, *, limit=50):
     """The public change history of one entity, newest first (one query)."""
-    records = list(obj.history.order_by("history_date", "history_id"))
+    records = list(
+        obj.history.select_related(*HISTORY_USERS).order_by("history_date", "history_id")
+    )
     entries = _entries_from_records(records, type(obj))
     return list(reversed(entries))[:limit]
 
@@ -354,8 +369,10 @@ def recent_changes(*, limit=50, models=CHANGE_LOG_MODELS):
         if not recent_ids:
             continue
         current = {obj.pk: obj for obj in model.objects.filter(pk__in=set(recent_ids))}
-        records = model.history.filter(id__in=set(recent_ids)).order_by(
-            "id", "history_date", "history_id"
+        records = (
+            model.history.filter(id__in=set(recent_ids))
+            .select_related(*HISTORY_USERS)
+            .order_by("id", "history_date", "history_id")
         )
         by_id = {}
         for record in records:

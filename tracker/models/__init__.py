@@ -3,7 +3,6 @@ from .geography import State, StateBoundary
 from .review import ReviewItem
 from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
-from .submissions import Submission
 from .vocab import *  # noqa: F403
 
 __all__ = [
@@ -23,6 +22,5 @@ __all__ = [
     "SourceVersion",
     "State",
     "StateBoundary",
-    "Submission",
     "Vendor",
 ]

@@ -1,10 +1,13 @@
 """What every public entity shares: stable id, slug, timestamps,
 publication state, demo flag and full change history."""
 
+from django.conf import settings
 from django.db import models
+from django.dispatch import receiver
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from .vocab import Publication
 
@@ -12,6 +15,28 @@ from .vocab import Publication
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
+
+
+class ContributedHistory(models.Model):
+    """History rows also name who proposed a change (a volunteer), besides who made it.
+
+    ``history_user`` is whoever saved the entity (the approving moderator); set
+    ``entity._history_contributor`` before saving to credit the proposer. The
+    public change log shows both by their public display name (``first_name``).
+    """
+
+    history_contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def _history_contributor_set(sender, instance, history_instance, **kwargs):
+    if hasattr(history_instance, "history_contributor_id"):
+        history_instance.history_contributor = getattr(instance, "_history_contributor", None)
 
 
 class PublicEntity(models.Model):
@@ -29,7 +54,7 @@ class PublicEntity(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    history = HistoricalRecords(inherit=True)
+    history = HistoricalRecords(inherit=True, bases=[ContributedHistory])
 
     objects = PublishedQuerySet.as_manager()
 

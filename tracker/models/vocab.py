@@ -194,23 +194,3 @@ class SourceCheckOutcome(models.TextChoices):
 class StateKind(models.TextChoices):
     STATE = "state", _("State")
     UNION_TERRITORY = "union_territory", _("Union territory")
-
-
-class SubmissionKind(models.TextChoices):
-    NEW = "new", _("New entry")
-    EDIT = "edit", _("Correction of a published entry")
-
-
-class SubmissionStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class EntityType(models.TextChoices):
-    DEPLOYMENT = "deployment", _("Deployment")
-    AGENCY = "agency", _("Agency")
-    HOTSPOT = "hotspot", _("Hotspot")
-    RTI_REQUEST = "rti_request", _("RTI request")

@@ -1,7 +1,10 @@
 """Moderator pages for source health: what changed or died, and what to do about it."""
 
+from functools import wraps
+
 from django.contrib import messages
-from django.contrib.auth.decorators import user_passes_test
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +23,19 @@ def is_moderator(user) -> bool:
     return user.is_active and (user.is_staff or user.groups.filter(name=MODERATORS_GROUP).exists())
 
 
-moderator_required = user_passes_test(is_moderator, login_url="admin:login")
+def moderator_required(view):
+    """Anonymous visitors go to the site's sign-in (moderators are not staff); signed-in
+    people without the role get a 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_moderator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @moderator_required

@@ -1,0 +1,49 @@
+"""The profile: public display name, roles, and API tokens."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from .forms import ProfileForm
+from .roles import is_moderator, is_volunteer
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your display name is saved."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "has_token": Token.objects.filter(user=request.user).exists(),
+            "new_token": request.session.pop("new_api_token", None),
+            "is_volunteer": is_volunteer(request.user),
+            "is_moderator": is_moderator(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def token_create(request):
+    """A new API token (replacing any old one), shown once."""
+    Token.objects.filter(user=request.user).delete()
+    token = Token.objects.create(user=request.user)
+    request.session["new_api_token"] = token.key
+    return redirect("accounts:profile")
+
+
+@require_POST
+@login_required
+def token_revoke(request):
+    Token.objects.filter(user=request.user).delete()
+    messages.success(request, _("Your API token is revoked."))
+    return redirect("accounts:profile")

@@ -1,0 +1,227 @@
+"""/api/v1/submissions/: volunteers send proposals from programs, with an API token.
+
+Token authentication only (tokens are made on the profile page), never a
+session cookie, so the public read endpoints stay cookie-free. A proposal is
+validated by the same form as the site's submission pages and lands in the
+moderation queue; nothing is published from here.
+"""
+
+import json
+
+from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import is_volunteer
+from moderation.entities import data_changes, entity_data
+from moderation.forms import PROPOSAL_FORMS, SOURCE_SLOTS
+from moderation.models import EntityType, Submission, SubmissionKind
+from moderation.services import SubmissionConflict, published_target, submission_store
+from moderation.throttles import submission_allowed
+
+
+class IsVolunteer(BasePermission):
+    message = "Only confirmed volunteer accounts may send submissions."
+
+    def has_permission(self, request, view):
+        return is_volunteer(request.user)
+
+
+class SourceIn(serializers.Serializer):
+    url = serializers.CharField(max_length=2000, help_text="The source's address (http or https).")
+    title = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="Its title."
+    )
+
+
+class SubmissionIn(serializers.Serializer):
+    entity_type = serializers.ChoiceField(
+        choices=EntityType.choices, help_text="What kind of entry is proposed."
+    )
+    target_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="The entry corrected, if any."
+    )
+    fields = serializers.DictField(
+        help_text="Field values as the submission form names them (title, lead_agency, "
+        "technology, latitude, longitude, ...)."
+    )
+    sources = SourceIn(
+        many=True,
+        required=False,
+        help_text="Up to 3 sources; at least one, except for an RTI request.",
+    )
+    draft = serializers.BooleanField(
+        default=False, help_text="Save as a private draft instead of sending it for review."
+    )
+
+    def validate_sources(self, value):
+        if len(value) > SOURCE_SLOTS:
+            raise serializers.ValidationError(f"At most {SOURCE_SLOTS} sources.")
+        return value
+
+
+SUBMISSION_FIELD_HELP = {
+    "id": "The submission's id.",
+    "kind": "new (a new entry) or edit (a correction of a published one).",
+    "entity_type": "The kind of entry.",
+    "target_id": "The entry corrected, or the entry created once approved.",
+    "status": "draft, pending, changes_requested, approved, rejected or withdrawn.",
+    "data": "The proposed values (for a correction, only those that change).",
+    "sources": "The cited sources, each with url and title.",
+    "reviewer_note": "The moderator's note.",
+    "created_at": "When it was created.",
+    "submitted_at": "When it was last sent for review.",
+    "decided_at": "When a moderator decided.",
+}
+
+
+class SubmissionOut(serializers.ModelSerializer):
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "kind",
+            "entity_type",
+            "target_id",
+            "status",
+            "data",
+            "sources",
+            "reviewer_note",
+            "created_at",
+            "submitted_at",
+            "decided_at",
+        ]
+        extra_kwargs = {name: {"help_text": text} for name, text in SUBMISSION_FIELD_HELP.items()}
+
+
+ERROR = inline_serializer(
+    "SubmissionError", {"detail": serializers.CharField(help_text="What went wrong.")}
+)
+
+# Form field names as the API names them.
+FORM_TO_API = {f"source_url_{n}": "sources" for n in range(1, SOURCE_SLOTS + 1)}
+
+
+def _form_errors(form):
+    errors = {}
+    for name, messages in form.errors.get_json_data().items():
+        key = FORM_TO_API.get(name, name if name != "__all__" else "non_field_errors")
+        errors.setdefault(key, []).extend(m["message"] for m in messages)
+    return errors
+
+
+MULTIPART_IN = inline_serializer(
+    "SubmissionWithAttachments",
+    {
+        "payload": serializers.CharField(help_text="The submission as JSON (as for JSON bodies)."),
+        "attachments": serializers.ListField(
+            child=serializers.FileField(),
+            required=False,
+            help_text="PDF, PNG or JPEG files, at most 10 MB each.",
+        ),
+    },
+)
+
+
+def _envelope_data(request):
+    """The JSON body, or a multipart body's ``payload`` field (attachments travel beside it)."""
+    if request.content_type.startswith("multipart/"):
+        try:
+            return json.loads(request.data.get("payload", ""))
+        except ValueError:
+            return None
+    return request.data
+
+
+class SubmissionsView(APIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated, IsVolunteer]
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        summary="Your own submissions",
+        responses={
+            200: SubmissionOut(many=True),
+            401: OpenApiResponse(ERROR),
+            403: OpenApiResponse(ERROR),
+        },
+    )
+    def get(self, request):
+        mine = Submission.objects.filter(volunteer=request.user).order_by("-created_at")[:500]
+        return Response(SubmissionOut(mine, many=True).data)
+
+    @extend_schema(
+        summary="Send a proposal to the moderation queue",
+        request={"application/json": SubmissionIn, "multipart/form-data": MULTIPART_IN},
+        responses={
+            201: SubmissionOut,
+            400: OpenApiResponse(description="The fields that are wrong, each with messages."),
+            401: OpenApiResponse(ERROR),
+            403: OpenApiResponse(ERROR),
+            409: OpenApiResponse(ERROR),
+            429: OpenApiResponse(ERROR),
+        },
+    )
+    def post(self, request):
+        data = _envelope_data(request)
+        if not isinstance(data, dict):
+            return Response(
+                {"payload": ["Send the submission as a JSON object."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        envelope = SubmissionIn(data=data)
+        envelope.is_valid(raise_exception=True)
+        entity_type = EntityType(envelope.validated_data["entity_type"])
+        target_id = envelope.validated_data.get("target_id")
+        target = None
+        if target_id:
+            target = published_target(entity_type=entity_type, target_id=target_id)
+            if target is None:
+                return Response(
+                    {"target_id": ["No published entry of that kind has this id."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        if not submission_allowed(request):
+            return Response(
+                {"detail": "Too many submissions recently; try again later."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        form_data = {
+            k: "" if v is None else str(v)
+            for k, v in envelope.validated_data["fields"].items()
+            if not isinstance(v, dict | list)
+        }
+        for n, source in enumerate(envelope.validated_data.get("sources", []), start=1):
+            form_data[f"source_url_{n}"] = source["url"]
+            form_data[f"source_title_{n}"] = source.get("title", "")
+        form = PROPOSAL_FORMS[entity_type](data=form_data, files=request.FILES)
+        if not form.is_valid():
+            return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        data = form.proposal()
+        if target is not None:
+            data = data_changes(entity_data(target, entity_type), data)
+            if not data:
+                return Response(
+                    {"fields": ["Nothing differs from the published entry."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            submission = submission_store(
+                volunteer=request.user,
+                entity_type=entity_type,
+                kind=SubmissionKind.EDIT if target is not None else SubmissionKind.NEW,
+                target_id=target.pk if target is not None else None,
+                data=data,
+                sources=form.cleaned_data["sources"],
+                attachments=form.cleaned_data.get("attachments", []),
+                submit=not envelope.validated_data["draft"],
+                language=get_language() or "en",
+            )
+        except SubmissionConflict as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(SubmissionOut(submission).data, status=status.HTTP_201_CREATED)

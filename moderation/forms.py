@@ -1,0 +1,295 @@
+"""Submission forms: one per kind of entry, the same for new entries, corrections and the API.
+
+They validate like the admin would (the model's own fields and constraints),
+add sources, attachments and a honeypot, and turn a valid proposal into the
+JSON a submission stores. Nothing here saves an entry.
+"""
+
+import json
+
+from django import forms
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import HoneypotMixin
+from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
+
+from . import uploads
+from .entities import PROPOSABLE_FIELDS, field_to_json
+from .models import EntityType
+
+SOURCE_SLOTS = 3
+MAX_AREA_VERTICES = 500
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files at once; each checked by content and size. Cleans to [(file, type)]."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > uploads.MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("Attach at most %(count)d files.") % {"count": uploads.MAX_ATTACHMENTS}
+            )
+        checked, errors = [], []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            try:
+                checked.append((upload, uploads.attachment_check(upload)))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class ContributionForm(HoneypotMixin):
+    """What every submission form has: sources, attachments, the honeypot."""
+
+    sources_required = True
+
+    attachments = AttachmentsField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, at most 10 MB each. Only moderators see them."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, SOURCE_SLOTS + 1):
+            self.fields[f"source_url_{n}"] = forms.URLField(
+                label=_("Source link %(n)d") % {"n": n},
+                required=False,
+                max_length=2000,
+                assume_scheme="https",
+                validators=[URLValidator(schemes=["http", "https"])],
+            )
+            self.fields[f"source_title_{n}"] = forms.CharField(
+                label=_("Title of source %(n)d") % {"n": n}, required=False, max_length=500
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        sources = []
+        for n in range(1, SOURCE_SLOTS + 1):
+            url = cleaned.get(f"source_url_{n}")
+            if url:
+                title = (cleaned.get(f"source_title_{n}") or "").strip()
+                sources.append({"url": url, "title": title or url[:500]})
+        cleaned["sources"] = sources
+        if self.sources_required and not sources and "source_url_1" not in self.errors:
+            self.add_error(
+                "source_url_1", _("Give at least one source: a link to where this is reported.")
+            )
+        return cleaned
+
+
+class LocationMixin(forms.Form):
+    """A point as latitude and longitude: typed, or picked on the map when JavaScript runs."""
+
+    location_required = False
+
+    latitude = forms.FloatField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, help_text=_("e.g. 26.85")
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text=_("e.g. 80.95"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        if "latitude" in self.errors or "longitude" in self.errors:
+            return cleaned
+        if (lat is None) != (lon is None):
+            self.add_error(
+                "latitude" if lat is None else "longitude",
+                _("Give both latitude and longitude, or neither."),
+            )
+        elif lat is None and self.location_required:
+            self.add_error("latitude", _("Pick the place on the map or type its coordinates."))
+        cleaned["location"] = None if lat is None or lon is None else [lon, lat]
+        return cleaned
+
+
+def published_agencies():
+    return Agency.objects.filter(publication=Publication.PUBLISHED).order_by("name")
+
+
+class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
+    entity_type = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("lead_agency", "agency", "authority"):
+            if name in self.fields:
+                self.fields[name].queryset = published_agencies()
+        for name in ("camera_count", "cost_inr"):
+            if name in self.fields:
+                self.fields[name].validators.append(MinValueValidator(0))
+                self.fields[name].widget.attrs["min"] = 0
+
+    def proposal(self) -> dict:
+        """The valid proposal as JSON: every proposable field."""
+        meta = self._meta.model._meta
+        data = {}
+        for name in PROPOSABLE_FIELDS[self.entity_type]:
+            if name == "location":
+                data[name] = self.cleaned_data.get("location")
+            elif name == "area":
+                data[name] = self.cleaned_data.get("area")
+            else:
+                data[name] = field_to_json(meta.get_field(name), self.cleaned_data.get(name))
+        return data
+
+
+def _model_fields(entity_type):
+    return [f for f in PROPOSABLE_FIELDS[entity_type] if f not in ("location", "area")]
+
+
+class DeploymentProposalForm(ProposalForm):
+    entity_type = EntityType.DEPLOYMENT
+
+    class Meta:
+        model = Deployment
+        fields = _model_fields(EntityType.DEPLOYMENT)
+        widgets = {"announced_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class AgencyProposalForm(ProposalForm):
+    entity_type = EntityType.AGENCY
+
+    class Meta:
+        model = Agency
+        fields = _model_fields(EntityType.AGENCY)
+
+
+class HotspotProposalForm(ProposalForm):
+    entity_type = EntityType.HOTSPOT
+    location_required = True
+
+    area = forms.CharField(
+        label=_("Area (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A polygon as GeoJSON, for a hotspot that covers an area."),
+    )
+
+    class Meta:
+        model = Hotspot
+        fields = _model_fields(EntityType.HOTSPOT)
+        widgets = {"identified_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_area(self):
+        text = (self.cleaned_data.get("area") or "").strip()
+        if not text:
+            return None
+        try:
+            json.loads(text)
+            shape = GEOSGeometry(text, srid=4326)
+        except (ValueError, GEOSException, TypeError):
+            raise ValidationError(_("Give the area as a GeoJSON polygon.")) from None
+        if shape.geom_type == "Polygon":
+            shape = MultiPolygon(shape, srid=4326)
+        if shape.geom_type != "MultiPolygon" or not shape.valid:
+            raise ValidationError(_("Give the area as a GeoJSON polygon.")) from None
+        if shape.num_coords > MAX_AREA_VERTICES:
+            raise ValidationError(_("The area has too many points."))
+        xmin, ymin, xmax, ymax = shape.extent
+        if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+            raise ValidationError(_("The area's coordinates are out of range."))
+        return shape.geojson
+
+
+class RTIRequestProposalForm(ProposalForm):
+    """An RTI request needs its application text instead of a source."""
+
+    entity_type = EntityType.RTI_REQUEST
+    sources_required = False
+
+    class Meta:
+        model = RTIRequest
+        fields = _model_fields(EntityType.RTI_REQUEST)
+        widgets = {
+            "filed_on": forms.DateInput(attrs={"type": "date"}),
+            "received_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application_text"].required = True
+        del self.fields["latitude"], self.fields["longitude"]
+
+
+PROPOSAL_FORMS = {
+    EntityType.DEPLOYMENT: DeploymentProposalForm,
+    EntityType.AGENCY: AgencyProposalForm,
+    EntityType.HOTSPOT: HotspotProposalForm,
+    EntityType.RTI_REQUEST: RTIRequestProposalForm,
+}
+
+
+def form_initial(data: dict) -> dict:
+    """Form values for stored JSON (a published entry's or a submission's)."""
+    initial = {k: v for k, v in data.items() if k not in ("location", "area")}
+    if data.get("location"):
+        initial["longitude"], initial["latitude"] = data["location"]
+    if data.get("area"):
+        initial["area"] = (
+            data["area"] if isinstance(data["area"], str) else json.dumps(data["area"])
+        )
+    return initial
+
+
+def sources_initial(sources: list) -> dict:
+    initial = {}
+    for n, source in enumerate(sources[:SOURCE_SLOTS], start=1):
+        initial[f"source_url_{n}"] = source.get("url", "")
+        initial[f"source_title_{n}"] = source.get("title", "")
+    return initial
+
+
+class DecisionForm(forms.Form):
+    """A moderator's decision with a note (e-mailed to the volunteer; the approval note is also
+    public in the entry's history)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve and publish")),
+            ("request_changes", _("Ask for changes")),
+            ("reject", _("Reject")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Note to the volunteer"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") in ("request_changes", "reject") and not cleaned.get("note"):
+            self.add_error("note", _("Say what should change, or why it is rejected."))
+        return cleaned
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal (public)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,134 @@
+"""The moderation queue: nothing a volunteer writes is public until a moderator approves it."""
+
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SubmissionKind(models.TextChoices):
+    NEW = "new", _("New entry")
+    EDIT = "edit", _("Correction of a published entry")
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Pending")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A volunteer may still change a submission in these states.
+EDITABLE_STATUSES = (
+    SubmissionStatus.DRAFT,
+    SubmissionStatus.PENDING,
+    SubmissionStatus.CHANGES_REQUESTED,
+)
+
+
+class EntityType(models.TextChoices):
+    DEPLOYMENT = "deployment", _("Deployment")
+    AGENCY = "agency", _("Agency")
+    HOTSPOT = "hotspot", _("Hotspot")
+    RTI_REQUEST = "rti_request", _("RTI request")
+
+
+class Submission(models.Model):
+    """A proposed new entry or correction.
+
+    ``data`` holds the proposed values as JSON (for a correction only the fields
+    that differ from the published entry); ``sources`` the cited URLs.
+    """
+
+    kind = models.CharField(_("kind"), max_length=6, choices=SubmissionKind.choices)
+    entity_type = models.CharField(_("entry type"), max_length=12, choices=EntityType.choices)
+    target_id = models.BigIntegerField(
+        _("entry"), null=True, blank=True, help_text=_("The entry corrected, or created.")
+    )
+    data = models.JSONField(_("proposed data"), default=dict, blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("volunteer"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_submissions",
+        verbose_name=_("reviewer"),
+    )
+    reviewer_note = models.TextField(_("reviewer's note"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, default="en", help_text=_("For e-mails to the volunteer.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        permissions = [("review_submission", "Can review submissions and withdraw entries")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind=SubmissionKind.EDIT, target_id=None),
+                name="moderation_edit_has_target",
+            )
+        ]
+        indexes = [
+            # The queue: pending items, oldest first.
+            models.Index(fields=["status", "submitted_at", "id"], name="submission_queue"),
+            models.Index(fields=["volunteer", "-created_at"], name="submission_by_volunteer"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_entity_type_display()} #{self.pk}"
+
+    @property
+    def title(self):
+        """What the volunteer calls the entry (its title or name), for lists."""
+        return self.data.get("title") or self.data.get("name") or ""
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+
+def attachment_path(instance, filename):
+    """A random name (never the uploader's), keeping only a known extension."""
+    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(
+        instance.content_type, ""
+    )
+    return str(PurePath("submissions") / (secrets.token_hex(16) + extension))
+
+
+class Attachment(models.Model):
+    """A document supporting a submission (an RTI reply, a tender): private to moderators and
+    the submitter, served only as a download."""
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,23 @@
+"""E-mails to volunteers about their submissions, in the language they wrote in."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+
+def decision_send(*, submission, base_url=""):
+    """Tell the volunteer what a moderator decided, with the moderator's note."""
+    volunteer = submission.volunteer
+    if not volunteer.email:
+        return
+    with translation.override(submission.language or settings.LANGUAGE_CODE):
+        context = {
+            "submission": submission,
+            "display_name": volunteer.first_name,
+            "url": base_url + reverse("moderation:my-submission", args=[submission.pk]),
+        }
+        subject = render_to_string("moderation/email/decision_subject.txt", context).strip()
+        body = render_to_string("moderation/email/decision_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [volunteer.email])

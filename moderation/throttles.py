@@ -1,0 +1,34 @@
+"""Per-account and per-client limits on submissions, counted in the shared cache (Redis)."""
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _parse(rate: str):
+    count, seconds = rate.split("/")
+    return int(count), int(seconds)
+
+
+def client_address(request):
+    """The client's address as the API's throttles see it (honours API_NUM_PROXIES)."""
+    from rest_framework.throttling import BaseThrottle
+
+    return BaseThrottle().get_ident(request)
+
+
+def _hit(key, rate):
+    limit, period = _parse(rate)
+    cache.add(key, 0, timeout=period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period)
+        count = 1
+    return count <= limit
+
+
+def submission_allowed(request) -> bool:
+    """Count one submission write for the account and the client; False when over a limit."""
+    account_ok = _hit(f"submit:user:{request.user.pk}", settings.SUBMISSION_RATE_ACCOUNT)
+    client_ok = _hit(f"submit:ip:{client_address(request)}", settings.SUBMISSION_RATE_CLIENT)
+    return account_ok and client_ok

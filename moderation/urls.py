@@ -1,0 +1,43 @@
+"""Volunteers' and moderators' pages (under the language prefix, like the public site)."""
+
+from django.urls import include, path
+
+from tracker.moderation_urls import urlpatterns as source_review_urls
+
+from .views import contribute, queue
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("submit/", contribute.submit_start, name="submit"),
+    path("submit/<str:entity_type>/", contribute.submission_new, name="submit-new"),
+    path(
+        "submit/<str:entity_type>/<int:pk>/correct/",
+        contribute.submission_correct,
+        name="submit-correction",
+    ),
+    path("submissions/", contribute.my_submissions, name="my-submissions"),
+    path("submissions/<int:pk>/", contribute.my_submission, name="my-submission"),
+    path("submissions/<int:pk>/edit/", contribute.submission_edit, name="my-submission-edit"),
+    path(
+        "submissions/<int:pk>/withdraw/",
+        contribute.my_submission_withdraw,
+        name="my-submission-withdraw",
+    ),
+    path("attachments/<int:pk>/", contribute.attachment_download, name="attachment"),
+    path("moderation/", queue.queue, name="queue"),
+    path("moderation/submissions/<int:pk>/", queue.review, name="review"),
+    path("moderation/entries/", queue.entries, name="entries"),
+    path(
+        "moderation/entries/<str:entity_type>/<int:pk>/withdraw/",
+        queue.entry_withdraw,
+        name="entry-withdraw",
+    ),
+    path(
+        "moderation/entries/<str:entity_type>/<int:pk>/restore/",
+        queue.entry_restore,
+        name="entry-restore",
+    ),
+    # The source-health pages (tracker's), moderated under the same sign-in.
+    path("moderation/", include(source_review_urls)),
+]

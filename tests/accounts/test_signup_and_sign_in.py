@@ -1,0 +1,151 @@
+"""Sign-up with e-mail confirmation, sign-in, password reset, and their abuse limits."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts.roles import is_moderator, is_volunteer
+from tests.roles import PASSWORD, person
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def sign_up(client, email="new.volunteer@example.org", name="Kiran", **extra):
+    return client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "display_name": name,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "website": "",
+            **extra,
+        },
+    )
+
+
+def confirmation_link(message):
+    return re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+
+
+def test_sign_up_sends_a_confirmation_and_confirming_makes_a_volunteer():
+    client = Client()
+    response = sign_up(client)
+    assert response.status_code == 302
+    user = User.objects.get(email="new.volunteer@example.org")
+    assert user.first_name == "Kiran"
+    assert "new.volunteer" not in user.username  # nothing derived from the e-mail
+    assert not is_volunteer(user)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.volunteer@example.org"]
+    assert "Confirm your e-mail address" in mail.outbox[0].subject
+    link = confirmation_link(mail.outbox[0])
+    path = link.split("testserver", 1)[1]
+    assert client.get(path).status_code == 200  # a page with a button: links are not clicked
+    client.post(path)
+    user = User.objects.get(pk=user.pk)
+    assert is_volunteer(user) and not is_moderator(user)
+    assert EmailAddress.objects.get(user=user).verified
+
+
+def test_an_unconfirmed_account_cannot_sign_in():
+    client = Client()
+    sign_up(client)
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "new.volunteer@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "confirm-email" in response["Location"]
+    assert not client.get(reverse("moderation:submit")).status_code == 200
+
+
+def test_the_honeypot_refuses_a_bot_sign_up():
+    response = sign_up(Client(), website="http://spam.example")
+    assert response.status_code == 200
+    assert not User.objects.filter(email="new.volunteer@example.org").exists()
+    assert mail.outbox == []
+
+
+def test_a_display_name_cannot_be_an_email_address():
+    response = sign_up(Client(), name="me@example.org")
+    assert "cannot contain an e-mail address" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_sign_ups_are_throttled_per_client(settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/h/ip"}
+    for n in range(3):
+        response = sign_up(Client(), email=f"v{n}@example.org")
+    assert response.status_code == 429
+    assert User.objects.count() == 2
+
+
+def test_failed_sign_ins_are_throttled(settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/m/ip"}
+    person("ravi", "Ravi", email="ravi@example.org")
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("account_login"), {"login": "ravi@example.org", "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": "ravi@example.org", "password": PASSWORD}
+    )
+    # Even the right password waits now.
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_moderator_signs_in_on_the_site_not_the_admin(moderator):
+    client = Client()
+    response = client.get(reverse("moderation:queue"))
+    assert response["Location"].startswith("/accounts/login/?next=/moderation/")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "asha.private@example.org", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("moderation:queue")).status_code == 200
+    assert not moderator.is_staff
+
+
+def test_password_reset_sends_a_link_that_works():
+    person("ravi", "Ravi", email="ravi@example.org")
+    client = Client()
+    client.post(reverse("account_reset_password"), {"email": "ravi@example.org"})
+    assert len(mail.outbox) == 1 and "Reset your password" in mail.outbox[0].subject
+    link = re.search(r"https?://testserver(\S+)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
+    new = "another long passphrase 7"
+    client.post(form_url, {"password1": new, "password2": new})
+    assert Client().login(username="ravi", password=new)
+
+
+def test_sign_up_and_e_mails_are_in_hindi_at_hi():
+    client = Client()
+    page = client.get("/hi/accounts/signup/").content.decode()
+    assert "स्वयंसेवक के रूप में साइन अप करें" in page  # "Sign up as a volunteer"
+    client.post(
+        "/hi/accounts/signup/",
+        {
+            "email": "hindi@example.org",
+            "display_name": "अनु",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert mail.outbox[0].subject.endswith("अपने ई-मेल पते की पुष्टि करें")
+    assert "पुष्टि के लिए यह लिंक खोलें" in mail.outbox[0].body
+    assert "/hi/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_moderation_pages_are_in_hindi_at_hi(moderator):
+    from tests.roles import signed_in
+
+    page = signed_in(moderator).get("/hi/moderation/").content.decode()
+    assert "समीक्षा कतार" in page  # "Review queue"
