@@ -11,7 +11,6 @@ import json
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -23,6 +22,8 @@ from moderation.forms import PROPOSAL_FORMS, SOURCE_SLOTS
 from moderation.models import EntityType, Submission, SubmissionKind
 from moderation.services import SubmissionConflict, published_target, submission_store
 from moderation.throttles import submission_allowed
+
+from .authentication import ThrottledTokenAuthentication
 
 
 class IsVolunteer(BasePermission):
@@ -139,7 +140,7 @@ def _envelope_data(request):
 
 
 class SubmissionsView(APIView):
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [ThrottledTokenAuthentication]
     permission_classes = [IsAuthenticated, IsVolunteer]
     parser_classes = [JSONParser, MultiPartParser]
 

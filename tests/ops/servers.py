@@ -46,7 +46,8 @@ def production_env(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("PANOPTIC_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE")
+        if key
+        not in ("PANOPTIC_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         PANOPTIC_DEV="0",

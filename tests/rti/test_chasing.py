@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people():
-    moderators = Group.objects.create(name="Moderators")
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
     moderator = UserFactory(email="mod@example.org")
     moderator.groups.add(moderators)
     quiet = UserFactory(email="")  # a moderator without an address gets nothing

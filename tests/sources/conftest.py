@@ -141,12 +141,19 @@ def check(source):
     return result
 
 
+def checks_queue():
+    """The broker queue (a Redis list) that source-check tasks are routed to."""
+    from django.conf import settings
+
+    return settings.CELERY_TASK_ROUTES["tracker.source_check_group"]["queue"]
+
+
 def queued_check_groups():
-    """The source ids of each check-group task waiting in the real broker's default queue."""
+    """The source ids of each check-group task waiting in the real broker's checks queue."""
     from tracker.checking import host_limit as limits
 
     groups = []
-    for raw in limits.redis_client().lrange("celery", 0, -1):
+    for raw in limits.redis_client().lrange(checks_queue(), 0, -1):
         message = json.loads(raw)
         if message["headers"]["task"] == "tracker.source_check_group":
             args, _, _ = json.loads(base64.b64decode(message["body"]))

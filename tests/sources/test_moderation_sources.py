@@ -8,7 +8,7 @@ from tests.factories import CitationFactory, SourceFactory, UserFactory
 from tracker.checking import host_limit as limits
 from tracker.models import ReviewItem, SourceCheck, SourceHealth
 
-from .conftest import Reply, check, html_page, queued_check_groups
+from .conftest import Reply, check, checks_queue, html_page, queued_check_groups
 
 pytestmark = pytest.mark.django_db
 URL = "/moderation/sources/"
@@ -81,7 +81,7 @@ def _queued_source_checks():
 def test_check_now_enqueues_exactly_one_check(
     moderator, changed_source, django_capture_on_commit_callbacks
 ):
-    limits.redis_client().delete("celery")
+    limits.redis_client().delete(checks_queue())
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = moderator.post(f"{URL}{changed_source.pk}/check/", follow=True)
     assert _queued_source_checks() == []  # nothing is sent before the commit
@@ -95,7 +95,7 @@ def test_check_now_enqueues_exactly_one_check(
         again = moderator.post(f"{URL}{changed_source.pk}/check/", follow=True)
     assert "is already being checked" in again.content.decode()
     assert len(_queued_source_checks()) == 1
-    limits.redis_client().delete("celery")
+    limits.redis_client().delete(checks_queue())
 
 
 def test_actions_need_post_and_csrf(changed_source):

@@ -7,14 +7,14 @@ from tracker.checking import host_limit as limits
 from tracker.models import Source
 from tracker.tasks import source_check_sweep
 
-from .conftest import queued_check_groups
+from .conftest import checks_queue, queued_check_groups
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def empty_queue():
-    limits.redis_client().delete("celery")
+    limits.redis_client().delete(checks_queue())
 
 
 def queued_checks():
