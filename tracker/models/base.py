@@ -1,6 +1,7 @@
 """What every public entity shares: stable id, slug, timestamps,
 publication state, demo flag and full change history."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,12 @@ class PublicEntity(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    history = HistoricalRecords(inherit=True)
+    # Full-text document, written by database triggers (migration 0005_search_documents)
+    # from this row and the names of related published entities; never set it here.
+    # Its GIN index is built with fastupdate off: writes are rare, and a pending list
+    # would make searches after a bulk load slow until the next vacuum.
+    search_document = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(inherit=True, excluded_fields=["search_document"])
 
     objects = PublishedQuerySet.as_manager()
 

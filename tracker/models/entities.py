@@ -2,6 +2,7 @@
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,9 @@ class Agency(PublicEntity):
         constraints = [
             models.CheckConstraint(condition=valid_point("location"), name="agency_valid_location"),
             models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_empty"),
+        ]
+        indexes = [
+            GinIndex(fields=["search_document"], name="agency_search_document", fastupdate=False)
         ]
 
     def __str__(self):
@@ -174,7 +178,12 @@ class Deployment(PublicEntity):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="deployment_title_not_empty"),
         ]
-        indexes = [models.Index(fields=["technology", "status"])]
+        indexes = [
+            models.Index(fields=["technology", "status"]),
+            GinIndex(
+                fields=["search_document"], name="deployment_search_document", fastupdate=False
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -250,6 +259,9 @@ class Hotspot(PublicEntity):
                 condition=Q(camera_count__isnull=True) | Q(camera_count__gte=0),
                 name="hotspot_camera_count_not_negative",
             ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_document"], name="hotspot_search_document", fastupdate=False)
         ]
 
     def __str__(self):
