@@ -8,6 +8,8 @@ page, feed or API response built on these selectors can show it.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.urls import reverse
@@ -77,32 +79,59 @@ def rti_request_rows(queryset=None):
     return qs.select_related("authority")
 
 
-def facet_counts(queryset, field_name, choices=None, *, label_field=None, limit=None):
-    """How many rows of ``queryset`` have each value of ``field_name``, most first.
+def _related_labels(model, label_field, values):
+    """{value: label} for the related rows ``values`` point to (``state_id`` -> state names)."""
+    path = label_field.split("__")
+    relation, attribute = path[:-1], path[-1]
+    related = model
+    for step in relation:
+        related = related._meta.get_field(step).related_model
+    rows = related._base_manager.filter(pk__in=values).values_list("pk", attribute)
+    return {str(pk): label for pk, label in rows}
 
-    ``choices`` labels vocabulary codes; ``label_field`` names a related
-    field holding the label (``state__name``). One query per facet.
+
+def facet_counts(queryset, facets):
+    """For each facet, how many rows of ``queryset`` have each value, most first.
+
+    ``facets`` are (field expression, choices, label_field, limit) tuples. One
+    query with GROUPING SETS scans the matching rows once for every facet, so a
+    searched list pays for its search once; labels come from the vocabulary or
+    the related table (``label_field`` such as ``state__name``).
     """
-    values = [field_name] + ([label_field] if label_field else [])
-    rows = (
-        queryset.order_by()
-        .exclude(**{f"{field_name}__isnull": True})
-        .values(*values)
-        .annotate(count=Count("id", distinct=True))
-        .order_by("-count", *values)
+    if not facets:
+        return []
+    columns = {f"_facet{i}": expression for i, (expression, *_) in enumerate(facets)}
+    try:
+        inner, params = queryset.order_by().values(**columns).query.sql_with_params()
+    except EmptyResultSet:  # .none(): an invalid filter matches nothing
+        return [[] for _ in facets]
+    names = list(columns)
+    sql = (
+        f"SELECT {', '.join(f'GROUPING({n})' for n in names)}, {', '.join(names)}, count(*) "
+        f"FROM ({inner}) AS matching "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)})"
     )
-    if limit:
-        rows = rows[:limit]
-    labels = dict(choices or [])
-    return [
-        {
-            "value": str(row[field_name]),
-            "label": labels.get(row[field_name], row.get(label_field) or row[field_name]),
-            "count": row["count"],
-        }
-        for row in rows
-        if row[field_name] not in ("", None)
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = [[] for _ in facets]
+    width = len(names)
+    for row in rows:
+        grouping, values, count = row[:width], row[width : 2 * width], row[-1]
+        index = grouping.index(0)
+        value = values[index]
+        if value not in ("", None):
+            found[index].append((str(value), count))
+    results = []
+    for (_expression, choices, label_field, limit), counts in zip(facets, found, strict=True):
+        counts.sort(key=lambda pair: (-pair[1], pair[0]))
+        if limit:
+            counts = counts[:limit]
+        labels = {str(code): label for code, label in (choices or [])}
+        if label_field:
+            labels.update(_related_labels(queryset.model, label_field, [v for v, _ in counts]))
+        results.append([{"value": v, "label": labels.get(v, v), "count": n} for v, n in counts])
+    return results
 
 
 # ---------------------------------------------------------------- details

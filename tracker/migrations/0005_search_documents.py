@@ -16,11 +16,14 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         || setweight(to_tsvector('simple'::regconfig, coalesce(body, '')), weight)
 $$;
 
+-- PL/pgSQL, not SQL: its plan is cached, where a SQL function with a FROM clause
+-- would be planned again for every row a trigger writes.
 CREATE FUNCTION tracker_published_agency_name(agency_id bigint, with_short boolean)
-RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN with_short THEN concat_ws(' ', a.name, a.short_name) ELSE a.name END
-    FROM tracker_agency a WHERE a.id = agency_id AND a.publication = 'published'
-$$;
+RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT CASE WHEN with_short THEN concat_ws(' ', a.name, a.short_name) ELSE a.name END
+              FROM tracker_agency a WHERE a.id = agency_id AND a.publication = 'published');
+END $$;
 
 CREATE FUNCTION tracker_deployment_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -19,9 +19,14 @@ def filtered(filterset_class, request, queryset):
     return filterset_class(params, queryset=queryset, request=request)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """One page of ``queryset``; a page number past the end or not a number is a 404."""
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
+    """One page of ``queryset``; a page number past the end or not a number is a 404.
+
+    ``count``, when the caller already knows it (cached), saves counting the rows again.
+    """
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is never computed
     number = request.GET.get("page") or 1
     try:
         return paginator.page(number)

@@ -6,11 +6,13 @@ the API answer the same question with the same rows.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Case, F, When
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from ..catalogue.datacache import cached
 from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter, RTIRequestFilter
 from ..catalogue.selectors import (
     agency_rows,
@@ -46,17 +48,20 @@ class Facet:
     only_published: str | None = None  # relation that must be published to be offered
     limit: int | None = None
 
-    def counts(self, queryset):
+    def spec(self):
+        """(expression, choices, label field, limit) for ``selectors.facet_counts``."""
+        expression = F(self.field)
         if self.only_published:
-            queryset = queryset.filter(
-                **{f"{self.only_published}__publication": Publication.PUBLISHED}
+            expression = Case(
+                When(
+                    **{f"{self.only_published}__publication": Publication.PUBLISHED},
+                    then=F(self.field),
+                )
             )
         label_field = self.label_field
         if label_field and label_field.endswith("state__name") and get_language() == "hi":
             label_field += "_hi"  # every state has its Hindi name (reference data)
-        return facet_counts(
-            queryset, self.field, self.choices, label_field=label_field, limit=self.limit
-        )
+        return (expression, self.choices, label_field, self.limit)
 
 
 STATE_FACET = Facet("state", _("State or union territory"), "state_id", label_field="state__name")
@@ -170,20 +175,38 @@ RTI_REQUESTS = EntityList(
 )
 
 
+def _list_summary(request, spec, matching):
+    """The number of matching rows and the facet counts: one query for the facets, and
+    cached per query until the data changes, so every page of a list reuses them."""
+
+    def compute():
+        facets = facet_counts(matching, [facet.spec() for facet in spec.facets])
+        return {"count": matching.count(), "facets": facets}
+
+    query = sorted(
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in {"page", "ordering"}
+        for value in values
+    )
+    return cached("list-summary", compute, spec.template, get_language(), query)
+
+
 def entity_list(request, spec):
     filterset = filtered(
         spec.filterset_class, request, spec.filterset_class.Meta.model.objects.published()
     )
     matching = filterset.qs
-    page = paginate(request, spec.rows(matching))
+    summary = _list_summary(request, spec, matching)
+    page = paginate(request, spec.rows(matching), count=summary["count"])
     facets = [
         {
             "param": facet.param,
             "title": facet.title,
-            "values": facet.counts(matching),
+            "values": values,
             "selected": request.GET.get(facet.param, ""),
         }
-        for facet in spec.facets
+        for facet, values in zip(spec.facets, summary["facets"], strict=True)
     ]
     return render(
         request,
