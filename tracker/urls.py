@@ -4,15 +4,15 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from .middleware import public_page
-from .views import changes, details, feeds, home, lists, pages, states, stats
+from .views import changes, details, feeds, home, lists, map, pages, states, stats
 from .views.sitemaps import SITEMAPS
 
 app_name = "tracker"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("map/deployments.geojson", home.deployments_geojson, name="map-deployments"),
-    path("map/hotspots.geojson", home.hotspots_geojson, name="map-hotspots"),
+    path("map/deployments.geojson", map.deployments_layer, name="map-deployments"),
+    path("map/hotspots.geojson", map.hotspots_layer, name="map-hotspots"),
     path("map/panel/", home.map_panel, name="map-panel"),
     path("deployments/", lists.deployment_list, name="deployment-list"),
     path("deployments/<int:pk>-<slug:slug>/", details.deployment_detail, name="deployment-detail"),

@@ -2,6 +2,8 @@
 
 Each function returns plain lists and dicts (code, label, count), computed
 with one aggregate query, so templates, charts and JSON show the same numbers.
+``published_figures()`` is what the home page, /stats/ and the API read: all
+of them, computed once per change of the data (``datacache``).
 """
 
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
@@ -20,6 +22,7 @@ from ..models import (
     State,
     Technology,
 )
+from .datacache import cached
 
 
 def _labelled(rows, key, choices):
@@ -154,3 +157,17 @@ def headline_counts(*, queryset=None):
         "by_technology": deployments_by("technology", queryset=deployments),
         "by_status": deployments_by("status", queryset=deployments),
     }
+
+
+def published_figures():
+    """Headline counts and every /stats/ breakdown, cached until the data changes."""
+
+    def compute():
+        return {
+            "headline": headline_counts(),
+            "by_year": deployments_by_year(),
+            "rti_outcomes": rti_outcomes(),
+            "rti_by_agency": rti_response_days_by_agency(),
+        }
+
+    return cached("published-figures", compute)
