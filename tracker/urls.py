@@ -1,11 +1,8 @@
 """The public site's URLs (served under the language prefix: / in English, /hi/ in Hindi)."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from .middleware import public_page
-from .views import changes, details, feeds, home, lists, map, pages, states, stats
-from .views.sitemaps import SITEMAPS
+from .views import changes, details, feeds, home, lists, map, pages, sitemaps, states, stats
 
 app_name = "tracker"
 
@@ -34,10 +31,6 @@ urlpatterns = [
     path("feeds/states/<str:code>/", feeds.StateDeploymentFeed(), name="feed-state"),
     path("data/", pages.data, name="data"),
     path("about/", pages.about, name="about"),
-    path(
-        "sitemap.xml",
-        public_page(sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemaps/<str:name>.xml", sitemaps.sitemap_file, name="sitemap-file"),
 ]

@@ -19,7 +19,8 @@ ON_MAP = """() => {
   const frame = document.getElementById('map').getBoundingClientRect();
   const inside = (el) => {
     const r = el.getBoundingClientRect();
-    return r.right > frame.left && r.left < frame.right && r.bottom > frame.top && r.top < frame.bottom;
+    return r.right > frame.left && r.left < frame.right
+      && r.bottom > frame.top && r.top < frame.bottom;
   };
   const clusters = [...document.querySelectorAll('#map .marker-cluster span')]
     .map(span => parseInt(span.dataset.count, 10));
