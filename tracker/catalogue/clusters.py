@@ -8,6 +8,14 @@ or a box holding at most ``POINT_LIMIT`` points, is sent as the point itself
 with its popup's properties. An answer is therefore bounded by the number of
 cells on a screen, never by the size of the dataset.
 
+Up to ``PRECOUNTED_MAX_ZOOM`` the counts come from ``tracker_map_cell``, a grid
+counted ahead per zoom and per value of the map's cheap filters and kept
+current by triggers (migration ``0006_map_cells``): grouping a million
+points per request took seconds. There a lone point shows as a cluster of
+one until the reader zooms past that level or the box holds few points.
+Other filters (agency, search, dates) and closer zooms group the live rows,
+which are then few enough.
+
 Grid clusters in GeoJSON were chosen over vector tiles (``ST_AsMVT``): Leaflet
 draws them with no extra plugin (the maintained vector-tile plugins for
 Leaflet are either unmaintained or built for other tile formats), the answer
@@ -24,6 +32,7 @@ from django.db import connection
 from ..exports.geojson import feature_collection
 
 CELL_PIXELS = 64
+PRECOUNTED_MAX_ZOOM = 14  # keep equal to ZOOMS in migration 0006_map_cells
 TILE_PIXELS = 256
 MIN_ZOOM, MAX_ZOOM = 0, 20
 POINT_LIMIT = 300
@@ -61,20 +70,61 @@ def _cells(queryset, cell):
         return cursor.fetchall()
 
 
-def map_layer(queryset, properties, *, bbox, zoom):
+def _precounted_cells(layer, filters, *, bbox, zoom):
+    """(count, mean lon, mean lat, None) per cell touching ``bbox``, from ``tracker_map_cell``.
+
+    ``filters`` maps its dimension columns (``PRECOUNTED_COLUMNS``) to the one
+    value asked for.
+    """
+    cell = cell_degrees(zoom)
+    min_lon, min_lat, max_lon, max_lat = bbox
+    where = ["layer = %s", "zoom = %s", "cx BETWEEN %s AND %s", "cy BETWEEN %s AND %s"]
+    params = [
+        layer,
+        zoom,
+        math.floor(min_lon / cell),
+        math.floor(max_lon / cell),
+        math.floor(min_lat / cell),
+        math.floor(max_lat / cell),
+    ]
+    for column in sorted(filters):
+        if column not in PRECOUNTED_COLUMNS:
+            raise ValueError(f"tracker_map_cell has no column {column}")
+        where.append(f"{column} = %s")
+        params.append(filters[column])
+    sql = (
+        "SELECT sum(n), sum(sx) / sum(n), sum(sy) / sum(n), NULL FROM tracker_map_cell "
+        f"WHERE {' AND '.join(where)} GROUP BY cx, cy HAVING sum(n) > 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+PRECOUNTED_COLUMNS = ("state_id", "technology", "status", "purpose_class", "year")
+
+
+def map_layer(queryset, properties, *, bbox, zoom, precounted=None):
     """The FeatureCollection for ``bbox`` (minlon, minlat, maxlon, maxlat) at ``zoom``.
 
     Cluster features carry ``{"cluster": true, "count": n}``; point features
     carry ``properties``. ``total`` is the number of matching points in the box.
+    ``precounted`` is ``(layer, {column: value})`` when ``queryset`` is the
+    published rows narrowed only by those columns, so the grid may answer.
     """
     check_box(bbox, zoom)
     box = Polygon.from_bbox(bbox)
     box.srid = 4326
     in_box = queryset.filter(location__intersects=box)
-    cells = _cells(in_box, cell_degrees(zoom))
+    if precounted is not None and zoom <= PRECOUNTED_MAX_ZOOM:
+        cells = _precounted_cells(*precounted, bbox=bbox, zoom=zoom)
+    else:
+        cells = _cells(in_box, cell_degrees(zoom))
     total = sum(row[0] for row in cells)
     if total <= POINT_LIMIT:
         clusters, single_ids = [], None
+    elif cells and cells[0][3] is None:  # precounted: no ids, every cell is a cluster
+        clusters, single_ids = cells, []
     else:
         clusters = [row for row in cells if row[0] > 1]
         single_ids = [row[3] for row in cells if row[0] == 1]
@@ -84,6 +134,8 @@ def map_layer(queryset, properties, *, bbox, zoom):
         points = json.loads(feature_collection(points_source.order_by("id"), properties))[
             "features"
         ]
+    if single_ids is None:
+        total = len(points)  # exact: grid cells at the box's edge reach past it
     features = [
         {
             "type": "Feature",

@@ -3,7 +3,7 @@
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import lookups  # noqa: F401  (registers location__x / location__y)
@@ -180,6 +180,13 @@ class Deployment(PublicEntity):
         ]
         indexes = [
             models.Index(fields=["technology", "status"]),
+            # The lists' default order, so a deep page walks an index, not a sort.
+            models.Index(
+                F("updated_at").desc(),
+                F("id"),
+                name="deployment_published_recent",
+                condition=Q(publication="published"),
+            ),
             GinIndex(
                 fields=["search_document"], name="deployment_search_document", fastupdate=False
             ),
@@ -261,7 +268,13 @@ class Hotspot(PublicEntity):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_document"], name="hotspot_search_document", fastupdate=False)
+            GinIndex(fields=["search_document"], name="hotspot_search_document", fastupdate=False),
+            # The list's default order over a million camera points.
+            models.Index(
+                fields=["name", "id"],
+                name="hotspot_published_name",
+                condition=Q(publication="published"),
+            ),
         ]
 
     def __str__(self):

@@ -192,13 +192,22 @@ def _list_summary(request, spec, matching):
     return cached("list-summary", compute, spec.template, get_language(), query)
 
 
+def _rows_of_page(spec, ids):
+    """The rows of one page, loaded by id: the page's ids come from the order's index alone
+    (a deep page skips index entries, not whole rows), then only its rows are read."""
+    model = spec.filterset_class.Meta.model
+    rows = {row.pk: row for row in spec.rows(model.objects.filter(pk__in=ids))}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def entity_list(request, spec):
     filterset = filtered(
         spec.filterset_class, request, spec.filterset_class.Meta.model.objects.published()
     )
     matching = filterset.qs
     summary = _list_summary(request, spec, matching)
-    page = paginate(request, spec.rows(matching), count=summary["count"])
+    page = paginate(request, matching.values_list("pk", flat=True), count=summary["count"])
+    page.object_list = _rows_of_page(spec, list(page.object_list))
     facets = [
         {
             "param": facet.param,

@@ -16,7 +16,7 @@ from ..catalogue.clusters import MAX_ZOOM, MIN_ZOOM, BoxTooLarge, check_box, map
 from ..catalogue.filters import BBoxField, DeploymentFilter, HotspotFilter
 from ..catalogue.selectors import deployment_map_properties, hotspot_map_properties
 from ..middleware import public_page
-from ..models import Deployment, Hotspot
+from ..models import Deployment, Hotspot, PurposeClass
 from .common import cached_document
 
 GEOJSON_TYPE = "application/geo+json"
@@ -29,6 +29,37 @@ VIEW_PARAMS = ("bbox", "zoom")
 class MapViewForm(forms.Form):
     bbox = BBoxField(required=False)
     zoom = forms.IntegerField(min_value=MIN_ZOOM, max_value=MAX_ZOOM, required=False)
+
+
+# The filters tracker_map_cell counts by: parameter -> its column there.
+PRECOUNTED = {
+    "deployments": (
+        "d",
+        {
+            "state": "state_id",
+            "technology": "technology",
+            "status": "status",
+            "purpose": "purpose_class",
+            "year": "year",
+        },
+    ),
+    "hotspots": ("h", {"state": "state_id"}),
+}
+
+
+def _precounted(name, filterset):
+    """(layer, {column: value}) when only precounted filters are used, else None."""
+    layer, columns = PRECOUNTED[name]
+    used = {
+        key: value for key, value in filterset.form.cleaned_data.items() if value not in (None, "")
+    }
+    if not set(used) <= set(columns):
+        return None
+    if "purpose" in used and used["purpose"] not in PurposeClass.values:
+        return None  # a purpose tag, not a class: counted live
+    return layer, {
+        columns[key]: int(value) if key == "year" else value for key, value in used.items()
+    }
 
 
 def _layer(request, *, name, filterset_class, model, properties):
@@ -57,7 +88,13 @@ def _layer(request, *, name, filterset_class, model, properties):
     query = sorted((k, v) for k, values in filters.lists() for v in values)
 
     def build():
-        layer = map_layer(filterset.qs, properties(), bbox=bbox.extent, zoom=zoom)
+        layer = map_layer(
+            filterset.qs,
+            properties(),
+            bbox=bbox.extent,
+            zoom=zoom,
+            precounted=_precounted(name, filterset),
+        )
         return json.dumps(layer, separators=(",", ":"))
 
     return cached_document(
