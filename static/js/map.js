@@ -97,8 +97,7 @@
 
   function clusterIcon(count, kind) {
     var size = count < 100 ? "small" : count < 1000 ? "medium" : "large";
-    var text = count < 10000 ? String(count) : Math.round(count / 1000) + "k";
-    var span = el("span", null, text);
+    var span = el("span", null, String(count));
     span.dataset.count = String(count);
     var inner = el("div");
     inner.appendChild(span);
