@@ -1,6 +1,6 @@
 """Read-only endpoints: thin wrappers over tracker's filters, selectors and exports."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -25,6 +25,7 @@ from tracker.catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
+from tracker.catalogue.selectors import led_deployment_count
 from tracker.catalogue.stats import published_figures
 from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
@@ -215,11 +216,7 @@ class AgencyViewSet(PublicViewSet):
             _published(Agency)
             .select_related("state", "parent")
             .defer(*summary_only("parent", Agency), *summary_only("state", State))
-            .annotate(
-                deployment_count=Count(
-                    "led_deployments", filter=Q(led_deployments__publication="published")
-                )
-            )
+            .annotate(deployment_count=led_deployment_count())
             .prefetch_related(CITATIONS)
         )
 

@@ -59,6 +59,14 @@ CREATE TRIGGER {source}_map_cells_update AFTER UPDATE ON tracker_{source}
     FOR EACH STATEMENT EXECUTE FUNCTION {name}();
 CREATE TRIGGER {source}_map_cells_delete AFTER DELETE ON tracker_{source}
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}();
+-- TRUNCATE (a test flush, an operator's reset) empties the layer too.
+CREATE FUNCTION {name}_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM tracker_map_cell WHERE layer = '{layer}';
+    RETURN NULL;
+END $$;
+CREATE TRIGGER {source}_map_cells_truncate AFTER TRUNCATE ON tracker_{source}
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}_emptied();
 """
 
 
@@ -91,6 +99,10 @@ DROP TRIGGER deployment_map_cells_delete ON tracker_deployment;
 DROP TRIGGER hotspot_map_cells_insert ON tracker_hotspot;
 DROP TRIGGER hotspot_map_cells_update ON tracker_hotspot;
 DROP TRIGGER hotspot_map_cells_delete ON tracker_hotspot;
+DROP TRIGGER deployment_map_cells_truncate ON tracker_deployment;
+DROP TRIGGER hotspot_map_cells_truncate ON tracker_hotspot;
+DROP FUNCTION tracker_deployment_map_cells_emptied();
+DROP FUNCTION tracker_hotspot_map_cells_emptied();
 DROP FUNCTION tracker_deployment_map_cells();
 DROP FUNCTION tracker_hotspot_map_cells();
 DROP TABLE tracker_map_cell;

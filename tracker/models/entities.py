@@ -187,6 +187,12 @@ class Deployment(PublicEntity):
                 name="deployment_published_recent",
                 condition=Q(publication="published"),
             ),
+            # Each agency's count of published deployments, read from the index alone.
+            models.Index(
+                fields=["lead_agency"],
+                name="deployment_published_lead",
+                condition=Q(publication="published"),
+            ),
             GinIndex(
                 fields=["search_document"], name="deployment_search_document", fastupdate=False
             ),
