@@ -2,7 +2,8 @@
    its box and zoom), and keeps the filters, the URL, the counts and the list beside the map
    in step without reloading the page. Hooks: #map (data-geojson-url, data-hotspots-url,
    data-query; sets data-state, data-marker-count, data-hotspot-count, data-zoom),
-   #map-filters (data-panel-url), #map-panel, #reset-filters. */
+   #map-filters (data-panel-url), #map-panel, #reset-filters, and the JSON in
+   #state-extents (each state's box: choosing a state shows it). */
 (function () {
   "use strict";
 
@@ -22,6 +23,17 @@
     overlays[labels.hotspots] = hotspots;
     L.control.layers(null, overlays, { collapsed: false }).addTo(map);
     var filterQuery = container.dataset.query || "";
+    var extentsNode = document.getElementById("state-extents");
+    var stateExtents = extentsNode ? JSON.parse(extentsNode.textContent) : {};
+
+    /* Show the chosen state; returns true when the view moved (moveend then loads it). */
+    function showState(query) {
+      var box = stateExtents[new URLSearchParams(query).get("state") || ""];
+      if (!box) return false;
+      var before = map.getBounds().toBBoxString();
+      map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+      return map.getBounds().toBBoxString() !== before;
+    }
     var requestNumber = { deployments: 0, hotspots: 0 };
 
     function queryOf() {
@@ -97,10 +109,12 @@
     }
 
     function apply() {
+      var previousState = new URLSearchParams(filterQuery).get("state");
       filterQuery = queryOf();
       var url = window.location.pathname + (filterQuery ? "?" + filterQuery : "");
       window.history.replaceState(null, "", url);
-      return Promise.all([loadView(), loadPanel(filterQuery)]);
+      var moved = new URLSearchParams(filterQuery).get("state") !== previousState && showState(filterQuery);
+      return Promise.all([moved ? null : loadView(), loadPanel(filterQuery)]);
     }
 
     map.on("moveend", loadView);
@@ -118,6 +132,6 @@
       });
     }
 
-    loadView();
+    if (!showState(filterQuery)) loadView();
   });
 })();

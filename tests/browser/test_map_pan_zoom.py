@@ -81,7 +81,8 @@ def test_zoom_and_pan_change_the_markers(page, crowded_site):
         state = page.evaluate(ON_MAP)
         if state["markers"]:
             break
-        page.locator("#map .marker-cluster").first.click()
+        with page.expect_response(lambda r: "/map/deployments.geojson" in r.url):
+            page.locator("#map .marker-cluster").first.click()
         state = settled(page, zoom=state["zoom"] + 2)
     else:
         pytest.fail("zooming in never showed individual markers")
@@ -92,11 +93,11 @@ def test_zoom_and_pan_change_the_markers(page, crowded_site):
     box = page.locator("#map").bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     requests_before = len(boxes)
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + box["width"] * 0.45, y + box["height"] * 0.45, steps=8)
-    page.mouse.up()
-    page.wait_for_timeout(800)
+    with page.expect_response(lambda r: "/map/deployments.geojson" in r.url):
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + box["width"] * 0.45, y + box["height"] * 0.45, steps=8)
+        page.mouse.up()
     moved = settled(page)
     assert len(boxes) > requests_before
     assert boxes[-1]["bbox"] != boxes[requests_before - 1]["bbox"]

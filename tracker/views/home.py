@@ -10,7 +10,7 @@ from ..catalogue.filters import DeploymentFilter
 from ..catalogue.selectors import deployment_rows
 from ..middleware import public_page
 from ..models import Deployment
-from .common import deployment_filter_choices, filtered
+from .common import deployment_filter_choices, filtered, state_extents
 
 # Rows listed beside the map; the full filtered set is one click away on /deployments/.
 PANEL_ROWS = 50
@@ -42,6 +42,7 @@ def home(request):
     context.update(
         headline=stats.published_figures()["headline"],
         choices=deployment_filter_choices(),
+        state_extents=state_extents(),
         tiles_url=settings.MAP_TILES_URL,
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
     )
