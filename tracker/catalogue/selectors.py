@@ -176,22 +176,31 @@ def deployment_detail(*, pk):
     )
 
 
+# An agency may lead thousands of deployments and watch tens of thousands of camera
+# points: its page lists the first of each and links to the full, filtered list.
+RELATED_ROWS = 100
+
+
 def agency_detail(*, pk):
+    def first(queryset):
+        return queryset[:RELATED_ROWS]
+
+    recent = Deployment.objects.published().select_related("state").order_by("-updated_at", "id")
     return (
         Agency.objects.published()
         .select_related("state", "parent")
         .prefetch_related(
+            Prefetch("led_deployments", first(recent), to_attr="first_led_deployments"),
+            Prefetch("partner_deployments", first(recent), to_attr="first_partner_deployments"),
+            Prefetch("children", first(Agency.objects.published()), to_attr="first_children"),
             Prefetch(
-                "led_deployments",
-                queryset=Deployment.objects.published().select_related("state"),
+                "hotspots",
+                first(Hotspot.objects.published().order_by("name", "id")),
+                to_attr="first_hotspots",
             ),
             Prefetch(
-                "partner_deployments",
-                queryset=Deployment.objects.published().select_related("state"),
+                "rti_requests", first(RTIRequest.objects.published()), to_attr="first_rti_requests"
             ),
-            Prefetch("children", queryset=Agency.objects.published()),
-            Prefetch("hotspots", queryset=Hotspot.objects.published()),
-            Prefetch("rti_requests", queryset=RTIRequest.objects.published()),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
         )
         .get(pk=pk)

@@ -51,7 +51,10 @@ def agency_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/agency_detail.html",
-        extra=lambda a: {"parent": selectors.published_or_none(a.parent)},
+        extra=lambda a: {
+            "parent": selectors.published_or_none(a.parent),
+            "related_rows": selectors.RELATED_ROWS,
+        },
     )
 
 
