@@ -5,13 +5,15 @@ Entity files cover fixed ranges of ids (file *n* of deployments lists the
 published ones with ``n * limit <= id < (n + 1) * limit``), so every file is
 one index range scan however deep it is, never an OFFSET over a million rows;
 a range with drafts in it simply lists fewer URLs. The XML is written
-directly (a template per URL took seconds at 50,000 URLs) and each file is
-cached, gzipped, until the data changes.
+by PostgreSQL (a template per URL took seconds at 50,000 URLs) and each file
+is cached, gzipped, until the data changes. Slugs are ``[-a-z0-9_]`` and ids
+numbers, so only the site prefix needs XML escaping.
 """
 
 from xml.sax.saxutils import escape
 
-from django.db.models import Max, Min
+from django.db import connection
+from django.db.models import F, Max, Min
 from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -63,6 +65,30 @@ def _urlset(entries):
             lines.append(f"<url><loc>{escape(loc)}</loc><lastmod>{stamp}</lastmod></url>")
     lines.append("</urlset>")
     return "\n".join(lines)
+
+
+def _urlset_in_database(rows, prefix):
+    """The ``<urlset>`` of ``rows`` written by PostgreSQL in one value: 50,000 URLs
+    cost a string_agg, not 50,000 Python objects."""
+    columns = {"_id": F("pk"), "_slug": F("slug"), "_updated": F("updated_at")}
+    inner, params = rows.order_by().values(**columns).query.sql_with_params()
+    sql = (
+        "SELECT coalesce(string_agg(format('<url><loc>%%s%%s-%%s/</loc>"
+        "<lastmod>%%s</lastmod></url>', %s::text, r._id, "
+        "coalesce(nullif(r._slug, ''), 'entry'), "
+        "to_char(r._updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')), "
+        "E'\\n' ORDER BY r._id), '') "
+        f"FROM ({inner}) AS r"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (escape(prefix), *params))
+        body = cursor.fetchone()[0]
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + (body + "\n" if body else "")
+        + "</urlset>"
+    )
 
 
 def _site(request):
@@ -120,15 +146,10 @@ def sitemap_file(request, name):
         prefix = site + reverse(list_name)
 
         def build():
-            rows = (
-                model.objects.published()
-                .filter(pk__gte=number * SITEMAP_URL_LIMIT, pk__lt=(number + 1) * SITEMAP_URL_LIMIT)
-                .order_by("pk")
-                .values_list("pk", "slug", "updated_at")
+            rows = model.objects.published().filter(
+                pk__gte=number * SITEMAP_URL_LIMIT, pk__lt=(number + 1) * SITEMAP_URL_LIMIT
             )
-            return _urlset(
-                (f"{prefix}{pk}-{slug or 'entry'}/", updated) for pk, slug, updated in rows
-            )
+            return _urlset_in_database(rows, prefix)
 
     else:
         raise Http404("no such sitemap file")
