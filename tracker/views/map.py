@@ -10,6 +10,7 @@ import json
 
 from django import forms
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ..catalogue.clusters import MAX_ZOOM, MIN_ZOOM, BoxTooLarge, check_box, map_layer
@@ -83,8 +84,9 @@ def _layer(request, *, name, filterset_class, model, properties):
     zoom = DEFAULT_ZOOM if zoom is None else zoom
     try:
         check_box(bbox.extent, zoom)
-    except BoxTooLarge as error:
-        return JsonResponse({"bbox": [str(error)]}, status=400)
+    except BoxTooLarge:
+        message = _("The box is too large for this zoom: zoom in or ask for a smaller box.")
+        return JsonResponse({"bbox": [str(message)]}, status=400)
     query = sorted((k, v) for k, values in filters.lists() for v in values)
 
     def build():
