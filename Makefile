@@ -20,6 +20,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 bench: setup
+	@WITH_BENCH_TOOLS=1 scripts/system-packages.sh
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 setup: system-packages venv services

@@ -5,6 +5,8 @@ import re
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+from tracker.catalogue.datacache import cached
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_OFFSET = 10**9  # far beyond any table here, well inside PostgreSQL's bigint
@@ -38,6 +40,23 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
 
     def get_offset(self, request):
         return self._integer(request, self.offset_query_param, 0, MAX_OFFSET) or 0
+
+    def get_count(self, queryset):
+        """The number of matching rows, counted once per filter set until the data changes:
+        every page of a list, and every reader, reuses it (counting 1,000,000 camera
+        points per request would cost more than the page itself)."""
+        params = sorted(
+            (key, value)
+            for key, values in self.request.query_params.lists()
+            if key not in (self.limit_query_param, self.offset_query_param, "format", "ordering")
+            for value in values
+        )
+        return cached(
+            "api-count",
+            lambda: super(StrictLimitOffsetPagination, self).get_count(queryset),
+            self.request.path,
+            params,
+        )
 
     def page_bounds(self, request):
         """(offset, limit) of the requested page, validated."""

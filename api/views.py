@@ -29,7 +29,7 @@ from tracker.catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
-from tracker.catalogue.stats import headline_counts
+from tracker.catalogue.stats import published_figures
 from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 
@@ -306,7 +306,7 @@ class StatsView(APIView):
 
     @extend_schema(summary="Headline counts", responses={200: STATS_RESPONSE, 429: THROTTLED})
     def get(self, request):
-        return Response(headline_counts())
+        return Response(published_figures()["headline"])
 
 
 @extend_schema(exclude=True)

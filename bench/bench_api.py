@@ -7,9 +7,12 @@ On its own database (bench_api, created and dropped here) with
   (b) the bare SQL json_build_object('type','FeatureCollection', ...json_agg...)
       over the same rows and properties,
   (c) djangorestframework-gis GeoFeatureModelSerializer(many=True) over the same rows,
-  (d) a filtered list page of 50 (/api/v1/deployments/?state=...&technology=...).
+  (d) a filtered list page of 50 (/api/v1/deployments/?state=...&technology=...),
+  (e) PostGIS's own ST_AsGeoJSON(row) over the same rows and properties, streamed
+      to this client through a server-side cursor (the baseline issue #12 names).
 
-Targets: a/b <= 1.5, c/a >= 20, (d) under 50 ms. BENCH_DEPLOYMENTS changes the size.
+Targets: a/b <= 1.5, a/e <= 1.5, c/a >= 20, (d) under 50 ms. BENCH_DEPLOYMENTS
+changes the size.
 """
 
 import json
@@ -184,6 +187,27 @@ def measure():
     def bare_sql():
         return geojson.feature_collection(queryset, properties, geometry="location")
 
+    def row_to_geojson_streamed():
+        """ST_AsGeoJSON(row): PostGIS turns each row into a Feature; the client joins them."""
+        from django.db import connection
+
+        from tracker.exports.sql import select_sql
+
+        rows_sql, params = select_sql(
+            queryset.filter(location__isnull=False), {**properties, "geom": "location"}
+        )
+        sql = f"SELECT ST_AsGeoJSON(t.*, 'geom', 6)::text FROM ({rows_sql}) AS t"
+        chunks = [b'{"type": "FeatureCollection", "features": [']
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            first = True
+            while rows := cursor.fetchmany(geojson.FEATURES_PER_FETCH):
+                text = ",".join(row[0] for row in rows)
+                chunks.append((text if first else "," + text).encode())
+                first = False
+        chunks.append(b"]}")
+        return b"".join(chunks)
+
     serializer_class = feature_serializer_class()
 
     def serializer():
@@ -215,13 +239,19 @@ def measure():
     endpoint()  # warm caches once
     a, body = timed(endpoint, 5)
     b, _ = timed(bare_sql, 5)
+    e, streamed = timed(row_to_geojson_streamed, 5)
     c, _ = timed(serializer, 1 if rows >= 50000 else 3)
     features = body.count(b'"type" : "Feature"') + body.count(b'"type": "Feature"')
     print(f"(a) export endpoint GeoJSON: median {a * 1000:.0f} ms ({len(body) / 1e6:.1f} MB)")
     print(f"(b) bare SQL json_agg FeatureCollection: median {b * 1000:.0f} ms")
     print(f"(c) GeoFeatureModelSerializer(many=True): {c * 1000:.0f} ms")
     print(f"    features in (a): {features}; list filter matches: {page.json()['count']}")
+    print(
+        f"(e) ST_AsGeoJSON(row) streamed to the client: median {e * 1000:.0f} ms "
+        f"({len(streamed) / 1e6:.1f} MB)"
+    )
     print(f"a/b = {a / b:.2f} (target <= 1.5)")
+    print(f"a/e = {a / e:.2f} (target <= 1.5)")
     print(f"c/a = {c / a:.1f} (target >= 20)")
     print(f"(d) filtered list page of 50: median {d * 1000:.1f} ms (target < 50 ms)")
     print(f"load average at the end: {load()} (other processes on the machine slow every figure)")

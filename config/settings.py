@@ -319,6 +319,10 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Figures cached until the published data changes (tracker/catalogue/datacache.py);
+# this bounds how long an entry lives even when nothing changes.
+DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=3600)
+
 # Source checking
 SOURCE_CHECK_INTERVAL = timedelta(seconds=env.int("SOURCE_CHECK_INTERVAL", default=6 * 3600))
 FETCH_ALLOW_HOSTS = [

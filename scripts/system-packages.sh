@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(gdal-bin libgdal32 gettext chromium fonts-noto-core)
 [ -n "${DATABASE_URL:-}" ] || packages+=(postgresql-15 postgresql-15-postgis-3)
 [ -n "${CELERY_BROKER_URL:-}" ] || packages+=(redis-server)
+# make bench also needs wrk (HTTP load) for bench/bench_site.py.
+[ -z "${WITH_BENCH_TOOLS:-}" ] || packages+=(wrk)
 
 if ! command -v dpkg-query >/dev/null; then
   echo "system-packages: not a Debian system; install these yourself: ${packages[*]}" >&2

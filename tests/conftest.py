@@ -41,3 +41,13 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_data_cache():
+    """Cached figures are keyed by a data version that rolled-back test data never bumps;
+    each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -10,6 +10,7 @@ be restored.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .catalogue.datacache import data_changed
 from .models import Publication
 
 
@@ -19,6 +20,7 @@ def _publication_set(*, entity, publication, actor, reason, withdrawn_reason="")
     entity._history_user = actor
     entity._change_reason = reason
     entity.save()
+    data_changed()  # headline figures, facets, sitemaps and the map show it at once
     return entity
 
 

@@ -1,18 +1,29 @@
 """The public site's URLs (served under the language prefix: / in English, /hi/ in Hindi)."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from .middleware import public_page
-from .views import archive, changes, details, feeds, home, lists, pages, rti, states, stats
-from .views.sitemaps import SITEMAPS
+from .views import (
+    archive,
+    changes,
+    details,
+    feeds,
+    home,
+    lists,
+    map,
+    pages,
+    rti,
+    sitemaps,
+    states,
+    stats,
+)
 
 app_name = "tracker"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("map/deployments.geojson", home.deployments_geojson, name="map-deployments"),
-    path("map/hotspots.geojson", home.hotspots_geojson, name="map-hotspots"),
+    path("map/deployments.geojson", map.deployments_layer, name="map-deployments"),
+    path("map/hotspots.geojson", map.hotspots_layer, name="map-hotspots"),
     path("map/panel/", home.map_panel, name="map-panel"),
     path("deployments/", lists.deployment_list, name="deployment-list"),
     path("deployments/<int:pk>-<slug:slug>/", details.deployment_detail, name="deployment-detail"),
@@ -41,10 +52,6 @@ urlpatterns = [
         public_page(archive.archived_copy),
         name="archived-copy",
     ),
-    path(
-        "sitemap.xml",
-        public_page(sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemaps/<str:name>.xml", sitemaps.sitemap_file, name="sitemap-file"),
 ]

@@ -1,5 +1,9 @@
-/* The home map: loads the filtered GeoJSON, clusters it, and keeps the filters, the URL,
-   the counts and the list beside the map in step without reloading the page. */
+/* The home map: asks the server for what the current view shows (clusters and points for
+   its box and zoom), and keeps the filters, the URL, the counts and the list beside the map
+   in step without reloading the page. Hooks: #map (data-geojson-url, data-hotspots-url,
+   data-query; sets data-state, data-marker-count, data-hotspot-count, data-zoom),
+   #map-filters (data-panel-url), #map-panel, #reset-filters, and the JSON in
+   #state-extents (each state's box: choosing a state shows it). */
 (function () {
   "use strict";
 
@@ -12,14 +16,25 @@
     var P = window.PanopticMap;
     var labels = P.labelsOf(container);
     var map = P.baseMap(container);
-    var clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
-    clusters.addTo(map);
+    var deployments = L.layerGroup().addTo(map);
     var hotspots = L.layerGroup().addTo(map);
     var overlays = {};
-    overlays[labels.deployments] = clusters;
+    overlays[labels.deployments] = deployments;
     overlays[labels.hotspots] = hotspots;
     L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-    var requestNumber = 0;
+    var filterQuery = container.dataset.query || "";
+    var extentsNode = document.getElementById("state-extents");
+    var stateExtents = extentsNode ? JSON.parse(extentsNode.textContent) : {};
+
+    /* Show the chosen state; returns true when the view moved (moveend then loads it). */
+    function showState(query) {
+      var box = stateExtents[new URLSearchParams(query).get("state") || ""];
+      if (!box) return false;
+      var before = map.getBounds().toBBoxString();
+      map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+      return map.getBounds().toBBoxString() !== before;
+    }
+    var requestNumber = { deployments: 0, hotspots: 0 };
 
     function queryOf() {
       var params = new URLSearchParams();
@@ -29,36 +44,57 @@
       return params.toString();
     }
 
-    function loadMarkers(query) {
-      var mine = ++requestNumber;
-      container.dataset.state = "loading";
-      var url = container.dataset.geojsonUrl + (query ? "?" + query : "");
+    /* The view's box, widened to whole tiles of its zoom: small pans ask the same URL again,
+       which the browser revalidates with its ETag instead of downloading. */
+    function viewParams() {
+      var zoom = map.getZoom();
+      var step = 360 / Math.pow(2, zoom);
+      var b = map.getBounds();
+      function down(v) { return Math.floor(v / step) * step; }
+      function up(v) { return Math.ceil(v / step) * step; }
+      var box = [
+        Math.max(-180, down(b.getWest())), Math.max(-90, down(b.getSouth())),
+        Math.min(180, up(b.getEast())), Math.min(90, up(b.getNorth()))
+      ].map(function (v) { return +v.toFixed(6); });
+      return "bbox=" + box.join(",") + "&zoom=" + zoom;
+    }
+
+    function fetchLayer(kind, url) {
+      var mine = ++requestNumber[kind];
       return fetch(url, { credentials: "omit" }).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
       }).then(function (collection) {
-        if (mine !== requestNumber) return;
-        var markers = P.deploymentMarkers(collection, labels);
-        clusters.clearLayers();
-        clusters.addLayers(markers);
-        container.dataset.markerCount = String(markers.length);
+        return mine === requestNumber[kind] ? collection : null;
+      });
+    }
+
+    function loadDeployments() {
+      container.dataset.state = "loading";
+      var url = container.dataset.geojsonUrl + "?" + (filterQuery ? filterQuery + "&" : "") + viewParams();
+      return fetchLayer("deployments", url).then(function (collection) {
+        if (!collection) return;
+        deployments.clearLayers();
+        P.clusteredLayer(collection, labels, map, "deployment").addTo(deployments);
+        container.dataset.markerCount = String(collection.total);
+        container.dataset.zoom = String(collection.zoom);
         container.dataset.state = "ready";
       }).catch(function () {
-        if (mine === requestNumber) container.dataset.state = "error";
+        container.dataset.state = "error";
       });
     }
 
     /* Hotspots follow the state filter only: the other filters describe deployments. */
-    function loadHotspots(query) {
-      var state = new URLSearchParams(query).get("state");
-      var url = container.dataset.hotspotsUrl + (state ? "?state=" + encodeURIComponent(state) : "");
-      fetch(url, { credentials: "omit" })
-        .then(function (r) { return r.json(); })
-        .then(function (collection) {
-          hotspots.clearLayers();
-          P.hotspotLayer(collection, labels).addTo(hotspots);
-          container.dataset.hotspotCount = String(collection.features.length);
-        });
+    function loadHotspots() {
+      var state = new URLSearchParams(filterQuery).get("state");
+      var url = container.dataset.hotspotsUrl + "?" +
+        (state ? "state=" + encodeURIComponent(state) + "&" : "") + viewParams();
+      return fetchLayer("hotspots", url).then(function (collection) {
+        if (!collection) return;
+        hotspots.clearLayers();
+        P.clusteredLayer(collection, labels, map, "hotspot").addTo(hotspots);
+        container.dataset.hotspotCount = String(collection.total);
+      }).catch(function () { /* the deployments layer reports errors */ });
     }
 
     function loadPanel(query) {
@@ -67,14 +103,21 @@
         .then(function (html) { panel.innerHTML = html; });
     }
 
-    function apply() {
-      var query = queryOf();
-      var url = window.location.pathname + (query ? "?" + query : "");
-      window.history.replaceState(null, "", url);
-      loadHotspots(query);
-      return Promise.all([loadMarkers(query), loadPanel(query)]);
+    function loadView() {
+      loadHotspots();
+      return loadDeployments();
     }
 
+    function apply() {
+      var previousState = new URLSearchParams(filterQuery).get("state");
+      filterQuery = queryOf();
+      var url = window.location.pathname + (filterQuery ? "?" + filterQuery : "");
+      window.history.replaceState(null, "", url);
+      var moved = new URLSearchParams(filterQuery).get("state") !== previousState && showState(filterQuery);
+      return Promise.all([moved ? null : loadView(), loadPanel(filterQuery)]);
+    }
+
+    map.on("moveend", loadView);
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -89,7 +132,6 @@
       });
     }
 
-    loadMarkers(container.dataset.query || "");
-    loadHotspots(container.dataset.query || "");
+    if (!showState(filterQuery)) loadView();
   });
 })();

@@ -1,5 +1,5 @@
 /* Shared map helpers: an offline background (India outline) unless the operator set tiles,
-   clustered deployment markers and hotspot circles built from the site's GeoJSON. */
+   the server's clusters, deployment markers and hotspot circles built from its GeoJSON. */
 (function () {
   "use strict";
 
@@ -95,6 +95,47 @@
     });
   }
 
+  function clusterIcon(count, kind) {
+    var size = count < 100 ? "small" : count < 1000 ? "medium" : "large";
+    var span = el("span", null, String(count));
+    span.dataset.count = String(count);
+    var inner = el("div");
+    inner.appendChild(span);
+    var prefix = kind === "deployment" ? "marker-cluster" : "hotspot-cluster";
+    return L.divIcon({
+      html: inner.outerHTML,
+      className: prefix + " " + prefix + "-" + size,
+      iconSize: [40, 40]
+    });
+  }
+
+  /* A layer from the server's answer for one view: clusters (a count; a click zooms in)
+     and points (a marker or a circle with its popup). */
+  function clusteredLayer(collection, labels, map, kind) {
+    var group = L.layerGroup();
+    collection.features.forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var latlng = L.latLng(c[1], c[0]);
+      var props = feature.properties;
+      if (props.cluster) {
+        var marker = L.marker(latlng, {
+          icon: clusterIcon(props.count, kind),
+          title: String(props.count),
+          keyboard: true
+        });
+        marker.on("click", function () {
+          map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+        });
+        group.addLayer(marker);
+      } else if (kind === "deployment") {
+        group.addLayer(deploymentMarkers({ features: [feature] }, labels)[0]);
+      } else {
+        hotspotLayer({ type: "FeatureCollection", features: [feature] }, labels).addTo(group);
+      }
+    });
+    return group;
+  }
+
   function labelsOf(container) {
     return {
       agency: container.dataset.labelAgency || "Agency",
@@ -116,6 +157,7 @@
 
   window.PanopticMap = {
     baseMap: baseMap,
+    clusteredLayer: clusteredLayer,
     deploymentMarkers: deploymentMarkers,
     hotspotLayer: hotspotLayer,
     labelsOf: labelsOf,

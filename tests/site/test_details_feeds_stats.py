@@ -84,7 +84,10 @@ def test_atom_feeds_overall_and_per_state(client, site_data):
 
 
 def test_sitemap_lists_published_pages(client, site_data):
-    body = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    files = re.findall(r"<loc>http://testserver(/sitemaps/[a-z]+-\d+\.xml)</loc>", index)
+    assert "/sitemaps/deployments-0.xml" in files
+    body = "".join(client.get(path).content.decode() for path in files)
     assert english_url(site_data["lucknow"]) in body
     assert english_url(site_data["hotspot"]) in body
     assert english_url(site_data["rti"]) in body

@@ -9,8 +9,21 @@ selectors can show it.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, CharField, Count, F, Prefetch, Value, When
-from django.db.models.functions import Cast, Concat
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 
 from ..models import (
@@ -28,8 +41,8 @@ from ..models import (
     Technology,
     Vendor,
 )
-from .geography import state_name_sql
-from .visibility import public_q, public_rows, public_value
+from .geography import state_name, state_name_sql
+from .visibility import public_rows, public_value
 
 # Fields never shown as "what changed": bookkeeping, not facts.
 HISTORY_EXCLUDED_FIELDS = {"updated_at", "created_at", "slug", "is_demo"}
@@ -60,16 +73,23 @@ def deployment_rows(queryset=None):
     )
 
 
-def _with_deployment_count(queryset):
-    """Agencies with ``deployment_count``: the published deployments each leads."""
-    return queryset.annotate(
-        deployment_count=Count("led_deployments", filter=public_q("led_deployments"))
+def led_deployment_count():
+    """Per agency, its published deployments as lead: a count per row through the
+    partial index on published deployments' lead agency, never a scan of them all."""
+    led = (
+        Deployment.objects.published()
+        .filter(lead_agency=OuterRef("pk"))
+        .order_by()
+        .values("lead_agency")
+        .annotate(n=Count("*"))
+        .values("n")
     )
+    return Coalesce(Subquery(led, output_field=IntegerField()), 0)
 
 
 def agency_rows(queryset=None):
     qs = Agency.objects.published() if queryset is None else queryset
-    return _with_deployment_count(qs.select_related("state"))
+    return qs.select_related("state").annotate(deployment_count=led_deployment_count())
 
 
 def hotspot_rows(queryset=None):
@@ -82,34 +102,62 @@ def rti_request_rows(queryset=None):
     return qs.select_related("authority")
 
 
-def facet_counts(queryset, field_name, choices=None, *, label=None, limit=None):
-    """How many rows of ``queryset`` have each value of ``field_name``, most first.
+def _related_labels(model, label_field, values):
+    """{value: label} for the related rows ``values`` point to (``state_id`` -> state names)."""
+    path = label_field.split("__")
+    relation, attribute = path[:-1], path[-1]
+    related = model
+    for step in relation:
+        related = related._meta.get_field(step).related_model
+    if related is State and attribute == "name":  # in the reader's language
+        rows = State.objects.filter(pk__in=values).values_list("pk", "name", "name_hi")
+        return {str(pk): state_name(name, name_hi) for pk, name, name_hi in rows}
+    rows = related._base_manager.filter(pk__in=values).values_list("pk", attribute)
+    return {str(pk): label for pk, label in rows}
 
-    ``choices`` labels vocabulary codes; ``label`` is a related field path
-    (``lead_agency__name``) or an expression holding the label. One query per facet.
+
+def facet_counts(queryset, facets):
+    """For each facet, how many rows of ``queryset`` have each value, most first.
+
+    ``facets`` are (field expression, choices, label_field, limit) tuples. One
+    query with GROUPING SETS scans the matching rows once for every facet, so a
+    searched list pays for its search once; labels come from the vocabulary or
+    the related table (``label_field`` such as ``state__name``).
     """
-    if isinstance(label, str):
-        label = F(label)
-    labelled = {"facet_label": label} if label is not None else {}
-    rows = (
-        queryset.order_by()
-        .exclude(**{f"{field_name}__isnull": True})
-        .values(field_name, **labelled)
-        .annotate(count=Count("id", distinct=True))
-        .order_by("-count", field_name)
+    if not facets:
+        return []
+    columns = {f"_facet{i}": expression for i, (expression, *_) in enumerate(facets)}
+    try:
+        inner, params = queryset.order_by().values(**columns).query.sql_with_params()
+    except EmptyResultSet:  # .none(): an invalid filter matches nothing
+        return [[] for _ in facets]
+    names = list(columns)
+    sql = (
+        f"SELECT {', '.join(f'GROUPING({n})' for n in names)}, {', '.join(names)}, count(*) "
+        f"FROM ({inner}) AS matching "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)})"
     )
-    if limit:
-        rows = rows[:limit]
-    labels = dict(choices or [])
-    return [
-        {
-            "value": str(row[field_name]),
-            "label": labels.get(row[field_name], row.get("facet_label") or row[field_name]),
-            "count": row["count"],
-        }
-        for row in rows
-        if row[field_name] not in ("", None)
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = [[] for _ in facets]
+    width = len(names)
+    for row in rows:
+        grouping, values, count = row[:width], row[width : 2 * width], row[-1]
+        index = grouping.index(0)
+        value = values[index]
+        if value not in ("", None):
+            found[index].append((str(value), count))
+    results = []
+    for (_expression, choices, label_field, limit), counts in zip(facets, found, strict=True):
+        counts.sort(key=lambda pair: (-pair[1], pair[0]))
+        if limit:
+            counts = counts[:limit]
+        labels = {str(code): label for code, label in (choices or [])}
+        if label_field:
+            labels.update(_related_labels(queryset.model, label_field, [v for v, _ in counts]))
+        results.append([{"value": v, "label": labels.get(v, v), "count": n} for v, n in counts])
+    return results
 
 
 # ---------------------------------------------------------------- details
@@ -132,22 +180,31 @@ def deployment_detail(*, pk):
     )
 
 
+# An agency may lead thousands of deployments and watch tens of thousands of camera
+# points: its page lists the first of each and links to the full, filtered list.
+RELATED_ROWS = 100
+
+
 def agency_detail(*, pk):
+    def first(queryset):
+        return queryset[:RELATED_ROWS]
+
+    recent = Deployment.objects.published().select_related("state").order_by("-updated_at", "id")
     return (
         Agency.objects.published()
         .select_related("state", "parent")
         .prefetch_related(
+            Prefetch("led_deployments", first(recent), to_attr="first_led_deployments"),
+            Prefetch("partner_deployments", first(recent), to_attr="first_partner_deployments"),
+            Prefetch("children", first(Agency.objects.published()), to_attr="first_children"),
             Prefetch(
-                "led_deployments",
-                queryset=Deployment.objects.published().select_related("state"),
+                "hotspots",
+                first(Hotspot.objects.published().order_by("name", "id")),
+                to_attr="first_hotspots",
             ),
             Prefetch(
-                "partner_deployments",
-                queryset=Deployment.objects.published().select_related("state"),
+                "rti_requests", first(RTIRequest.objects.published()), to_attr="first_rti_requests"
             ),
-            Prefetch("children", queryset=Agency.objects.published()),
-            Prefetch("hotspots", queryset=Hotspot.objects.published()),
-            Prefetch("rti_requests", queryset=RTIRequest.objects.published()),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
         )
         .get(pk=pk)
@@ -249,7 +306,8 @@ def deployment_records(queryset=None):
 def agency_records(queryset=None):
     qs = public_rows(Agency) if queryset is None else queryset
     return (
-        _with_deployment_count(qs.select_related("state", "parent"))
+        qs.select_related("state", "parent")
+        .annotate(deployment_count=led_deployment_count())
         .defer(*_summary_only("parent", Agency), *_summary_only("state", State))
         .prefetch_related(_citations())
     )

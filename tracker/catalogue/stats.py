@@ -4,6 +4,8 @@ Each breakdown returns plain lists and dicts (code, label, count) from one
 aggregate (GROUP BY) query; ``headline_counts`` runs one per total and
 breakdown. Templates, charts and JSON therefore show the same numbers, and
 a related entity that is not published is neither named nor counted.
+``published_figures()`` is what the home page, /stats/ and the API read: all
+of them, computed once per change of the data (``datacache``).
 """
 
 from django.db.models import Count, Q
@@ -20,6 +22,7 @@ from ..models import (
     State,
     Technology,
 )
+from .datacache import cached
 from .visibility import public_q
 
 
@@ -123,3 +126,16 @@ def headline_counts(*, queryset=None):
         "by_technology": deployments_by("technology", queryset=deployments),
         "by_status": deployments_by("status", queryset=deployments),
     }
+
+
+def published_figures():
+    """Headline counts and every /stats/ breakdown, cached until the data changes."""
+
+    def compute():
+        return {
+            "headline": headline_counts(),
+            "by_year": deployments_by_year(),
+            "rti_outcomes": rti_outcomes(),
+        }
+
+    return cached("published-figures", compute)

@@ -2,6 +2,7 @@
 publication state, demo flag and full change history."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.dispatch import receiver
 from django.utils.text import slugify
@@ -54,7 +55,14 @@ class PublicEntity(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    history = HistoricalRecords(inherit=True, bases=[ContributedHistory])
+    # Full-text document, written by database triggers (migration 0008_search_documents)
+    # from this row and the names of related published entities; never set it here.
+    # Its GIN index is built with fastupdate off: writes are rare, and a pending list
+    # would make searches after a bulk load slow until the next vacuum.
+    search_document = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(
+        inherit=True, bases=[ContributedHistory], excluded_fields=["search_document"]
+    )
 
     objects = PublishedQuerySet.as_manager()
 

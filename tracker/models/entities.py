@@ -2,7 +2,8 @@
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import Q
+from django.contrib.postgres.indexes import GinIndex
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import lookups  # noqa: F401  (registers location__x / location__y)
@@ -69,6 +70,9 @@ class Agency(PublicEntity):
         constraints = [
             models.CheckConstraint(condition=valid_point("location"), name="agency_valid_location"),
             models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_empty"),
+        ]
+        indexes = [
+            GinIndex(fields=["search_document"], name="agency_search_document", fastupdate=False)
         ]
 
     def __str__(self):
@@ -174,7 +178,25 @@ class Deployment(PublicEntity):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="deployment_title_not_empty"),
         ]
-        indexes = [models.Index(fields=["technology", "status"])]
+        indexes = [
+            models.Index(fields=["technology", "status"]),
+            # The lists' default order, so a deep page walks an index, not a sort.
+            models.Index(
+                F("updated_at").desc(),
+                F("id"),
+                name="deployment_published_recent",
+                condition=Q(publication="published"),
+            ),
+            # Each agency's count of published deployments, read from the index alone.
+            models.Index(
+                fields=["lead_agency"],
+                name="deployment_published_lead",
+                condition=Q(publication="published"),
+            ),
+            GinIndex(
+                fields=["search_document"], name="deployment_search_document", fastupdate=False
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -249,6 +271,15 @@ class Hotspot(PublicEntity):
             models.CheckConstraint(
                 condition=Q(camera_count__isnull=True) | Q(camera_count__gte=0),
                 name="hotspot_camera_count_not_negative",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_document"], name="hotspot_search_document", fastupdate=False),
+            # The list's default order over a million camera points.
+            models.Index(
+                fields=["name", "id"],
+                name="hotspot_published_name",
+                condition=Q(publication="published"),
             ),
         ]
 

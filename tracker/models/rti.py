@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
 from django.utils.translation import gettext_lazy as _
 
 from .base import PublicEntity
@@ -72,6 +73,11 @@ class RTIRequest(PublicEntity):
         ordering = ["-filed_on", "id"]
         verbose_name = _("RTI request")
         verbose_name_plural = _("RTI requests")
+        indexes = [
+            GinIndex(
+                fields=["search_document"], name="rtirequest_search_document", fastupdate=False
+            )
+        ]
 
     def __str__(self):
         return self.title

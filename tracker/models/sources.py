@@ -1,6 +1,8 @@
 """Sources, their health checks, and the citations that tie them to claims."""
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -54,12 +56,17 @@ class Source(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     check_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Full-text document, written by a database trigger (migration 0008_search_documents).
+    search_document = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=HEALTH_FIELDS)
+    history = HistoricalRecords(excluded_fields=[*HEALTH_FIELDS, "search_document"])
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("source")
+        indexes = [
+            GinIndex(fields=["search_document"], name="source_search_document", fastupdate=False)
+        ]
 
     def __str__(self):
         return self.title or self.url

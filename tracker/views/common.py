@@ -1,9 +1,18 @@
-"""Helpers shared by the page families: filtering through catalogue.filters, paging."""
+"""Helpers shared by the page families: filtering, paging, cached compressed documents."""
 
+import gzip
+import hashlib
+
+from django.conf import settings
+from django.contrib.gis.db.models.functions import Envelope
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
-from ..models import Agency, Deployment, PurposeClass, PurposeTag, State
+from ..catalogue.datacache import cache_key, cached
+from ..models import Agency, Deployment, PurposeClass, PurposeTag, State, StateBoundary
 
 PAGE_SIZE = 25
 
@@ -20,9 +29,14 @@ def filtered(filterset_class, request, queryset, *, params=None):
     return filterset_class(params, queryset=queryset, request=request)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """One page of ``queryset``; a page number past the end or not a number is a 404."""
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
+    """One page of ``queryset``; a page number past the end or not a number is a 404.
+
+    ``count``, when the caller already knows it (cached), saves counting the rows again.
+    """
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is never computed
     number = request.GET.get("page") or 1
     try:
         return paginator.page(number)
@@ -36,7 +50,22 @@ def state_choices():
 
 
 def deployment_filter_choices():
-    """Choices for the home map's filter controls (a handful of small queries)."""
+    """Choices for the home map's filter controls, cached until the data changes."""
+    return cached("map-filter-choices", _deployment_filter_choices, get_language())
+
+
+def state_extents():
+    """{code: [minlon, minlat, maxlon, maxlat]} of every state's outline, so the map can
+    show a state when it is chosen (reference data: cached)."""
+
+    def compute():
+        rows = StateBoundary.objects.annotate(box=Envelope("shape")).values_list("state_id", "box")
+        return {code: [round(v, 3) for v in box.extent] for code, box in rows}
+
+    return cached("state-extents", compute)
+
+
+def _deployment_filter_choices():
     published = Deployment.objects.published()
     agencies = (
         Agency.objects.published()
@@ -52,3 +81,40 @@ def deployment_filter_choices():
         "years": [(str(d.year), str(d.year)) for d in years],
         "purposes": [*PurposeClass.choices, *PurposeTag.choices],
     }
+
+
+GZIP_MIN_BYTES = 1024
+
+
+def cached_document(request, *, name, vary, build, content_type):
+    """A document computed once per data version, compressed, and revalidated by ETag.
+
+    ``build()`` returns the body (str or bytes). The body and its gzip are cached
+    together under the data version (tracker.catalogue.datacache), so a
+    repeated request costs a cache read and a reader whose copy is current gets
+    ``304 Not Modified`` without any query. Public data only: no cookies, no
+    per-user content, so BREACH-style attacks on compression have nothing to learn.
+    """
+    key = cache_key(name, get_language(), *vary)
+    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        stored = cache.get(key)
+        if stored is None:
+            body = build()
+            body = body.encode() if isinstance(body, str) else body
+            packed = gzip.compress(body, 6) if len(body) >= GZIP_MIN_BYTES else None
+            stored = (body, packed)
+            cache.set(key, stored, timeout=settings.DATA_CACHE_SECONDS)
+        body, packed = stored
+        if wants_gzip and packed is not None:
+            response = HttpResponse(packed, content_type=content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, no-cache"  # reuse, but ask: data may change any time
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response

@@ -56,6 +56,7 @@ def agency_detail(request, pk, slug=None):
         extra=lambda a: {
             "parent": public_or_none(a.parent),
             "rti_statistics": rti_authority_statistics(agency=a, today=law_today()),
+            "related_rows": selectors.RELATED_ROWS,
         },
     )
 

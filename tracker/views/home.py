@@ -1,55 +1,34 @@
-"""The home page: the map of published deployments and hotspots, its filters and its list."""
+"""The home page: the map (its data comes from views.map), its filters and its list."""
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ..catalogue import stats
-from ..catalogue.filters import DeploymentFilter, HotspotFilter
-from ..catalogue.selectors import deployment_map_properties, deployment_rows, hotspot_map_properties
-from ..exports.geojson import feature_collection
+from ..catalogue.datacache import cached
+from ..catalogue.filters import DeploymentFilter
+from ..catalogue.selectors import deployment_rows
 from ..middleware import public_page
-from ..models import Deployment, Hotspot
-from .common import deployment_filter_choices, filtered
+from ..models import Deployment
+from .common import deployment_filter_choices, filtered, state_extents
 
 # Rows listed beside the map; the full filtered set is one click away on /deployments/.
 PANEL_ROWS = 50
-GEOJSON_TYPE = "application/geo+json"
-
-
-def _geojson_response(body, filterset):
-    if filterset.errors:
-        return HttpResponse(filterset.errors.as_json(), status=400, content_type="application/json")
-    return HttpResponse(body, content_type=GEOJSON_TYPE)
-
-
-@require_safe
-@public_page
-def deployments_geojson(request):
-    """The map layer: every published deployment matching the filters, built by PostGIS."""
-    filterset = filtered(DeploymentFilter, request, Deployment.objects.published())
-    body = (
-        None if filterset.errors else feature_collection(filterset.qs, deployment_map_properties())
-    )
-    return _geojson_response(body, filterset)
-
-
-@require_safe
-@public_page
-def hotspots_geojson(request):
-    filterset = filtered(HotspotFilter, request, Hotspot.objects.published())
-    body = None if filterset.errors else feature_collection(filterset.qs, hotspot_map_properties())
-    return _geojson_response(body, filterset)
 
 
 def _panel_context(request):
     filterset = filtered(DeploymentFilter, request, Deployment.objects.published())
     matching = filterset.qs
+
+    def counts():
+        return (matching.count(), matching.filter(location__isnull=False).count())
+
+    query = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    matching_count, mapped_count = cached("map-panel-counts", counts, query)
     return {
         "filterset": filterset,
-        "matching_count": matching.count(),
-        "mapped_count": matching.filter(location__isnull=False).count(),
+        "matching_count": matching_count,
+        "mapped_count": mapped_count,
         "rows": deployment_rows(matching)[:PANEL_ROWS],
         "panel_rows": PANEL_ROWS,
         "query": request.GET.urlencode(),
@@ -61,8 +40,9 @@ def _panel_context(request):
 def home(request):
     context = _panel_context(request)
     context.update(
-        headline=stats.headline_counts(),
+        headline=stats.published_figures()["headline"],
         choices=deployment_filter_choices(),
+        state_extents=state_extents(),
         tiles_url=settings.MAP_TILES_URL,
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
     )

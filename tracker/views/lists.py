@@ -6,12 +6,15 @@ the API answer the same question with the same rows.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Case, F, When
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from ..catalogue.datacache import cached
 from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter
-from ..catalogue.geography import state_name_sql
 from ..catalogue.selectors import (
     agency_rows,
     deployment_rows,
@@ -44,11 +47,14 @@ class Facet:
     only_published: str | None = None  # relation that must be published to be offered
     limit: int | None = None
 
-    def counts(self, queryset):
+    def spec(self):
+        """(expression, choices, label field, limit) for ``selectors.facet_counts``."""
+        expression = F(self.field)
         if self.only_published:
-            queryset = queryset.filter(public_q(self.only_published))
-        label = state_name_sql(self.state) if self.state else self.label_field
-        return facet_counts(queryset, self.field, self.choices, label=label, limit=self.limit)
+            expression = Case(When(public_q(self.only_published), then=F(self.field)))
+        # A state's label is its name in the reader's language (selectors.facet_counts).
+        label_field = f"{self.state}__name" if self.state else self.label_field
+        return (expression, self.choices, label_field, self.limit)
 
 
 STATE_FACET = Facet("state", _("State or union territory"), "state_id", state="state")
@@ -132,6 +138,33 @@ HOTSPOTS = EntityList(
 )
 
 
+def _list_summary(params, spec, matching):
+    """The number of matching rows and the facet counts: one query for the facets, and
+    cached per query until the data changes, so every page of a list reuses them."""
+
+    def compute():
+        facets = facet_counts(matching, [facet.spec() for facet in spec.facets])
+        return {"count": matching.count(), "facets": facets}
+
+    query = sorted(
+        (key, value)
+        for key, values in params.lists()
+        if key not in {"page", "ordering"}
+        for value in values
+    )
+    # Today is in the key: some filters (RTI "overdue") change with the date alone.
+    today = timezone.localdate().isoformat()
+    return cached("list-summary", compute, spec.template, get_language(), today, query)
+
+
+def _rows_of_page(spec, ids):
+    """The rows of one page, loaded by id: the page's ids come from the order's index alone
+    (a deep page skips index entries, not whole rows), then only its rows are read."""
+    model = spec.filterset_class.Meta.model
+    rows = {row.pk: row for row in spec.rows(model.objects.filter(pk__in=ids))}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def entity_list(request, spec, *, params=None, extra=None):
     """``params`` replaces the page's GET parameters (a fixed view); ``extra`` adds context."""
     filterset = filtered(
@@ -141,15 +174,17 @@ def entity_list(request, spec, *, params=None, extra=None):
         params=params,
     )
     matching = filterset.qs
-    page = paginate(request, spec.rows(matching))
+    summary = _list_summary(request.GET if params is None else params, spec, matching)
+    page = paginate(request, matching.values_list("pk", flat=True), count=summary["count"])
+    page.object_list = _rows_of_page(spec, list(page.object_list))
     facets = [
         {
             "param": facet.param,
             "title": facet.title,
-            "values": facet.counts(matching),
+            "values": values,
             "selected": request.GET.get(facet.param, ""),
         }
-        for facet in spec.facets
+        for facet, values in zip(spec.facets, summary["facets"], strict=True)
     ]
     return render(
         request,

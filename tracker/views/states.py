@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ..catalogue import stats
+from ..catalogue.datacache import cached
 from ..catalogue.selectors import agency_rows, deployment_rows, hotspot_rows, rti_request_rows
-from ..catalogue.visibility import public_q
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot, RTIRequest, State
 
@@ -17,9 +17,19 @@ STATE_PAGE_ROWS = 100
 @require_safe
 @public_page
 def state_index(request):
-    states = State.objects.annotate(
-        deployment_count=Count("deployment", filter=public_q("deployment"))
-    ).order_by("name")
+    def counts():
+        return dict(
+            Deployment.objects.published()
+            .order_by()
+            .values_list("state_id")
+            .annotate(n=Count("id"))
+            .values_list("state_id", "n")
+        )
+
+    by_state = cached("state-deployment-counts", counts)
+    states = list(State.objects.order_by("name"))
+    for state in states:
+        state.deployment_count = by_state.get(state.code, 0)
     return render(request, "tracker/state_index.html", {"states": states})
 
 
@@ -32,17 +42,27 @@ def state_detail(request, code):
     if code != state.slug:
         return redirect("tracker:state-detail", code=state.slug, permanent=True)
     deployments = Deployment.objects.published().filter(state=state)
+    hotspots = Hotspot.objects.published().filter(state=state)
+
+    def figures():
+        return {
+            "deployment_count": deployments.count(),
+            "hotspot_count": hotspots.count(),
+            "by_technology": stats.deployments_by("technology", queryset=deployments),
+            "by_status": stats.deployments_by("status", queryset=deployments),
+        }
+
+    # A state can hold hundreds of thousands of camera points: the page lists the first
+    # rows of each kind and links to the full, paginated list.
     context = {
         "state": state,
-        "deployment_count": deployments.count(),
+        **cached("state-figures", figures, state.code),
         "deployments": deployment_rows(deployments)[:STATE_PAGE_ROWS],
         "page_rows": STATE_PAGE_ROWS,
-        "by_technology": stats.deployments_by("technology", queryset=deployments),
-        "by_status": stats.deployments_by("status", queryset=deployments),
-        "agencies": agency_rows(Agency.objects.published().filter(state=state)),
-        "hotspots": hotspot_rows(Hotspot.objects.published().filter(state=state)),
+        "agencies": agency_rows(Agency.objects.published().filter(state=state))[:STATE_PAGE_ROWS],
+        "hotspots": hotspot_rows(hotspots)[:STATE_PAGE_ROWS],
         "rti_requests": rti_request_rows(
             RTIRequest.objects.published().filter(authority__state=state)
-        ),
+        )[:STATE_PAGE_ROWS],
     }
     return render(request, "tracker/state_detail.html", context)

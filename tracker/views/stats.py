@@ -20,7 +20,8 @@ def _state_label(row):
 @require_safe
 @public_page
 def stats(request):
-    headline = counts.headline_counts()
+    figures = counts.published_figures()
+    headline = figures["headline"]
     charts = [
         {
             "id": "by-state",
@@ -36,12 +37,12 @@ def stats(request):
         {
             "id": "by-year",
             "title": _("Deployments by year announced"),
-            "rows": counts.deployments_by_year(),
+            "rows": figures["by_year"],
         },
         {
             "id": "rti-outcomes",
             "title": _("RTI requests by outcome"),
-            "rows": counts.rti_outcomes(),
+            "rows": figures["rti_outcomes"],
         },
     ]
     return render(

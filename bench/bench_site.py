@@ -1,0 +1,408 @@
+"""Site benchmark: every public page, API list and sitemap file at 100,000 deployments and
+1,000,000 camera points, served by gunicorn with DEBUG off.
+
+On its own database (bench_site, created and dropped here) filled by
+``generate_demo_data --deployments N --hotspots M --seed 1`` (COPY for the
+hotspots), it prints:
+
+- per URL, the first ("cold": caches empty) and the median and p95 of the
+  following requests' time, measured by a client on the loopback interface
+  over one keep-alive connection (so, server time plus well under a
+  millisecond);
+- the map's pan and zoom answers for boxes never asked before;
+- the home page in Chromium: time and bytes until the first markers show;
+- wrk (16 connections, 15 s) against the API list page and a trivial view
+  (/about/), and their ratio.
+
+Targets (issue #12): pages < 150 ms median, API lists < 50 ms, sitemap files
+< 500 ms, first markers < 1.5 s and < 1 MB, pan/zoom < 100 ms, API list >= 40%
+of the trivial view under wrk. BENCH_DEPLOYMENTS / BENCH_HOTSPOTS change the
+size; BENCH_REPEAT the requests per URL. The machine is shared: the load
+average is printed with the figures.
+"""
+
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+DB_NAME = "bench_site"
+DEPLOYMENTS = int(os.environ.get("BENCH_DEPLOYMENTS", "100000"))
+HOTSPOTS = int(os.environ.get("BENCH_HOTSPOTS", "1000000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def load():
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def admin_connection(settings_dict):
+    import psycopg
+
+    params = {
+        "dbname": "postgres",
+        "user": settings_dict.get("USER") or "postgres",
+        "host": settings_dict.get("HOST") or None,
+        "port": settings_dict.get("PORT") or None,
+        "password": settings_dict.get("PASSWORD") or None,
+        "autocommit": True,
+    }
+    return psycopg.connect(**{k: v for k, v in params.items() if v is not None})
+
+
+def database_url(db):
+    user = db.get("USER") or "postgres"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host, port = db.get("HOST") or "", db.get("PORT") or ""
+    if host.startswith("/"):
+        return f"postgis://{user}{password}@/{DB_NAME}?host={host}"
+    return f"postgis://{user}{password}@{host}{':' + str(port) if port else ''}/{DB_NAME}"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection to the server."""
+
+    def __init__(self, port):
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def get(self, path, headers=None):
+        start = time.perf_counter()
+        self.connection.request("GET", path, headers={"Accept-Encoding": "gzip", **(headers or {})})
+        response = self.connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - start
+        if response.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        return response.status, body, elapsed
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def time_urls(client, title, urls, target_ms):
+    print(f"\n{title} (target: median < {target_ms} ms)")
+    print(f"{'cold ms':>8} {'median':>7} {'p95':>7} {'KB':>7}  url")
+    misses = []
+    for url in urls:
+        status, body, cold = client.get(url)
+        if status != 200:
+            print(f"  {status} for {url}")
+            misses.append(url)
+            continue
+        times = [client.get(url)[2] for _ in range(REPEAT)]
+        median = statistics.median(times)
+        mark = "" if median * 1000 < target_ms else "  <-- over target"
+        if mark:
+            misses.append(url)
+        print(
+            f"{cold * 1000:8.0f} {median * 1000:7.1f} {p95(times) * 1000:7.1f} "
+            f"{len(body) / 1024:7.1f}  {url}{mark}"
+        )
+    return misses
+
+
+def setup_data():
+    import django
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    with admin_connection(db) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        admin.execute(f"CREATE DATABASE {DB_NAME}")
+    db["NAME"] = DB_NAME
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    call_command(
+        "generate_demo_data", deployments=DEPLOYMENTS, hotspots=HOTSPOTS, seed=1, verbosity=0
+    )
+    print(
+        f"generate_demo_data --deployments {DEPLOYMENTS} --hotspots {HOTSPOTS}: "
+        f"{time.perf_counter() - start:.0f} s (load average {load()})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    cache.clear()
+    connection.close()
+    return db
+
+
+def sample_urls():
+    """Detail pages, a search word and the sitemap files of the generated data."""
+    from tracker.catalogue.selectors import detail_url
+    from tracker.models import Agency, Deployment, Hotspot, RTIRequest
+
+    details = [
+        detail_url(model.objects.published().order_by("pk")[count // 2])
+        for model, count in (
+            (Deployment, Deployment.objects.count()),
+            (Agency, Agency.objects.count()),
+            (Hotspot, Hotspot.objects.count()),
+            (RTIRequest, RTIRequest.objects.count()),
+        )
+        if count
+    ]
+    pages = max(1, Deployment.objects.published().count() // 25)
+    return details, pages
+
+
+def server_environment(db):
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": database_url(db),
+        "API_THROTTLE_ANON": "100000000/min",
+        "API_THROTTLE_USER": "100000000/min",
+        "CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def run_server(port, db):
+    env = server_environment(db)
+    # With DEBUG off, whitenoise serves hashed files listed in the collected manifest.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def map_views(rng, count):
+    """Boxes the home map would ask for (tile-aligned, as static/js/home.js does)."""
+    from tracker.ingest.synthetic import STATE_CITIES
+
+    cities = [city for _, (_, places) in STATE_CITIES.items() for city in places]
+    views = []
+    for _ in range(count):
+        _, lon, lat = rng.choice(cities)
+        zoom = rng.randint(5, 16)
+        step = 360 / 2**zoom
+        lon += rng.gauss(0, 0.3 * 2 ** -(zoom - 8))
+        lat += rng.gauss(0, 0.3 * 2 ** -(zoom - 8))
+        width, height = 1280 / 256 * step, 700 / 256 * step
+        box = [
+            (lon - width / 2) // step * step,
+            (lat - height / 2) // step * step,
+            -((-(lon + width / 2)) // step) * step,
+            -((-(lat + height / 2)) // step) * step,
+        ]
+        views.append((zoom, ",".join(f"{v:.6f}" for v in box)))
+    return views
+
+
+def time_map_moves(client):
+    rng = random.Random(7)
+    results = {}
+    for layer in ("deployments", "hotspots"):
+        times = []
+        for zoom, box in map_views(rng, 60):
+            status, _body, elapsed = client.get(f"/map/{layer}.geojson?bbox={box}&zoom={zoom}")
+            assert status == 200, (status, box, zoom)
+            times.append(elapsed)
+        results[layer] = times
+    print("\nmap pan/zoom, 60 views never asked before per layer (target: < 100 ms)")
+    for layer, times in results.items():
+        print(
+            f"  {layer}: median {statistics.median(times) * 1000:.1f} ms, "
+            f"p95 {p95(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms"
+        )
+
+
+FIRST_MARKERS = (
+    "() => document.querySelectorAll('#map .marker-cluster, #map .deployment-marker').length > 0"
+)
+
+
+def time_home_in_chromium(port):
+    from playwright.sync_api import sync_playwright
+
+    print("\nhome map in Chromium (target: first markers < 1.5 s, < 1 MB before them)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        for run in ("empty browser cache", "again, cache kept"):
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_function(FIRST_MARKERS, polling=20, timeout=60000)
+            elapsed = time.perf_counter() - start
+            sizes = page.evaluate(
+                """() => performance.getEntriesByType('navigation')
+                    .concat(performance.getEntriesByType('resource'))
+                    .map(e => [e.name, e.transferSize])"""
+            )
+            total = sum(size for _, size in sizes)
+            map_requests = [(n, s) for n, s in sizes if "/map/" in n]
+            print(
+                f"  {run}: first markers after {elapsed:.2f} s, {total / 1024:.0f} KB "
+                f"transferred in {len(sizes)} requests; map data: "
+                + ", ".join(f"{s / 1024:.1f} KB" for _, s in map_requests)
+            )
+            page.close()
+        context.close()
+        browser.close()
+
+
+def wrk(url):
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", "-d15s", url], capture_output=True, text=True, check=True
+    ).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return float(match.group(1)), int(non_2xx.group(1)) if non_2xx else 0
+
+
+def time_under_load(port):
+    print("\nwrk, 16 connections, 15 s (target: API list >= 40% of the trivial view)")
+    if not shutil.which("wrk"):
+        print("  wrk is not installed (scripts/system-packages.sh installs it for make bench)")
+        return
+    api, api_errors = wrk(f"http://127.0.0.1:{port}/api/v1/deployments/")
+    about, about_errors = wrk(f"http://127.0.0.1:{port}/about/")
+    print(f"  /api/v1/deployments/: {api:.0f} requests/s ({api_errors} errors)")
+    print(f"  /about/ (trivial view): {about:.0f} requests/s ({about_errors} errors)")
+    print(f"  ratio: {api / about:.0%}")
+
+
+def main():
+    sys.stdout.reconfigure(line_buffering=True)
+    from django.conf import settings
+
+    db = setup_data()
+    details, last_page = sample_urls()
+    from tracker.views.sitemaps import sitemap_index  # noqa: F401  (URLs resolve)
+
+    port = free_port()
+    server = run_server(port, db)
+    try:
+        client = Client(port)
+        status, index, _ = client.get("/sitemap.xml", {"Accept-Encoding": "identity"})
+        sitemap_files = re.findall(rf"http://127\.0\.0\.1:{port}(/sitemaps/[^<]+)", index.decode())
+        word = "lucknow"
+        pages = [
+            "/",
+            "/?state=IN-UP&technology=facial_recognition",
+            "/deployments/",
+            f"/deployments/?q={word}",
+            "/deployments/?q=facial+recognition&state=IN-MH",
+            "/deployments/?state=IN-KA&status=in_use",
+            f"/deployments/?page={last_page // 2}",
+            "/agencies/",
+            f"/agencies/?q={word}",
+            "/hotspots/",
+            f"/hotspots/?q={word}",
+            "/hotspots/?state=IN-TS",
+            "/rti/",
+            f"/rti/?q={word}",
+            "/states/",
+            "/states/in-up/",
+            "/stats/",
+            "/changes/",
+            "/data/",
+            "/about/",
+            "/feeds/deployments/",
+            *details,
+        ]
+        apis = [
+            f"/api/v1/{name}/{query}"
+            for name, queries in {
+                "deployments": [
+                    "",
+                    "?state=IN-MH&technology=facial_recognition",
+                    f"?q={word}",
+                    "?format=geojson&limit=500",
+                    f"?format=geojson&limit=500&q={word}",
+                ],
+                "agencies": ["", "?state=IN-UP", f"?q={word}", "?format=geojson&limit=500"],
+                "hotspots": [
+                    "",
+                    "?state=IN-TS&kind=market",
+                    f"?q={word}",
+                    "?format=geojson&limit=500",
+                ],
+                "rti-requests": ["", "?status=filed", f"?q={word}"],
+                "sources": ["", "?kind=news", f"?q={word}"],
+            }.items()
+            for query in queries
+        ] + ["/api/v1/stats/"]
+        print(f"\nload average before measuring: {load()} (2 cores shared with other work)")
+        misses = time_urls(client, "public pages", pages, 150)
+        misses += time_urls(client, "API lists", apis, 50)
+        misses += time_urls(client, "sitemap", ["/sitemap.xml", *sitemap_files], 500)
+        time_map_moves(client)
+        time_home_in_chromium(port)
+        time_under_load(port)
+        print(f"\nover target: {len(misses)} URL(s); load average at the end: {load()}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        from django.db import connections
+
+        connections.close_all()
+        settings.DATABASES["default"]["NAME"] = DB_NAME
+        with admin_connection(db) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+
+
+if __name__ == "__main__":
+    main()
