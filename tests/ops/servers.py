@@ -46,7 +46,9 @@ def production_env(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("PANOPTIC_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE")
+        # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; never in production)
+        if key
+        not in ("PANOPTIC_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         PANOPTIC_DEV="0",

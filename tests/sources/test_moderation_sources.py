@@ -77,7 +77,7 @@ def test_mark_reviewed_clears_the_source_from_the_list(moderator, changed_source
 
 
 def _queued_source_checks():
-    messages = [json.loads(m) for m in limits.redis_client().lrange("celery", 0, -1)]
+    messages = [json.loads(m) for m in limits.redis_client().lrange("checks", 0, -1)]
     return [
         m["headers"]["argsrepr"] for m in messages if m["headers"]["task"] == "tracker.source_check"
     ]
@@ -86,7 +86,7 @@ def _queued_source_checks():
 def test_check_now_enqueues_exactly_one_check(
     moderator, changed_source, django_capture_on_commit_callbacks
 ):
-    limits.redis_client().delete("celery")
+    limits.redis_client().delete("checks")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = moderator.post(f"{URL}{changed_source.pk}/check/", follow=True)
     assert _queued_source_checks() == []  # nothing is sent before the commit
@@ -100,7 +100,7 @@ def test_check_now_enqueues_exactly_one_check(
         again = moderator.post(f"{URL}{changed_source.pk}/check/", follow=True)
     assert "is already being checked" in again.content.decode()
     assert len(_queued_source_checks()) == 1
-    limits.redis_client().delete("celery")
+    limits.redis_client().delete("checks")
 
 
 def test_actions_need_post_and_csrf(changed_source):

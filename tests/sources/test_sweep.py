@@ -12,12 +12,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_queue():
-    limits.redis_client().delete("celery")
+    limits.redis_client().delete("checks")
 
 
 def queued_checks():
-    """Check tasks waiting in the real broker's default queue."""
-    return limits.redis_client().llen("celery")
+    """Check tasks waiting in the real broker's checks queue."""
+    return limits.redis_client().llen("checks")
 
 
 def test_a_sweep_enqueues_due_sources_after_commit(django_capture_on_commit_callbacks):
