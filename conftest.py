@@ -61,6 +61,11 @@ def celery_worker_process(transactional_db, test_broker):
         base_env["DATABASE_URL"] = f"postgis://{user}{password}@{host}{port}/{db['NAME']}"
     base_env["CELERY_BROKER_URL"] = test_broker
     processes = []
+    # Messages an earlier test queued but never ran must not reach this test's worker.
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()
 
     def start(*extra_args, concurrency=1, env=None):
         """Start a worker; ``env`` adds environment variables (the worker does not see

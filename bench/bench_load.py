@@ -48,12 +48,11 @@ def ensure_wrk():
     if os.geteuid() != 0:
         sys.exit("bench_load: wrk is missing; install it with: sudo apt-get install wrk")
     print("installing wrk (Debian package)")
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"],
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"]
+    if subprocess.run(install, env=env, stdout=subprocess.DEVNULL).returncode:
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
+        subprocess.run(install, env=env, check=True, stdout=subprocess.DEVNULL)
     return "wrk"
 
 

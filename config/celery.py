@@ -10,6 +10,7 @@ import time
 
 from celery import Celery
 from celery.signals import (
+    beat_init,
     before_task_publish,
     setup_logging,
     task_postrun,
@@ -56,6 +57,12 @@ def start_worker_heartbeat(sender, **kwargs):
     parts = [f"worker:{queue}" for queue in queues]
     _record_heartbeats(parts)
     sender.timer.call_repeatedly(WORKER_HEARTBEAT_SECONDS, _record_heartbeats, (parts,))
+
+
+@beat_init.connect
+def note_beat_start(**kwargs):
+    """Beat is alive from its start, not only from its first heartbeat task a minute on."""
+    _record_heartbeats(["beat"])
 
 
 @before_task_publish.connect

@@ -46,6 +46,7 @@ def production_env(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
+        # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; never in production)
         if key
         not in ("PANOPTIC_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }

@@ -119,7 +119,6 @@ def own_redis(settings, test_broker):
     from config.celery import app
 
     redis = TempRedis().start()
-    previous = app.conf.broker_url
     app.conf.update(
         CELERY_BROKER_URL=redis.url,
         CELERY_BROKER_READ_URL=redis.url,
@@ -129,9 +128,9 @@ def own_redis(settings, test_broker):
     fresh_connections(app)
     yield redis
     app.conf.update(
-        CELERY_BROKER_URL=previous,
-        CELERY_BROKER_READ_URL=previous,
-        CELERY_BROKER_WRITE_URL=previous,
+        CELERY_BROKER_URL=test_broker,
+        CELERY_BROKER_READ_URL=test_broker,
+        CELERY_BROKER_WRITE_URL=test_broker,
     )
     fresh_connections(app)
     redis.cleanup()
