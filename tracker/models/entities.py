@@ -281,6 +281,11 @@ class Hotspot(PublicEntity):
                 name="hotspot_published_name",
                 condition=Q(publication="published"),
             ),
+            models.Index(
+                fields=["state", "name", "id"],
+                name="hotspot_published_state_name",
+                condition=Q(publication="published"),
+            ),
         ]
 
     def __str__(self):
