@@ -16,7 +16,6 @@ from django.db import connection
 
 HEARTBEAT_KEY = "health:heartbeat:{}"
 FORWARDED_SEEN_KEY = "health:forwarded-for-seen"
-CHECKER_OFFLINE_KEY = "health:checker-offline-since"
 
 
 def heartbeat_record(part):
@@ -32,11 +31,17 @@ def forwarded_for_seen():
 def checker_offline_since():
     """When the source checker went offline (a Unix time), or None while it is online.
 
-    The source checker writes ``CHECKER_OFFLINE_KEY`` in the cache when it
-    notices the outside world is unreachable and deletes it when it is back;
-    until it does, the checker always reads as online.
+    The checker's outage guard (``tracker/checking/outage.py``) keeps this in
+    ``CheckerStatus``; an unreadable database reads as online here (the
+    database's own line of the report says what is wrong).
     """
-    return cache.get(CHECKER_OFFLINE_KEY)
+    from .models import CheckerStatus
+
+    try:
+        since = CheckerStatus.objects.filter(pk=1).values_list("offline_since", flat=True).first()
+    except Exception:
+        return None
+    return since.timestamp() if since else None
 
 
 def _database_ok():
@@ -72,9 +77,7 @@ def health_report(now=None):
     parts = ["beat", *(f"worker:{queue}" for queue in settings.WORKER_QUEUES)]
     report = {"database": _database_ok(), "redis": _broker_ok(), "warnings": []}
     try:
-        stored = cache.get_many(
-            [HEARTBEAT_KEY.format(p) for p in parts] + [FORWARDED_SEEN_KEY, CHECKER_OFFLINE_KEY]
-        )
+        stored = cache.get_many([HEARTBEAT_KEY.format(p) for p in parts] + [FORWARDED_SEEN_KEY])
         cache_ok = True
     except Exception:
         stored, cache_ok = {}, False
@@ -86,7 +89,7 @@ def health_report(now=None):
         heartbeats[part] = round(now - beat, 1) if beat is not None else None
     report["seconds_since_heartbeat"] = heartbeats
     stale = [p for p, age in heartbeats.items() if age is None or age > max_age]
-    offline = stored.get(CHECKER_OFFLINE_KEY)
+    offline = checker_offline_since() if report["database"] else None
     report["source_checker"] = (
         {"online": True} if offline is None else {"online": False, "offline_since": offline}
     )

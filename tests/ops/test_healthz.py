@@ -3,6 +3,7 @@
 import json
 import logging
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
@@ -67,7 +68,11 @@ def test_stale_heartbeat_is_503(client, settings):
 @pytest.mark.django_db
 def test_checker_offline_is_reported(client):
     all_alive()
-    cache.set(health.CHECKER_OFFLINE_KEY, 1700000000.0)
+    from tracker.models import CheckerStatus
+
+    CheckerStatus.objects.update_or_create(
+        pk=1, defaults={"offline_since": datetime.fromtimestamp(1700000000.0, tz=UTC)}
+    )
     body = client.get("/healthz").json()
     assert body["source_checker"] == {"online": False, "offline_since": 1700000000.0}
 
