@@ -80,11 +80,18 @@ def production_site(published_site, static_root, tmp_path):
 
 
 def sitemap_paths(site):
-    status, _, body = site.get("/sitemap.xml")
-    assert status == 200
+    """Every page the sitemap index lists, through each of its files."""
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locations = [loc.text for loc in ElementTree.fromstring(body).findall("s:url/s:loc", ns)]
-    return [re.sub(r"^https?://[^/]+", "", url) for url in locations]
+
+    def locations(path, xpath):
+        status, _, body = site.get(path)
+        assert status == 200, path
+        found = [loc.text for loc in ElementTree.fromstring(body).findall(xpath, ns)]
+        return [re.sub(r"^https?://[^/]+", "", url) for url in found]
+
+    files = locations("/sitemap.xml", "s:sitemap/s:loc")
+    assert files
+    return [page for file in files for page in locations(file, "s:url/s:loc")]
 
 
 def test_every_public_page_renders_in_production(production_site, published_site):
