@@ -59,7 +59,11 @@
       return "bbox=" + box.join(",") + "&zoom=" + zoom;
     }
 
+    var lastUrl = {};
+
     function fetchLayer(kind, url) {
+      if (lastUrl[kind] === url) return Promise.resolve("same"); // the same view: keep the layer
+      lastUrl[kind] = url;
       var mine = ++requestNumber[kind];
       return fetch(url, { credentials: "omit" }).then(function (response) {
         if (!response.ok) throw new Error(response.status);
@@ -73,13 +77,15 @@
       container.dataset.state = "loading";
       var url = container.dataset.geojsonUrl + "?" + (filterQuery ? filterQuery + "&" : "") + viewParams();
       return fetchLayer("deployments", url).then(function (collection) {
-        if (!collection) return;
+        if (collection === "same") container.dataset.state = "ready";
+        if (!collection || collection === "same") return;
         deployments.clearLayers();
         P.clusteredLayer(collection, labels, map, "deployment").addTo(deployments);
         container.dataset.markerCount = String(collection.total);
         container.dataset.zoom = String(collection.zoom);
         container.dataset.state = "ready";
       }).catch(function () {
+        lastUrl.deployments = null;
         container.dataset.state = "error";
       });
     }
@@ -90,7 +96,7 @@
       var url = container.dataset.hotspotsUrl + "?" +
         (state ? "state=" + encodeURIComponent(state) + "&" : "") + viewParams();
       return fetchLayer("hotspots", url).then(function (collection) {
-        if (!collection) return;
+        if (!collection || collection === "same") return;
         hotspots.clearLayers();
         P.clusteredLayer(collection, labels, map, "hotspot").addTo(hotspots);
         container.dataset.hotspotCount = String(collection.total);
@@ -117,7 +123,13 @@
       return Promise.all([moved ? null : loadView(), loadPanel(filterQuery)]);
     }
 
-    map.on("moveend", loadView);
+    /* Opening a popup pans the map to show it: reloading then would close the popup. */
+    var popupOpen = false;
+    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupclose", function () { popupOpen = false; });
+    map.on("moveend", function () {
+      if (!popupOpen) loadView();
+    });
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) {
       event.preventDefault();

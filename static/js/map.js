@@ -74,7 +74,8 @@
         icon: deploymentIcon,
         title: feature.properties.title,
         alt: feature.properties.title,
-        keyboard: true
+        keyboard: true,
+        zIndexOffset: 1000 // above hotspot clusters, so a tap on a deployment reaches it
       });
       marker.bindPopup(deploymentPopup(feature.properties, labels));
       return marker;

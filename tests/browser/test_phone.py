@@ -160,7 +160,7 @@ def test_a_marker_popup_fits_the_screen(phones, phone_site):
     page = phones[360]
     page.goto(phone_site["url"] + "/?state=IN-UP")
     settle(page)
-    marker = page.locator("#map .deployment-marker").first
+    marker = page.locator("#map .deployment-marker:visible").first
     marker.wait_for()
     size = marker.bounding_box()
     assert size["width"] >= 24 and size["height"] >= 24  # a tap target (WCAG 2.5.8)
