@@ -115,7 +115,10 @@ def own_redis(settings, test_broker):
     from config.celery import app
 
     redis = TempRedis().start()
-    previous = app.conf.broker_url
+    # The suite's test broker, not app.conf.broker_url: with the CELERY_ namespace that
+    # still names the development broker, and restoring it would send later tests'
+    # tasks where their workers never look.
+    previous = test_broker
     app.conf.update(
         CELERY_BROKER_URL=redis.url,
         CELERY_BROKER_READ_URL=redis.url,
