@@ -83,12 +83,13 @@ def health_report(now=None):
         stored, cache_ok = {}, False
     report["cache"] = cache_ok
     max_age = settings.HEALTH_HEARTBEAT_MAX_AGE
-    heartbeats = {}
-    for part in parts:
-        beat = stored.get(HEARTBEAT_KEY.format(part))
-        heartbeats[part] = round(now - beat, 1) if beat is not None else None
-    report["seconds_since_heartbeat"] = heartbeats
-    stale = [p for p, age in heartbeats.items() if age is None or age > max_age]
+    ages = {part: stored.get(HEARTBEAT_KEY.format(part)) for part in parts}
+    ages = {part: None if beat is None else now - beat for part, beat in ages.items()}
+    # Judged on the exact age; only the report is rounded.
+    stale = [p for p, age in ages.items() if age is None or age > max_age]
+    report["seconds_since_heartbeat"] = {
+        part: None if age is None else round(age, 1) for part, age in ages.items()
+    }
     offline = checker_offline_since() if report["database"] else None
     report["source_checker"] = (
         {"online": True} if offline is None else {"online": False, "offline_since": offline}
