@@ -118,10 +118,6 @@ def own_redis(settings, test_broker):
     from config.celery import app
 
     redis = TempRedis().start()
-    # The suite's test broker, not app.conf.broker_url: with the CELERY_ namespace that
-    # still names the development broker, and restoring it would send later tests'
-    # tasks where their workers never look.
-    previous = test_broker
     app.conf.update(
         CELERY_BROKER_URL=redis.url,
         CELERY_BROKER_READ_URL=redis.url,
@@ -130,6 +126,9 @@ def own_redis(settings, test_broker):
     settings.CELERY_BROKER_URL = redis.url
     fresh_connections(app)
     yield redis
+    # Back to the suite's test broker, not app.conf.broker_url: with the CELERY_ namespace
+    # that still names the development broker, and restoring it would send later tests'
+    # tasks where their workers never look.
     app.conf.update(
         CELERY_BROKER_URL=test_broker,
         CELERY_BROKER_READ_URL=test_broker,
