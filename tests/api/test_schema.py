@@ -3,8 +3,9 @@
 Every check schemathesis has runs on generated requests, valid ones and
 invalid ones (negative cases): no server error, every status code, content
 type, header and body as documented, invalid input refused and valid input
-accepted. ``API_FUZZ_EXAMPLES`` (default 100) examples per operation, the
-same ones on every run; ``API_FUZZ_RANDOM=1`` explores new ones.
+accepted (except contradictory RTI facts, see below). ``API_FUZZ_EXAMPLES``
+(default 100) examples per operation, the same ones on every run;
+``API_FUZZ_RANDOM=1`` explores new ones.
 """
 
 import os
@@ -14,6 +15,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
 
@@ -41,4 +43,10 @@ def wsgi_keeps_test_connection():
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_conforms_to_its_schema(case, world, wsgi_keeps_test_connection):
-    case.call_and_validate()  # every check schemathesis has
+    excluded = []
+    if case.path == "/api/v1/rti/deadlines/":
+        # Facts that contradict each other (a reply before receipt) or predate the RTI Act
+        # are each schema-valid yet refused with a 400 naming the parameter, which OpenAPI
+        # cannot express; tests/rti/test_deadlines_endpoint.py covers every refusal.
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(excluded_checks=excluded)  # every other check schemathesis has

@@ -304,6 +304,18 @@ def _help(text):
     return {"help_text": text}
 
 
+class SearchTextField(forms.CharField):
+    """Search words: a NUL character (which no one types, and PostgreSQL cannot take) is
+    dropped rather than refused, so any text the schema allows is a search."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace("\x00", "") if isinstance(value, str) else value)
+
+
+class SearchTextFilter(django_filters.CharFilter):
+    field_class = SearchTextField
+
+
 Q_HELP = _help(_('Full-text search (web-search syntax: words, "phrases", -exclusions).'))
 STATE_HELP = _help(_("ISO 3166-2 code of a state or union territory, e.g. IN-UP."))
 UPDATED_SINCE_HELP = _help(
@@ -333,7 +345,7 @@ class PublicFilterSet(django_filters.FilterSet):
     result, and ordering is always stable (``id`` breaks ties, so paging never skips or
     repeats rows, whatever ``ordering`` or search asked for)."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"), **Q_HELP)
+    q = SearchTextFilter(method="filter_q", label=_("Search"), **Q_HELP)
     updated_since = TimestampFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Updated since"), **UPDATED_SINCE_HELP
     )
