@@ -24,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import admin_connection, load  # noqa: E402 (bench/ is the script's folder)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The benchmark is one client making many requests: no throttling here.
 os.environ["API_THROTTLE_ANON"] = "100000000/min"
@@ -31,25 +33,6 @@ os.environ["API_THROTTLE_USER"] = "100000000/min"
 
 DB_NAME = "bench_api"
 DEPLOYMENTS = int(os.environ.get("BENCH_DEPLOYMENTS", "100000"))
-
-
-def admin_connection(settings_dict):
-    """A psycopg connection to the server's maintenance database, to create/drop ours."""
-    import psycopg
-
-    params = {
-        "dbname": "postgres",
-        "user": settings_dict.get("USER") or "postgres",
-        "host": settings_dict.get("HOST") or None,
-        "port": settings_dict.get("PORT") or None,
-        "password": settings_dict.get("PASSWORD") or None,
-        "autocommit": True,
-    }
-    return psycopg.connect(**{k: v for k, v in params.items() if v is not None})
-
-
-def load():
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def timed(function, repeat):

@@ -25,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchlib import admin_connection  # noqa: E402 (bench/ is the script's folder)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # The pages measured: edit freely. "trivial" is the baseline for the ratios: a
@@ -99,20 +101,6 @@ def run_wrk(wrk, url):
         else 0,
         "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
     }
-
-
-def admin_connection(db):
-    """The server's maintenance database, to create and drop ours."""
-    import psycopg
-
-    params = {
-        "dbname": "postgres",
-        "user": db.get("USER") or "postgres",
-        "host": db.get("HOST") or None,
-        "port": db.get("PORT") or None,
-        "password": db.get("PASSWORD") or None,
-    }
-    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
 
 
 def main():

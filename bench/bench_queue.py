@@ -16,25 +16,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import admin_connection  # noqa: E402 (bench/ is the script's folder)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 DB_NAME = "bench_queue"
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "10000"))
 TARGET_MS = 200
-
-
-def admin_connection(settings_dict):
-    import psycopg
-
-    params = {
-        "dbname": "postgres",
-        "user": settings_dict.get("USER") or "postgres",
-        "host": settings_dict.get("HOST") or None,
-        "port": settings_dict.get("PORT") or None,
-        "password": settings_dict.get("PASSWORD") or None,
-        "autocommit": True,
-    }
-    return psycopg.connect(**{k: v for k, v in params.items() if v is not None})
 
 
 def main():

@@ -37,6 +37,8 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import admin_connection, load  # noqa: E402 (bench/ is the script's folder)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 DB_NAME = "bench_site"
@@ -45,24 +47,6 @@ HOTSPOTS = int(os.environ.get("BENCH_HOTSPOTS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def load():
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def admin_connection(settings_dict):
-    import psycopg
-
-    params = {
-        "dbname": "postgres",
-        "user": settings_dict.get("USER") or "postgres",
-        "host": settings_dict.get("HOST") or None,
-        "port": settings_dict.get("PORT") or None,
-        "password": settings_dict.get("PASSWORD") or None,
-        "autocommit": True,
-    }
-    return psycopg.connect(**{k: v for k, v in params.items() if v is not None})
 
 
 def database_url(db):

@@ -21,7 +21,8 @@ def test_due_sources_are_never_checked_or_past_their_time():
     never = SourceFactory()
     overdue = SourceFactory(next_check_at=now - timedelta(minutes=1))
     SourceFactory(next_check_at=now + timedelta(hours=3))
-    assert set(sources.sources_due(now=now)) == {never, overdue}
+    claimed = {source_id for source_id, _ in sources.sources_claim(now=now)}
+    assert claimed == {never.pk, overdue.pk}
 
 
 @pytest.mark.django_db

@@ -65,12 +65,6 @@ def _due(now: datetime) -> Q:
     return Q(next_check_at__isnull=True) | Q(next_check_at__lte=now + slack)
 
 
-def sources_due(*, now: datetime | None = None):
-    """Sources due for a check: never checked, or their next check time has come."""
-    now = now or timezone.now()
-    return Source.objects.filter(_due(now))
-
-
 def sources_claim(*, ids=None, due_only: bool = True, now: datetime | None = None):
     """Claim sources for one round with a single conditional UPDATE.
 
