@@ -187,6 +187,8 @@ def reset_sources():
 
 
 def start_worker(index, broker):
+    from django.conf import settings
+
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -202,6 +204,7 @@ def start_worker(index, broker):
             sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={POOL}",
             f"--concurrency={CONCURRENCY}", "--loglevel=INFO", "--without-gossip",
             "--without-mingle", "--without-heartbeat", f"--hostname=bench{index}@%h",
+            f"--queues={','.join(settings.WORKER_QUEUES)}",
         ],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
