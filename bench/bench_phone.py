@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import database_switch_fresh  # noqa: E402 (bench/ is the script's folder)
+
 os.environ.update(
     DJANGO_SETTINGS_MODULE="config.settings",
     DEBUG="false",
@@ -48,18 +50,11 @@ MAP_DATA_PATHS = ("/map/", "/hi/map/", "/api/")
 
 def setup_database():
     import django
-    from django.conf import settings
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, connections
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    connections.close_all()
-    settings.DATABASES["default"]["NAME"] = DB_NAME
-    connection.settings_dict["NAME"] = DB_NAME
+    database_switch_fresh(DB_NAME)
     quiet = {"verbosity": 0, "stdout": io.StringIO()}
     call_command("migrate", **quiet)
     call_command("load_demo_data", **quiet)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import database_switch_fresh  # noqa: E402 (bench/ is the script's folder)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 SOURCES = int(os.environ.get("BENCH_SOURCES", "2000"))
@@ -128,14 +130,8 @@ def setup_database():
     from django.conf import settings
 
     django.setup()
-    from django.db import connection, connections
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    connections.close_all()
-    settings.DATABASES["default"]["NAME"] = DB_NAME
-    connection.settings_dict["NAME"] = DB_NAME
+    database_switch_fresh(DB_NAME)
 
     from django.core.management import call_command
 

@@ -22,3 +22,17 @@ def admin_connection(settings_dict):
 def load():
     """The load average over 1, 5 and 15 minutes."""
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def database_switch_fresh(name):
+    """Drop and create database ``name`` on the configured server, then point Django at it
+    (after ``django.setup()``): each benchmark works on a database of its own."""
+    from django.conf import settings
+    from django.db import connection, connections
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {name}")
+    connections.close_all()
+    settings.DATABASES["default"]["NAME"] = name
+    connection.settings_dict["NAME"] = name
