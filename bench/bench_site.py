@@ -17,8 +17,10 @@ hotspots), it prints:
 Targets (issue #12): pages < 150 ms median, API lists < 50 ms, sitemap files
 < 500 ms, first markers < 1.5 s and < 1 MB, pan/zoom < 100 ms, API list >= 40%
 of the trivial view under wrk. BENCH_DEPLOYMENTS / BENCH_HOTSPOTS change the
-size; BENCH_REPEAT the requests per URL. The machine is shared: the load
-average is printed with the figures.
+size; BENCH_REPEAT the requests per URL. BENCH_KEEP=1 keeps the database after
+the run and reuses it, when present, on the next (loading a million points
+takes minutes). The machine is shared: the load average is printed with the
+figures.
 """
 
 import http.client
@@ -46,6 +48,7 @@ DEPLOYMENTS = int(os.environ.get("BENCH_DEPLOYMENTS", "100000"))
 HOTSPOTS = int(os.environ.get("BENCH_HOTSPOTS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+KEEP = os.environ.get("BENCH_KEEP") == "1"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -110,14 +113,40 @@ def time_urls(client, title, urls, target_ms):
     return misses
 
 
+def loaded_counts(db):
+    """(deployments, hotspots) in the kept database, or (0, 0) if it is not there."""
+    import psycopg
+
+    with admin_connection(db) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
+            return (0, 0)
+    params = {
+        "user": db.get("USER") or "postgres",
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+        "password": db.get("PASSWORD") or None,
+    }
+    params = {k: v for k, v in params.items() if v is not None}
+    try:
+        with psycopg.connect(dbname=DB_NAME, **params) as conn:
+            return conn.execute(
+                "SELECT (SELECT count(*) FROM tracker_deployment),"
+                " (SELECT count(*) FROM tracker_hotspot)"
+            ).fetchone()
+    except psycopg.Error:  # an earlier run stopped before migrating
+        return (0, 0)
+
+
 def setup_data():
     import django
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    with admin_connection(db) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
+    loaded = KEEP and loaded_counts(db) >= (DEPLOYMENTS, HOTSPOTS)
+    if not loaded:
+        with admin_connection(db) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+            admin.execute(f"CREATE DATABASE {DB_NAME}")
     db["NAME"] = DB_NAME
     django.setup()
     from django.core.cache import cache
@@ -125,6 +154,11 @@ def setup_data():
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    if loaded:
+        print(f"reusing {DB_NAME} as loaded by an earlier run (BENCH_KEEP=1)")
+        cache.clear()
+        connection.close()
+        return db
     start = time.perf_counter()
     call_command(
         "generate_demo_data", deployments=DEPLOYMENTS, hotspots=HOTSPOTS, seed=1, verbosity=0
@@ -384,8 +418,9 @@ def main():
 
         connections.close_all()
         settings.DATABASES["default"]["NAME"] = DB_NAME
-        with admin_connection(db) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        if not KEEP:
+            with admin_connection(db) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@ and the machine's load to print beside the figures (the machine may be busy)."""
 import os
 
 
-def admin_connection(settings_dict):
-    """A psycopg connection to the server's maintenance database, to create/drop ours."""
+def admin_connection(settings_dict, dbname="postgres"):
+    """A psycopg connection to the server's maintenance database (to create/drop ours),
+    or to database ``dbname``."""
     import psycopg
 
     params = {
-        "dbname": "postgres",
+        "dbname": dbname,
         "user": settings_dict.get("USER") or "postgres",
         "host": settings_dict.get("HOST") or None,
         "port": settings_dict.get("PORT") or None,
