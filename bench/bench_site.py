@@ -120,15 +120,8 @@ def loaded_counts(db):
     with admin_connection(db) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
             return (0, 0)
-    params = {
-        "user": db.get("USER") or "postgres",
-        "host": db.get("HOST") or None,
-        "port": db.get("PORT") or None,
-        "password": db.get("PASSWORD") or None,
-    }
-    params = {k: v for k, v in params.items() if v is not None}
     try:
-        with psycopg.connect(dbname=DB_NAME, **params) as conn:
+        with admin_connection(db, DB_NAME) as conn:
             return conn.execute(
                 "SELECT (SELECT count(*) FROM tracker_deployment),"
                 " (SELECT count(*) FROM tracker_hotspot)"
