@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
 from tracker.catalogue.datacache import cached
+from tracker.catalogue.search import rows_slice
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -57,6 +58,16 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             self.request.path,
             params,
         )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """The requested page's rows (a search's best-first pages from its cached ranking)."""
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        if self.count == 0 or self.offset > self.count:
+            return []
+        return list(rows_slice(queryset, self.offset, self.offset + self.limit, self.count))
 
     def page_bounds(self, request):
         """(offset, limit) of the requested page, validated."""

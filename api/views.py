@@ -29,6 +29,7 @@ from tracker.catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
+from tracker.catalogue.search import rows_slice
 from tracker.catalogue.stats import published_figures
 from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
@@ -125,8 +126,8 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         offset, limit = self.paginator.page_bounds(request)
         queryset = self.filter_queryset(self.get_queryset())
         geometry = EXPORTS[self.export_name].geometry
-        page = queryset.filter(**{f"{geometry}__isnull": False})[offset : offset + limit]
-        return self.geojson_response(page)
+        located = queryset.filter(**{f"{geometry}__isnull": False})
+        return self.geojson_response(rows_slice(located, offset, offset + limit))
 
     def retrieve(self, request, *args, **kwargs):
         if not self.wants_geojson():

@@ -119,6 +119,10 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # A Unix-socket folder given as ?host=/path is the connection's host.
 if "host" in DATABASES["default"].get("OPTIONS", {}):
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+# No JIT compilation: the site's queries are short, and a misestimated join (a page of a
+# search through the export's SQL) made PostgreSQL spend over a second compiling one.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 # A kept connection is tested before each request, so a restarted PostgreSQL
 # costs no failed request once it is back.

@@ -116,34 +116,39 @@ def _related_labels(model, label_field, values):
     return {str(pk): label for pk, label in rows}
 
 
-def facet_counts(queryset, facets):
-    """For each facet, how many rows of ``queryset`` have each value, most first.
+def counted_facets(queryset, facets):
+    """(number of rows of ``queryset``, and for each facet how many rows have each value,
+    most first).
 
     ``facets`` are (field expression, choices, label_field, limit) tuples. One
-    query with GROUPING SETS scans the matching rows once for every facet, so a
-    searched list pays for its search once; labels come from the vocabulary or
-    the related table (``label_field`` such as ``state__name``).
+    query with GROUPING SETS scans the matching rows once for the total and every
+    facet, so a searched list pays for its search once; labels come from the
+    vocabulary or the related table (``label_field`` such as ``state__name``).
     """
     if not facets:
-        return []
+        return queryset.count(), []
     columns = {f"_facet{i}": expression for i, (expression, *_) in enumerate(facets)}
     try:
         inner, params = queryset.order_by().values(**columns).query.sql_with_params()
     except EmptyResultSet:  # .none(): an invalid filter matches nothing
-        return [[] for _ in facets]
+        return 0, [[] for _ in facets]
     names = list(columns)
     sql = (
         f"SELECT {', '.join(f'GROUPING({n})' for n in names)}, {', '.join(names)}, count(*) "
         f"FROM ({inner}) AS matching "
-        f"GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)})"
+        f"GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)}, ())"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    total = 0
     found = [[] for _ in facets]
     width = len(names)
     for row in rows:
         grouping, values, count = row[:width], row[width : 2 * width], row[-1]
+        if 0 not in grouping:  # the grand total: every column rolled up
+            total = count
+            continue
         index = grouping.index(0)
         value = values[index]
         if value not in ("", None):
@@ -157,7 +162,7 @@ def facet_counts(queryset, facets):
         if label_field:
             labels.update(_related_labels(queryset.model, label_field, [v for v, _ in counts]))
         results.append([{"value": v, "label": labels.get(v, v), "count": n} for v, n in counts])
-    return results
+    return total, results
 
 
 # ---------------------------------------------------------------- details

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_safe
 
 from ..catalogue.datacache import cached
 from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter
+from ..catalogue.search import ids_in_order
 from ..catalogue.selectors import (
     agency_rows,
+    counted_facets,
     deployment_rows,
-    facet_counts,
     hotspot_rows,
 )
 from ..catalogue.visibility import public_q
@@ -48,11 +49,11 @@ class Facet:
     limit: int | None = None
 
     def spec(self):
-        """(expression, choices, label field, limit) for ``selectors.facet_counts``."""
+        """(expression, choices, label field, limit) for ``selectors.counted_facets``."""
         expression = F(self.field)
         if self.only_published:
             expression = Case(When(public_q(self.only_published), then=F(self.field)))
-        # A state's label is its name in the reader's language (selectors.facet_counts).
+        # A state's label is its name in the reader's language (selectors.counted_facets).
         label_field = f"{self.state}__name" if self.state else self.label_field
         return (expression, self.choices, label_field, self.limit)
 
@@ -143,8 +144,8 @@ def _list_summary(params, spec, matching):
     cached per query until the data changes, so every page of a list reuses them."""
 
     def compute():
-        facets = facet_counts(matching, [facet.spec() for facet in spec.facets])
-        return {"count": matching.count(), "facets": facets}
+        count, facets = counted_facets(matching, [facet.spec() for facet in spec.facets])
+        return {"count": count, "facets": facets}
 
     query = sorted(
         (key, value)
@@ -175,7 +176,8 @@ def entity_list(request, spec, *, params=None, extra=None):
     )
     matching = filterset.qs
     summary = _list_summary(request.GET if params is None else params, spec, matching)
-    page = paginate(request, matching.values_list("pk", flat=True), count=summary["count"])
+    ids = ids_in_order(matching, count=summary["count"])
+    page = paginate(request, ids, count=summary["count"])
     page.object_list = _rows_of_page(spec, list(page.object_list))
     facets = [
         {
