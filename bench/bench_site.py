@@ -19,7 +19,7 @@ Targets (issue #12): pages < 150 ms median, API lists < 50 ms, sitemap files
 of the trivial view under wrk. BENCH_DEPLOYMENTS / BENCH_HOTSPOTS change the
 size; BENCH_REPEAT the requests per URL. BENCH_KEEP=1 keeps the database after
 the run and reuses it, when present, on the next (loading a million points
-takes minutes). The machine is shared: the load average is printed with the
+takes minutes); BENCH_DATABASE names it (default bench_site). The machine is shared: the load average is printed with the
 figures.
 """
 
@@ -43,7 +43,7 @@ from benchlib import admin_connection, load  # noqa: E402 (bench/ is the script'
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-DB_NAME = "bench_site"
+DB_NAME = os.environ.get("BENCH_DATABASE", "bench_site")
 DEPLOYMENTS = int(os.environ.get("BENCH_DEPLOYMENTS", "100000"))
 HOTSPOTS = int(os.environ.get("BENCH_HOTSPOTS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
