@@ -17,10 +17,10 @@ hotspots), it prints:
 Targets (issue #12): pages < 150 ms median, API lists < 50 ms, sitemap files
 < 500 ms, first markers < 1.5 s and < 1 MB, pan/zoom < 100 ms, API list >= 40%
 of the trivial view under wrk. BENCH_DEPLOYMENTS / BENCH_HOTSPOTS change the
-size; BENCH_REPEAT the requests per URL. BENCH_KEEP=1 keeps the database after
-the run and reuses it, when present, on the next (loading a million points
-takes minutes); BENCH_DATABASE names it (default bench_site). The machine is shared: the load average is printed with the
-figures.
+size; BENCH_REPEAT the requests per URL. BENCH_KEEP=1 keeps the database
+after the run and reuses it, when present, on the next (loading a million
+points takes minutes); BENCH_DATABASE names it (default bench_site). The
+machine is shared: the load average is printed with the figures.
 """
 
 import http.client
