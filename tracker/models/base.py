@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.dispatch import receiver
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,6 +18,19 @@ from .vocab import Publication
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
+
+
+class WithoutDocumentManager(models.Manager):
+    """Rows are read without their search document: only the database reads it (the
+    triggers write it, ``search`` matches it), and turning a few hundred of them into
+    Python strings cost a long page a fifth of its time."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")
+
+
+class PublicEntityManager(WithoutDocumentManager.from_queryset(PublishedQuerySet)):
+    pass
 
 
 class ContributedHistory(models.Model):
@@ -40,7 +55,28 @@ def _history_contributor_set(sender, instance, history_instance, **kwargs):
         history_instance.history_contributor = getattr(instance, "_history_contributor", None)
 
 
-class PublicEntity(models.Model):
+class ChoiceLabels(models.Model):
+    """``get_<field>_display()`` through a table of labels kept per field.
+
+    Django's own rebuilds that table on every call, translating every choice of
+    the vocabulary to hash it: a third of a state or agency page's rendering
+    time. The labels stay lazy here; only the one shown is translated, in the
+    reader's language.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        labels = field.__dict__.get("_labels_by_value")
+        if labels is None:
+            labels = {make_hashable(value): label for value, label in field.flatchoices}
+            field._labels_by_value = labels
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+class PublicEntity(ChoiceLabels):
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     publication = models.CharField(
         _("publication"),
@@ -64,7 +100,7 @@ class PublicEntity(models.Model):
         inherit=True, bases=[ContributedHistory], excluded_fields=["search_document"]
     )
 
-    objects = PublishedQuerySet.as_manager()
+    objects = PublicEntityManager()
 
     class Meta:
         abstract = True

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .base import ChoiceLabels
 
-class ReviewItem(models.Model):
+
+class ReviewItem(ChoiceLabels):
     """A source that changed, broke, redirected or was blocked, on an entity citing it."""
 
     class Reason(models.TextChoices):

@@ -5,7 +5,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
 from django.utils.translation import gettext_lazy as _
 
-from .base import PublicEntity
+from .base import ChoiceLabels, PublicEntity
 from .vocab import RTIEventKind, RTIOutcome, RTIRoute, RTIStatus
 
 
@@ -83,7 +83,7 @@ class RTIRequest(PublicEntity):
         return self.title
 
 
-class RTIEvent(models.Model):
+class RTIEvent(ChoiceLabels):
     rti_request = models.ForeignKey(RTIRequest, models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=24, choices=RTIEventKind.choices)
     date = models.DateField(_("date"))

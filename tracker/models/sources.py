@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .base import ChoiceLabels, WithoutDocumentManager
 from .vocab import SourceCheckOutcome, SourceHealth, SourceKind
 
 HEALTH_FIELDS = [
@@ -24,7 +25,7 @@ HEALTH_FIELDS = [
 ]
 
 
-class Source(models.Model):
+class Source(ChoiceLabels):
     url = models.URLField(_("URL"), max_length=2000, unique=True)
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
@@ -58,6 +59,7 @@ class Source(models.Model):
     check_claimed_at = models.DateTimeField(null=True, blank=True)
     # Full-text document, written by a database trigger (migration 0008_search_documents).
     search_document = SearchVectorField(null=True, editable=False)
+    objects = WithoutDocumentManager()
 
     history = HistoricalRecords(excluded_fields=[*HEALTH_FIELDS, "search_document"])
 
@@ -72,7 +74,7 @@ class Source(models.Model):
         return self.title or self.url
 
 
-class SourceCheck(models.Model):
+class SourceCheck(ChoiceLabels):
     """One fetch of a source: kept so moderators can see its history."""
 
     source = models.ForeignKey(Source, models.CASCADE, related_name="checks")
