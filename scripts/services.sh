@@ -105,7 +105,7 @@ redis_start() {
     rm -f "$sock"
     redis-server --port 0 --unixsocket "$sock" --unixsocketperm 700 --daemonize yes \
       --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
-      --save '' --appendonly no >/dev/null
+      --save '' --appendonly no --maxmemory 512mb --maxmemory-policy volatile-lru >/dev/null
     for _ in $(seq 50); do redis-cli -s "$sock" ping >/dev/null 2>&1 && break; sleep 0.1; done
     redis-cli -s "$sock" ping >/dev/null 2>&1 || die "Redis did not start, see $dir/redis.log"
     say "Redis started ($sock)"
