@@ -237,7 +237,7 @@ def run_server(port, db):
 
 
 def map_views(rng, count):
-    """Boxes the home map would ask for (tile-aligned, as static/js/home.js does)."""
+    """Boxes the home map would ask for (tile-aligned, as static/js/live_map.js does)."""
     from tracker.ingest.synthetic import STATE_CITIES
 
     cities = [city for _, (_, places) in STATE_CITIES.items() for city in places]
