@@ -29,6 +29,7 @@
     var filterQuery = container.dataset.query || "";
     var requestNumber = { deployments: 0, hotspots: 0 };
     var lastUrl = {};
+    var lastAnswer = {};
 
     /* The view's box, widened to whole tiles of its zoom: small pans ask the same URL again,
        which the browser revalidates with its ETag instead of downloading. */
@@ -45,16 +46,22 @@
       return "bbox=" + box.join(",") + "&zoom=" + zoom;
     }
 
+    /* The layer's answer for ``url``; null when a newer request overtook it, and "same" when
+       ``url`` is the last one asked: the layer it drew (or is about to draw) stays. */
     function fetchLayer(kind, url) {
-      if (lastUrl[kind] === url) return Promise.resolve("same"); // the same view: keep the layer
+      var mine = requestNumber[kind];
+      if (lastUrl[kind] === url) {
+        return lastAnswer[kind].then(function () { return mine === requestNumber[kind] ? "same" : null; });
+      }
       lastUrl[kind] = url;
-      var mine = ++requestNumber[kind];
-      return fetch(url, { credentials: "omit" }).then(function (response) {
+      mine = ++requestNumber[kind];
+      lastAnswer[kind] = fetch(url, { credentials: "omit" }).then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
       }).then(function (collection) {
         return mine === requestNumber[kind] ? collection : null;
       });
+      return lastAnswer[kind];
     }
 
     function loadDeployments() {
@@ -92,11 +99,13 @@
       return loadDeployments();
     }
 
-    /* Fit the view to a box; returns true when the view moved (moveend then loads it). */
+    /* Fit the view to a box; returns true when the view moved (moveend then loads it).
+       Without animation the view changes at once: an animated fit would leave the old
+       view in place for a moment, and the map would load that one first. */
     function show(box) {
       if (!box) return false;
       var before = map.getBounds().toBBoxString();
-      map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+      map.fitBounds([[box[1], box[0]], [box[3], box[2]]], { animate: false });
       return map.getBounds().toBBoxString() !== before;
     }
 

@@ -68,6 +68,7 @@ def test_state_map_shows_that_state_and_follows_pan_and_zoom(page, state_site):
     assert west <= up_west and south <= up_south and east >= up_east and north >= up_north
     assert west <= 77.21 <= east and south <= 28.61 <= north
     assert first["zoom"] > 4
+    assert [q["zoom"] for q in asked] == [[str(first["zoom"])]]  # no India view asked first
     assert sum(first["clusters"]) == 2 * PER_PLACE and first["markers"] == []
     assert page.locator("#map").get_attribute("data-marker-count") == str(2 * PER_PLACE)
     page.wait_for_selector("#map[data-hotspot-count='1']")
