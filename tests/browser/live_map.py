@@ -42,10 +42,15 @@ def zoom_in_until_markers(page):
     pytest.fail("zooming in never showed individual markers")
 
 
-def drag_map(page, fraction=0.45):
-    """Drag the map by ``fraction`` of its size down and right, and wait for its new answer."""
+def drag_map(page, fraction=0.7):
+    """Drag the map by ``fraction`` of its size down and right, and wait for its new answer.
+
+    From near the top left corner: what was at the centre (a cluster just zoomed into)
+    then leaves the frame, so what the map shows must change.
+    """
     box = page.locator("#map").bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    start = (1 - fraction) / 2
+    x, y = box["x"] + box["width"] * start, box["y"] + box["height"] * start
     with page.expect_response(lambda r: DEPLOYMENTS_LAYER in r.url):
         page.mouse.move(x, y)
         page.mouse.down()

@@ -99,3 +99,19 @@ def test_state_page_without_javascript_keeps_its_figures_and_lists(browser, stat
     assert page.get_by_role("heading", name="By technology").is_visible()
     assert page.get_by_role("link", name="Hazratganj market").is_visible()
     context.close()
+
+
+def test_keyboard_users_skip_the_state_map_to_its_figures(page, state_site):
+    page.goto(state_site + "/states/in-up/")
+    settled(page)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('skip-map')"):
+            break
+    else:
+        pytest.fail("the link past the map cannot be reached with the Tab key")
+    assert page.locator(".skip-map").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "state-figures"
+    page.keyboard.press("Tab")  # the next stop is after the map, not one of its markers
+    assert page.evaluate("document.activeElement.closest('#map') === null")
