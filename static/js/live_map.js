@@ -15,7 +15,7 @@
     return box.length === 4 && box.every(isFinite) ? box : null;
   }
 
-  /* Returns { map, show(box), setQuery(query, box) }. The map opens on options.extent, else
+  /* Returns { setQuery(query, box) }. The map opens on options.extent, else
      on data-extent, else on India, and loads that first view itself. */
   function liveMap(container, options) {
     var labels = P.labelsOf(container);
@@ -125,7 +125,7 @@
 
     var extent = (options && options.extent) || boxOf(container.dataset.extent);
     if (!show(extent)) loadView();
-    return { map: map, show: show, setQuery: setQuery };
+    return { setQuery: setQuery };
   }
 
   P.liveMap = liveMap;
