@@ -10,7 +10,8 @@ hotspots), it prints:
   over one keep-alive connection (so, server time plus well under a
   millisecond);
 - the map's pan and zoom answers for boxes never asked before;
-- the home page in Chromium: time and bytes until the first markers show;
+- the home page and a state page in Chromium: time and bytes until their maps'
+  first markers show;
 - wrk (16 connections, 15 s) against the API list page and a trivial view
   (/about/), and their ratio.
 
@@ -237,7 +238,7 @@ def run_server(port, db):
 
 
 def map_views(rng, count):
-    """Boxes the home map would ask for (tile-aligned, as static/js/home.js does)."""
+    """Boxes the home map would ask for (tile-aligned, as static/js/live_map.js does)."""
     from tracker.ingest.synthetic import STATE_CITIES
 
     cities = [city for _, (_, places) in STATE_CITIES.items() for city in places]
@@ -282,35 +283,40 @@ FIRST_MARKERS = (
 )
 
 
-def time_home_in_chromium(port):
+# The maps that load what they show (static/js/live_map.js): the home page's and a state page's.
+MAP_PAGES = [("home map", "/"), ("state page map (Uttar Pradesh)", "/states/in-up/")]
+
+
+def time_maps_in_chromium(port):
     from playwright.sync_api import sync_playwright
 
-    print("\nhome map in Chromium (target: first markers < 1.5 s, < 1 MB before them)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        for run in ("empty browser cache", "again, cache kept"):
-            page = context.new_page()
-            start = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.wait_for_function(FIRST_MARKERS, polling=20, timeout=60000)
-            elapsed = time.perf_counter() - start
-            sizes = page.evaluate(
-                """() => performance.getEntriesByType('navigation')
-                    .concat(performance.getEntriesByType('resource'))
-                    .map(e => [e.name, e.transferSize])"""
-            )
-            total = sum(size for _, size in sizes)
-            map_requests = [(n, s) for n, s in sizes if "/map/" in n]
-            print(
-                f"  {run}: first markers after {elapsed:.2f} s, {total / 1024:.0f} KB "
-                f"transferred in {len(sizes)} requests; map data: "
-                + ", ".join(f"{s / 1024:.1f} KB" for _, s in map_requests)
-            )
-            page.close()
-        context.close()
+        for title, path in MAP_PAGES:
+            print(f"\n{title} in Chromium (target: first markers < 1.5 s, < 1 MB before them)")
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            for run in ("empty browser cache", "again, cache kept"):
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}{path}")
+                page.wait_for_function(FIRST_MARKERS, polling=20, timeout=60000)
+                elapsed = time.perf_counter() - start
+                sizes = page.evaluate(
+                    """() => performance.getEntriesByType('navigation')
+                        .concat(performance.getEntriesByType('resource'))
+                        .map(e => [e.name, e.transferSize])"""
+                )
+                total = sum(size for _, size in sizes)
+                map_requests = [(n, s) for n, s in sizes if "/map/" in n]
+                print(
+                    f"  {run}: first markers after {elapsed:.2f} s, {total / 1024:.0f} KB "
+                    f"transferred in {len(sizes)} requests; map data: "
+                    + ", ".join(f"{s / 1024:.1f} KB" for _, s in map_requests)
+                )
+                page.close()
+            context.close()
         browser.close()
 
 
@@ -401,7 +407,7 @@ def main():
         misses += time_urls(client, "API lists", apis, 50)
         misses += time_urls(client, "sitemap", ["/sitemap.xml", *sitemap_files], 500)
         time_map_moves(client)
-        time_home_in_chromium(port)
+        time_maps_in_chromium(port)
         time_under_load(port)
         print(f"\nover target: {len(misses)} URL(s); load average at the end: {load()}")
     finally:

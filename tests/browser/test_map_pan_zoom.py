@@ -10,24 +10,11 @@ from django.contrib.gis.geos import Point
 from tests.factories import AgencyFactory
 from tracker.models import Deployment, Publication
 
+from .live_map import drag_map, settled, zoom_in_until_markers
+
 pytestmark = pytest.mark.browser
 
 CITIES = [(80.95, 26.85, "IN-UP"), (72.88, 19.08, "IN-MH"), (77.59, 12.97, "IN-KA")]
-
-# What is drawn inside the map's frame (markers just outside it are drawn too).
-ON_MAP = """() => {
-  const frame = document.getElementById('map').getBoundingClientRect();
-  const inside = (el) => {
-    const r = el.getBoundingClientRect();
-    return r.right > frame.left && r.left < frame.right
-      && r.bottom > frame.top && r.top < frame.bottom;
-  };
-  const clusters = [...document.querySelectorAll('#map .marker-cluster span')]
-    .map(span => parseInt(span.dataset.count, 10));
-  const markers = [...document.querySelectorAll('#map .leaflet-marker-icon.deployment-marker')]
-    .filter(inside).map(m => m.getAttribute('title')).sort();
-  return {clusters, markers, zoom: parseInt(document.getElementById('map').dataset.zoom, 10)};
-}"""
 
 
 @pytest.fixture
@@ -53,14 +40,6 @@ def crowded_site(transactional_db, live_server):
     return live_server.url
 
 
-def settled(page, zoom=None):
-    page.wait_for_selector("#map[data-state='ready']")
-    if zoom is not None:
-        page.wait_for_function(f"() => document.getElementById('map').dataset.zoom === '{zoom}'")
-    page.wait_for_timeout(300)  # Leaflet draws the new markers after the answer arrives
-    return page.evaluate(ON_MAP)
-
-
 def test_zoom_and_pan_change_the_markers(page, crowded_site):
     boxes = []
     page.on(
@@ -77,28 +56,13 @@ def test_zoom_and_pan_change_the_markers(page, crowded_site):
     assert all("bbox" in q and "zoom" in q for q in boxes)
 
     # Clicking a cluster zooms in on it until its deployments show as markers.
-    for _ in range(8):
-        state = page.evaluate(ON_MAP)
-        if state["markers"]:
-            break
-        with page.expect_response(lambda r: "/map/deployments.geojson" in r.url):
-            page.locator("#map .marker-cluster").first.click()
-        state = settled(page, zoom=state["zoom"] + 2)
-    else:
-        pytest.fail("zooming in never showed individual markers")
+    state = zoom_in_until_markers(page)
     assert state["zoom"] > first["zoom"]
     assert all(title.startswith("Crowded system") for title in state["markers"])
 
     # Dragging the map to another place asks again, and other markers show.
-    box = page.locator("#map").bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     requests_before = len(boxes)
-    with page.expect_response(lambda r: "/map/deployments.geojson" in r.url):
-        page.mouse.move(x, y)
-        page.mouse.down()
-        page.mouse.move(x + box["width"] * 0.45, y + box["height"] * 0.45, steps=8)
-        page.mouse.up()
-    moved = settled(page)
+    moved = drag_map(page)
     assert len(boxes) > requests_before
     assert boxes[-1]["bbox"] != boxes[requests_before - 1]["bbox"]
     assert (moved["markers"], moved["clusters"]) != (state["markers"], state["clusters"])

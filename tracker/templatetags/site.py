@@ -145,6 +145,12 @@ def map_tiles_url():
     return settings.MAP_TILES_URL
 
 
+@register.simple_tag
+def map_tiles_attribution():
+    """The attribution the operator's tiles require ("" for the offline outline)."""
+    return settings.MAP_TILES_ATTRIBUTION
+
+
 @register.filter
 def purpose_tag_labels(tags):
     """Purpose tag codes as their labels."""

@@ -1,6 +1,5 @@
 """The home page: the map (its data comes from views.map), its filters and its list."""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -43,8 +42,6 @@ def home(request):
         headline=stats.published_figures()["headline"],
         choices=deployment_filter_choices(),
         state_extents=state_extents(),
-        tiles_url=settings.MAP_TILES_URL,
-        tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
     )
     return render(request, "tracker/home.html", context)
 

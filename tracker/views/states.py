@@ -1,5 +1,7 @@
 """One page per state or union territory, and an index of them."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +12,7 @@ from ..catalogue.datacache import cached
 from ..catalogue.selectors import agency_rows, deployment_rows, hotspot_rows, rti_request_rows
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot, RTIRequest, State
+from .common import state_extents
 
 STATE_PAGE_ROWS = 100
 
@@ -53,9 +56,12 @@ def state_detail(request, code):
         }
 
     # A state can hold hundreds of thousands of camera points: the page lists the first
-    # rows of each kind and links to the full, paginated list.
+    # rows of each kind and links to the full, paginated list. Its map asks views.map for
+    # what each view shows, with the state filter fixed, starting on the state's box.
     context = {
         "state": state,
+        "map_query": urlencode({"state": state.code}),
+        "map_extent": state_extents().get(state.code),
         **cached("state-figures", figures, state.code),
         "deployments": deployment_rows(deployments)[:STATE_PAGE_ROWS],
         "page_rows": STATE_PAGE_ROWS,
