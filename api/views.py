@@ -32,8 +32,10 @@ from tracker.catalogue.filters import (
 from tracker.catalogue.stats import published_figures
 from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
+from tracker.rti.laws import law_today
 
 from . import serializers as s
+from .caching import cached_list_response, list_cache_key, list_response_finish
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION
 
@@ -119,7 +121,16 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         )
         return Response(body, content_type="application/geo+json")
 
+    def list_cache_extras(self):
+        """What else a list page depends on besides the request and the data (see
+        ``api.caching``)."""
+        return ()
+
     def list(self, request, *args, **kwargs):
+        self.list_cache_key = list_cache_key(request, self.list_cache_extras())
+        cached = cached_list_response(self.list_cache_key)
+        if cached is not None:
+            return cached
         if not self.wants_geojson():
             return super().list(request, *args, **kwargs)
         offset, limit = self.paginator.page_bounds(request)
@@ -127,6 +138,12 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         geometry = EXPORTS[self.export_name].geometry
         page = queryset.filter(**{f"{geometry}__isnull": False})[offset : offset + limit]
         return self.geojson_response(page)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "action", None) == "list":
+            response = list_response_finish(request, response, getattr(self, "list_cache_key", None))
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         if not self.wants_geojson():
@@ -200,6 +217,9 @@ class RTIRequestViewSet(PublicViewSet):
 
     def get_queryset(self):
         return selectors.rti_request_records()
+
+    def list_cache_extras(self):
+        return (law_today(),)  # deadlines' states are judged as of today in India
 
 
 @documented(

@@ -323,6 +323,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # this bounds how long an entry lives even when nothing changes.
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=3600)
 
+# Rendered API list pages, kept until the data or a source's health changes
+# (api/caching.py): their longest life (0 turns the cache off) and the largest
+# body kept.
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=3600)
+API_CACHE_MAX_BYTES = env.int("API_CACHE_MAX_BYTES", default=1048576)
+
 # Source checking
 SOURCE_CHECK_INTERVAL = timedelta(seconds=env.int("SOURCE_CHECK_INTERVAL", default=6 * 3600))
 FETCH_ALLOW_HOSTS = [

@@ -1,0 +1,90 @@
+"""Rendered list pages, kept until what they show changes: never stale, never shared wrongly.
+
+A list page costs a few queries and serialising some 3,000 values; readers and
+crawlers ask for the same pages again and again. The rendered body of a
+successful list page is therefore kept in the cache (Redis) under a key made of
+everything the body depends on: the path, the query parameters (in a normal
+order: the same order every parameter's values keep), the negotiated media type
+(JSON or GeoJSON, with any ``indent``), the language, the scheme and host (the
+``next``/``previous`` links), the view's own extras (the RTI calendar's day), and
+the data and sources versions (``tracker.catalogue.datacache``). Any change to
+published data, and every recorded source check, replaces a version, so the next
+request renders afresh.
+
+Only the list action's 200 answers are kept: authentication, throttling and
+parameter checks run before the cache is asked, and an error is never stored.
+Bodies over ``API_CACHE_MAX_BYTES`` are not kept; entries expire after
+``API_CACHE_SECONDS`` (0 turns the cache off). Every list answer carries an
+ETag (a digest of its body), and a request whose ``If-None-Match`` names it gets
+``304 Not Modified`` without the body.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
+from django.utils.translation import get_language
+
+from tracker.catalogue.datacache import data_and_sources_versions
+
+
+def list_cache_key(request, extras=()):
+    """The cache key of this list request, or None when list pages are not cached."""
+    if settings.API_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return None
+    # Filters read a parameter's last value, so the values of one parameter keep their
+    # order; parameters themselves are sorted (``next`` and ``previous`` sort them too).
+    query = sorted(request.query_params.lists(), key=lambda item: item[0])
+    parts = (
+        request.path,
+        repr(query),
+        request.accepted_media_type,
+        get_language(),
+        request.scheme,
+        request.get_host(),
+        *map(str, extras),
+        *data_and_sources_versions(),
+    )
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    return f"api:list:{digest}"
+
+
+def body_etag(body: bytes) -> str:
+    return '"%s"' % hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def cached_list_response(key):
+    """The stored answer for ``key`` as a response, or None."""
+    if key is None:
+        return None
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    body, content_type, etag = stored
+    response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    return response
+
+
+def list_response_finish(request, response, key):
+    """Give a rendered 200 list answer its ETag, keep it under ``key`` (when small enough)
+    and answer 304 when the client already holds it."""
+    if response.status_code != 200 or getattr(response, "streaming", False):
+        return response
+    if not response.has_header("ETag"):  # just rendered, not from the cache
+        if hasattr(response, "render"):
+            response.render()
+        response["ETag"] = body_etag(response.content)
+        if key is not None and len(response.content) <= settings.API_CACHE_MAX_BYTES:
+            stored = (response.content, response["Content-Type"], response["ETag"])
+            cache.set(key, stored, timeout=settings.API_CACHE_SECONDS)
+    held = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]
+    if "*" in held or response["ETag"] in held:
+        not_modified = HttpResponseNotModified()
+        for header in ("ETag", "Vary", "Allow"):
+            if response.has_header(header):
+                not_modified[header] = response[header]
+        return not_modified
+    return response
