@@ -52,7 +52,7 @@ def list_cache_key(request, extras=()):
 
 
 def body_etag(body: bytes) -> str:
-    return '"%s"' % hashlib.blake2b(body, digest_size=16).hexdigest()
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
 
 def cached_list_response(key):

@@ -118,7 +118,8 @@ class DescribedSerializer(serializers.ModelSerializer):
         ``get_attribute`` would only read one attribute (else None), and the field."""
         plan = []
         for field in self._readable_fields:
-            plain = type(field).get_attribute is Field.get_attribute and len(field.source_attrs) == 1
+            own_reader = type(field).get_attribute is not Field.get_attribute
+            plain = not own_reader and len(field.source_attrs) == 1
             plan.append((field.field_name, attrgetter(field.source) if plain else None, field))
         return plan
 

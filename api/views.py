@@ -142,7 +142,8 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "action", None) == "list":
-            response = list_response_finish(request, response, getattr(self, "list_cache_key", None))
+            key = getattr(self, "list_cache_key", None)
+            response = list_response_finish(request, response, key)
         return response
 
     def retrieve(self, request, *args, **kwargs):

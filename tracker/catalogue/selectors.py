@@ -297,9 +297,7 @@ def deployment_records(queryset=None):
     qs = public_rows(Deployment) if queryset is None else queryset
     return (
         qs.select_related("lead_agency", "state")
-        .defer(
-            *NOT_SHOWN, *_summary_only("lead_agency", Agency), *_summary_only("state", State)
-        )
+        .defer(*NOT_SHOWN, *_summary_only("lead_agency", Agency), *_summary_only("state", State))
         .prefetch_related(
             _into("partner_agencies", _summaries(Agency)),
             _into("vendors", Vendor.objects.order_by("name")),
