@@ -6,10 +6,11 @@ successful list page is therefore kept in the cache (Redis) under a key made of
 everything the body depends on: the path, the query parameters (in a normal
 order: the same order every parameter's values keep), the negotiated media type
 (JSON or GeoJSON, with any ``indent``), the language, the scheme and host (the
-``next``/``previous`` links), the view's own extras (the RTI calendar's day), and
-the data and sources versions (``tracker.catalogue.datacache``). Any change to
-published data, and every recorded source check, replaces a version, so the next
-request renders afresh.
+``next``/``previous`` links) and the view's own extras (the RTI calendar's day).
+Beside the body it stores the data and sources versions it was rendered under
+(``tracker.catalogue.datacache``) and serves it only while both are current: any
+change to published data, and every recorded source check, replaces one, so the
+next request renders afresh. The versions and the entry come in one round trip.
 
 Only the list action's 200 answers are kept: authentication, throttling and
 parameter checks run before the cache is asked, and an error is never stored.
@@ -20,6 +21,7 @@ ETag (a digest of its body), and a request whose ``If-None-Match`` names it gets
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,13 +29,20 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
-from tracker.catalogue.datacache import data_and_sources_versions
+from tracker.catalogue.datacache import versions_and_value
+
+
+@dataclass
+class ListCacheEntry:
+    """Where a list request's answer lives, and the versions it must be rendered under."""
+
+    key: str
+    versions: tuple
+    response: HttpResponse | None  # the stored answer, when current
 
 
 def list_cache_key(request, extras=()):
-    """The cache key of this list request, or None when list pages are not cached."""
-    if settings.API_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
-        return None
+    """The cache key of this list request (the versions are checked apart)."""
     # Filters read a parameter's last value, so the values of one parameter keep their
     # order; parameters themselves are sorted (``next`` and ``previous`` sort them too).
     query = sorted(request.query_params.lists(), key=lambda item: item[0])
@@ -45,31 +54,31 @@ def list_cache_key(request, extras=()):
         request.scheme,
         request.get_host(),
         *map(str, extras),
-        *data_and_sources_versions(),
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
     return f"api:list:{digest}"
+
+
+def list_cache_lookup(request, extras=()):
+    """The cache entry of this list request, or None when list pages are not cached."""
+    if settings.API_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return None
+    key = list_cache_key(request, extras)
+    versions, stored = versions_and_value(key)
+    response = None
+    if stored is not None and stored[0] == versions:
+        _, body, content_type, etag = stored
+        response = HttpResponse(body, content_type=content_type)
+        response["ETag"] = etag
+    return ListCacheEntry(key=key, versions=versions, response=response)
 
 
 def body_etag(body: bytes) -> str:
     return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
 
-def cached_list_response(key):
-    """The stored answer for ``key`` as a response, or None."""
-    if key is None:
-        return None
-    stored = cache.get(key)
-    if stored is None:
-        return None
-    body, content_type, etag = stored
-    response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    return response
-
-
-def list_response_finish(request, response, key):
-    """Give a rendered 200 list answer its ETag, keep it under ``key`` (when small enough)
+def list_response_finish(request, response, entry):
+    """Give a rendered 200 list answer its ETag, keep it in ``entry`` (when small enough)
     and answer 304 when the client already holds it."""
     if response.status_code != 200 or getattr(response, "streaming", False):
         return response
@@ -77,9 +86,9 @@ def list_response_finish(request, response, key):
         if hasattr(response, "render"):
             response.render()
         response["ETag"] = body_etag(response.content)
-        if key is not None and len(response.content) <= settings.API_CACHE_MAX_BYTES:
-            stored = (response.content, response["Content-Type"], response["ETag"])
-            cache.set(key, stored, timeout=settings.API_CACHE_SECONDS)
+        if entry is not None and len(response.content) <= settings.API_CACHE_MAX_BYTES:
+            stored = (entry.versions, response.content, response["Content-Type"], response["ETag"])
+            cache.set(entry.key, stored, timeout=settings.API_CACHE_SECONDS)
     held = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]
     if "*" in held or response["ETag"] in held:
         not_modified = HttpResponseNotModified()

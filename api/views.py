@@ -35,7 +35,7 @@ from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojso
 from tracker.rti.laws import law_today
 
 from . import serializers as s
-from .caching import cached_list_response, list_cache_key, list_response_finish
+from .caching import list_cache_lookup, list_response_finish
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION
 
@@ -127,10 +127,9 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         return ()
 
     def list(self, request, *args, **kwargs):
-        self.list_cache_key = list_cache_key(request, self.list_cache_extras())
-        cached = cached_list_response(self.list_cache_key)
-        if cached is not None:
-            return cached
+        self.list_cache_entry = list_cache_lookup(request, self.list_cache_extras())
+        if self.list_cache_entry is not None and self.list_cache_entry.response is not None:
+            return self.list_cache_entry.response
         if not self.wants_geojson():
             return super().list(request, *args, **kwargs)
         offset, limit = self.paginator.page_bounds(request)
@@ -142,8 +141,8 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "action", None) == "list":
-            key = getattr(self, "list_cache_key", None)
-            response = list_response_finish(request, response, key)
+            entry = getattr(self, "list_cache_entry", None)
+            response = list_response_finish(request, response, entry)
         return response
 
     def retrieve(self, request, *args, **kwargs):

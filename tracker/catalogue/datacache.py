@@ -41,12 +41,13 @@ def data_version():
     return _version(VERSION_KEY)
 
 
-def data_and_sources_versions():
-    """(data version, sources version), read in one round trip."""
-    found = cache.get_many([VERSION_KEY, SOURCES_VERSION_KEY])
-    if len(found) < 2:
-        return data_version(), _version(SOURCES_VERSION_KEY)
-    return found[VERSION_KEY], found[SOURCES_VERSION_KEY]
+def versions_and_value(key):
+    """((data version, sources version), the value at ``key`` or None), in one round trip:
+    for entries that store the versions they were made under beside their value."""
+    found = cache.get_many([VERSION_KEY, SOURCES_VERSION_KEY, key])
+    if VERSION_KEY not in found or SOURCES_VERSION_KEY not in found:
+        return (data_version(), _version(SOURCES_VERSION_KEY)), None
+    return (found[VERSION_KEY], found[SOURCES_VERSION_KEY]), found.get(key)
 
 
 def _replace(key):
