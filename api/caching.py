@@ -14,13 +14,20 @@ next request renders afresh. The versions and the entry come in one round trip.
 
 Only the list action's 200 answers are kept: authentication, throttling and
 parameter checks run before the cache is asked, and an error is never stored.
-Bodies over ``API_CACHE_MAX_BYTES`` are not kept; entries expire after
-``API_CACHE_SECONDS`` (0 turns the cache off). Every list answer carries an
-ETag (a digest of its body), and a request whose ``If-None-Match`` names it gets
-``304 Not Modified`` without the body.
+Every list answer carries an ETag (a digest of its body), and a request whose
+``If-None-Match`` names it gets ``304 Not Modified`` without the body.
+
+The cache shares Redis with the Celery broker, and anyone can ask for endless
+distinct pages (``?q=`` with random words), so what it may hold is bounded:
+bodies over ``API_CACHE_MAX_BYTES`` are not kept, entries expire after
+``API_CACHE_SECONDS`` (0 turns the cache off), and at most
+``API_CACHE_BUDGET_BYTES`` are stored per period of ``API_CACHE_SECONDS``, so
+no more than twice that is ever held. Past the budget, pages are rendered as
+if there were no cache.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -73,6 +80,20 @@ def list_cache_lookup(request, extras=()):
     return ListCacheEntry(key=key, versions=versions, response=response)
 
 
+def _within_budget(size: int) -> bool:
+    """Whether a body of ``size`` bytes may be kept (and, if so, count it against this
+    period's budget). An entry outlives its period by at most one period."""
+    if size > settings.API_CACHE_MAX_BYTES:
+        return False
+    period = settings.API_CACHE_SECONDS
+    key = f"api:list:stored-bytes:{int(time.time() // period)}"
+    cache.add(key, 0, timeout=2 * period)
+    try:
+        return cache.incr(key, size) <= settings.API_CACHE_BUDGET_BYTES
+    except ValueError:  # the counter expired between add and incr
+        return False
+
+
 def body_etag(body: bytes) -> str:
     return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
@@ -86,7 +107,7 @@ def list_response_finish(request, response, entry):
         if hasattr(response, "render"):
             response.render()
         response["ETag"] = body_etag(response.content)
-        if entry is not None and len(response.content) <= settings.API_CACHE_MAX_BYTES:
+        if entry is not None and _within_budget(len(response.content)):
             stored = (entry.versions, response.content, response["Content-Type"], response["ETag"])
             cache.set(entry.key, stored, timeout=settings.API_CACHE_SECONDS)
     held = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]

@@ -127,8 +127,8 @@ class DescribedSerializer(serializers.ModelSerializer):
         """DRF's ``Serializer.to_representation`` without its per-value overhead.
 
         A plain attribute is read directly; anything DRF would treat specially
-        (a missing attribute, a callable, a custom ``get_attribute``) goes
-        through the field's own ``get_attribute``, so the output is the same.
+        (a read that fails, a callable, a custom ``get_attribute``) goes through
+        the field's own ``get_attribute``, so the output is the same.
         """
         row = {}
         for name, read, field in self._row_plan:
@@ -138,7 +138,7 @@ class DescribedSerializer(serializers.ModelSerializer):
                 else:
                     try:
                         value = read(instance)
-                    except AttributeError:
+                    except Exception:  # DRF's own reading decides (None, skip or raise)
                         value = field.get_attribute(instance)
                     else:
                         if callable(value):

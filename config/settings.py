@@ -326,10 +326,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=3600)
 
 # Rendered API list pages, kept until the data or a source's health changes
-# (api/caching.py): their longest life (0 turns the cache off) and the largest
-# body kept.
-API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=3600)
+# (api/caching.py): their longest life (0 turns the cache off), the largest body
+# kept, and the bytes stored per such period (Redis also carries Celery's queues).
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=600)
 API_CACHE_MAX_BYTES = env.int("API_CACHE_MAX_BYTES", default=1048576)
+API_CACHE_BUDGET_BYTES = env.int("API_CACHE_BUDGET_BYTES", default=64 * 1048576)
 
 # Source checking
 SOURCE_CHECK_INTERVAL = timedelta(seconds=env.int("SOURCE_CHECK_INTERVAL", default=6 * 3600))

@@ -178,7 +178,18 @@ def test_the_cache_can_be_turned_off(settings, client, world):
 
 def test_cached_entries_expire(settings, client, world):
     client.get(LIST)
-    keys = [k for k in cache._cache.get_client().keys("*api:list:*")]
+    keys = [k for k in cache._cache.get_client().keys("*api:list:*") if b"stored-bytes" not in k]
     assert keys
     ttl = cache._cache.get_client().ttl(keys[0])
     assert 0 < ttl <= settings.API_CACHE_SECONDS
+
+
+def test_pages_past_the_storage_budget_are_rendered_uncached(settings, client, world):
+    """Anyone can ask for endless distinct pages: the bytes stored per period are capped."""
+    settings.API_CACHE_BUDGET_BYTES = len(client.get(LIST + "?limit=1").content) + 10
+    cache.clear()
+    client.get(LIST + "?limit=1")  # within the budget: kept
+    client.get(LIST + "?limit=2")  # past it: not kept
+    Deployment.objects.filter(pk=world.delhi.pk).update(title="Changed behind its back")
+    assert "Changed behind its back" not in titles(client.get(LIST + "?limit=1"))
+    assert "Changed behind its back" in titles(client.get(LIST + "?limit=2"))
