@@ -193,3 +193,10 @@ def test_pages_past_the_storage_budget_are_rendered_uncached(settings, client, w
     Deployment.objects.filter(pk=world.delhi.pk).update(title="Changed behind its back")
     assert "Changed behind its back" not in titles(client.get(LIST + "?limit=1"))
     assert "Changed behind its back" in titles(client.get(LIST + "?limit=2"))
+
+
+def test_head_answers_like_get_from_the_cache(client, world):
+    got = client.get(LIST)
+    head = client.head(LIST)
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == got["ETag"] and head["Content-Type"] == got["Content-Type"]
