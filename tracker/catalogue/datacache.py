@@ -13,7 +13,7 @@ What cited sources show (their health, last check, HTTP status) changes with
 every recorded source check, every few minutes, and none of the figures above
 reads it: it has a version of its own, the *sources version*, which source
 checks, a moderator's review and any save of a source or citation replace.
-Answers that show sources (the API's list pages) are keyed on both.
+Answers that show sources (the API's list pages) are valid only while both are current.
 """
 
 import hashlib
