@@ -4,6 +4,7 @@ Each viewset reads a catalogue selector (``*_records``), filters it with the
 FilterSet the site's lists use, and shapes it with ``api.serializers``.
 """
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -219,7 +220,8 @@ class RTIRequestViewSet(PublicViewSet):
         return selectors.rti_request_records()
 
     def list_cache_extras(self):
-        return (law_today(),)  # deadlines' states are judged as of today in India
+        # Deadlines' states are judged as of today in India, on the site's calendar.
+        return (law_today(), settings.RTI_NEXT_WORKING_DAY)
 
 
 @documented(
