@@ -18,8 +18,10 @@ Every list answer carries an ETag (a digest of its body), and a request whose
 ``If-None-Match`` names it gets ``304 Not Modified`` without the body.
 
 The cache shares Redis with the Celery broker, and anyone can ask for endless
-distinct pages (``?q=`` with random words), so what it may hold is bounded:
-bodies over ``API_CACHE_MAX_BYTES`` are not kept, entries expire after
+distinct pages (``?q=`` with random words, a crawler walking every offset), so
+what it may hold is bounded: a page is kept only the second time it is asked
+for under the same versions (one-off questions leave a small marker, not a
+body), bodies over ``API_CACHE_MAX_BYTES`` are not kept, entries expire after
 ``API_CACHE_SECONDS`` (0 turns the cache off), and at most
 ``API_CACHE_BUDGET_BYTES`` are stored per period of ``API_CACHE_SECONDS``, so
 no more than twice that is ever held. Past the budget, pages are rendered as
@@ -80,6 +82,12 @@ def list_cache_lookup(request, extras=()):
     return ListCacheEntry(key=key, versions=versions, response=response)
 
 
+def _asked_before(entry) -> bool:
+    """Whether this page was rendered before under the same versions (else remember it)."""
+    marker = f"{entry.key}:asked:{hashlib.sha256(repr(entry.versions).encode()).hexdigest()[:16]}"
+    return not cache.add(marker, 1, timeout=settings.API_CACHE_SECONDS)
+
+
 def _within_budget(size: int) -> bool:
     """Whether a body of ``size`` bytes may be kept (and, if so, count it against this
     period's budget). An entry outlives its period by at most one period."""
@@ -107,7 +115,7 @@ def list_response_finish(request, response, entry):
         if hasattr(response, "render"):
             response.render()
         response["ETag"] = body_etag(response.content)
-        if entry is not None and _within_budget(len(response.content)):
+        if entry is not None and _asked_before(entry) and _within_budget(len(response.content)):
             stored = (entry.versions, response.content, response["Content-Type"], response["ETag"])
             cache.set(entry.key, stored, timeout=settings.API_CACHE_SECONDS)
     held = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]
