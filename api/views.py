@@ -4,6 +4,7 @@ Each viewset reads a catalogue selector (``*_records``), filters it with the
 FilterSet the site's lists use, and shapes it with ``api.serializers``.
 """
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -33,8 +34,10 @@ from tracker.catalogue.search import rows_slice
 from tracker.catalogue.stats import published_figures
 from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
+from tracker.rti.laws import law_today
 
 from . import serializers as s
+from .caching import list_cache_lookup, list_response_finish
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION
 
@@ -120,7 +123,15 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         )
         return Response(body, content_type="application/geo+json")
 
+    def list_cache_extras(self):
+        """What else a list page depends on besides the request and the data (see
+        ``api.caching``)."""
+        return ()
+
     def list(self, request, *args, **kwargs):
+        self.list_cache_entry = list_cache_lookup(request, self.list_cache_extras())
+        if self.list_cache_entry is not None and self.list_cache_entry.response is not None:
+            return self.list_cache_entry.response
         if not self.wants_geojson():
             return super().list(request, *args, **kwargs)
         offset, limit = self.paginator.page_bounds(request)
@@ -128,6 +139,13 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         geometry = EXPORTS[self.export_name].geometry
         located = queryset.filter(**{f"{geometry}__isnull": False})
         return self.geojson_response(rows_slice(located, offset, offset + limit))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "action", None) == "list":
+            entry = getattr(self, "list_cache_entry", None)
+            response = list_response_finish(request, response, entry)
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         if not self.wants_geojson():
@@ -201,6 +219,10 @@ class RTIRequestViewSet(PublicViewSet):
 
     def get_queryset(self):
         return selectors.rti_request_records()
+
+    def list_cache_extras(self):
+        # Deadlines' states are judged as of today in India, on the site's calendar.
+        return (law_today(), settings.RTI_NEXT_WORKING_DAY)
 
 
 @documented(

@@ -302,6 +302,8 @@ else:
             "KEY_PREFIX": "panoptic",
         }
     }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -326,6 +328,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Figures cached until the published data changes (tracker/catalogue/datacache.py);
 # this bounds how long an entry lives even when nothing changes.
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=3600)
+
+# Rendered API list pages, kept until the data or a source's health changes
+# (api/caching.py): their longest life (0 turns the cache off), the largest body
+# kept, and the bytes stored per such period (Redis also carries Celery's queues).
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=600)
+API_CACHE_MAX_BYTES = env.int("API_CACHE_MAX_BYTES", default=1048576)
+API_CACHE_BUDGET_BYTES = env.int("API_CACHE_BUDGET_BYTES", default=64 * 1048576)
 
 # Source checking
 SOURCE_CHECK_INTERVAL = timedelta(seconds=env.int("SOURCE_CHECK_INTERVAL", default=6 * 3600))

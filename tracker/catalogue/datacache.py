@@ -8,6 +8,12 @@ save, deletion or publication in ``tracker`` replaces (signals connected in
 once and nothing is cached stale. The token also names the map's ETags.
 Entries expire after ``DATA_CACHE_SECONDS`` anyway, so a restored database
 backup cannot be contradicted for long.
+
+What cited sources show (their health, last check, HTTP status) changes with
+every recorded source check, every few minutes, and none of the figures above
+reads it: it has a version of its own, the *sources version*, which source
+checks, a moderator's review and any save of a source or citation replace.
+Answers that show sources (the API's list pages) are valid only while both are current.
 """
 
 import hashlib
@@ -19,19 +25,41 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "tracker:data-version"
+SOURCES_VERSION_KEY = "tracker:sources-version"
+
+
+def _version(key):
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
+    return version
 
 
 def data_version():
     """The current data version (created on first use)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return _version(VERSION_KEY)
+
+
+def versions_and_value(key):
+    """((data version, sources version), the value at ``key`` or None), in one round trip:
+    for entries that store the versions they were made under beside their value."""
+    found = cache.get_many([VERSION_KEY, SOURCES_VERSION_KEY, key])
+    if VERSION_KEY not in found or SOURCES_VERSION_KEY not in found:
+        return (data_version(), _version(SOURCES_VERSION_KEY)), None
+    return (found[VERSION_KEY], found[SOURCES_VERSION_KEY]), found.get(key)
+
+
+def _replace(key):
+    cache.set(key, uuid.uuid4().hex, timeout=None)
 
 
 def _replace_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _replace(VERSION_KEY)
+
+
+def _replace_sources_version():
+    _replace(SOURCES_VERSION_KEY)
 
 
 def data_changed():
@@ -39,6 +67,13 @@ def data_changed():
     (so a reader racing the transaction cannot cache the old figures under the new token)."""
     _replace_version()
     transaction.on_commit(_replace_version)
+
+
+def sources_changed():
+    """What cited sources show changed (a recorded check, a review): forget what shows
+    them, now and again after commit, leaving the costly figures alone."""
+    _replace_sources_version()
+    transaction.on_commit(_replace_sources_version)
 
 
 def cache_key(name, *vary):
@@ -61,12 +96,33 @@ def _on_change(sender, **kwargs):
     data_changed()
 
 
-def connect_signals():
-    """The models the cached figures read. (Source checks save sources all day long;
-    nothing cached shows a source, so they leave the cache alone.)"""
-    from ..models import Agency, Deployment, Hotspot, RTIEvent, RTIRequest, State, Vendor
+def _on_sources_change(sender, **kwargs):
+    sources_changed()
 
-    for model in (Agency, Deployment, Hotspot, RTIEvent, RTIRequest, State, Vendor):
+
+def connect_signals():
+    """The models cached answers read: entities replace the data version; sources and
+    citations the sources version (source checks write with UPDATE and call
+    ``sources_changed`` themselves)."""
+    from ..models import (
+        Agency,
+        Citation,
+        Deployment,
+        Hotspot,
+        LinkedDatabase,
+        RTIEvent,
+        RTIRequest,
+        Source,
+        State,
+        Vendor,
+    )
+
+    entities = (Agency, Deployment, Hotspot, LinkedDatabase, RTIEvent, RTIRequest, State, Vendor)
+    for model in entities:
         post_save.connect(_on_change, sender=model, dispatch_uid=f"datacache-save-{model}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"datacache-del-{model}")
     m2m_changed.connect(_on_change, dispatch_uid="datacache-m2m")
+    for model in (Source, Citation):
+        uid = f"datacache-sources-{model}"
+        post_save.connect(_on_sources_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_sources_change, sender=model, dispatch_uid=f"{uid}-del")

@@ -20,6 +20,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from ..catalogue.datacache import sources_changed
 from ..models import (
     Citation,
     ReviewItem,
@@ -238,6 +239,7 @@ def _record(results) -> dict[int, SourceCheck]:
                 _RECORD_SQL.format(table=connection.ops.quote_name(Source._meta.db_table)),
                 [[getattr(source, column) for source in held] for column in _RECORD_COLUMNS],
             )
+        sources_changed()  # the API's lists show each citation's source health
     if captures:
         _archive(captures, {check.source_id: check for check in checks}, now)
     return {source.pk: check for source, check in zip(held, checks, strict=True)}
@@ -337,5 +339,8 @@ def source_mark_reviewed(*, source: Source, moderator) -> int:
     closed = source.review_items.filter(reviewed_at__isnull=True).update(
         reviewed_at=timezone.now(), reviewed_by=moderator
     )
-    Source.objects.filter(pk=source.pk, health=SourceHealth.CHANGED).update(health=SourceHealth.OK)
+    if Source.objects.filter(pk=source.pk, health=SourceHealth.CHANGED).update(
+        health=SourceHealth.OK
+    ):
+        sources_changed()
     return closed

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..catalogue.datacache import data_changed, sources_changed
 from ..models import (
     Agency,
     AgencyKind,
@@ -178,6 +179,8 @@ def synthetic_dataset_generate(*, deployments, seed, hotspots=None, log=print):
         else:
             _hotspots_copied(rng, tag, hotspots, agencies, log)
         _rti_requests(rng, tag, ids, agencies)
+        data_changed()  # bulk inserts send no signals
+        sources_changed()
     return len(ids)
 
 
