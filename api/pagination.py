@@ -1,10 +1,17 @@
-"""Limit/offset pagination with a hard maximum and strict parameters."""
+"""Limit/offset pagination with a hard maximum and strict parameters.
+
+A page is found by its ids first, read from the nearer end of the list
+(``tracker.catalogue.paging``): ``offset=999950`` of a million rows costs what
+``offset=0`` costs, and the middle of the list is the slowest page. Then only
+the page's rows are read, with what the serializer shows.
+"""
 
 import re
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+from tracker.catalogue import paging
 from tracker.catalogue.datacache import cached
 
 DEFAULT_PAGE_SIZE = 50
@@ -41,10 +48,11 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
     def get_offset(self, request):
         return self._integer(request, self.offset_query_param, 0, MAX_OFFSET) or 0
 
-    def get_count(self, queryset):
+    def get_count(self, queryset, *, name="api-count"):
         """The number of matching rows, counted once per filter set until the data changes:
         every page of a list, and every reader, reuses it (counting 1,000,000 camera
-        points per request would cost more than the page itself)."""
+        points per request would cost more than the page itself). ``name`` tells apart
+        counts of different sets under the same filters (the rows with a location)."""
         params = sorted(
             (key, value)
             for key, values in self.request.query_params.lists()
@@ -52,11 +60,23 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             for value in values
         )
         return cached(
-            "api-count",
+            name,
             lambda: super(StrictLimitOffsetPagination, self).get_count(queryset),
             self.request.path,
             params,
         )
+
+    def page_ids(self, queryset, request, *, count_name="api-count"):
+        """The ids of the requested page of ``queryset``, in its order."""
+        self.request = request
+        self.offset, self.limit = self.page_bounds(request)
+        self.count = self.get_count(queryset, name=count_name)
+        found = paging.page_ids(queryset, offset=self.offset, limit=self.limit, count=self.count)
+        return found.ids
+
+    def paginate_queryset(self, queryset, request, view=None):
+        ids = self.page_ids(queryset, request)
+        return paging.rows_in_order(queryset, ids)
 
     def page_bounds(self, request):
         """(offset, limit) of the requested page, validated."""

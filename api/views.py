@@ -122,11 +122,11 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
     def list(self, request, *args, **kwargs):
         if not self.wants_geojson():
             return super().list(request, *args, **kwargs)
-        offset, limit = self.paginator.page_bounds(request)
         queryset = self.filter_queryset(self.get_queryset())
         geometry = EXPORTS[self.export_name].geometry
-        page = queryset.filter(**{f"{geometry}__isnull": False})[offset : offset + limit]
-        return self.geojson_response(page)
+        located = queryset.filter(**{f"{geometry}__isnull": False})
+        ids = self.paginator.page_ids(located, request, count_name="api-count-located")
+        return self.geojson_response(located.filter(pk__in=ids)[: len(ids)])
 
     def retrieve(self, request, *args, **kwargs):
         if not self.wants_geojson():
