@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,7 @@ def language_links(request):
     params = request.GET.copy()
     for seek_param in SEEK_PARAMS:  # a list's seek key is for its own path: leave it behind
         params.pop(seek_param, None)
-    path = request.path + (f"?{params.urlencode()}" if params else "")
+    path = escape_uri_path(request.path) + (f"?{params.urlencode()}" if params else "")
     return [
         {
             "code": code,
