@@ -4,11 +4,11 @@ seek links, holds exactly the rows of the plain forward order, ties and NULLs in
 import re
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import HotspotFactory, long_lists
+from tests.factories import HotspotFactory
 from tracker.catalogue.paging import SeekToken, sort_keys
 from tracker.models import Agency, Deployment, Hotspot, RTIRequest
 from tracker.views.common import PAGE_SIZE
@@ -31,19 +31,9 @@ CASES = [
 DEFAULT_ORDER = {"/rti/overdue/": "overdue_since"}
 
 
-@pytest.fixture(scope="module")
-def module_lists(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction rolled back after it (each test runs
-    in a savepoint of it, so a test's own changes go too)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        long_lists(count=60)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def lists(module_lists, db):
-    return module_lists
+def lists(long_lists_once, db):
+    return long_lists_once
 
 
 def forward_ids(path, model, ordering):
