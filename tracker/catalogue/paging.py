@@ -35,6 +35,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from .datacache import data_version
 
+SEEK_PARAMS = ("after", "before")  # a page's seek key, brought by its Next/Previous link
+PAGING_PARAMS = ("page", *SEEK_PARAMS)  # where in a list, not which list
 MAX_TOKEN_LENGTH = 1024  # a key longer than any name we store is not one we made
 TEXT_FIELDS = (models.CharField, models.TextField)
 INTEGER_FIELDS = (models.IntegerField, models.BigIntegerField, models.SmallIntegerField)

@@ -8,11 +8,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import geography, selectors
+from ..catalogue.paging import PAGING_PARAMS, SEEK_PARAMS
 from ..catalogue.visibility import public_or_none
 from ..checking.records import source_archived_copy
 from ..markup import markdown_html
 from ..models import PurposeTag, SourceHealth
-from ..views.common import PAGING_PARAMS, SEEK_PARAMS
 
 register = template.Library()
 

@@ -17,8 +17,6 @@ from ..catalogue.datacache import cache_key, cached
 from ..models import Agency, Deployment, PurposeClass, PurposeTag, State, StateBoundary
 
 PAGE_SIZE = 25
-SEEK_PARAMS = ("after", "before")  # a page's seek key, brought by its Next/Previous link
-PAGING_PARAMS = ("page", *SEEK_PARAMS)  # where in a list, not which list
 
 
 def filtered(filterset_class, request, queryset, *, params=None):
@@ -29,7 +27,7 @@ def filtered(filterset_class, request, queryset, *, params=None):
     bad parameters when any value is invalid.
     """
     params = (request.GET if params is None else params).copy()
-    for name in PAGING_PARAMS:
+    for name in paging.PAGING_PARAMS:
         params.pop(name, None)
     return filterset_class(params, queryset=queryset, request=request)
 
@@ -74,7 +72,7 @@ def _list_scope(request):
     params = sorted(
         (key, value)
         for key, values in request.GET.lists()
-        if key not in PAGING_PARAMS
+        if key not in paging.PAGING_PARAMS
         for value in values
     )
     return request.path + "?" + urlencode(params)
@@ -84,7 +82,7 @@ def _page_from_seek_link(request, queryset, token, number, wanted):
     """The page read from the seek key the link brought (``after`` the previous page's last
     row, or ``before`` the next page's first), or None when there is none valid for this
     page: then the page is found by offset, so a bad key never shows a wrong page."""
-    links = [(name, request.GET.getlist(name)) for name in SEEK_PARAMS]
+    links = [(name, request.GET.getlist(name)) for name in paging.SEEK_PARAMS]
     links = [(name, values) for name, values in links if values]
     if len(links) != 1 or len(links[0][1]) != 1 or wanted <= 0:
         return None

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from ..catalogue.datacache import cached
 from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter
-from ..catalogue.paging import rows_in_order
+from ..catalogue.paging import PAGING_PARAMS, rows_in_order
 from ..catalogue.selectors import (
     agency_rows,
     deployment_rows,
@@ -32,7 +32,7 @@ from ..models import (
     PurposeClass,
     Technology,
 )
-from .common import PAGING_PARAMS, filtered, paginate
+from .common import filtered, paginate
 
 
 @dataclass(frozen=True)
