@@ -10,6 +10,7 @@ from tracker.catalogue.filters import (
     HotspotFilter,
     RTIRequestFilter,
 )
+from tracker.catalogue.search import search
 from tracker.models import Agency, Deployment, Hotspot, RTIRequest
 
 ENDPOINTS = [
@@ -95,3 +96,15 @@ def test_a_filtered_list_is_paged_from_its_own_end(client, lists):
         client, "rti-requests", overdue="true", ordering="overdue_since", limit=5, offset=count - 5
     )
     assert got == expected[-5:]
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "words"),
+    [("hotspots", Hotspot, "market"), ("deployments", Deployment, "cameras lucknow")],
+)
+def test_searched_offsets_near_the_end_hold_the_ranked_rows(client, lists, name, model, words):
+    expected = list(search(model.objects.published(), words).values_list("pk", flat=True))
+    count = len(expected)
+    assert count >= 60
+    for offset in (0, count // 2 - 2, count - 6, count - 1):
+        assert ids(client, name, q=words, limit=5, offset=offset) == expected[offset : offset + 5]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.factories import HotspotFactory
 from tracker.catalogue.paging import SeekToken, sort_keys
+from tracker.catalogue.search import search
 from tracker.models import Agency, Deployment, Hotspot, RTIRequest
 from tracker.views.common import PAGE_SIZE
 from tracker.views.lists import AGENCIES, DEPLOYMENTS, HOTSPOTS
@@ -204,3 +205,19 @@ def test_paging_keys_stay_out_of_other_links(client, lists):
     with_key = {h.replace("&amp;", "&") for h in hrefs if "after=" in h or "before=" in h}
     assert with_key == {link(response, "prev"), link(response, "next")} - {None}
     assert 'name="after"' not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "model", "words"),
+    [("/hotspots/", Hotspot, "market"), ("/deployments/", Deployment, "cameras lucknow")],
+)
+def test_searched_pages_by_relevance_are_the_forward_order(client, lists, path, model, words):
+    """Ranked by relevance, a late page is read from the end too; its links use offsets."""
+    expected = list(search(model.objects.published(), words).values_list("pk", flat=True))
+    pages = -(-len(expected) // PAGE_SIZE)
+    assert pages >= 2
+    by_offset = [row_ids(client.get(path, {"q": words, "page": n})) for n in range(1, pages + 1)]
+    assert sum(by_offset, []) == expected
+    next_link = link(client.get(path, {"q": words}), "next")
+    assert "after=" not in next_link
+    assert row_ids(client.get(path + next_link)) == by_offset[1]

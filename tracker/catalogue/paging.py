@@ -2,8 +2,9 @@
 
 ``OFFSET n`` makes PostgreSQL walk n entries of the order's index before the
 page: at a million camera points a late page walked 750,000 of them. Two
-remedies, both needing the list's order as plain columns that end in ``id``
-(``sort_keys``); an order that is not (search rank) is paged by plain offset:
+remedies, both needing the list's order as columns that end in ``id``
+(``sort_keys``; the search rank counts as one for reading from the end, not
+for seeking); any other order is paged by plain offset:
 
 - **From the nearer end** (``page_ids``): a page past the middle is read in the
   reversed order, its offset counted from the end (the caller knows the count:
@@ -44,18 +45,16 @@ INTEGER_FIELDS = (models.IntegerField, models.BigIntegerField, models.SmallInteg
 
 @dataclass(frozen=True)
 class SortKey:
-    """One column of an order: its direction and where its NULLs go."""
+    """One term of an order: a column (or an annotation such as the search rank, which
+    ``field`` None marks), its direction and where its NULLs go."""
 
-    field: models.Field
+    column: str
     descending: bool
     nulls_first: bool
-
-    @property
-    def column(self):
-        return self.field.attname
+    field: models.Field | None = None
 
     def reversed(self):
-        return SortKey(self.field, not self.descending, not self.nulls_first)
+        return SortKey(self.column, not self.descending, not self.nulls_first, self.field)
 
     def order_by(self):
         """The explicit ORDER BY term (NULLS FIRST or LAST spelled out)."""
@@ -70,8 +69,10 @@ class SortKey:
         return f"{self.column}:{'d' if self.descending else 'a'}{'f' if self.nulls_first else 'l'}"
 
 
-def _sort_key(model, term):
-    """The SortKey of one ``order_by`` term, or None when it is not a plain column."""
+def _sort_key(queryset, term):
+    """The SortKey of one ``order_by`` term, or None when it is neither a plain column nor
+    an annotation of the queryset."""
+    model = queryset.model
     if isinstance(term, str):
         descending = term.startswith("-")
         name = term.lstrip("-")
@@ -84,24 +85,26 @@ def _sort_key(model, term):
         descending, name, nulls_first = False, term.name, None
     else:
         return None
+    if nulls_first is None:  # PostgreSQL: NULLs sort as if larger than any value
+        nulls_first = descending
+    if name in queryset.query.annotations:  # the search rank: reversible, never sought
+        return SortKey(name, descending, nulls_first)
     if name == "pk":
         name = model._meta.pk.name
     try:
         field = model._meta.get_field(name)
-    except Exception:  # an annotation (search rank), a relation path, "?"
+    except Exception:  # a relation path, "?"
         return None
     if field.is_relation or not field.concrete:
         return None
     if not isinstance(field, (*TEXT_FIELDS, *INTEGER_FIELDS, models.DateField)):
         return None  # DateTimeField is a DateField
-    if nulls_first is None:  # PostgreSQL: NULLs sort as if larger than any value
-        nulls_first = descending
-    return SortKey(field, descending, nulls_first)
+    return SortKey(field.attname, descending, nulls_first, field)
 
 
 def sort_keys(queryset):
     """The queryset's order as SortKeys ending in the primary key, or None when it is not
-    made of plain columns (search rank) or is not total (no ``id`` in it)."""
+    made of columns and annotations or is not total (no ``id`` in it)."""
     query = queryset.query
     terms = list(query.order_by) or (
         list(queryset.model._meta.ordering) if query.default_ordering else []
@@ -110,11 +113,11 @@ def sort_keys(queryset):
         return None
     keys = []
     for term in terms:
-        key = _sort_key(queryset.model, term)
+        key = _sort_key(queryset, term)
         if key is None:
             return None
         keys.append(key)
-        if key.field.primary_key:  # a total order: any later term changes nothing
+        if key.field is not None and key.field.primary_key:  # total: later terms change nothing
             return tuple(keys)
     return None
 
@@ -227,8 +230,11 @@ def key_rows_after(queryset, keys, values, limit):
 
 
 def seekable(keys):
-    """Whether seek links can serve this order: one column then the id, or the id alone."""
-    return keys is not None and (len(keys) == 1 or (len(keys) == 2 and keys[1].field.primary_key))
+    """Whether seek links can serve this order: one column then the id, or the id alone
+    (not the search rank: a float read back from a link need not compare equal)."""
+    if keys is None or len(keys) > 2 or any(key.field is None for key in keys):
+        return False
+    return keys[-1].field.primary_key
 
 
 # Seek tokens: a row's key values in a link, bound to where they may be used.
