@@ -66,11 +66,14 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             params,
         )
 
-    def page_ids(self, queryset, request, *, count_name="api-count"):
-        """The ids of the requested page of ``queryset``, in its order."""
+    def page_ids(self, queryset, request, *, count_name="api-count", count_always=True):
+        """The ids of the requested page of ``queryset``, in its order. Without
+        ``count_always`` (a GeoJSON page shows no count) the first page is read without
+        counting: only a later one needs the count, to know which end is nearer."""
         self.request = request
         self.offset, self.limit = self.page_bounds(request)
-        self.count = self.get_count(queryset, name=count_name)
+        counted = count_always or self.offset
+        self.count = self.get_count(queryset, name=count_name) if counted else None
         found = paging.page_ids(queryset, offset=self.offset, limit=self.limit, count=self.count)
         return found.ids
 

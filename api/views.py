@@ -125,7 +125,9 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         queryset = self.filter_queryset(self.get_queryset())
         geometry = EXPORTS[self.export_name].geometry
         located = queryset.filter(**{f"{geometry}__isnull": False})
-        ids = self.paginator.page_ids(located, request, count_name="api-count-located")
+        ids = self.paginator.page_ids(
+            located, request, count_name="api-count-located", count_always=False
+        )
         return self.geojson_response(located.filter(pk__in=ids)[: len(ids)])
 
     def retrieve(self, request, *args, **kwargs):

@@ -140,15 +140,14 @@ class PageIds:
     key values of its first and last rows, for seek links."""
 
     ids: list
-    keys: tuple | None = None
     first: tuple | None = None
     last: tuple | None = None
 
 
-def _page_of_key_rows(rows, keys):
+def page_of_key_rows(rows):
+    """The page whose rows' key values (each ending in the id) are ``rows``, in order."""
     return PageIds(
         ids=[row[-1] for row in rows],
-        keys=keys,
         first=rows[0] if rows else None,
         last=rows[-1] if rows else None,
     )
@@ -156,19 +155,19 @@ def _page_of_key_rows(rows, keys):
 
 def page_ids(queryset, *, offset, limit, count):
     """The ids of rows ``offset`` to ``offset + limit`` of the ordered ``queryset``, read
-    from the nearer end of the list (``count`` is its length)."""
+    from the nearer end of the list (``count`` is its length; None reads forwards)."""
     keys = sort_keys(queryset)
-    if keys is None:
+    if keys is None or count is None:
         ids = queryset.prefetch_related(None).values_list("pk", flat=True)
         return PageIds(ids=list(ids[offset : offset + limit]))
     end = min(offset + limit, count)
     if offset >= end:
-        return PageIds(ids=[], keys=keys)
+        return PageIds(ids=[])
     if offset <= count - end:  # at least as near the start as the end
-        return _page_of_key_rows(_key_rows(queryset, keys, offset, end - offset), keys)
+        return page_of_key_rows(_key_rows(queryset, keys, offset, end - offset))
     reversed_keys = tuple(key.reversed() for key in keys)
     rows = _key_rows(queryset, reversed_keys, count - end, end - offset)
-    return _page_of_key_rows(rows[::-1], keys)
+    return page_of_key_rows(rows[::-1])
 
 
 def rows_in_order(queryset, ids):

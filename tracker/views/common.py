@@ -98,9 +98,7 @@ def _page_from_seek_link(request, queryset, token, number, wanted):
         return None
     if direction == "before":
         rows.reverse()
-    return paging.PageIds(
-        ids=[row[-1] for row in rows], keys=token.keys, first=rows[0], last=rows[-1]
-    )
+    return paging.page_of_key_rows(rows)
 
 
 def state_choices():
