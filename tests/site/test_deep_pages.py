@@ -118,6 +118,8 @@ HOSTILE_KEYS = {
     "bad base64": {"after": "@@@.0123456789abcdef0123"},
     "two dots": {"after": "a.b.c"},
     "NUL": {"after": "\x00.\x00"},
+    "not ASCII": {"after": "WzEsMV0.é"},
+    "not ASCII payload": {"before": "ज़्यादा.0123456789abcdef0123"},
     "both directions": {"after": "x.y", "before": "x.y"},
     "repeated": {"after": ["x.y", "z.w"]},
 }
@@ -221,3 +223,14 @@ def test_searched_pages_by_relevance_are_the_forward_order(client, lists, path, 
     next_link = link(client.get(path, {"q": words}), "next")
     assert "after=" not in next_link
     assert row_ids(client.get(path + next_link)) == by_offset[1]
+
+
+def test_keys_of_names_in_any_script_are_sought(client, db):
+    for i in range(30):
+        HotspotFactory(name=f"बाज़ार चौराहा {i % 3} " + "क" * 150)  # long, and not ASCII
+    second_page = row_ids(client.get("/hotspots/", {"page": 2}))
+    next_link = link(client.get("/hotspots/"), "next")
+    assert "after=" in next_link
+    with CaptureQueriesContext(connection) as queries:
+        assert row_ids(client.get("/hotspots/" + next_link)) == second_page
+    assert not [q["sql"] for q in queries if " OFFSET " in q["sql"]]

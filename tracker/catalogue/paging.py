@@ -38,7 +38,8 @@ from .datacache import data_version
 
 SEEK_PARAMS = ("after", "before")  # a page's seek key, brought by its Next/Previous link
 PAGING_PARAMS = ("page", *SEEK_PARAMS)  # where in a list, not which list
-MAX_TOKEN_LENGTH = 1024  # a key longer than any name we store is not one we made
+# A 300-character title of 4-byte characters, in base64, fits: a longer key is not one we made.
+MAX_TOKEN_LENGTH = 2048
 TEXT_FIELDS = (models.CharField, models.TextField)
 INTEGER_FIELDS = (models.IntegerField, models.BigIntegerField, models.SmallIntegerField)
 
@@ -127,11 +128,9 @@ def _ordered(queryset, keys):
 
 
 def _key_rows(queryset, keys, offset, limit):
-    return list(
-        _ordered(queryset.prefetch_related(None), keys).values_list(*(key.column for key in keys))[
-            offset : offset + limit
-        ]
-    )
+    """The key values (ending in the id) of ``limit`` rows from ``offset`` in order ``keys``."""
+    rows = _ordered(queryset.prefetch_related(None), keys)
+    return list(rows.values_list(*(key.column for key in keys))[offset : offset + limit])
 
 
 @dataclass(frozen=True)
@@ -299,7 +298,9 @@ class SeekToken:
 
     def make(self, direction, page_number, values):
         """The token of ``values`` for a link to ``page_number`` (``after`` or ``before``)."""
-        payload = json.dumps([_encode(v) for v in values], separators=(",", ":"))
+        payload = json.dumps(
+            [_encode(v) for v in values], separators=(",", ":"), ensure_ascii=False
+        )
         payload = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
         return f"{payload}.{self._mac(direction, page_number, payload)}"
 
@@ -309,7 +310,8 @@ class SeekToken:
         if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
             return None
         payload, mac = token.split(".")
-        if not hmac.compare_digest(mac, self._mac(direction, page_number, payload)):
+        expected = self._mac(direction, page_number, payload)
+        if not hmac.compare_digest(mac.encode(), expected.encode()):  # any text, in bytes
             return None
         try:
             raw = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
