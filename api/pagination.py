@@ -3,7 +3,9 @@
 A page is found by its ids first, read from the nearer end of the list
 (``tracker.catalogue.paging``): ``offset=999950`` of a million rows costs what
 ``offset=0`` costs, and the middle of the list is the slowest page. Then only
-the page's rows are read, with what the serializer shows.
+the page's rows are read, with what the serializer shows. The API offers no seek
+parameter: ``limit``/``offset`` is its contract, and ``ordering=updated_at`` with
+``updated_since`` already walks a whole list at a constant cost per page.
 """
 
 import re
