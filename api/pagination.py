@@ -1,12 +1,20 @@
-"""Limit/offset pagination with a hard maximum and strict parameters."""
+"""Limit/offset pagination with a hard maximum and strict parameters.
+
+A page is found by its ids first, read from the nearer end of the list
+(``tracker.catalogue.paging``): ``offset=999950`` of a million rows costs what
+``offset=0`` costs, and the middle of the list is the slowest page. Then only
+the page's rows are read, with what the serializer shows. The API offers no seek
+parameter: ``limit``/``offset`` is its contract, and ``ordering=updated_at`` with
+``updated_since`` already walks a whole list at a constant cost per page.
+"""
 
 import re
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+from tracker.catalogue import paging
 from tracker.catalogue.datacache import cached
-from tracker.catalogue.search import rows_slice
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -42,10 +50,11 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
     def get_offset(self, request):
         return self._integer(request, self.offset_query_param, 0, MAX_OFFSET) or 0
 
-    def get_count(self, queryset):
+    def get_count(self, queryset, *, name="api-count"):
         """The number of matching rows, counted once per filter set until the data changes:
         every page of a list, and every reader, reuses it (counting 1,000,000 camera
-        points per request would cost more than the page itself)."""
+        points per request would cost more than the page itself). ``name`` tells apart
+        counts of different sets under the same filters (the rows with a location)."""
         params = sorted(
             (key, value)
             for key, values in self.request.query_params.lists()
@@ -53,21 +62,26 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             for value in values
         )
         return cached(
-            "api-count",
+            name,
             lambda: super(StrictLimitOffsetPagination, self).get_count(queryset),
             self.request.path,
             params,
         )
 
-    def paginate_queryset(self, queryset, request, view=None):
-        """The requested page's rows (a search's best-first pages from its cached ranking)."""
+    def page_ids(self, queryset, request, *, count_name="api-count", count_always=True):
+        """The ids of the requested page of ``queryset``, in its order. Without
+        ``count_always`` (a GeoJSON page shows no count) the first page is read without
+        counting: only a later one needs the count, to know which end is nearer."""
         self.request = request
-        self.limit = self.get_limit(request)
-        self.count = self.get_count(queryset)
-        self.offset = self.get_offset(request)
-        if self.count == 0 or self.offset > self.count:
-            return []
-        return list(rows_slice(queryset, self.offset, self.offset + self.limit, self.count))
+        self.offset, self.limit = self.page_bounds(request)
+        counted = count_always or self.offset
+        self.count = self.get_count(queryset, name=count_name) if counted else None
+        found = paging.page_ids(queryset, offset=self.offset, limit=self.limit, count=self.count)
+        return found.ids
+
+    def paginate_queryset(self, queryset, request, view=None):
+        ids = self.page_ids(queryset, request)
+        return paging.rows_in_order(queryset, ids)
 
     def page_bounds(self, request):
         """(offset, limit) of the requested page, validated."""

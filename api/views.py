@@ -30,7 +30,6 @@ from tracker.catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
-from tracker.catalogue.search import rows_slice
 from tracker.catalogue.stats import published_figures
 from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
@@ -134,11 +133,13 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
             return self.list_cache_entry.response
         if not self.wants_geojson():
             return super().list(request, *args, **kwargs)
-        offset, limit = self.paginator.page_bounds(request)
         queryset = self.filter_queryset(self.get_queryset())
         geometry = EXPORTS[self.export_name].geometry
         located = queryset.filter(**{f"{geometry}__isnull": False})
-        return self.geojson_response(rows_slice(located, offset, offset + limit))
+        ids = self.paginator.page_ids(
+            located, request, count_name="api-count-located", count_always=False
+        )
+        return self.geojson_response(located.filter(pk__in=ids)[: len(ids)])
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

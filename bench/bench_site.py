@@ -9,6 +9,9 @@ hotspots), it prints:
   following requests' time, measured by a client on the loopback interface
   over one keep-alive connection (so, server time plus well under a
   millisecond);
+- deep pages: the hotspot list's middle and late pages, by number and through
+  the pager's Next/Previous links (seek keys), and API offsets in the middle
+  and near the end of a million rows;
 - the map's pan and zoom answers for boxes never asked before;
 - the home page and a state page in Chromium: time and bytes until their maps'
   first markers show;
@@ -185,7 +188,16 @@ def sample_urls():
         if count
     ]
     pages = max(1, Deployment.objects.published().count() // 25)
-    return details, pages
+    return details, pages, Hotspot.objects.published().count()
+
+
+def pager_link(client, path, rel):
+    """The page's Next or Previous link (with its seek key), as the reader would follow it."""
+    status, body, _ = client.get(path, {"Accept-Encoding": "identity"})
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', body.decode())
+    if status != 200 or not found:
+        raise RuntimeError(f"no {rel} link on {path} ({status})")
+    return path.split("?")[0] + found.group(1).replace("&amp;", "&")
 
 
 def server_environment(db):
@@ -366,7 +378,8 @@ def main():
     from django.conf import settings
 
     db = setup_data()
-    details, last_page = sample_urls()
+    details, last_page, hotspots = sample_urls()
+    hotspot_pages = max(1, -(-hotspots // 25))
     from tracker.views.sitemaps import sitemap_index  # noqa: F401  (URLs resolve)
 
     port = free_port()
@@ -389,6 +402,16 @@ def main():
             "/hotspots/",
             f"/hotspots/?q={word}",
             "/hotspots/?state=IN-TS",
+            # Deep pages: the middle (the slowest by offset), a late one (read from the
+            # end), and the same reached through the pager's Next and Previous links.
+            f"/hotspots/?page={hotspot_pages // 2}",
+            f"/hotspots/?page={hotspot_pages * 3 // 4}",
+            f"/hotspots/?ordering=-camera_count&page={hotspot_pages * 3 // 4}",
+            pager_link(client, f"/hotspots/?page={hotspot_pages // 2 - 1}", "next"),
+            pager_link(client, f"/hotspots/?page={hotspot_pages // 2 + 1}", "prev"),
+            pager_link(
+                client, f"/hotspots/?ordering=-camera_count&page={hotspot_pages // 2}", "next"
+            ),
             "/rti/",
             f"/rti/?q={word}",
             "/states/",
@@ -416,6 +439,9 @@ def main():
                     "?state=IN-TS&kind=market",
                     f"?q={word}",
                     "?format=geojson&limit=500",
+                    f"?offset={hotspots // 2}",  # the middle: the deepest by either end
+                    f"?offset={max(0, hotspots - 100)}",  # near the end: read from it
+                    f"?ordering=-updated_at&offset={hotspots * 9 // 10}",
                 ],
                 "rti-requests": ["", "?status=filed", f"?q={word}"],
                 "sources": ["", "?kind=news", f"?q={word}"],

@@ -51,3 +51,18 @@ def fresh_data_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="module")
+def long_lists_once(django_db_setup, django_db_blocker):
+    """``factories.long_lists`` built once per module, inside a transaction rolled back
+    after it; each test that also asks for ``db`` runs in a savepoint of it, so a test's
+    own changes go with it."""
+    from django.db import transaction
+
+    from tests.factories import long_lists
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        long_lists(count=60)
+        yield
+        transaction.set_rollback(True)

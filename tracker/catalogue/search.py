@@ -16,8 +16,8 @@ in a document, and drafts are excluded by the published querysets searched.
 Ranking a broad word ("lucknow" matches 121,000 of a million camera points)
 reads every matching row, 60 to 230 ms. The best ``RANKED_HEAD`` ids of a
 search, with its filters, are therefore computed once per data version and
-cached (``SearchHits``): the pages a reader or a script actually turns through
-then cost what their own rows cost.
+cached (``SearchHits``, read by ``paging.page_ids``): the pages a reader or
+a script actually turns through then cost what their own rows cost.
 """
 
 from collections.abc import Sequence
@@ -60,23 +60,6 @@ def is_ranked(queryset):
     """Whether ``queryset`` is a search ordered best first (``search`` made it)."""
     order = queryset.query.order_by
     return bool(order) and order[0] == "-search_rank"
-
-
-def ids_in_order(queryset, count=None):
-    """The ids of ``queryset``'s rows in its order, for a paginator to slice: a ranked
-    search's through ``SearchHits``, any other straight from its ordering's index."""
-    if is_ranked(queryset):
-        return SearchHits(queryset, count)
-    return queryset.values_list("pk", flat=True)
-
-
-def rows_slice(queryset, start, stop, count=None):
-    """Rows ``start`` to ``stop`` of ``queryset`` in its order (a queryset); a ranked
-    search's are found by their ids in its cached head, then read (and ranked) alone."""
-    if not is_ranked(queryset):
-        return queryset[start:stop]
-    ids = SearchHits(queryset, count)[start:stop]
-    return queryset.filter(pk__in=ids)[: len(ids)]  # still a slice: a page, to the exports
 
 
 class SearchHits(Sequence):

@@ -6,6 +6,7 @@ layer, the API's ``?format=geojson`` and the bulk exports all use this.
 """
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from .sql import quote, select_sql
@@ -63,7 +64,10 @@ def feature_collection_query(queryset, properties, **kwargs):
 
 def feature_collection(queryset, properties, **kwargs):
     """The FeatureCollection as a JSON string, built by PostgreSQL in one query."""
-    sql, params = feature_collection_query(queryset, properties, **kwargs)
+    try:
+        sql, params = feature_collection_query(queryset, properties, **kwargs)
+    except EmptyResultSet:  # a page past the end: no query can have rows
+        return '{"type" : "FeatureCollection", "features" : []}'
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]

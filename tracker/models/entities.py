@@ -34,6 +34,18 @@ def valid_point(field):
     )
 
 
+def published_order_index(name, order):
+    """An index on published rows in a list's sort order (a column, ``-`` for descending,
+    then the id that breaks ties), matching the ORDER BY the list pages with."""
+    column = F(order.lstrip("-"))
+    return models.Index(
+        column.desc() if order.startswith("-") else column,
+        F("id"),
+        name=name,
+        condition=Q(publication="published"),
+    )
+
+
 class Agency(PublicEntity):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
@@ -187,6 +199,12 @@ class Deployment(PublicEntity):
                 name="deployment_published_recent",
                 condition=Q(publication="published"),
             ),
+            # The list's other sort options (NULLs where PostgreSQL sorts them), so any
+            # page of them walks an index from the nearer end, or seeks into it.
+            published_order_index("deployment_pub_title", "title"),
+            published_order_index("deployment_pub_announced_d", "-announced_on"),
+            published_order_index("deployment_pub_announced_a", "announced_on"),
+            published_order_index("deployment_pub_cameras_d", "-camera_count"),
             # Each agency's count of published deployments, read from the index alone.
             models.Index(
                 fields=["lead_agency"],
@@ -286,6 +304,9 @@ class Hotspot(PublicEntity):
                 name="hotspot_published_state_name",
                 condition=Q(publication="published"),
             ),
+            # The list's other sort options (as for deployments).
+            published_order_index("hotspot_pub_cameras_d", "-camera_count"),
+            published_order_index("hotspot_pub_updated_d", "-updated_at"),
         ]
 
     def __str__(self):

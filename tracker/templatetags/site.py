@@ -3,10 +3,12 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import geography, selectors
+from ..catalogue.paging import PAGING_PARAMS, SEEK_PARAMS
 from ..catalogue.visibility import public_or_none
 from ..checking.records import source_archived_copy
 from ..markup import markdown_html
@@ -35,7 +37,10 @@ ARCHIVE_OFFERED = frozenset(
 def language_links(request):
     """The current page in every interface language: a URL-prefix switcher needs no cookie."""
     current = get_language()
-    path = request.get_full_path()
+    params = request.GET.copy()
+    for seek_param in SEEK_PARAMS:  # a list's seek key is for its own path: leave it behind
+        params.pop(seek_param, None)
+    path = escape_uri_path(request.path) + (f"?{params.urlencode()}" if params else "")
     return [
         {
             "code": code,
@@ -91,9 +96,11 @@ def source_health_class(source):
 
 @register.simple_tag(takes_context=True)
 def with_param(context, name, value=None):
-    """The current query string with ``name`` set to ``value`` (removed if None), page reset."""
+    """The current query string with ``name`` set to ``value`` (removed if None), page reset
+    (with the page's seek key: it belongs to the list before the change)."""
     params = context["request"].GET.copy()
-    params.pop("page", None)
+    for paging_param in PAGING_PARAMS:
+        params.pop(paging_param, None)
     if value is None or value == "":
         params.pop(name, None)
     else:

@@ -2,15 +2,17 @@
 
 import gzip
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Envelope
 from django.core.cache import cache
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from ..catalogue import paging
 from ..catalogue.datacache import cache_key, cached
 from ..models import Agency, Deployment, PurposeClass, PurposeTag, State, StateBoundary
 
@@ -25,23 +27,78 @@ def filtered(filterset_class, request, queryset, *, params=None):
     bad parameters when any value is invalid.
     """
     params = (request.GET if params is None else params).copy()
-    params.pop("page", None)
+    for name in paging.PAGING_PARAMS:
+        params.pop(name, None)
     return filterset_class(params, queryset=queryset, request=request)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
+def paginate(request, queryset, *, per_page=PAGE_SIZE, count=None, load=None, seek=False):
     """One page of ``queryset``; a page number past the end or not a number is a 404.
 
     ``count``, when the caller already knows it (cached), saves counting the rows again.
+    The page's ids come first, read from the nearer end of the list
+    (``catalogue.paging``), then ``load(ids)`` gives its rows in that order (by default
+    the queryset's own). With ``seek``, the page also carries ``next_after`` and
+    ``previous_before``: seek keys for its Next and Previous links, and a request that
+    brings one valid for its page number reads that page from the key instead.
     """
     paginator = Paginator(queryset, per_page)
     if count is not None:
         paginator.count = count  # a cached_property: set, it is never computed
-    number = request.GET.get("page") or 1
     try:
-        return paginator.page(number)
+        number = paginator.validate_number(request.GET.get("page") or 1)
     except InvalidPage as error:  # not a number, or past the end
         raise Http404(str(error)) from error
+    offset = (number - 1) * per_page
+    wanted = min(per_page, paginator.count - offset)
+    keys = paging.sort_keys(queryset)
+    token = paging.SeekToken(_list_scope(request), keys) if seek and paging.seekable(keys) else None
+    found = _page_from_seek_link(request, queryset, token, number, wanted) if token else None
+    if found is None:
+        found = paging.page_ids(queryset, offset=offset, limit=per_page, count=paginator.count)
+    load = load or (lambda ids: paging.rows_in_order(queryset, ids))
+    page = Page(load(found.ids), number, paginator)
+    page.next_after = page.previous_before = None
+    if token and found.ids:
+        if page.has_next():
+            page.next_after = token.make("after", number + 1, found.last)
+        if page.has_previous() and number > 2:  # page 1 needs no key
+            page.previous_before = token.make("before", number - 1, found.first)
+    return page
+
+
+def _list_scope(request):
+    """What a seek key is valid for: this list (path) with these filters and order."""
+    params = sorted(
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in paging.PAGING_PARAMS
+        for value in values
+    )
+    return request.path + "?" + urlencode(params)
+
+
+def _page_from_seek_link(request, queryset, token, number, wanted):
+    """The page read from the seek key the link brought (``after`` the previous page's last
+    row, or ``before`` the next page's first), or None when there is none valid for this
+    page: then the page is found by offset, so a bad key never shows a wrong page."""
+    links = [(name, request.GET.getlist(name)) for name in paging.SEEK_PARAMS]
+    links = [(name, values) for name, values in links if values]
+    if len(links) != 1 or len(links[0][1]) != 1 or wanted <= 0:
+        return None
+    direction, (raw,) = links[0]
+    values = token.values(raw, direction, number)
+    if values is None:
+        return None
+    keys = token.keys
+    if direction == "before":
+        keys = tuple(key.reversed() for key in keys)
+    rows = paging.key_rows_after(queryset, keys, values, wanted)
+    if len(rows) != wanted:  # the list changed under the key: count by offset instead
+        return None
+    if direction == "before":
+        rows.reverse()
+    return paging.page_of_key_rows(rows)
 
 
 def state_choices():

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from ..catalogue.datacache import cached
 from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter
-from ..catalogue.search import ids_in_order
+from ..catalogue.paging import PAGING_PARAMS, rows_in_order
 from ..catalogue.selectors import (
     agency_rows,
     counted_facets,
@@ -150,20 +150,12 @@ def _list_summary(params, spec, matching):
     query = sorted(
         (key, value)
         for key, values in params.lists()
-        if key not in {"page", "ordering"}
+        if key not in {*PAGING_PARAMS, "ordering"}
         for value in values
     )
     # Today is in the key: some filters (RTI "overdue") change with the date alone.
     today = timezone.localdate().isoformat()
     return cached("list-summary", compute, spec.template, get_language(), today, query)
-
-
-def _rows_of_page(spec, ids):
-    """The rows of one page, loaded by id: the page's ids come from the order's index alone
-    (a deep page skips index entries, not whole rows), then only its rows are read."""
-    model = spec.filterset_class.Meta.model
-    rows = {row.pk: row for row in spec.rows(model.objects.filter(pk__in=ids))}
-    return [rows[pk] for pk in ids if pk in rows]
 
 
 def entity_list(request, spec, *, params=None, extra=None):
@@ -176,9 +168,15 @@ def entity_list(request, spec, *, params=None, extra=None):
     )
     matching = filterset.qs
     summary = _list_summary(request.GET if params is None else params, spec, matching)
-    ids = ids_in_order(matching, count=summary["count"])
-    page = paginate(request, ids, count=summary["count"])
-    page.object_list = _rows_of_page(spec, list(page.object_list))
+    # The page's ids come from the order's index alone (a deep page skips index entries,
+    # not whole rows); only its own rows are then read, with what a row shows.
+    page = paginate(
+        request,
+        matching,
+        count=summary["count"],
+        load=lambda ids: rows_in_order(spec.rows(), ids),
+        seek=True,
+    )
     facets = [
         {
             "param": facet.param,
@@ -203,7 +201,7 @@ def entity_list(request, spec, *, params=None, extra=None):
             "hidden_params": [
                 (key, value)
                 for key, value in request.GET.items()
-                if key not in {"q", "ordering", "page"} and value
+                if key not in {"q", "ordering", *PAGING_PARAMS} and value
             ],
             **(extra or {}),
         },
