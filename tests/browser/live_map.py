@@ -57,3 +57,12 @@ def drag_map(page, fraction=0.7):
         page.mouse.move(x + box["width"] * fraction, y + box["height"] * fraction, steps=8)
         page.mouse.up()
     return settled(page)
+
+
+def tab_to_skip_map_link(page):
+    """Press Tab until the link past the map has the focus (a keyboard user's way)."""
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('skip-map')"):
+            return
+    pytest.fail("the link past the map cannot be reached with the Tab key")

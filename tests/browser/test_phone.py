@@ -8,6 +8,7 @@ under var/screenshots/phone/.
 import pytest
 from django.core.management import call_command
 
+from .live_map import tab_to_skip_map_link
 from .phone import (
     LANGUAGES,
     PHONE_SCREENSHOTS,
@@ -177,12 +178,7 @@ def test_keyboard_users_skip_the_map_to_the_list_of_every_marker(phones, phone_s
     page = phones[390]
     page.goto(phone_site["url"] + "/")
     settle(page)
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('skip-map')"):
-            break
-    else:
-        pytest.fail("the link past the map cannot be reached with the Tab key")
+    tab_to_skip_map_link(page)
     assert page.locator(".skip-map").is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "map-panel"

@@ -12,7 +12,13 @@ from tests.factories import AgencyFactory, HotspotFactory
 from tracker.models import Deployment, Publication
 from tracker.views.common import state_extents
 
-from .live_map import DEPLOYMENTS_LAYER, drag_map, settled, zoom_in_until_markers
+from .live_map import (
+    DEPLOYMENTS_LAYER,
+    drag_map,
+    settled,
+    tab_to_skip_map_link,
+    zoom_in_until_markers,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -104,12 +110,7 @@ def test_state_page_without_javascript_keeps_its_figures_and_lists(browser, stat
 def test_keyboard_users_skip_the_state_map_to_its_figures(page, state_site):
     page.goto(state_site + "/states/in-up/")
     settled(page)
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('skip-map')"):
-            break
-    else:
-        pytest.fail("the link past the map cannot be reached with the Tab key")
+    tab_to_skip_map_link(page)
     assert page.locator(".skip-map").is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "state-figures"
