@@ -35,7 +35,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .datacache import data_version
-from .search import RANKED_HEAD, SearchHits, is_ranked
+from .search import is_ranked, ranked_page_ids
 
 SEEK_PARAMS = ("after", "before")  # a page's seek key, brought by its Next/Previous link
 PAGING_PARAMS = ("page", *SEEK_PARAMS)  # where in a list, not which list
@@ -156,8 +156,10 @@ def page_of_key_rows(rows):
 def page_ids(queryset, *, offset, limit, count):
     """The ids of rows ``offset`` to ``offset + limit`` of the ordered ``queryset``, read
     from the nearer end of the list (``count`` is its length; None reads forwards)."""
-    if is_ranked(queryset) and offset + limit <= RANKED_HEAD:  # a search's first pages
-        return PageIds(ids=SearchHits(queryset, count)[offset : offset + limit])
+    if is_ranked(queryset):  # a search's first pages come from its cached ranking
+        ids = ranked_page_ids(queryset, offset, limit)
+        if ids is not None:
+            return PageIds(ids=ids)
     keys = sort_keys(queryset)
     if keys is None or count is None:
         ids = queryset.prefetch_related(None).values_list("pk", flat=True)

@@ -16,11 +16,9 @@ in a document, and drafts are excluded by the published querysets searched.
 Ranking a broad word ("lucknow" matches 121,000 of a million camera points)
 reads every matching row, 60 to 230 ms. The best ``RANKED_HEAD`` ids of a
 search, with its filters, are therefore computed once per data version and
-cached (``SearchHits``, read by ``paging.page_ids``): the pages a reader or
+cached (``ranked_page_ids``, read by ``paging.page_ids``): the pages a reader or
 a script actually turns through then cost what their own rows cost.
 """
-
-from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
@@ -62,37 +60,17 @@ def is_ranked(queryset):
     return bool(order) and order[0] == "-search_rank"
 
 
-class SearchHits(Sequence):
-    """The ids of a ranked search's rows, best first, for a paginator to slice.
-
-    Slices within the first ``RANKED_HEAD`` come from a cached list computed once
-    per data version for this exact query (its SQL, filters included, is the
-    key); deeper slices ask the database. ``count`` is the number of matching
-    rows, when the caller knows it (it is cached with the list's facets).
-    """
-
-    def __init__(self, queryset, count=None):
-        self.ids = queryset.values_list("pk", flat=True)
-        self.count = count
-
-    def __len__(self):
-        if self.count is None:
-            self.count = self.ids.count()
-        return self.count
-
-    def head(self):
-        try:
-            sql, params = self.ids.query.sql_with_params()
-        except EmptyResultSet:  # an impossible filter: nothing matches
-            return []
-        return cached("search-head", lambda: list(self.ids[:RANKED_HEAD]), sql, params)
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1 or None][0]
-        start, stop, step = index.start or 0, index.stop, index.step or 1
-        if not (0 <= start and stop is not None and 0 <= stop and step == 1):
-            start, stop, step = index.indices(len(self))  # negative or open: count first
-        if stop <= RANKED_HEAD:
-            return self.head()[start:stop:step]
-        return list(self.ids[start:stop])[::step]
+def ranked_page_ids(queryset, offset, limit):
+    """The ids of rows ``offset`` to ``offset + limit`` of a ranked search, best first,
+    from its first ``RANKED_HEAD`` ids: computed once per data version for this exact
+    query (its SQL, filters included, is the key). None for a page beyond them, which
+    the caller reads from the database (``paging.page_ids``)."""
+    if offset + limit > RANKED_HEAD:
+        return None
+    ids = queryset.values_list("pk", flat=True)
+    try:
+        sql, params = ids.query.sql_with_params()
+    except EmptyResultSet:  # an impossible filter: nothing matches
+        return []
+    head = cached("search-head", lambda: list(ids[:RANKED_HEAD]), sql, params)
+    return head[offset : offset + limit]
