@@ -289,10 +289,6 @@ CITED_SOURCE_FIELDS = (
 )
 
 
-# Columns no answer shows: the search document is the widest column of an entity row.
-NOT_SHOWN = ("search_document",)
-
-
 def _into(name, queryset=None):
     """Prefetch a related set into ``prefetched_<name>``."""
     return Prefetch(name, queryset=queryset, to_attr=f"prefetched_{name}")
@@ -323,7 +319,7 @@ def deployment_records(queryset=None):
     qs = public_rows(Deployment) if queryset is None else queryset
     return (
         qs.select_related("lead_agency", "state")
-        .defer(*NOT_SHOWN, *_summary_only("lead_agency", Agency), *_summary_only("state", State))
+        .defer(*_summary_only("lead_agency", Agency), *_summary_only("state", State))
         .prefetch_related(
             _into("partner_agencies", _summaries(Agency)),
             _into("vendors", Vendor.objects.order_by("name")),
@@ -338,7 +334,7 @@ def agency_records(queryset=None):
     return (
         qs.select_related("state", "parent")
         .annotate(deployment_count=led_deployment_count())
-        .defer(*NOT_SHOWN, *_summary_only("parent", Agency), *_summary_only("state", State))
+        .defer(*_summary_only("parent", Agency), *_summary_only("state", State))
         .prefetch_related(_citations())
     )
 
@@ -347,7 +343,7 @@ def hotspot_records(queryset=None):
     qs = public_rows(Hotspot) if queryset is None else queryset
     return (
         qs.select_related("state", "agency")
-        .defer(*NOT_SHOWN, *_summary_only("agency", Agency), *_summary_only("state", State))
+        .defer(*_summary_only("agency", Agency), *_summary_only("state", State))
         .prefetch_related(_into("deployments", _summaries(Deployment)), _citations())
     )
 
@@ -356,7 +352,7 @@ def rti_request_records(queryset=None):
     qs = public_rows(RTIRequest) if queryset is None else queryset
     return (
         qs.select_related("authority")
-        .defer(*NOT_SHOWN, *_summary_only("authority", Agency))
+        .defer(*_summary_only("authority", Agency))
         .prefetch_related(
             _into("events", RTIEvent.objects.order_by("date", "id")),
             _into("deployments", _summaries(Deployment)),
@@ -368,7 +364,7 @@ def rti_request_records(queryset=None):
 
 def source_records(queryset=None):
     """Sources the public sees (cited by a published entry); they have no related sets."""
-    return (public_rows(Source) if queryset is None else queryset).defer(*NOT_SHOWN)
+    return public_rows(Source) if queryset is None else queryset
 
 
 # ---------------------------------------------------------------- history
