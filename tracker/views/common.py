@@ -5,7 +5,6 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import Envelope
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotModified
@@ -14,7 +13,8 @@ from django.utils.translation import get_language
 
 from ..catalogue import paging
 from ..catalogue.datacache import cache_key, cached
-from ..models import Agency, Deployment, PurposeClass, PurposeTag, State, StateBoundary
+from ..catalogue.geography import state_extents  # noqa: F401 (the pages' import)
+from ..models import Agency, Deployment, PurposeClass, PurposeTag, State
 
 PAGE_SIZE = 25
 
@@ -109,17 +109,6 @@ def state_choices():
 def deployment_filter_choices():
     """Choices for the home map's filter controls, cached until the data changes."""
     return cached("map-filter-choices", _deployment_filter_choices, get_language())
-
-
-def state_extents():
-    """{code: [minlon, minlat, maxlon, maxlat]} of every state's outline, so the map can
-    show a state when it is chosen (reference data: cached)."""
-
-    def compute():
-        rows = StateBoundary.objects.annotate(box=Envelope("shape")).values_list("state_id", "box")
-        return {code: [round(v, 3) for v in box.extent] for code, box in rows}
-
-    return cached("state-extents", compute)
 
 
 def _deployment_filter_choices():
