@@ -43,8 +43,9 @@ LABEL_CELL = (128, 40)
 MAX_LABELS = 400
 # Label sizes, largest first, by population.
 LABEL_SIZES = (1_000_000, 100_000, 10_000)
-# States are named on the map from the zoom at which their outline is this many pixels wide.
-STATE_LABEL_MIN_PIXELS = 90
+# States are named on the map from the zoom at which the largest circle inside their outline
+# is this many pixels across.
+STATE_LABEL_MIN_PIXELS = 24
 NUKTA = "\u093c"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -276,9 +277,10 @@ def place_labels(*, bbox, zoom, language):
     return labels
 
 
-def state_label_min_zoom(box):
-    """The first zoom at which a state's outline box is wide enough to carry its name."""
-    width = max(box[2] - box[0], 0.01)
+def state_label_min_zoom(radius):
+    """The first zoom at which a state whose largest inner circle has ``radius`` (degrees)
+    is wide enough to carry its name."""
+    width = max(2 * radius, 0.001)
     return max(0, math.ceil(math.log2(STATE_LABEL_MIN_PIXELS * 360 / (256 * width))))
 
 
@@ -308,3 +310,45 @@ def other_script_names(q):
             rest.append(words[at])
             at += 1
     return " ".join(rest), named
+
+
+def state_outlines(*, language):
+    """Every state's and union territory's outline as a GeoJSON FeatureCollection (a dict).
+
+    Properties: ``code``, ``name`` (in ``language`` where known), ``lang``
+    (that name's language), ``label`` (the point where the name goes, the
+    centre of the largest circle inside the outline) and ``minzoom`` (the
+    first zoom at which that circle is wide enough for the name). Outlines
+    keep three decimals (about 100 m): a background, not a legal map.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.code, s.name, s.name_hi, ST_AsGeoJSON(b.shape, 3),
+                   ST_X(c.center), ST_Y(c.center), c.radius
+              FROM tracker_state s
+              JOIN tracker_stateboundary b ON b.state_id = s.code
+             CROSS JOIN LATERAL ST_MaximumInscribedCircle(b.shape) AS c
+             ORDER BY ST_Area(b.shape)
+            """
+        )
+        rows = cursor.fetchall()
+    features = []
+    for code, name, name_hi, geometry, x, y, radius in rows:
+        local = name_hi if language == "hi" and name_hi else name
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(geometry),
+                "properties": {
+                    "code": code,
+                    "name": local,
+                    "lang": "hi" if local != name else "en",
+                    "label": [round(x, 3), round(y, 3)],
+                    "minzoom": state_label_min_zoom(radius),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
