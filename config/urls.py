@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from tracker.views.basemap import pmtiles_file
 from tracker.views.health import healthz
 
 # Uploaded files under MEDIA_ROOT are never served by URL (/media/ is a 404):
@@ -12,6 +13,8 @@ handler500 = "config.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The operator's PMTiles basemap (MAP_PMTILES): one file for every language.
+    path("map/basemap.pmtiles", pmtiles_file, name="map-pmtiles"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

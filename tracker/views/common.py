@@ -132,6 +132,30 @@ def _deployment_filter_choices():
 GZIP_MIN_BYTES = 1024
 
 
+def _packed(body):
+    """(body as bytes, its gzip or None when too small to gain)."""
+    body = body.encode() if isinstance(body, str) else body
+    return body, (gzip.compress(body, 6) if len(body) >= GZIP_MIN_BYTES else None)
+
+
+def _document_response(request, *, etag, stored, content_type, cache_control):
+    """The 304, gzip or plain answer for a document known by ``etag``; ``stored()`` gives
+    (body, packed) and is called only when a body is sent."""
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        body, packed = stored()
+        if "gzip" in request.headers.get("Accept-Encoding", "") and packed is not None:
+            response = HttpResponse(packed, content_type=content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
 def cached_document(request, *, name, vary, build, content_type):
     """A document computed once per data version, compressed, and revalidated by ETag.
 
@@ -143,24 +167,37 @@ def cached_document(request, *, name, vary, build, content_type):
     """
     key = cache_key(name, get_language(), *vary)
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-    wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-    else:
-        stored = cache.get(key)
-        if stored is None:
-            body = build()
-            body = body.encode() if isinstance(body, str) else body
-            packed = gzip.compress(body, 6) if len(body) >= GZIP_MIN_BYTES else None
-            stored = (body, packed)
-            cache.set(key, stored, timeout=settings.DATA_CACHE_SECONDS)
-        body, packed = stored
-        if wants_gzip and packed is not None:
-            response = HttpResponse(packed, content_type=content_type)
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, no-cache"  # reuse, but ask: data may change any time
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
+
+    def stored():
+        found = cache.get(key)
+        if found is None:
+            found = _packed(build())
+            cache.set(key, found, timeout=settings.DATA_CACHE_SECONDS)
+        return found
+
+    # Reuse, but ask: data may change any time.
+    return _document_response(
+        request,
+        etag=etag,
+        stored=stored,
+        content_type=content_type,
+        cache_control="public, no-cache",
+    )
+
+
+# Reference data (the gazetteer) changes only with a new release of the site.
+REFERENCE_MAX_AGE = 24 * 3600
+
+
+def reference_document(request, *, body, content_type):
+    """A document made from reference data on every request (it costs less than a cache
+    read), compressed, kept by browsers for a day and revalidated by its ETag."""
+    packed = _packed(body)
+    etag = '"' + hashlib.sha256(packed[0]).hexdigest()[:32] + '"'
+    return _document_response(
+        request,
+        etag=etag,
+        stored=lambda: packed,
+        content_type=content_type,
+        cache_control=f"public, max-age={REFERENCE_MAX_AGE}",
+    )
