@@ -9,8 +9,8 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from tests.factories import AgencyFactory, HotspotFactory
+from tracker.catalogue.geography import state_extents
 from tracker.models import Deployment, Publication
-from tracker.views.common import state_extents
 
 from .live_map import (
     DEPLOYMENTS_LAYER,

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import DeploymentFactory, HotspotFactory
-from tracker.views.common import state_extents
+from tracker.catalogue.geography import state_extents
 
 
 def state_page(client, path="/states/in-up/"):

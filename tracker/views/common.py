@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 
 from ..catalogue import paging
 from ..catalogue.datacache import cache_key, cached
-from ..catalogue.geography import state_extents  # noqa: F401 (the pages' import)
+from ..catalogue.geography import state_name
 from ..models import Agency, Deployment, PurposeClass, PurposeTag, State
 
 PAGE_SIZE = 25
@@ -102,8 +102,14 @@ def _page_from_seek_link(request, queryset, token, number, wanted):
 
 
 def state_choices():
-    """(code, name) of every state and union territory, for filter controls."""
-    return list(State.objects.order_by("name").values_list("code", "name"))
+    """(code, name in the reader's language) of every state and union territory, in the
+    order of those names, for filter controls."""
+    rows = State.objects.values_list("code", "name", "name_hi")
+    return sorted(((code, state_name(name, name_hi)) for code, name, name_hi in rows), key=_second)
+
+
+def _second(pair):
+    return pair[1]
 
 
 def deployment_filter_choices():
