@@ -56,6 +56,7 @@
         if (!collection || collection === "same") return;
         deployments.clearLayers();
         P.clusteredLayer(collection, map, "deployment").addTo(deployments);
+        P.spread(map, [deployments, hotspots]);
         container.dataset.markerCount = String(collection.total);
         container.dataset.zoom = String(collection.zoom);
         container.dataset.state = "ready";
@@ -74,6 +75,7 @@
         if (!collection || collection === "same") return;
         hotspots.clearLayers();
         P.clusteredLayer(collection, map, "hotspot").addTo(hotspots);
+        P.spread(map, [deployments, hotspots]);
         container.dataset.hotspotCount = String(collection.total);
       }).catch(function () { /* the deployments layer reports errors */ });
     }

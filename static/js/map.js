@@ -430,13 +430,16 @@
   function clusterMarker(latlng, count, kind, map) {
     var k = KINDS[kind];
     var label = counted(count, k.clusterOne, k.clusterOther);
-    var marker = L.marker(latlng, { icon: clusterIcon(count, kind), title: label, keyboard: true });
+    var marker = L.marker(latlng, {
+      icon: clusterIcon(count, kind), title: label, keyboard: true, zIndexOffset: k.zIndexOffset + 5
+    });
     function zoomIn() {
       map.getContainer().focus({ preventScroll: true });
       map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
     }
     marker.on("click", zoomIn);
     onActivate(marker, zoomIn);
+    marker.isCluster = true;
     return named(marker, label);
   }
 
@@ -459,6 +462,42 @@
     return group;
   }
 
+  var SPREAD_PIXELS = 26;
+  var SPREAD_RING = [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, 1], [-1, -1], [1, -1]];
+
+  function markersIn(layer, found) {
+    if (layer.eachLayer) layer.eachLayer(function (child) { markersIn(child, found); });
+    else if (layer.getLatLng && layer.getElement && layer.getElement()) found.push(layer);
+    return found;
+  }
+
+  /* Spread markers that would cover each other on screen (a deployment beside a hotspot,
+     two entries a few metres apart): clusters stay where they are, then each point, in
+     the order of ``layers``, moves to the nearest free place around its position, so every
+     one can be clicked and is a target of its own. */
+  function spread(map, layers) {
+    var placed = [];
+    var all = [];
+    layers.forEach(function (layer) { markersIn(layer, all); });
+    function free(p) {
+      return placed.every(function (q) { return q.distanceTo(p) >= SPREAD_PIXELS; });
+    }
+    all.filter(function (m) { return m.isCluster; }).forEach(function (m) {
+      placed.push(map.latLngToContainerPoint(m.getLatLng()));
+    });
+    all.filter(function (m) { return !m.isCluster; }).forEach(function (m) {
+      var at = map.latLngToContainerPoint(m.getLatLng());
+      var shift = L.point(0, 0);
+      for (var ring = 1; !free(at.add(shift)) && ring <= 3; ring++) {
+        var options = SPREAD_RING.map(function (d) { return L.point(d[0], d[1]).multiplyBy(SPREAD_PIXELS * ring); });
+        var found = options.filter(function (o) { return free(at.add(o)); })[0];
+        if (found) shift = found;
+      }
+      m.getElement().style.translate = shift.x || shift.y ? shift.x + "px " + shift.y + "px" : "";
+      placed.push(at.add(shift));
+    });
+  }
+
   /* A small map on a detail page: its point, the state around it and the nearest places. */
   function miniMap(container) {
     var lat = parseFloat(container.dataset.lat), lon = parseFloat(container.dataset.lon);
@@ -478,6 +517,7 @@
     map: function (id) { return maps[id]; },
     miniMap: miniMap,
     say: say,
+    spread: spread,
     viewQuery: viewQuery
   };
 
