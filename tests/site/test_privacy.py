@@ -103,5 +103,8 @@ def test_tile_server_is_the_only_other_image_origin(tiles, origin):
 
 def test_default_map_names_no_tile_server(client, site_data):
     body = client.get("/").content.decode()
-    assert 'data-tiles-url=""' in body
-    assert "/static/vendor/india-outline/india-states.geojson" in body
+    assert 'data-tiles-url=""' in body and 'data-pmtiles-url=""' in body
+    # The background comes from the site itself: state outlines and place names.
+    assert 'data-states-url="/map/states.geojson"' in body
+    assert 'data-labels-url="/map/places.json"' in body
+    assert "protomaps-leaflet" not in body
