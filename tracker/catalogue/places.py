@@ -110,8 +110,9 @@ class Gazetteer:
         self.cross_script = _cross_script_names([*states, *self.places])
 
     def search(self, q, limit=SEARCH_RESULTS):
-        """Places and states with a name starting with ``q`` (normalised): states first, then
-        the largest places; a name matched from its first word before one matched inside."""
+        """Places and states with a name starting with ``q`` (normalised): a whole name
+        first, then names starting with ``q``, then names with a word starting with it;
+        within each, states first, then the largest places."""
         prefix = normalise(q)
         if not prefix:
             return []
@@ -120,7 +121,7 @@ class Gazetteer:
         while at < len(self.index) and self.index_keys[at].startswith(prefix):
             text, rank, start, key = self.index[at]
             best = found.get(key)
-            quality = (text != prefix, start > 0, rank > 0)
+            quality = (text != prefix or start > 0, start > 0, rank > 0)
             if best is None or quality < best:
                 found[key] = quality
             at += 1
