@@ -144,16 +144,22 @@
       }
     });
     input.addEventListener("blur", close);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    function showChosen() {
       clearTimeout(timer);
       var chosen = input.value === lastQuery ? active : -1;
       ask(input.value).then(function () { show(chosen >= 0 ? chosen : 0); });
+    }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault(); // never the submission form around a point picker
+        showChosen();
+      }
     });
+    form.querySelector("button").addEventListener("click", showChosen);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("form.place-search"), function (form) {
+    Array.prototype.forEach.call(document.querySelectorAll(".place-search"), function (form) {
       if (P.map(form.dataset.map)) return placeSearch(form);
       var container = document.getElementById(form.dataset.map);
       if (container) container.addEventListener("panoptic:map-ready", function () { placeSearch(form); }, { once: true });
