@@ -462,7 +462,8 @@
     return group;
   }
 
-  var SPREAD_PIXELS = 26;
+  // Half the size of a marker's target on screen, and the gap kept between two targets.
+  var CLUSTER_RADIUS = 20, POINT_RADIUS = 12, SPREAD_GAP = 2;
   var SPREAD_RING = [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, 1], [-1, -1], [1, -1]];
 
   function markersIn(layer, found) {
@@ -480,21 +481,24 @@
     var all = [];
     layers.forEach(function (layer) { markersIn(layer, all); });
     function free(p) {
-      return placed.every(function (q) { return q.distanceTo(p) >= SPREAD_PIXELS; });
+      return placed.every(function (q) {
+        return q.point.distanceTo(p) >= q.radius + POINT_RADIUS + SPREAD_GAP;
+      });
     }
     all.filter(function (m) { return m.isCluster; }).forEach(function (m) {
-      placed.push(map.latLngToContainerPoint(m.getLatLng()));
+      placed.push({ point: map.latLngToContainerPoint(m.getLatLng()), radius: CLUSTER_RADIUS });
     });
+    var step = 2 * POINT_RADIUS + SPREAD_GAP;
     all.filter(function (m) { return !m.isCluster; }).forEach(function (m) {
       var at = map.latLngToContainerPoint(m.getLatLng());
       var shift = L.point(0, 0);
-      for (var ring = 1; !free(at.add(shift)) && ring <= 3; ring++) {
-        var options = SPREAD_RING.map(function (d) { return L.point(d[0], d[1]).multiplyBy(SPREAD_PIXELS * ring); });
+      for (var ring = 1; !free(at.add(shift)) && ring <= 4; ring++) {
+        var options = SPREAD_RING.map(function (d) { return L.point(d[0], d[1]).multiplyBy(step * ring); });
         var found = options.filter(function (o) { return free(at.add(o)); })[0];
         if (found) shift = found;
       }
       m.getElement().style.translate = shift.x || shift.y ? shift.x + "px " + shift.y + "px" : "";
-      placed.push(at.add(shift));
+      placed.push({ point: at.add(shift), radius: POINT_RADIUS });
     });
   }
 
