@@ -110,12 +110,49 @@
     });
   }
 
+  function inRing(ring, x, y) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var a = ring[i], b = ring[j];
+      if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) inside = !inside;
+    }
+    return inside;
+  }
+
+  function contains(geometry, x, y) {
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    return polygons.some(function (rings) {
+      return inRing(rings[0], x, y) && !rings.slice(1).some(function (hole) { return inRing(hole, x, y); });
+    });
+  }
+
   function labelLayers(map, container) {
     var pane = map.createPane("labels");
     pane.setAttribute("aria-hidden", "true");
     var states = L.layerGroup().addTo(map);
     var places = L.layerGroup().addTo(map);
-    var stateMarkers = [], placeMarkers = [], lastUrl = null, asked = 0;
+    var stateMarkers = [], placeMarkers = [], lastUrl = null, asked = 0, outlines = null;
+    // Zoomed in past its name, the state the map is in is named at the map's top edge.
+    var context = el("div", "map-context");
+    context.setAttribute("aria-hidden", "true");
+    context.hidden = true;
+    container.appendChild(context);
+
+    function nameTheStateHere() {
+      var centre = map.getCenter(), bounds = map.getBounds();
+      var here = outlines && outlines.features.filter(function (f) {
+        return contains(f.geometry, centre.lng, centre.lat);
+      })[0];
+      var marker = here && stateMarkers.filter(function (m) { return m.code === here.properties.code; })[0];
+      var shown = marker && states.hasLayer(marker) && bounds.contains(marker.getLatLng()) &&
+        marker.getElement() && marker.getElement().style.visibility !== "hidden";
+      context.hidden = !here || !!shown;
+      if (here) {
+        context.textContent = here.properties.name;
+        if (here.properties.lang !== pageLanguage()) context.lang = here.properties.lang;
+        else context.removeAttribute("lang");
+      }
+    }
 
     function redraw() {
       var zoom = map.getZoom();
@@ -127,6 +164,7 @@
       var big = placeMarkers.filter(function (m) { return m.size === 1; });
       var rest = placeMarkers.filter(function (m) { return m.size !== 1; });
       declutter(big.concat(stateMarkers.filter(function (m) { return states.hasLayer(m); }), rest));
+      nameTheStateHere();
       container.dataset.labels = String(placeMarkers.length);
     }
 
@@ -151,10 +189,12 @@
 
     return {
       setStates: function (collection) {
+        outlines = collection;
         stateMarkers = collection.features.map(function (feature) {
           var p = feature.properties;
           var marker = labelMarker(p.label[0], p.label[1], p.name, "state-label", p.lang);
           marker.minzoom = p.minzoom;
+          marker.code = p.code;
           return marker;
         }).reverse(); // largest first
         redraw();

@@ -59,8 +59,12 @@ def visible_labels(page, map_id="map"):
     )
 
 
-@pytest.mark.parametrize("prefix, name", [("", "Lucknow"), ("/hi", "लखनऊ")])
-def test_lucknow_is_named_at_city_zoom_with_no_request_leaving_the_site(page, demo, prefix, name):
+@pytest.mark.parametrize(
+    "prefix, name, state", [("", "Lucknow", "Uttar Pradesh"), ("/hi", "लखनऊ", "उत्तर प्रदेश")]
+)
+def test_lucknow_is_named_at_city_zoom_with_no_request_leaving_the_site(
+    page, demo, prefix, name, state
+):
     hosts = hosts_of(page)
     page.goto(demo + prefix + "/")
     page.wait_for_selector("#map[data-state='ready'][data-labels-state='ready']")
@@ -75,6 +79,8 @@ def test_lucknow_is_named_at_city_zoom_with_no_request_leaving_the_site(page, de
     show(page, *LUCKNOW, 12)
     labels = visible_labels(page)
     assert name in [label["text"] for label in labels]
+    # The state's own label is far off screen: the map names the state it shows.
+    assert page.locator("#map .map-context").inner_text().lower() == state.lower()
     # The outline of the states is the background; no tile is ever asked for.
     assert page.locator("#map path.state-shape").count() >= 36
     assert page.locator("#map .leaflet-tile").count() == 0
