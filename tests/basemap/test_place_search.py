@@ -68,7 +68,7 @@ def test_nothing_or_mixed_scripts_find_nothing(client, q):
 def test_bad_input_is_a_400_naming_the_field(client, q, message):
     response = client.get(URL, {"q": q})
     assert response.status_code == 400
-    assert message in json.loads(response.content)["q"][0]
+    assert any(message in said for said in json.loads(response.content)["q"])
 
 
 def test_answers_are_public_and_cacheable(client):

@@ -22,7 +22,6 @@ import bisect
 import gc
 import json
 import math
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +46,6 @@ LABEL_SIZES = (1_000_000, 100_000, 10_000)
 # is this many pixels across.
 STATE_LABEL_MIN_PIXELS = 24
 NUKTA = "\u093c"
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def normalise(text):
@@ -57,10 +55,6 @@ def normalise(text):
     text = "".join(ch for ch in text if not "\u0300" <= ch <= "\u036f")
     text = unicodedata.normalize("NFC", text).replace(NUKTA, "").casefold()
     return " ".join(text.replace("-", " ").split())
-
-
-def has_control_characters(text):
-    return bool(CONTROL.search(text or ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from werkzeug.http import parse_range_header
 from ..catalogue import places
 from ..catalogue.filters import BBoxField
 from ..middleware import public_page
-from .common import cached_document, reference_document
+from .common import cached_document, no_control_characters, reference_document
 from .map import DEFAULT_ZOOM, GEOJSON_TYPE, INDIA_BOX, MapViewForm
 
 JSON_TYPE = "application/json"
@@ -73,14 +73,9 @@ class PlaceSearchForm(forms.Form):
     q = forms.CharField(
         max_length=places.MAX_QUERY_LENGTH,
         required=False,
+        validators=[no_control_characters],
         error_messages={"max_length": _("A place name is at most %(limit_value)d characters.")},
     )
-
-    def clean_q(self):
-        q = self.cleaned_data["q"]
-        if places.has_control_characters(q):
-            raise forms.ValidationError(_("A place name cannot contain control characters."))
-        return q
 
 
 @require_safe

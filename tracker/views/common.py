@@ -2,14 +2,17 @@
 
 import gzip
 import hashlib
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import paging
 from ..catalogue.datacache import cache_key, cached
@@ -17,6 +20,13 @@ from ..catalogue.geography import state_name
 from ..models import Agency, Deployment, PurposeClass, PurposeTag, State
 
 PAGE_SIZE = 25
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def no_control_characters(value):
+    """A validator for typed text (searches): no invisible control codes."""
+    if CONTROL_CHARACTERS.search(value or ""):
+        raise ValidationError(_("Text cannot contain control characters."), code="control")
 
 
 def filtered(filterset_class, request, queryset, *, params=None):

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from ..catalogue.places import has_control_characters
 from ..catalogue.search import MAX_QUERY_LENGTH
 from ..catalogue.sitesearch import site_search
 from ..middleware import public_page
+from .common import no_control_characters
 
 
 class SiteSearchForm(forms.Form):
@@ -16,14 +16,9 @@ class SiteSearchForm(forms.Form):
         label=_("Search the tracker"),
         max_length=MAX_QUERY_LENGTH,
         required=False,
+        validators=[no_control_characters],
         error_messages={"max_length": _("Search for at most %(limit_value)d characters.")},
     )
-
-    def clean_q(self):
-        q = self.cleaned_data["q"]
-        if has_control_characters(q):
-            raise forms.ValidationError(_("Search text cannot contain control characters."))
-        return q
 
 
 @require_safe
