@@ -48,7 +48,7 @@ def test_state_page_has_the_map_container_with_its_configuration(client, two_sta
     assert container.get("data-state-outline") == "IN-UP"
     (strings,) = page.xpath("//script[@id='map-strings']")
     assert json.loads(strings.text_content())["hotspots"] == "Hotspots"
-    assert page.xpath("//form[contains(@class, 'place-search')][@data-map='map']")
+    assert page.xpath("//div[contains(@class, 'place-search')][@data-map='map']")
     # Without JavaScript a note says so, and the figures and lists are there.
     (note,) = page.xpath("//*[contains(@class, 'no-js-note')]")
     assert "needs JavaScript" in note.text_content()
