@@ -273,6 +273,10 @@ def test_axe_finds_nothing_on_the_new_controls(page, demo):
     tab_until(page, "el.classList.contains('deployment-marker')")
     page.keyboard.press("Enter")
     page.wait_for_selector(".leaflet-popup")
+    # (once it has faded in: half-faded text has half its contrast)
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     found = axe_violations(page, ".leaflet-popup")
     assert found == [], [v["nodes"] for v in found]
     page.goto(demo + "/hi/search/?q=लखनऊ")

@@ -39,7 +39,7 @@ def sign_in(page, url, email):
     page.goto(url + "/accounts/login/")
     page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
 
@@ -56,11 +56,11 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site):
     page.fill("#id_display_name", "Kiran")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     sign_in(page, site, "kiran@example.org")
 
