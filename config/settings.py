@@ -396,11 +396,11 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # RTI deadlines (tracker/rti/): the next-working-day option for the site's stored
 # deadlines (off: the Act's calendar days), an extra holidays file (date,name),
-# and the daily chase's appeal reminders: how many days ahead, to which group.
+# and the daily chase's appeal reminders: how many days ahead (to the filer and to every
+# account holding tracker.follow_rtirequest, which the moderator role grants).
 RTI_NEXT_WORKING_DAY = env.bool("RTI_NEXT_WORKING_DAY", default=False)
 RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
-RTI_REMINDER_GROUP = env.str("RTI_REMINDER_GROUP", default="Moderators")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.

@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..catalogue.selectors import detail_url
 from ..models import RTIReminder, RTIRequest, RTIStatus
 from .deadlines import PENDING
@@ -71,9 +72,10 @@ def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None)
 
 
 def moderator_addresses() -> list[str]:
-    """Active members of RTI_REMINDER_GROUP with an address (none if there is no group)."""
-    users = get_user_model().objects.filter(
-        is_active=True, groups__name=settings.RTI_REMINDER_GROUP
+    """The addresses of active accounts holding RTI_REMINDERS (the moderators' role grants
+    it), as ``has_perm`` would decide."""
+    users = get_user_model().objects.with_perm(
+        permissions.RTI_REMINDERS, backend="django.contrib.auth.backends.ModelBackend"
     )
     return list(users.exclude(email="").values_list("email", flat=True).distinct())
 

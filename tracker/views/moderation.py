@@ -9,29 +9,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import tasks
+from .. import permissions, tasks
 from ..checking import archive
 from ..checking import records as sources
 from ..models import CheckerStatus, Source
 from .common import paginate
 
-MODERATORS_GROUP = "Moderators"
-
-
-def is_moderator(user) -> bool:
-    """Staff, or members of the Moderators group."""
-    return user.is_active and (user.is_staff or user.groups.filter(name=MODERATORS_GROUP).exists())
-
 
 def moderator_required(view):
     """Anonymous visitors go to the site's sign-in (moderators are not staff); signed-in
-    people without the role get a 403."""
+    people without the permission get a 403."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_moderator(request.user):
+        if not request.user.has_perm(permissions.SOURCE_REVIEW):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -1,7 +1,12 @@
+"""The first administrator: a superuser who also holds the administrator role, so every
+permission check passes through the role, as for any later administrator."""
+
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+
+from accounts.roles import Role, role_grant
 
 
 class Command(BaseCommand):
@@ -16,7 +21,8 @@ class Command(BaseCommand):
             self.stdout.write("Administrator account exists (sign in at /admin/).")
             return
         password = secrets.token_urlsafe(12)
-        User.objects.create_superuser(username=username, email="", password=password)
+        user = User.objects.create_superuser(username=username, email="", password=password)
+        role_grant(user=user, role=Role.ADMINISTRATOR)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Administrator created. User: {username}  Password: {password}\n"
