@@ -31,9 +31,9 @@ from tracker.catalogue.filters import (
     SourceFilter,
 )
 from tracker.catalogue.stats import published_figures
-from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.rti.laws import law_today
+from tracker.sql import geojson
 
 from . import serializers as s
 from .caching import list_cache_lookup, list_response_finish

@@ -153,9 +153,9 @@ def measure():
     from django.db.models import Prefetch
     from django.test import Client
 
-    from tracker.exports import geojson
     from tracker.exports.datasets import EXPORTS, geojson_properties
     from tracker.models import Agency, Citation, LinkedDatabase, Vendor
+    from tracker.sql import geojson
 
     export = EXPORTS["deployments"]
     queryset = export.queryset()
@@ -174,7 +174,7 @@ def measure():
         """ST_AsGeoJSON(row): PostGIS turns each row into a Feature; the client joins them."""
         from django.db import connection
 
-        from tracker.exports.sql import select_sql
+        from tracker.sql.columns import select_sql
 
         rows_sql, params = select_sql(
             queryset.filter(location__isnull=False), {**properties, "geom": "location"}

@@ -497,7 +497,7 @@ def _detail_url(list_url_name):
 
 
 def deployment_map_properties():
-    """Properties of each deployment on the map, for ``exports.geojson.feature_collection``.
+    """Properties of each deployment on the map, for ``sql.geojson.feature_collection``.
 
     Labels and URLs are in the current language; the API can reuse these.
     """

@@ -46,8 +46,8 @@ from ..models import (
     SourceKind,
     Technology,
 )
-from . import geojson
-from .sql import SEPARATOR, Joined, quote, select_sql
+from ..sql import geojson
+from ..sql.columns import SEPARATOR, Joined, quote, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
 

@@ -1,41 +1,39 @@
-"""Moderator pages for source health: what changed or died, and what to do about it."""
+"""Moderators' pages for source health: what changed or died, and what to do about it.
 
-from functools import wraps
+The work is tracker's (``tracker.checking``: the review items, claiming a check,
+the archive); these pages only show it and pass a moderator's click on.
+"""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import permissions, tasks
-from ..checking import archive
-from ..checking import records as sources
-from ..models import CheckerStatus, Source
-from .common import paginate
+from accounts.roles import permission_required
+from tracker import permissions, tasks
+from tracker.checking import archive
+from tracker.checking import records as sources
+from tracker.models import CheckerStatus, Source
+
+SOURCES_PAGE_SIZE = 20
+
+source_reviewer_required = permission_required(permissions.SOURCE_REVIEW)
 
 
-def moderator_required(view):
-    """Anonymous visitors go to the site's sign-in (moderators are not staff); signed-in
-    people without the permission get a 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm(permissions.SOURCE_REVIEW):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+def _page(request, found):
+    """One page of sources; a page number past the end or not a number is a 404."""
+    try:
+        return Paginator(found, SOURCES_PAGE_SIZE).page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
 
 
-@moderator_required
+@source_reviewer_required
 def source_list(request):
     include_reviewed = request.GET.get("show") == "all"
-    found = sources.sources_needing_attention(include_reviewed=include_reviewed)
-    page = paginate(request, found, per_page=20)
+    page = _page(request, sources.sources_needing_attention(include_reviewed=include_reviewed))
     for source in page:
         source.diff = sources.version_diff(source)
     return render(
@@ -51,7 +49,7 @@ def source_list(request):
 
 
 @require_POST
-@moderator_required
+@source_reviewer_required
 def source_mark_reviewed(request, pk):
     source = get_object_or_404(Source, pk=pk)
     closed = sources.source_mark_reviewed(source=source, moderator=request.user)
@@ -64,7 +62,7 @@ def source_mark_reviewed(request, pk):
 
 
 @require_POST
-@moderator_required
+@source_reviewer_required
 def source_check_now(request, pk):
     source = get_object_or_404(Source, pk=pk)
     claimed = sources.sources_claim(ids=[source.pk], due_only=False)
