@@ -108,8 +108,3 @@ def permission_required(permission):
 
 volunteer_required = permission_required(SUBMIT_PERMISSION)
 moderator_required = permission_required(REVIEW_PERMISSION)
-
-
-def public_name(user) -> str:
-    """The name the public sees: the chosen display name, never the e-mail."""
-    return (user.first_name or "").strip() if user else ""

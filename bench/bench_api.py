@@ -9,7 +9,7 @@ On its own database (bench_api, created and dropped here) with
   (c) djangorestframework-gis GeoFeatureModelSerializer(many=True) over the same rows,
   (d) a filtered list page of 50 (/api/v1/deployments/?state=...&technology=...),
   (e) PostGIS's own ST_AsGeoJSON(row) over the same rows and properties, streamed
-      to this client through a server-side cursor (the baseline issue #12 names).
+      to this client through a server-side cursor (the baseline to beat).
 
 Targets: a/b <= 1.5, a/e <= 1.5, c/a >= 20, (d) under 50 ms. BENCH_DEPLOYMENTS
 changes the size.

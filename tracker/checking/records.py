@@ -39,12 +39,15 @@ from .outcomes import (
     source_check_outcome,
     source_fetch,
 )
-from .text import STORED_TEXT_CHARS, change_excerpts, text_diff
+from .text import change_excerpts, text_diff
 
 logger = logging.getLogger(__name__)
 
 # A claim older than this is presumed lost (its task died with its message).
 CLAIM_TIMEOUT = timedelta(hours=1)
+# The start of a page's text kept with each check, and compared with the last one's for the
+# moderators' before-and-after excerpts (the evidence archive keeps the whole text).
+STORED_TEXT_CHARS = 4000
 VERSIONS_SHOWN = 5
 ATTENTION_HEALTH = (
     SourceHealth.CHANGED,
