@@ -87,7 +87,7 @@ def load_deployments(n):
 
 
 def time_geojson():
-    from tracker.catalogue.selectors import deployment_map_properties
+    from tracker.catalogue.selectors.map import deployment_map_properties
     from tracker.models import Deployment
     from tracker.sql.geojson import feature_collection
 

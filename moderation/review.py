@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.catalogue.geography import point_plausibly_in_state
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 from tracker.ingest.normalise import normalise_url
 from tracker.models import ReviewItem, Source, State
 

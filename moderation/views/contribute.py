@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_moderator, volunteer_required
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 
 from ..entities import entity_data
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial

@@ -1,7 +1,8 @@
 """Moderators' pages for source health: what changed or died, and what to do about it.
 
-The work is tracker's (``tracker.checking``: the review items, claiming a check,
-the archive); these pages only show it and pass a moderator's click on.
+They read through ``moderation.attention`` and act through tracker's services
+(``tracker.checking``: closing review items, claiming a check); the checks, the
+archive and the review items are tracker's.
 """
 
 from django.contrib import messages
@@ -13,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import permission_required
 from tracker import permissions, tasks
-from tracker.checking import archive
-from tracker.checking import records as sources
+from tracker.checking import archive, records
 from tracker.models import CheckerStatus, Source
+
+from ..attention import sources_needing_attention, version_diff
 
 SOURCES_PAGE_SIZE = 20
 
@@ -33,9 +35,9 @@ def _page(request, found):
 @source_reviewer_required
 def source_list(request):
     include_reviewed = request.GET.get("show") == "all"
-    page = _page(request, sources.sources_needing_attention(include_reviewed=include_reviewed))
+    page = _page(request, sources_needing_attention(include_reviewed=include_reviewed))
     for source in page:
-        source.diff = sources.version_diff(source)
+        source.diff = version_diff(source)
     return render(
         request,
         "moderation/sources.html",
@@ -52,7 +54,7 @@ def source_list(request):
 @source_reviewer_required
 def source_mark_reviewed(request, pk):
     source = get_object_or_404(Source, pk=pk)
-    closed = sources.source_mark_reviewed(source=source, moderator=request.user)
+    closed = records.source_mark_reviewed(source=source, moderator=request.user)
     messages.success(
         request, _("Marked %(count)d item(s) reviewed for “%(source)s”.") % {
             "count": closed, "source": source,
@@ -65,7 +67,7 @@ def source_mark_reviewed(request, pk):
 @source_reviewer_required
 def source_check_now(request, pk):
     source = get_object_or_404(Source, pk=pk)
-    claimed = sources.sources_claim(ids=[source.pk], due_only=False)
+    claimed = records.sources_claim(ids=[source.pk], due_only=False)
     tasks.enqueue_source_checks(claimed)
     if claimed:
         messages.success(request, _("A check of “%(source)s” is queued.") % {"source": source})

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 from tracker.middleware import content_security_policy, tile_origin
 
 from .test_pages_render import PAGES

@@ -9,7 +9,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from accounts.roles import Role, role_grant
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 from tracker.checking import archive
 from tracker.models import ArchivedText, SourceVersion
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..catalogue.selectors import detail_url
+from ..catalogue.links import detail_url
 from ..models import RTIReminder, RTIRequest, RTIStatus
 from .deadlines import PENDING
 from .lifecycle import FINAL, rti_request_refresh, rti_request_schedule
