@@ -10,13 +10,19 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401  (confirmed e-mail -> volunteer role)
 
-        post_migrate.connect(_roles_after_migrate, sender=self)
+        post_migrate.connect(_roles_after_migrate, dispatch_uid="accounts.roles_after_migrate")
 
 
 def _roles_after_migrate(sender, **kwargs):
-    """Every migrate (and a test database's flush) leaves the roles with their grants."""
+    """After every migrate (and a test database's flush), the roles hold their grants.
+
+    post_migrate is sent once per app, and Django creates each app's permissions on it:
+    the grants wait for the last app, when every permission exists.
+    """
     from django.apps import apps as global_apps
 
-    from .roles import roles_ensure
+    from .roles import roles_grant
 
-    roles_ensure(kwargs.get("apps") or global_apps)
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
+    if sender is with_models[-1]:
+        roles_grant(kwargs.get("apps") or global_apps)

@@ -46,12 +46,10 @@ ROLE_GRANTS = {
 
 
 def roles_ensure(apps):
-    """Create the role groups and add the permissions ``ROLE_GRANTS`` names; idempotent.
+    """Create the role groups, with the permissions ``ROLE_GRANTS`` names; idempotent.
 
-    Run by the accounts migration and after every ``migrate`` (``post_migrate``,
-    with its historical ``apps``), so a permission added to a role reaches the
-    existing groups. It only adds: a permission an administrator gave a group by
-    hand stays.
+    Run by the accounts migration (with its historical ``apps``), before Django has
+    created any permission, and by tests after a flush has emptied the tables.
     """
     from django.contrib.auth.management import create_permissions
 
@@ -61,16 +59,31 @@ def roles_ensure(apps):
         app_config.models_module = models_module or True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = models_module
+    roles_grant(apps)
+
+
+def roles_grant(apps):
+    """Create the role groups and add the permissions ``ROLE_GRANTS`` names, in a few
+    queries. It only adds: a permission an administrator gave a group by hand stays.
+
+    Also run after every ``migrate`` (accounts/apps.py), so a permission added to a role
+    reaches the groups of a running site.
+    """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
+    every = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in permission_model.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    through = group_model.permissions.through
+    rows = []
     for role, grants in ROLE_GRANTS.items():
         group, _ = group_model.objects.get_or_create(name=str(role))
-        for grant in grants:
-            perms = permission_model.objects.all()
-            if grant != EVERY_PERMISSION:
-                app_label, codename = grant.split(".")
-                perms = perms.filter(content_type__app_label=app_label, codename=codename)
-            group.permissions.add(*perms)
+        wanted = every.values() if EVERY_PERMISSION in grants else map(every.get, grants)
+        rows += [through(group_id=group.pk, permission_id=pk) for pk in wanted if pk]
+    through.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def role_grant(*, user, role: Role):
