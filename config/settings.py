@@ -165,7 +165,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # E-mail: console in development; EMAIL_URL (smtp://user:pass@host:port) in production.
+# Only the Celery task tracker.mail_send talks to the server (tracker/mail.py), waiting
+# at most EMAIL_TIMEOUT seconds on each exchange.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 
 # Accounts (django-allauth): sign-in by e-mail, confirmed before first use; failed sign-ins,
