@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 
+from tracker.middleware import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "allauth",
     "allauth.account",
+    "csp",
     "tracker",
     "accounts",
     "moderation",
@@ -73,8 +76,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so it sees every response last: CSP header, no cookies on public pages.
+    # First, so they see every response last, static files included: no cookies on
+    # public pages and the other privacy headers; the Content-Security-Policy.
     "tracker.middleware.PrivacyMiddleware",
+    "csp.middleware.CSPMiddleware",
     # One JSON log line per request (no addresses); notes X-Forwarded-For for /healthz.
     "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -232,6 +237,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 # Map: no tile server unless the operator names one.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+# The strict Content-Security-Policy (django-csp; tracker/middleware.py), which lets
+# images come from that tile server too. Views widen it for themselves alone.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": content_security_policy(MAP_TILES_URL)}
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (22.5, 80.0),
