@@ -221,7 +221,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # Monitors may poll over plain HTTP on the loopback or a private network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/full)?$"]
     if NUM_PROXIES > 0:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Browser features no page uses are refused (tracker.middleware adds the header).
@@ -411,9 +411,9 @@ CELERY_TASK_ROUTES = {
     "tracker.source_check_group": {"queue": "checks"},
     "tracker.source_check_sweep": {"queue": "checks"},
 }
-# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz.
+# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz/full.
 WORKER_QUEUES = ["default", "checks"]
-# /healthz calls a worker or beat heartbeat stale after this many seconds.
+# /healthz/full calls a worker or beat heartbeat stale after this many seconds.
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
 
 CELERY_BEAT_SCHEDULE = {

@@ -4,14 +4,16 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from tracker.views.health import healthz
+from tracker.views.health import healthz, healthz_full
 
 # Uploaded files under MEDIA_ROOT are never served by URL (/media/ is a 404):
 # an upload stays private until a view that checks permissions hands it out.
 handler500 = "config.errors.server_error"
 
 urlpatterns = [
+    # Liveness (database and cache) for load balancers; the full report for monitoring.
     path("healthz", healthz, name="healthz"),
+    path("healthz/full", healthz_full, name="healthz-full"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
