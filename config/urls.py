@@ -8,6 +8,10 @@ from tracker.views.health import healthz, healthz_full
 
 # Uploaded files under MEDIA_ROOT are never served by URL (/media/ is a 404):
 # an upload stays private until a view that checks permissions hands it out.
+# Error pages in the site's layout and the reader's language; 503 while a service is down.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
 
 urlpatterns = [

@@ -14,7 +14,6 @@ from tests.support import wait_for
 from tracker import health
 from tracker.tasks import beat_heartbeat
 
-from .servers import TempRedis
 
 PARTS = ["beat", *(f"worker:{q}" for q in settings.WORKER_QUEUES)]
 
@@ -113,20 +112,6 @@ def test_a_running_worker_beats_and_logs_each_task_as_json(celery_worker_process
     wait_for(task_lines, timeout=30)
     (entry,) = task_lines()
     assert entry["state"] == "SUCCESS" and entry["duration_ms"] >= 0
-
-
-@pytest.fixture
-def own_redis(settings):
-    redis = TempRedis().start()
-    settings.CELERY_BROKER_URL = redis.url
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"unix://{redis.socket}?db=1",
-        }
-    }
-    yield redis
-    redis.cleanup()
 
 
 @pytest.mark.django_db
