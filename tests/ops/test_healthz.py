@@ -14,7 +14,6 @@ from tests.support import wait_for
 from tracker import health
 from tracker.tasks import beat_heartbeat
 
-
 PARTS = ["beat", *(f"worker:{q}" for q in settings.WORKER_QUEUES)]
 
 
