@@ -323,7 +323,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # reuse it; a new PostgreSQL connection per task would cost more than most tasks do.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler; a task that never ran is due at once (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:Scheduler"
 
 # Figures cached until the published data changes (tracker/catalogue/datacache.py);
 # this bounds how long an entry lives even when nothing changes.
