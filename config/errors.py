@@ -1,4 +1,5 @@
-"""The site's own error pages (400, 403, 404, 500), and 503 while a service it needs is down.
+"""The site's own error pages (400, 403, 404, 500, a refused form), and 503 while a service
+it needs is down.
 
 A lost connection to PostgreSQL (restarting, a failover) or to Redis (the
 cache, the throttle counters, the Celery broker) is not a bug in the request:
@@ -36,6 +37,13 @@ PAGES = {
         _("Not allowed"),
         _("You may not see this page. If you should, sign in with the right account."),
     ),
+    "csrf": (
+        _("The form could not be sent"),
+        _(
+            "It was open too long, or your browser refused the site's cookie. Go back, "
+            "reload the page and send the form again."
+        ),
+    ),
     404: (
         _("Page not found"),
         _("There is no page at this address. It may have moved, or the link may be mistyped."),
@@ -51,8 +59,8 @@ PAGES = {
 }
 
 
-def error_response(request, status):
-    title, message = PAGES[status]
+def error_response(request, status, page=None):
+    title, message = PAGES[page or status]
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(message)}, status=status)
     try:
@@ -69,6 +77,11 @@ def bad_request(request, exception):
 
 def permission_denied(request, exception):
     return error_response(request, 403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without its token (expired, or cookies refused)."""
+    return error_response(request, 403, page="csrf")
 
 
 def page_not_found(request, exception):

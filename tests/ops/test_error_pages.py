@@ -71,3 +71,10 @@ def test_redis_away_is_503_with_retry_after_then_recovers(own_redis):
     own_redis.start()
     assert client.get("/").status_code == 200
     assert client.get("/api/v1/deployments/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_token():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/hi/accounts/login/", {"login": "a@example.org", "password": "x"})
+    assert_site_page(response, 403, "hi", "फ़ॉर्म भेजा नहीं जा सका")
