@@ -14,7 +14,6 @@ import re
 import secrets
 import shlex
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -23,7 +22,7 @@ import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from .servers import IS_ROOT, ROOT, free_port
+from .servers import IS_ROOT, ROOT, free_port, stop_process_group
 
 DEPLOY = ROOT / "deploy"
 APP_FOLDER = "/srv/panoptic/app"
@@ -106,13 +105,7 @@ class Process:
         return self.proc.poll() is None
 
     def stop(self):
-        if self.alive():
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_process_group(self.proc)
 
 
 def wait_listening(port, process, timeout=60):
