@@ -214,6 +214,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form refused for its CSRF token gets the site's own page (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -229,7 +231,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # Monitors may poll over plain HTTP on the loopback or a private network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/full)?$"]
     if NUM_PROXIES > 0:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Browser features no page uses are refused (tracker.middleware adds the header).
@@ -334,7 +336,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # reuse it; a new PostgreSQL connection per task would cost more than most tasks do.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler; a task that never ran is due at once (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:Scheduler"
 
 # Figures cached until the published data changes (tracker/catalogue/datacache.py);
 # this bounds how long an entry lives even when nothing changes.
@@ -422,9 +425,9 @@ CELERY_TASK_ROUTES = {
     "tracker.source_check_group": {"queue": "checks"},
     "tracker.source_check_sweep": {"queue": "checks"},
 }
-# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz.
+# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz/full.
 WORKER_QUEUES = ["default", "checks"]
-# /healthz calls a worker or beat heartbeat stale after this many seconds.
+# /healthz/full calls a worker or beat heartbeat stale after this many seconds.
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
 
 CELERY_BEAT_SCHEDULE = {

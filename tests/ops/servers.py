@@ -81,6 +81,18 @@ def run_manage(*args, env, check=True):
     )
 
 
+def stop_process_group(proc, timeout=30):
+    """SIGTERM to a process started with ``start_new_session`` and its children; SIGKILL
+    after ``timeout`` seconds."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 class Gunicorn:
     """``gunicorn -c deploy/gunicorn.conf.py`` on a free loopback port."""
 
@@ -125,13 +137,7 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not listen:\n" + self.output())
 
     def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_process_group(self.proc)
 
     def output(self):
         self.log.seek(0)
