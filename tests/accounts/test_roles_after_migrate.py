@@ -24,6 +24,8 @@ def test_migrate_restores_a_missing_grant_and_keeps_a_hand_given_one():
 
     held = set(moderators.permissions.values_list("codename", flat=True))
     assert {"review_source", "change_source"} <= held
-    assert Group.objects.get(name=Role.VOLUNTEER).permissions.filter(
-        codename="add_submission"
-    ).exists()
+    assert (
+        Group.objects.get(name=Role.VOLUNTEER)
+        .permissions.filter(codename="add_submission")
+        .exists()
+    )
