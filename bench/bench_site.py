@@ -177,7 +177,7 @@ def setup_data():
 
 def sample_urls():
     """Detail pages, a search word and the sitemap files of the generated data."""
-    from tracker.catalogue.selectors import detail_url
+    from tracker.catalogue.links import detail_url
     from tracker.models import Agency, Deployment, Hotspot, RTIRequest
 
     details = [

@@ -14,7 +14,7 @@ from ..models import Agency, Deployment, Hotspot, RTIRequest
 from .datacache import cached
 from .paging import page_ids, rows_in_order
 from .search import MAX_QUERY_LENGTH, search
-from .selectors import agency_rows, deployment_rows, hotspot_rows, rti_request_rows
+from .selectors.rows import agency_rows, deployment_rows, hotspot_rows, rti_request_rows
 
 PER_KIND = 5
 

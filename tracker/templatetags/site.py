@@ -9,10 +9,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..catalogue import geography, selectors
+from ..catalogue import geography, links
 from ..catalogue.paging import PAGING_PARAMS, SEEK_PARAMS
 from ..catalogue.visibility import public_or_none
-from ..checking.records import source_archived_copy
+from ..checking.archive import source_archived_copy
 from ..markup import markdown_html
 from ..models import PurposeTag, SourceHealth
 
@@ -64,7 +64,7 @@ def record_lang():
 @register.filter
 def detail_url(obj):
     """The public page of a deployment, agency, hotspot or RTI request."""
-    return selectors.detail_url(obj)
+    return links.detail_url(obj)
 
 
 @register.filter

@@ -9,7 +9,7 @@ from ..catalogue import stats
 from ..catalogue.datacache import cached
 from ..catalogue.filters import DeploymentFilter
 from ..catalogue.geography import state_extents
-from ..catalogue.selectors import deployment_rows, hotspot_rows
+from ..catalogue.selectors.rows import deployment_rows, hotspot_rows
 from ..middleware import public_page
 from ..models import Deployment, Hotspot
 from .common import deployment_filter_choices, filtered

@@ -167,7 +167,7 @@ END $$;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0011_order_indexes_for_every_sort"),
+        ("tracker", "0012_moderator_permissions"),
     ]
 
     operations = [
