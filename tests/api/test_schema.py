@@ -19,8 +19,15 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
 
-# Generating the schema needs no database: it is loaded once, through the real endpoint.
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+@pytest.fixture(scope="session")
+def api_schema():
+    """The schema, through the real endpoint, once per test process and only when this test
+    runs: collecting the suite needs neither the site nor Redis."""
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @pytest.fixture

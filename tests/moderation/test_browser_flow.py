@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 
 from moderation.models import Submission
-from tests.conftest import SCREENSHOTS
 from tests.factories import AgencyFactory
-from tests.roles import PASSWORD, person
+from tests.support.browser import SCREENSHOTS
+from tests.support.people import PASSWORD, person
 
 pytestmark = pytest.mark.browser
 

@@ -10,10 +10,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from tests.support import wait_for
+from tests.support.servers import TempRedis
 from tracker import health
 from tracker.tasks import beat_heartbeat
-
-from .servers import TempRedis
 
 PARTS = ["beat", *(f"worker:{q}" for q in settings.WORKER_QUEUES)]
 

@@ -6,10 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from tests.support.pages import PAGES
 from tracker.catalogue.selectors import detail_url
 from tracker.middleware import content_security_policy, tile_origin
-
-from .test_pages_render import PAGES
 
 # Attributes that make the browser fetch something by itself (links a reader clicks are fine).
 FETCHING = re.compile(

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory
+from tests.support.servers import Reply, html_page
+from tests.support.services import check
 from tracker.catalogue.selectors import detail_url
 from tracker.checking import archive
 from tracker.models import ArchivedText, SourceVersion
-
-from .conftest import Reply, check, html_page
 
 pytestmark = pytest.mark.django_db
 
