@@ -36,6 +36,18 @@ def pytest_configure(config):
     _suite_settings.enable()
 
 
+def pytest_collection_modifyitems(items):
+    """The slowest tests first (real Celery workers, faults, then the browser), so that in a
+    parallel run they start at once and the quick ones fill in around them."""
+    slow = ("celery_worker", "faults", "browser")
+
+    def rank(item):
+        marks = {mark.name for mark in item.iter_markers()}
+        return next((n for n, name in enumerate(slow) if name in marks), len(slow))
+
+    items.sort(key=rank)
+
+
 def uses_database(request):
     return "_django_db_helper" in request.fixturenames or bool(
         request.node.get_closest_marker("django_db")

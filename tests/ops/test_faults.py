@@ -28,6 +28,8 @@ from tests.support.servers import (
 from tests.support.services import broker_idle, queued_check_groups, unacknowledged_visible_again
 from tracker.models import Source, SourceCheck
 
+pytestmark = pytest.mark.faults
+
 
 @pytest.fixture
 def own_postgres(db):
