@@ -20,14 +20,21 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from config.wsgi import application
 
 
-@pytest.fixture(scope="session")
-def api_schema():
-    """The schema, through the real endpoint, once per test process and only when this test
-    runs: collecting the suite needs neither the site nor Redis."""
+@pytest.fixture
+def api_schema(db, wsgi_keeps_test_connection):
+    """The schema, through the real endpoint, only when this test runs: collecting the
+    suite needs neither the site nor Redis."""
     return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture(autouse=True)
+def node_id_for_schemathesis(request):
+    """schemathesis's lazy loader reads ``node._nodeid``, which pytest 9 renamed."""
+    if not hasattr(request.node, "_nodeid"):
+        request.node._nodeid = request.node.nodeid
 
 
 @pytest.fixture

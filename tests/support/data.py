@@ -20,6 +20,7 @@ only the rows its tests are about.
 """
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -39,13 +40,11 @@ from tracker.models import Deployment, Publication
 from tracker.rti.lifecycle import rti_event_record, rti_request_refresh
 
 
-class Rows(dict):
+class Rows(SimpleNamespace):
     """Named rows of a data set, read as ``rows.lucknow`` or ``rows["lucknow"]``."""
 
-    __getattr__ = dict.__getitem__
-
-    def __setattr__(self, name, value):
-        self[name] = value
+    def __getitem__(self, name):
+        return getattr(self, name)
 
 
 def lucknow_story(*, police, deployment, vendor, hotspot, rti, source, citation=None):

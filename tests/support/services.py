@@ -15,12 +15,14 @@ pure engines) runs with Redis stopped.
 - ``check`` runs one source check as the Celery task would; ``queued_check_groups``
   reads the check-group tasks waiting in the broker; ``broker_idle`` and
   ``unacknowledged_visible_again`` are what the worker tests poll for instead of sleeping.
+- ``django_db_setup``: the test database, migrated once and cloned for each xdist process.
 - Fixtures: ``test_broker`` (the broker database, emptied once per session),
   ``fresh_cache`` (an empty cache; ``tests/conftest.py`` gives one to every test that
   uses the database), ``celery_worker_process`` (a real worker on both).
 """
 
 import base64
+import fcntl
 import json
 import os
 import signal
@@ -153,15 +155,20 @@ def broker_idle():
     """True when no task waits in any queue and none is delivered but unacknowledged: no
     delivery, late or duplicate, can still come. Two looks apart, since a message is in
     neither place for the moment between a worker's pop and its bookkeeping."""
+    from django.conf import settings
+
     from tracker.checking import host_limit as limits
 
     client = limits.redis_client()
+    queues = {*settings.WORKER_QUEUES, settings.CELERY_TASK_DEFAULT_QUEUE}
+
+    def is_queue(key):  # a queue's list, or one of its priority lists (name + "\x06\x16" + n)
+        return key.decode().split("\x06\x16")[0] in queues and client.type(key) == b"list"
 
     def empty():
         if client.hlen("unacked"):
             return False
-        lists = (key for key in client.scan_iter() if client.type(key) == b"list")
-        return not any(client.llen(key) for key in lists)
+        return not any(client.llen(key) for key in client.scan_iter() if is_queue(key))
 
     if not empty():
         return False
@@ -176,6 +183,50 @@ def unacknowledged_visible_again(visibility_timeout):
 
     newest = limits.redis_client().zrange("unacked_index", -1, -1, withscores=True)
     return not newest or newest[0][1] < time.time() - visibility_timeout
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, tmp_path_factory):
+    """The test database: one process migrates it, every xdist process clones it.
+
+    Migrating takes seconds of CPU per database; cloning (CREATE DATABASE ... TEMPLATE)
+    a fraction of one. The first process to get the lock migrates ``test_panoptic``; each
+    then clones it to ``test_panoptic_gw<n>`` and works there; its clone is dropped at the
+    end, the template by the next run. Without xdist: pytest-django's usual database."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if worker is None:
+        with django_db_blocker.unblock():
+            databases = setup_databases(verbosity=0, interactive=False)
+        yield
+        with django_db_blocker.unblock():
+            teardown_databases(databases, verbosity=0)
+        return
+
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every process
+    with django_db_blocker.unblock(), open(shared / "test-database.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            ready = shared / "test-database.ready"
+            if ready.exists():
+                connection.settings_dict["NAME"] = ready.read_text()
+            else:
+                ready.write_text(
+                    connection.creation.create_test_db(
+                        verbosity=0, autoclobber=True, serialize=False
+                    )
+                )
+            connection.close()  # nobody may be connected to a template while it is copied
+            connection.creation.clone_test_db(suffix=worker, verbosity=0, autoclobber=True)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        connection.settings_dict.update(connection.creation.get_test_db_clone_settings(worker))
+        connection.close()
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(verbosity=0)
 
 
 @pytest.fixture(scope="session")
