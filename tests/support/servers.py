@@ -51,7 +51,10 @@ class LocalSite:
         self.routes = {}
         self.requests = []
         self.sent_bytes = 0
-        self.in_flight = self.peak_in_flight = 0
+        # in_flight: requests whose handler still runs. peak_in_flight: the most requests
+        # answered at once, counted from receipt until the response's head is sent, so a
+        # client that has read a whole response never overlaps its handler's last steps.
+        self.in_flight = self.answering = self.peak_in_flight = 0
         self.lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -61,12 +64,21 @@ class LocalSite:
                 with site.lock:
                     site.requests.append((self.path, dict(self.headers)))
                     site.in_flight += 1
-                    site.peak_in_flight = max(site.peak_in_flight, site.in_flight)
+                    site.answering += 1
+                    site.peak_in_flight = max(site.peak_in_flight, site.answering)
+                self.answered = False
                 try:
                     self.reply()
                 finally:
                     with site.lock:
                         site.in_flight -= 1
+                    self.head_sent()
+
+            def head_sent(self):
+                if not self.answered:
+                    self.answered = True
+                    with site.lock:
+                        site.answering -= 1
 
             def reply(self):
                 route = site.routes.get(self.path.split("?")[0], Reply(status=404))
@@ -80,6 +92,8 @@ class LocalSite:
                     if reply.status != 304:
                         self.send_header("Content-Length", str(length))
                     self.end_headers()
+                    self.wfile.flush()
+                    self.head_sent()
                     if reply.stream_bytes:
                         chunk = b"x" * 65536
                         for _ in range(reply.stream_bytes // len(chunk)):
