@@ -1,7 +1,8 @@
-"""The suite's own Redis databases and Celery workers, one set per xdist worker.
+"""The suite's own test database, Redis databases and Celery workers, one set per xdist
+worker.
 
-pytest-django gives each xdist worker (gw0, gw1, ...) a test database of its own
-(``test_panoptic_gw0``...). This module gives each two Redis databases of its own on
+Each xdist worker (gw0, gw1, ...) gets a test database of its own, cloned from one
+migrated template (``test_panoptic_gw0``...), and two Redis databases of its own on
 the Redis that ``make test`` starts: the broker's (Celery's queues, the fetcher's
 host limits, the checker's outage state) and the cache's. At start-up they are only
 named, never connected to, so a test that needs neither the database nor Redis (the
@@ -15,8 +16,8 @@ pure engines) runs with Redis stopped.
 - ``check`` runs one source check as the Celery task would; ``queued_check_groups``
   reads the check-group tasks waiting in the broker; ``broker_idle`` and
   ``unacknowledged_visible_again`` are what the worker tests poll for instead of sleeping.
-- ``django_db_setup``: the test database, migrated once and cloned for each xdist process.
-- Fixtures: ``test_broker`` (the broker database, emptied once per session),
+- Fixtures: ``django_db_setup`` (the test database, migrated once and cloned for each
+  xdist process), ``test_broker`` (the broker database, emptied once per session),
   ``fresh_cache`` (an empty cache; ``tests/conftest.py`` gives one to every test that
   uses the database), ``celery_worker_process`` (a real worker on both).
 """
