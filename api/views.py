@@ -22,7 +22,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.catalogue import selectors
 from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
@@ -30,13 +29,14 @@ from tracker.catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
+from tracker.catalogue.selectors import records
 from tracker.catalogue.stats import published_figures
-from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.rti.laws import law_today
+from tracker.sql import geojson
 
 from . import serializers as s
-from .caching import list_cache_lookup, list_response_finish
+from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION
 
@@ -128,9 +128,10 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         return ()
 
     def list(self, request, *args, **kwargs):
-        self.list_cache_entry = list_cache_lookup(request, self.list_cache_extras())
-        if self.list_cache_entry is not None and self.list_cache_entry.response is not None:
-            return self.list_cache_entry.response
+        entry = self.list_cache_entry = list_cache_lookup(request, self.list_cache_extras())
+        answer = list_response_before_rendering(request, entry) if entry else None
+        if answer is not None:  # 304, or the page from the cache
+            return answer
         if not self.wants_geojson():
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
@@ -145,7 +146,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "action", None) == "list":
             entry = getattr(self, "list_cache_entry", None)
-            response = list_response_finish(request, response, entry)
+            response = list_response_finish(response, entry)
         return response
 
     def retrieve(self, request, *args, **kwargs):
@@ -189,7 +190,7 @@ class DeploymentViewSet(PublicViewSet):
     export_name = "deployments"
 
     def get_queryset(self):
-        return selectors.deployment_records()
+        return records.deployment_records()
 
 
 @documented("agency", "agencies")
@@ -199,7 +200,7 @@ class AgencyViewSet(PublicViewSet):
     export_name = "agencies"
 
     def get_queryset(self):
-        return selectors.agency_records()
+        return records.agency_records()
 
 
 @documented("hotspot", "hotspots")
@@ -209,7 +210,7 @@ class HotspotViewSet(PublicViewSet):
     export_name = "hotspots"
 
     def get_queryset(self):
-        return selectors.hotspot_records()
+        return records.hotspot_records()
 
 
 @documented("RTI request", "RTI requests")
@@ -219,7 +220,7 @@ class RTIRequestViewSet(PublicViewSet):
     export_name = "rti-requests"
 
     def get_queryset(self):
-        return selectors.rti_request_records()
+        return records.rti_request_records()
 
     def list_cache_extras(self):
         # Deadlines' states are judged as of today in India, on the site's calendar.
@@ -237,7 +238,7 @@ class SourceViewSet(PublicViewSet):
     export_name = "sources"
 
     def get_queryset(self):
-        return selectors.source_records()
+        return records.source_records()
 
 
 class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 
+from tracker.middleware import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "allauth",
     "allauth.account",
+    "csp",
     "tracker",
     "accounts",
     "moderation",
@@ -73,8 +76,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so it sees every response last: CSP header, no cookies on public pages.
+    # First, so they see every response last, static files included: no cookies on
+    # public pages and the other privacy headers; the Content-Security-Policy.
     "tracker.middleware.PrivacyMiddleware",
+    "csp.middleware.CSPMiddleware",
     # One JSON log line per request (no addresses); notes X-Forwarded-For for /healthz.
     "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -152,8 +157,6 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
-# The evidence archive (captured copies of sources); backed up with the media.
-ARCHIVE_ROOT = env.path("ARCHIVE_ROOT", default=str(VAR_DIR / "archive"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -165,7 +168,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # E-mail: console in development; EMAIL_URL (smtp://user:pass@host:port) in production.
+# Only the Celery task tracker.mail_send talks to the server (tracker/mail.py), waiting
+# at most EMAIL_TIMEOUT seconds on each exchange.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 
 # Accounts (django-allauth): sign-in by e-mail, confirmed before first use; failed sign-ins,
@@ -206,6 +212,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form refused for its CSRF token gets the site's own page (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -221,7 +229,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # Monitors may poll over plain HTTP on the loopback or a private network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/full)?$"]
     if NUM_PROXIES > 0:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Browser features no page uses are refused (tracker.middleware adds the header).
@@ -229,6 +237,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 # Map: no tile server unless the operator names one.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+# The strict Content-Security-Policy (django-csp; tracker/middleware.py), which lets
+# images come from that tile server too. Views widen it for themselves alone.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": content_security_policy(MAP_TILES_URL)}
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (22.5, 80.0),
@@ -286,24 +297,6 @@ CORS_ALLOW_CREDENTIALS = False
 CELERY_BROKER_URL = env.str(
     "CELERY_BROKER_URL", default="redis+socket://" + str(VAR_DIR / "redis/redis.sock")
 )
-
-# The cache holds API throttle counters, shared by every web worker: by default
-# database 1 of the broker's Redis; CACHE_URL (e.g. redis://host:6379/3) overrides.
-if env.str("CACHE_URL", default=""):
-    CACHES = {"default": env.cache_url("CACHE_URL")}
-else:
-    _broker = urlsplit(CELERY_BROKER_URL)
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"unix://{_broker.path}?db=1"
-            if _broker.scheme == "redis+socket"
-            else urlunsplit(_broker._replace(path="/1", query="")),
-            "KEY_PREFIX": "panoptic",
-        }
-    }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -323,10 +316,32 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # reuse it; a new PostgreSQL connection per task would cost more than most tasks do.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler; a task that never ran is due at once (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:Scheduler"
 
-# Figures cached until the published data changes (tracker/catalogue/datacache.py);
-# this bounds how long an entry lives even when nothing changes.
+# The cache holds, by default in database 1 of the broker's Redis (CACHE_URL, e.g.
+# redis://host:6379/3, puts it elsewhere): every rate limit's counters (API throttles,
+# failed token authentications, sign-in and sign-up limits, submissions), the figures,
+# facets, counts, search rankings and map answers cached per data version, rendered API
+# list pages, and the worker's and beat's heartbeats. Every web worker shares it.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    _broker = urlsplit(CELERY_BROKER_URL)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"unix://{_broker.path}?db=1"
+            if _broker.scheme == "redis+socket"
+            else urlunsplit(_broker._replace(path="/1", query="")),
+            "KEY_PREFIX": "panoptic",
+        }
+    }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
+
+# What is cached per data version (tracker/catalogue/datacache.py) goes when the
+# published data changes; this bounds how long an entry lives even when nothing changes.
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=3600)
 
 # Rendered API list pages, kept until the data or a source's health changes
@@ -358,9 +373,10 @@ FETCH_ALLOWED_PORTS = [int(p) for p in env.list("FETCH_ALLOWED_PORTS", default=[
 # counts itself offline rather than every source broken. Empty: judge by the sweep alone.
 FETCH_CANARY_URL = env.str("FETCH_CANARY_URL", default="")
 
-# Evidence archive: every version of a source whose text changed, as WARC files here;
-# the extracted text in the database. The public sees archived copies only if
-# ARCHIVE_PUBLIC; each source keeps at most ARCHIVE_MAX_VERSIONS versions (oldest go).
+# Evidence archive: every version of a source whose text changed, as WARC files here
+# (backed up with the media); the extracted text in the database. The public sees
+# archived copies only if ARCHIVE_PUBLIC; each source keeps at most ARCHIVE_MAX_VERSIONS
+# versions (the oldest go).
 ARCHIVE_ROOT = Path(env.str("ARCHIVE_ROOT", default=str(VAR_DIR / "archive")))
 ARCHIVE_PUBLIC = env.bool("ARCHIVE_PUBLIC", default=False)
 ARCHIVE_MAX_VERSIONS = env.int("ARCHIVE_MAX_VERSIONS", default=20)
@@ -396,11 +412,11 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # RTI deadlines (tracker/rti/): the next-working-day option for the site's stored
 # deadlines (off: the Act's calendar days), an extra holidays file (date,name),
-# and the daily chase's appeal reminders: how many days ahead, to which group.
+# and the daily chase's appeal reminders: how many days ahead (to the filer and to every
+# account holding tracker.follow_rtirequest, which the moderator role grants).
 RTI_NEXT_WORKING_DAY = env.bool("RTI_NEXT_WORKING_DAY", default=False)
 RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
-RTI_REMINDER_GROUP = env.str("RTI_REMINDER_GROUP", default="Moderators")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
@@ -411,9 +427,9 @@ CELERY_TASK_ROUTES = {
     "tracker.source_check_group": {"queue": "checks"},
     "tracker.source_check_sweep": {"queue": "checks"},
 }
-# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz.
+# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz/full.
 WORKER_QUEUES = ["default", "checks"]
-# /healthz calls a worker or beat heartbeat stale after this many seconds.
+# /healthz/full calls a worker or beat heartbeat stale after this many seconds.
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
 
 CELERY_BEAT_SCHEDULE = {

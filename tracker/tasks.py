@@ -1,4 +1,4 @@
-"""Celery tasks: each calls a service of ``checking`` or ``rti``.
+"""Celery tasks: each calls a service of ``checking``, ``rti`` or ``mail``.
 
 What is here besides the calls is delivery bookkeeping only: the sweep's round
 time (kept in Redis so a redelivered sweep claims the same round) and sending
@@ -9,12 +9,14 @@ from datetime import datetime
 
 import redis
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .checking import host_limit as limits
 from .checking import records as sources
 from .checking import scheduler
+from .mail import MAIL_TASK, MailDeferred, mail_deliver
 from .models import Source
 from .rti.chasing import rti_requests_chase
 from .rti.laws import law_today
@@ -24,6 +26,22 @@ from .rti.laws import law_today
 def rti_chase_deadlines():
     """Daily: deemed refusals and appeal reminders, on today's date in India."""
     return rti_requests_chase(today=law_today())
+
+
+@shared_task(
+    name=MAIL_TASK,
+    ignore_result=True,
+    autoretry_for=(MailDeferred, SoftTimeLimitExceeded),
+    retry_backoff=2,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=14,
+)
+def mail_send(payload: dict):
+    """Deliver one queued e-mail; while the server cannot take it, try again up to 14
+    times, after at most 2, 4, 8... seconds (jittered; at most 30 minutes apart), for
+    up to about two and a half hours in all."""
+    mail_deliver(payload)
 
 
 @shared_task(name="tracker.source_check_sweep", bind=True)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from tests.support.pages import PAGES
-from tracker.catalogue.selectors import detail_url as _detail_url
+from tracker.catalogue.links import detail_url as _detail_url
 
 
 def detail_url(obj):

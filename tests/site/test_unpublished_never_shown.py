@@ -5,7 +5,7 @@ from django.utils import translation
 
 from tests.support.data import SECRET_WORDS
 from tests.support.pages import PAGES, row_titles
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 
 LIST_QUERIES = ["?q=cameras", "?state=IN-UP", "?state=IN-DL", "?ordering=title"]
 

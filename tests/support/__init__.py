@@ -7,7 +7,8 @@
 - ``pages``: the public pages to visit, reading a list page, a valid proposal to post.
 - ``browser``: Chromium through Playwright, and what the browser tests look for.
 - ``servers``: real servers on loopback (an HTTP site to fetch, gunicorn, a throw-away
-  PostgreSQL or Redis) and the production environment.
+  PostgreSQL or Redis, an SMTP server) and the production environment.
+- ``stack``: the production stack built from deploy/ (systemd units' commands, nginx).
 - ``services``: the suite's own Redis databases per xdist worker, the broker, real
   Celery workers, running a source check.
 - ``wait_for`` (below): poll a condition with a deadline; no test sleeps a fixed time.
@@ -20,11 +21,12 @@ Test modules import from here and from ``tests.factories``, never from each othe
 import time
 
 
-def wait_for(condition, timeout=30, interval=0.05):
-    """Poll ``condition`` until it is true; fail the test after ``timeout`` seconds."""
+def wait_for(condition, what="the condition", timeout=30, interval=0.05):
+    """Poll ``condition`` until it is true; fail the test after ``timeout`` seconds, saying
+    ``what`` it waited for."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

@@ -257,7 +257,7 @@ def site_data(db):
 def phone_catalogue():
     """For the phone tests: published entries in four states with every field a detail
     page shows, some with long words that must wrap; the paths of the detail pages."""
-    from tracker.catalogue.selectors import detail_url
+    from tracker.catalogue.links import detail_url
 
     story = lucknow_story(
         police={

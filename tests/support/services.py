@@ -19,10 +19,12 @@ pure engines) runs with Redis stopped.
 - Fixtures: ``django_db_setup`` (the test database, migrated once and cloned for each
   xdist process), ``test_broker`` (the broker database, emptied once per session),
   ``fresh_cache`` (an empty cache; ``tests/conftest.py`` gives one to every test that
-  uses the database), ``celery_worker_process`` (a real worker on both).
+  uses the database), ``mail_delivered`` (the mails queued in the block, delivered),
+  ``celery_worker_process`` (a real worker on both).
 """
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -244,6 +246,48 @@ def fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def mail_delivered(test_broker, django_capture_on_commit_callbacks):
+    """Delivers, in the test process, the mails the code under test queued.
+
+    ``with mail_delivered() as outbox:`` runs the on-commit callbacks of the
+    block (mails are queued on commit; a ``db`` test never commits), then takes
+    each ``tracker.mail_send`` message off the real ``default`` queue in Redis
+    and runs the task with its JSON arguments, so each mail lands in
+    ``outbox`` (``django.core.mail.outbox``). The queue starts empty.
+    """
+    from django.core import mail
+
+    from config.celery import app
+    from tracker.mail import MAIL_TASK
+    from tracker.tasks import mail_send
+
+    with app.connection_for_write() as conn:
+        conn.SimpleQueue("default").clear()
+
+    def deliver_queued():
+        with app.connection_for_read() as conn:
+            queue = conn.SimpleQueue("default")
+            while True:
+                try:
+                    message = queue.get_nowait()
+                except queue.Empty:
+                    return
+                task = message.headers["task"]
+                assert task == MAIL_TASK, f"{task} was queued where only mail was expected"
+                args, kwargs, _ = message.decode()
+                mail_send(*args, **kwargs)
+                message.ack()
+
+    @contextlib.contextmanager
+    def delivered():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield mail.outbox
+        deliver_queued()
+
+    return delivered
 
 
 @pytest.fixture

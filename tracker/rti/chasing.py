@@ -2,19 +2,22 @@
 the filer and the moderators hear a few days before an appeal window closes.
 
 Run as often as you like: a status only changes when the facts say so, and a
-reminder is recorded (``RTIReminder``, one per deadline) in the same
-transaction that sends it, so a second run on the same day sends nothing.
+reminder is recorded (``RTIReminder``, one per deadline) in the transaction
+whose commit queues its mails, so a second run on the same day sends nothing;
+the mail task retries a mail server that cannot take them yet.
 """
 
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..catalogue.selectors import detail_url
+from .. import permissions
+from ..catalogue.links import detail_url
+from ..mail import mail_queue
 from ..models import RTIReminder, RTIRequest, RTIStatus
 from .deadlines import PENDING
 from .lifecycle import FINAL, rti_request_refresh, rti_request_schedule
@@ -43,7 +46,7 @@ def rti_requests_chase(*, today: date) -> dict:
 
 
 def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None) -> int:
-    """E-mail each appeal deadline due within RTI_REMINDER_DAYS, once; returns mails sent."""
+    """E-mail each appeal deadline due within RTI_REMINDER_DAYS, once; returns mails queued."""
     schedule = rti_request_schedule(rti_request, today=today)
     window_end = today + timedelta(days=settings.RTI_REMINDER_DAYS)
     sent = 0
@@ -62,8 +65,7 @@ def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None)
                 continue
             recipients = reminder_recipients(rti_request, moderators=moderators)
             messages = [_reminder_message(rti_request, deadline, address) for address in recipients]
-            # A failure to send rolls the record back: the next run tries again.
-            get_connection().send_messages(messages)
+            mail_queue(messages=messages)
             reminder.recipients = len(messages)
             reminder.save(update_fields=["recipients"])
             sent += len(messages)
@@ -71,9 +73,10 @@ def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None)
 
 
 def moderator_addresses() -> list[str]:
-    """Active members of RTI_REMINDER_GROUP with an address (none if there is no group)."""
-    users = get_user_model().objects.filter(
-        is_active=True, groups__name=settings.RTI_REMINDER_GROUP
+    """The addresses of active accounts holding RTI_REMINDERS (the moderators' role grants
+    it), as ``has_perm`` would decide."""
+    users = get_user_model().objects.with_perm(
+        permissions.RTI_REMINDERS, backend="django.contrib.auth.backends.ModelBackend"
     )
     return list(users.exclude(email="").values_list("email", flat=True).distinct())
 
