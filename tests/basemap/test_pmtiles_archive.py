@@ -4,10 +4,9 @@ anything else stops the start with one line saying what is wrong."""
 import pytest
 from pmtiles.tile import Compression, TileType, deserialize_header, serialize_header
 
-from tests.ops.servers import production_env, run_manage
+from tests.support.pmtiles_archive import write_archive
+from tests.support.servers import production_env, run_manage
 from tracker.basemap import ArchiveRefused, pmtiles_check
-
-from .archive import write_archive
 
 
 @pytest.fixture

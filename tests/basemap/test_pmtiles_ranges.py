@@ -3,7 +3,7 @@ out-of-file range is a 416, never a 500 nor the whole archive."""
 
 import pytest
 
-from .archive import write_archive
+from tests.support.pmtiles_archive import write_archive
 
 URL = "/map/basemap.pmtiles"
 

@@ -5,22 +5,15 @@ a raster tile server, the detail pages' context, and place search on every map."
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.roles import Role
-from tests.basemap.archive import write_archive
-from tests.roles import fresh_rate_limits, person  # noqa: F401 (fresh_rate_limits: roles)
+from tests.support.people import person
+from tests.support.pmtiles_archive import write_archive
 
 pytestmark = pytest.mark.browser
 
 LUCKNOW = (26.8467, 80.9462)
-
-
-@pytest.fixture
-def demo(transactional_db, live_server):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))
-    return live_server.url
 
 
 def hosts_of(page):
@@ -63,10 +56,10 @@ def visible_labels(page, map_id="map"):
     "prefix, name, state", [("", "Lucknow", "Uttar Pradesh"), ("/hi", "लखनऊ", "उत्तर प्रदेश")]
 )
 def test_lucknow_is_named_at_city_zoom_with_no_request_leaving_the_site(
-    page, demo, prefix, name, state
+    page, demo_data_site, prefix, name, state
 ):
     hosts = hosts_of(page)
-    page.goto(demo + prefix + "/")
+    page.goto(demo_data_site + prefix + "/")
     page.wait_for_selector("#map[data-state='ready'][data-labels-state='ready']")
     # At country zoom the states are named, and the largest cities.
     page.wait_for_selector("#map .state-label span")
@@ -88,12 +81,12 @@ def test_lucknow_is_named_at_city_zoom_with_no_request_leaving_the_site(
     assert credit.get_attribute("href") == prefix + "/about/#map-data"
     assert "GeoNames (CC BY 4.0)" in credit.inner_text()
     page.wait_for_load_state("networkidle")
-    assert hosts == {urlsplit(demo).netloc}
+    assert hosts == {urlsplit(demo_data_site).netloc}
 
 
-def test_the_mini_map_shows_the_state_and_the_places_around(page, demo):
+def test_the_mini_map_shows_the_state_and_the_places_around(page, demo_data_site):
     hosts = hosts_of(page)
-    page.goto(demo + "/deployments/?q=trinetra")
+    page.goto(demo_data_site + "/deployments/?q=trinetra")
     page.get_by_role("link", name="Trinetra criminal face search").first.click()
     page.wait_for_selector(".mini-map[data-ready='true'][data-outlined='IN-UP']")
     page.wait_for_function("() => document.querySelector('.mini-map').dataset.labels > 0")
@@ -104,10 +97,12 @@ def test_the_mini_map_shows_the_state_and_the_places_around(page, demo):
     )
     assert "Lucknow" in names
     page.wait_for_load_state("networkidle")
-    assert hosts == {urlsplit(demo).netloc}
+    assert hosts == {urlsplit(demo_data_site).netloc}
 
 
-def test_the_pmtiles_archive_is_served_in_ranges_and_drawn(page, demo, settings, tmp_path):
+def test_the_pmtiles_archive_is_served_in_ranges_and_drawn(
+    page, demo_data_site, settings, tmp_path
+):
     settings.MAP_PMTILES = str(write_archive(tmp_path / "india.pmtiles"))
     answers = []
     page.on(
@@ -120,7 +115,7 @@ def test_the_pmtiles_archive_is_served_in_ranges_and_drawn(page, demo, settings,
         ),
     )
     hosts = hosts_of(page)
-    page.goto(demo + "/")
+    page.goto(demo_data_site + "/")
     page.wait_for_selector("#map[data-background='pmtiles']")
     # protomaps-leaflet draws each tile on a canvas: the archive's land and water colours.
     page.wait_for_function(
@@ -140,17 +135,17 @@ def test_the_pmtiles_archive_is_served_in_ranges_and_drawn(page, demo, settings,
     assert page.locator("#map .place-label").count() == 0
     assert page.locator("div.place-search[data-map='map']").is_visible()
     page.wait_for_load_state("networkidle")
-    assert hosts == {urlsplit(demo).netloc}
+    assert hosts == {urlsplit(demo_data_site).netloc}
 
 
-def test_a_raster_tile_server_still_works(page, demo, settings):
+def test_a_raster_tile_server_still_works(page, demo_data_site, settings):
     # A stand-in tile server on the site itself (the CSP allows only the site for images
     # unless the operator names a tile host, which the middleware reads at start-up).
-    settings.MAP_TILES_URL = demo + "/static/leaflet/images/layers.png?z={z}&x={x}&y={y}"
+    settings.MAP_TILES_URL = demo_data_site + "/static/leaflet/images/layers.png?z={z}&x={x}&y={y}"
     settings.MAP_TILES_ATTRIBUTION = "Test tiles"
     tiles = []
     page.on("request", lambda r: "layers.png?z=" in r.url and tiles.append(r.url))
-    page.goto(demo + "/")
+    page.goto(demo_data_site + "/")
     page.wait_for_selector("#map[data-background='tiles']")
     page.wait_for_selector("#map img.leaflet-tile-loaded")
     assert tiles and all("z=4" in url for url in tiles)
@@ -158,8 +153,8 @@ def test_a_raster_tile_server_still_works(page, demo, settings):
     assert page.locator("#map .place-label").count() == 0
 
 
-def test_place_search_moves_the_home_map_from_the_keyboard(page, demo):
-    page.goto(demo + "/")
+def test_place_search_moves_the_home_map_from_the_keyboard(page, demo_data_site):
+    page.goto(demo_data_site + "/")
     page.wait_for_selector("#map[data-state='ready']")
     box = page.get_by_role("combobox", name="Find a place")
     box.focus()
@@ -187,8 +182,8 @@ def test_place_search_moves_the_home_map_from_the_keyboard(page, demo):
     assert box.input_value() == ""
 
 
-def test_place_search_in_hindi_on_a_state_page(page, demo):
-    page.goto(demo + "/hi/states/in-up/")
+def test_place_search_in_hindi_on_a_state_page(page, demo_data_site):
+    page.goto(demo_data_site + "/hi/states/in-up/")
     page.wait_for_selector("#map[data-state='ready']")
     page.get_by_role("combobox").fill("लख")
     with page.expect_response(lambda r: "/map/places.json" in r.url and "zoom=11" in r.url):
@@ -197,11 +192,11 @@ def test_place_search_in_hindi_on_a_state_page(page, demo):
     assert "लखनऊ" in [label["text"] for label in visible_labels(page)]
 
 
-def test_a_volunteer_finds_their_town_on_the_point_picker(page, demo, live_server):
+def test_a_volunteer_finds_their_town_on_the_point_picker(page, demo_data_site, live_server):
     volunteer = person("ravi", "Ravi K", Role.VOLUNTEER)
     client = Client()
     client.force_login(volunteer, backend="django.contrib.auth.backends.ModelBackend")
-    host = urlsplit(demo).hostname
+    host = urlsplit(demo_data_site).hostname
     page.context.add_cookies(
         [
             {
@@ -213,7 +208,7 @@ def test_a_volunteer_finds_their_town_on_the_point_picker(page, demo, live_serve
         ]
     )
     hosts = hosts_of(page)
-    page.goto(demo + "/submit/deployment/")
+    page.goto(demo_data_site + "/submit/deployment/")
     page.wait_for_selector(".point-picker[data-ready='true']")
     page.get_by_role("combobox", name="Find a place").fill("lucknow")
     with page.expect_response(lambda r: "/map/places.json" in r.url and "zoom=11" in r.url):
@@ -228,4 +223,4 @@ def test_a_volunteer_finds_their_town_on_the_point_picker(page, demo, live_serve
     lat, lon = float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude"))
     assert abs(lat - 26.84) < 0.1 and abs(lon - 80.92) < 0.1
     page.wait_for_load_state("networkidle")
-    assert hosts == {urlsplit(demo).netloc}
+    assert hosts == {urlsplit(demo_data_site).netloc}

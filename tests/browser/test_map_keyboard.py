@@ -10,19 +10,12 @@ from django.contrib.gis.geos import Point
 from django.core.management import call_command
 
 from tests.factories import AgencyFactory
+from tests.support.browser import axe_violations
 from tracker.models import Deployment, Hotspot, Publication
-
-from .phone import axe_violations
 
 pytestmark = pytest.mark.browser
 
 ACTIVE_IN_MAP = "() => !!document.activeElement.closest('#map')"
-
-
-@pytest.fixture
-def demo(transactional_db, live_server):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))
-    return live_server.url
 
 
 @pytest.fixture
@@ -98,8 +91,8 @@ def test_a_cluster_says_what_it_holds_and_opens_on_enter_and_space(page, crowded
         assert page.evaluate("document.activeElement !== document.body")
 
 
-def test_hotspots_are_named_focusable_markers_and_in_the_list(page, demo):
-    page.goto(demo + "/?state=IN-UP")
+def test_hotspots_are_named_focusable_markers_and_in_the_list(page, demo_data_site):
+    page.goto(demo_data_site + "/?state=IN-UP")
     ready(page)
     page.wait_for_selector("#map .hotspot-marker")
     page.locator(".skip-map").focus()
@@ -114,8 +107,8 @@ def test_hotspots_are_named_focusable_markers_and_in_the_list(page, demo):
     assert listed.get_by_role("link", name=name.removeprefix("Hotspot: ")).is_visible()
 
 
-def test_a_popup_takes_the_focus_closes_on_esc_and_gives_it_back(page, demo):
-    page.goto(demo + "/?state=IN-DL")
+def test_a_popup_takes_the_focus_closes_on_esc_and_gives_it_back(page, demo_data_site):
+    page.goto(demo_data_site + "/?state=IN-DL")
     ready(page)
     page.locator(".skip-map").focus()
     tab_until(page, "el.classList.contains('deployment-marker')")
@@ -129,9 +122,9 @@ def test_a_popup_takes_the_focus_closes_on_esc_and_gives_it_back(page, demo):
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == marker
 
 
-def test_entries_at_the_same_spot_are_all_reachable_by_mouse_and_keyboard(page, demo):
+def test_entries_at_the_same_spot_are_all_reachable_by_mouse_and_keyboard(page, demo_data_site):
     both = {"AI cameras for women in distress (Mission Shakti)", "Trinetra criminal face search"}
-    page.goto(demo + "/?state=IN-UP")
+    page.goto(demo_data_site + "/?state=IN-UP")
     ready(page)
     with page.expect_response(lambda r: "/map/deployments.geojson" in r.url and "zoom=18" in r.url):
         page.evaluate("PanopticMap.map('map').setView([26.85, 80.95], 18)")
@@ -158,8 +151,8 @@ def test_entries_at_the_same_spot_are_all_reachable_by_mouse_and_keyboard(page, 
     assert page.locator("h1").inner_text() == second
 
 
-def test_the_filters_come_before_the_map_and_its_markers(page, demo):
-    page.goto(demo + "/")
+def test_the_filters_come_before_the_map_and_its_markers(page, demo_data_site):
+    page.goto(demo_data_site + "/")
     ready(page)
     order = []
     for _ in range(80):
@@ -178,8 +171,8 @@ def test_the_filters_come_before_the_map_and_its_markers(page, demo):
     assert order == ["filters", "skip", "map"]
 
 
-def test_the_live_region_says_only_the_counts_once_the_filters_settle(page, demo):
-    page.goto(demo + "/")
+def test_the_live_region_says_only_the_counts_once_the_filters_settle(page, demo_data_site):
+    page.goto(demo_data_site + "/")
     ready(page)
     assert page.locator("#map-panel[aria-live]").count() == 0
     page.evaluate(
@@ -248,8 +241,8 @@ def test_contrast_of_counts_and_marks(page, crowded, transactional_db):
     assert page.evaluate(CONTRAST, [outline, land]) >= 3
 
 
-def test_hotspot_marks_contrast(page, demo):
-    page.goto(demo + "/?state=IN-UP")
+def test_hotspot_marks_contrast(page, demo_data_site):
+    page.goto(demo_data_site + "/?state=IN-UP")
     ready(page)
     page.wait_for_selector("#map .hotspot-marker span")
     back = style(page, "#map .hotspot-marker span", "backgroundColor")
@@ -257,17 +250,17 @@ def test_hotspot_marks_contrast(page, demo):
         assert page.evaluate(CONTRAST, [back, ground]) >= 3
 
 
-def test_axe_finds_nothing_on_the_new_controls(page, demo):
+def test_axe_finds_nothing_on_the_new_controls(page, demo_data_site):
     """The place search with its list open, a popup with the focus in it, the results page.
     (axe looks at each control: an open list or popup covers markers, as it should.)"""
-    page.goto(demo + "/")
+    page.goto(demo_data_site + "/")
     ready(page)
     page.get_by_role("combobox", name="Find a place").fill("luck")
     page.locator("div.place-search [role=option]").first.wait_for()
     found = axe_violations(page, ".place-search")
     assert found == [], [v["nodes"] for v in found]
     page.keyboard.press("Escape")
-    page.goto(demo + "/?state=IN-UP")
+    page.goto(demo_data_site + "/?state=IN-UP")
     ready(page)
     page.locator(".skip-map").focus()
     tab_until(page, "el.classList.contains('deployment-marker')")
@@ -279,6 +272,6 @@ def test_axe_finds_nothing_on_the_new_controls(page, demo):
     )
     found = axe_violations(page, ".leaflet-popup")
     assert found == [], [v["nodes"] for v in found]
-    page.goto(demo + "/hi/search/?q=लखनऊ")
+    page.goto(demo_data_site + "/hi/search/?q=लखनऊ")
     found = axe_violations(page)
     assert found == [], [v["nodes"] for v in found]

@@ -13,6 +13,7 @@ from ..catalogue import geography, links
 from ..catalogue.paging import PAGING_PARAMS, SEEK_PARAMS
 from ..catalogue.visibility import public_or_none
 from ..checking.archive import source_archived_copy
+from ..forms import error_summary
 from ..markup import markdown_html
 from ..models import PurposeTag, SourceHealth
 
@@ -197,6 +198,18 @@ MAP_STRINGS = {
 def map_strings():
     """The maps' words in the page's language, as the JSON script #map-strings."""
     return json_script({key: str(text) for key, text in MAP_STRINGS.items()}, "map-strings")
+
+
+@register.simple_tag
+def form_error_summary(form):
+    """The error summary's items for the page's ``form`` (none when it has no errors)."""
+    return error_summary(form)
+
+
+@register.simple_tag
+def contact_email():
+    """The address the pages give for "contact us" (``CONTACT_EMAIL``)."""
+    return settings.CONTACT_EMAIL
 
 
 @register.filter

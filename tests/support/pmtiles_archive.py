@@ -1,4 +1,4 @@
-"""A tiny PMTiles archive for the tests, written with the ``pmtiles`` package.
+"""A tiny PMTiles archive for the basemap tests, written with the ``pmtiles`` package.
 
 Its tiles are Mapbox Vector Tiles made by the few lines of protobuf below:
 an ``earth`` polygon over the whole tile, a ``water`` square in its lower
