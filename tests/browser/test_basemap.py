@@ -173,7 +173,7 @@ def test_place_search_moves_the_home_map_from_the_keyboard(page, demo_data_site)
     )
     assert abs(view[0] - 26.84) < 0.05 and abs(view[1] - 80.92) < 0.05 and view[2] >= 11
     assert page.get_by_role("status").filter(has_text="The map shows Lucknow").count() == 1
-    page.wait_for_function("() => document.getElementById('map').dataset.labels > 0")
+    wait_for_label(page, "Lucknow")
     assert "Lucknow" in [label["text"] for label in visible_labels(page)]
     # Esc closes the list, then clears the box.
     page.keyboard.type(" x")
