@@ -27,7 +27,7 @@ from moderation.services import (
     SubmissionThrottled,
     submission_propose,
 )
-from moderation.throttles import client_address
+from tracker.clients import client_address
 
 from .authentication import ThrottledTokenAuthentication
 

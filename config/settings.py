@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "allauth",
     "allauth.account",
+    "axes",
     "csp",
     "tracker",
     "accounts",
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Answers a locked-out admin sign-in with 429 (last among those that read the request).
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # An API endpoint answers a query parameter it does not take with a 400 naming it.
@@ -184,6 +187,9 @@ CONTACT_EMAIL = env.str("CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
 # sign-ups and password resets are rate-limited per client and per account (counters in the
 # cache). A volunteer's public name is their display name; the e-mail is never shown.
 AUTHENTICATION_BACKENDS = [
+    # First, so a client locked out of the admin's sign-in is refused before any password
+    # is checked (it acts on the admin's sign-in only: AXES_ONLY_ADMIN_SITE).
+    "accounts.backends.AdminSignInLimit",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -217,6 +223,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "10/m/ip,3/5m/key",
     "confirm_email": "1/3m/key",
 }
+# The admin's sign-in (django-axes; allauth's limits above cover the site's own pages):
+# after ADMIN_LOGIN_FAILURES failed attempts from one client address, or for one username,
+# further attempts get 429 for ADMIN_LOGIN_COOLOFF_MINUTES, even with the right password.
+# Counted in the cache, by tracker.clients.client_address (behind API_NUM_PROXIES).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_ONLY_ADMIN_SITE = True
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "tracker.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # Volunteers' submissions: per account and per client address, "count/seconds".
 SUBMISSION_RATE_ACCOUNT = env.str("SUBMISSION_RATE_ACCOUNT", default="30/3600")
 SUBMISSION_RATE_CLIENT = env.str("SUBMISSION_RATE_CLIENT", default="60/3600")
@@ -239,6 +258,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # throttle counts the client address API_NUM_PROXIES hops back in X-Forwarded-For,
 # and X-Forwarded-Proto is believed only behind a proxy (which must set or strip it).
 NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
+# allauth reads the client through accounts.adapter (tracker.clients); its own reader agrees.
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_moderator, volunteer_required
 from tracker.catalogue.links import detail_url
+from tracker.clients import client_address
 
 from ..entities import entity_data
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
@@ -25,7 +26,6 @@ from ..services import (
     submission_propose,
     submission_withdraw,
 )
-from ..throttles import client_address
 
 DRAFT_VALUE_MAX = 20000
 
