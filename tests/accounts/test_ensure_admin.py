@@ -76,4 +76,3 @@ def test_bad_input_is_one_clear_error_and_creates_nothing(args, error):
     with pytest.raises(CommandError, match=re.escape(error)):
         ensure_admin("--no-input", *args)
     assert not get_user_model().objects.filter(is_superuser=True).exists()
-

@@ -46,9 +46,7 @@ def admin_sign_in(client, username, password, **extra):
 @pytest.mark.django_db
 def test_admin_sign_in_is_locked_after_failures_even_with_the_right_password(admin_user):
     client = Client()
-    statuses = [
-        admin_sign_in(client, "chosen-admin", f"guess {n}").status_code for n in range(5)
-    ]
+    statuses = [admin_sign_in(client, "chosen-admin", f"guess {n}").status_code for n in range(5)]
     # The form with its error, then 429 from the failure that reaches the limit.
     assert statuses == [200, 200, 200, 200, 429]
     locked = admin_sign_in(client, "chosen-admin", PASSWORD)
@@ -139,9 +137,7 @@ def test_token_failures_count_per_client_behind_a_proxy(settings, one_proxy):
     attacker = Client(**behind_proxy("203.0.113.7"))
     for n in range(4):
         attacker.get("/api/v1/deployments/", HTTP_AUTHORIZATION=f"Token wrong{n}")
-    assert (
-        attacker.get("/api/v1/deployments/", HTTP_AUTHORIZATION="Token wrong").status_code == 429
-    )
+    assert attacker.get("/api/v1/deployments/", HTTP_AUTHORIZATION="Token wrong").status_code == 429
     other = Client(**behind_proxy("198.51.100.2"))
     assert other.get("/api/v1/deployments/", HTTP_AUTHORIZATION="Token wrong").status_code == 401
 

@@ -21,7 +21,6 @@ from django.db import transaction
 
 from accounts.roles import Role, role_grant
 
-
 # The names a guesser tries first at the admin's sign-in.
 GUESSABLE_USERNAMES = {"admin", "administrator", "root", "superuser", "sysadmin", "webmaster"}
 
