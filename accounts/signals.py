@@ -1,5 +1,7 @@
-"""Roles follow events: every confirmed account is a volunteer; administrators are staff."""
+"""Roles follow events: an account becomes a volunteer when it confirms its first address;
+administrators are staff."""
 
+from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -11,7 +13,13 @@ from .roles import Role, role_grant
 
 @receiver(email_confirmed)
 def volunteer_on_confirmation(request, email_address, **kwargs):
-    role_grant(user=email_address.user, role=Role.VOLUNTEER)
+    """Only the account's first confirmed address makes it a volunteer: confirming another
+    one later never gives back a role that a moderator or administrator took away."""
+    others = EmailAddress.objects.filter(user_id=email_address.user_id, verified=True).exclude(
+        pk=email_address.pk
+    )
+    if not others.exists():
+        role_grant(user=email_address.user, role=Role.VOLUNTEER)
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through)
