@@ -104,7 +104,9 @@ def review(request, pk):
         {
             "submission": submission,
             "is_draft": "_draft" in submission.data,
-            "changes": [] if "_draft" in submission.data else submission_changes(submission),
+            "changes": []
+            if "_draft" in submission.data
+            else submission_changes(submission, moderator=True),
             "sources": submission_sources(submission),
             "warnings": submission_warnings(submission),
             "attachments": submission.attachments.all(),
