@@ -1,5 +1,7 @@
 """Attachment checks: the type comes from the file's first bytes, never from its name."""
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -12,6 +14,8 @@ SIGNATURES = [
     (b"\xff\xd8\xff", "image/jpeg"),
 ]
 MAX_ATTACHMENTS = 5
+# The one extension each accepted type is stored and downloaded with.
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -44,3 +48,12 @@ def attachment_check(upload) -> str:
             % {"name": upload.name}
         )
     return content_type
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a download is offered under: the uploader's name without any extension or
+    path, plus the extension of the type its content was checked to be. A file named
+    ``report.html`` or ``pic.svg`` can never be saved as a page or an SVG that runs."""
+    stem = PurePath(original_name.replace("\\", "/")).name.split(".")[0]
+    stem = "".join(ch for ch in stem if ch.isalnum() or ch in " -_").strip()[:100]
+    return (stem or "attachment") + EXTENSIONS.get(content_type, ".bin")

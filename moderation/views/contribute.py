@@ -26,6 +26,7 @@ from ..services import (
     submission_propose,
     submission_withdraw,
 )
+from ..uploads import download_name
 
 DRAFT_VALUE_MAX = 20000
 
@@ -191,7 +192,7 @@ def attachment_download(request, pk):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"
