@@ -12,11 +12,13 @@ cannot start tracking readers by accident. Every response, static files
 included, also refuses framing (unless its view says ``framed_by``), sniffing
 and the camera, microphone and location (``Permissions-Policy``).
 
-``RequestLogMiddleware`` writes one JSON line per request: method, route,
-status and duration; never the client's address, agent or query string.
+``RequestLogMiddleware`` writes one JSON line per request: method, path,
+status and duration; never the client's address, agent or query string, and
+never a secret that a path carries (``path_for_log``).
 """
 
 import logging
+import re
 import time
 from functools import wraps
 from urllib.parse import urlsplit
@@ -115,6 +117,20 @@ class PrivacyMiddleware:
 
 request_log = logging.getLogger("panoptic.request")
 
+# Paths that carry a secret: the keys of password-reset and e-mail-confirmation links
+# (django-allauth's URLs). Whoever reads the logs could otherwise take over the account.
+SECRET_PATHS = [
+    re.compile(r"(/password/reset/key/)(?!done/$)[^?#]+"),
+    re.compile(r"(/confirm-email/)[^/?#]+"),
+]
+
+
+def path_for_log(path: str) -> str:
+    """``path`` as logs may keep it: any secret it carries replaced by "[secret]"."""
+    for pattern in SECRET_PATHS:
+        path = pattern.sub(r"\1[secret]", path)
+    return path
+
 
 class RequestLogMiddleware:
     """One log line per request, and a note for /healthz about an unconfigured proxy."""
@@ -129,15 +145,16 @@ class RequestLogMiddleware:
             self._note_forwarded_for()
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
+        path = path_for_log(request.path)
         request_log.info(
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "event": {
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "view": match.view_name if match else None,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
