@@ -35,8 +35,9 @@ class GunicornLogger(glogging.Logger):
     """gunicorn's error and access logs as the same JSON lines (``deploy/gunicorn.conf.py``).
 
     The access line, when the access log is on, carries the method, the path
-    without its query string (and without the secret keys some paths hold), the status, the bytes sent and the duration:
-    never the client's address, user agent or referrer.
+    without its query string (and without the secret keys some paths hold), the
+    status, the bytes sent and the duration: never the client's address, user agent
+    or referrer.
     """
 
     def setup(self, cfg):
