@@ -50,6 +50,7 @@ class GunicornLogger(glogging.Logger):
         if not self.access_log_enabled:
             return
         from tracker.middleware import path_for_log  # Django is loaded by the time of a request
+
         status = resp.status
         status = int(status.split(None, 1)[0]) if isinstance(status, str) else status
         method = environ.get("REQUEST_METHOD")

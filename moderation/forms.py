@@ -31,7 +31,8 @@ class WebLinkField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=2000, assume_scheme="https", **kwargs)
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(assume_scheme="https", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -180,6 +181,7 @@ class AgencyProposalForm(ProposalForm):
     class Meta:
         model = Agency
         fields = _model_fields(EntityType.AGENCY)
+        field_classes = {"website": WebLinkField}
 
 
 class HotspotProposalForm(ProposalForm):

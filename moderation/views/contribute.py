@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import HONEYPOT
 from accounts.roles import is_moderator, volunteer_required
 from tracker.catalogue.links import detail_url
 from tracker.clients import client_address
@@ -118,7 +119,7 @@ def _submission_save(request, form, entity_type, target_id, submission):
     """Store through ``submission_propose``; returns the submission, or None with the
     errors on ``form``."""
     form.is_valid()
-    if "website" in form.errors:  # the honeypot: store nothing, say little
+    if HONEYPOT in form.errors:  # the honeypot: store nothing, say little
         return None
     draft = request.POST.get("action") == "draft"
     raw_draft = None
@@ -126,7 +127,7 @@ def _submission_save(request, form, entity_type, target_id, submission):
         raw_draft = {
             name: request.POST.get(name, "")[:DRAFT_VALUE_MAX]
             for name in form.fields
-            if name not in ("attachments", "website")
+            if name not in ("attachments", HONEYPOT)
         }
     try:
         saved = submission_propose(

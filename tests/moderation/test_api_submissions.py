@@ -65,7 +65,7 @@ def test_a_valid_proposal_is_queued_and_listed_for_its_author(api, other_volunte
         (lambda b: b["fields"].update(technology="mind_reading"), "technology"),
         (lambda b: b.update(entity_type="spaceship"), "entity_type"),
         (lambda b: b.update(sources=[{"url": "ftp://example.org/x"}]), "sources"),
-        (lambda b: b["fields"].update(website="bot"), "website"),
+        (lambda b: b["fields"].update(fax_number="bot"), "fax_number"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_nothing_is_stored(api, change, field):

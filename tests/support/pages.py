@@ -104,7 +104,7 @@ def deployment_post(agency=None, **overrides):
         "source_url_1": "https://news.example.org/lucknow-station-frt",
         "source_title_1": "Station gets face recognition",
         "action": "submit",
-        "website": "",
+        "fax_number": "",
     }
     data.update(overrides)
     return data
