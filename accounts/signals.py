@@ -6,8 +6,8 @@ from allauth.account.signals import email_confirmed
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_save, pre_save
-from rest_framework.authtoken.models import Token
 from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
 
 from .roles import Role, role_grant
 

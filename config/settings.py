@@ -318,6 +318,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StrictLimitOffsetPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # A body nested too deeply to parse is a 400, not a server error (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "NUM_PROXIES": NUM_PROXIES,
     # Only the submissions endpoint needs a user, and it takes a token: no Basic or
     # session authentication, so a guessed password never costs a hash here.
@@ -452,6 +458,8 @@ LOGGING = {
     # the frameworks' own lines about them would repeat it.
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # django-axes: failed admin sign-ins (addresses masked), not every sign-in.
+        "axes": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},
         "celery.worker.strategy": {"level": "WARNING"},
     },

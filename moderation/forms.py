@@ -23,6 +23,7 @@ from .models import EntityType
 
 SOURCE_SLOTS = 3
 MAX_AREA_VERTICES = 500
+MAX_AREA_CHARACTERS = 100_000  # 500 points as GeoJSON, with room to spare
 
 
 class WebLinkField(forms.URLField):
@@ -191,6 +192,7 @@ class HotspotProposalForm(ProposalForm):
     area = forms.CharField(
         label=_("Area (optional)"),
         required=False,
+        max_length=MAX_AREA_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A polygon as GeoJSON, for a hotspot that covers an area."),
     )
@@ -207,7 +209,7 @@ class HotspotProposalForm(ProposalForm):
         try:
             json.loads(text)
             shape = GEOSGeometry(text, srid=4326)
-        except (ValueError, GEOSException, TypeError):
+        except (ValueError, GEOSException, TypeError, RecursionError):
             raise ValidationError(_("Give the area as a GeoJSON polygon.")) from None
         if shape.geom_type == "Polygon":
             shape = MultiPolygon(shape, srid=4326)
