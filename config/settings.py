@@ -1,10 +1,14 @@
 """One settings module, driven by environment variables with development defaults.
 
 The defaults point at the project-local PostgreSQL and Redis that
-``scripts/services.sh`` starts under ``var/`` (recorded in ``var/local.env``),
-so ``manage.py`` works with no extra environment while they run.
+``scripts/services.sh`` starts under ``var/``, whose addresses it records in
+``var/local.env``. That file only ever says where those services are: the
+development switch ``PANOPTIC_DEV`` (and ``DEBUG`` and the secret key) count only
+from the process's real environment, so a checkout that once ran ``make test``
+cannot turn a production instance into a development one.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -18,9 +22,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-# Real environment variables always win over the recorded local services.
-if (VAR_DIR / "local.env").exists():
-    env.read_env(VAR_DIR / "local.env", overwrite=False)
+# The only settings var/local.env may give (real environment variables still win).
+LOCAL_SERVICE_SETTINGS = ("DATABASE_URL", "CELERY_BROKER_URL")
+
+
+def local_services(path):
+    """{name: value} of the service addresses recorded in ``path``; anything else is ignored."""
+    found = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            name, _, value = line.partition("=")
+            if name.strip() in LOCAL_SERVICE_SETTINGS:
+                found[name.strip()] = value.strip()
+    return found
+
+
+for _name, _value in local_services(VAR_DIR / "local.env").items():
+    os.environ.setdefault(_name, _value)
 
 
 def env_secret(name, default=""):
@@ -31,9 +49,10 @@ def env_secret(name, default=""):
     return env.str(name, default=default)
 
 
-# Production is the default. The development switch PANOPTIC_DEV=1 (written into
-# var/local.env by `make run` and `make test`) turns DEBUG on and allows the
-# development key; without it the site refuses to start with no SECRET_KEY.
+# Production is the default. The development switch PANOPTIC_DEV=1 (exported by the
+# Makefile's development targets and by the test suite, never read from a file) turns
+# DEBUG on and allows the development key; without it the site refuses to start with no
+# SECRET_KEY.
 DEVELOPMENT = env.bool("PANOPTIC_DEV", default=False)
 DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
 SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me" if DEVELOPMENT else "")
