@@ -236,6 +236,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Panoptic Tracker] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password reset asked for an address no account has sends nothing (no mail to strangers).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_RATE_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "signup": env.str("ACCOUNT_RATE_SIGNUP", default="5/h/ip"),

@@ -52,6 +52,12 @@ def queue_review_items(*, kind="", age=""):
     return found.select_related("source").order_by("created_at", "id")
 
 
+def reviewable_submissions():
+    """Every submission a moderator may open: all but drafts, which stay private to their
+    author until sent."""
+    return Submission.objects.exclude(status=SubmissionStatus.DRAFT)
+
+
 # ---------------------------------------------------------------- one submission
 
 

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from csp.constants import NONCE, NONE, SELF
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,8 @@ def public_page(view):
 
 
 class PrivacyMiddleware:
-    """Strips cookies from public pages; refuses framing, sniffing and device features."""
+    """Strips cookies from public pages; refuses framing, sniffing and device features; keeps
+    what a signed-in person is shown out of every cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -97,12 +99,26 @@ class PrivacyMiddleware:
             response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", "same-origin")
+        if self._is_personal(request, response):
+            # A page built for the person signed in (a new API token on the profile, their
+            # submissions, the moderators' queue): no browser or proxy cache may keep it.
+            patch_cache_control(response, private=True, no_store=True)  # replaces "public"
         if self._is_public_page(request) and response.cookies:
             logger.warning(
                 "dropped cookies %s from public page %s", sorted(response.cookies), request.path
             )
             response.cookies.clear()
         return response
+
+    @staticmethod
+    def _is_personal(request, response):
+        """Signed in, and the answer depends on the session (Django's ``Vary: Cookie``)."""
+        user = getattr(request, "user", None)
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and "cookie" in response.get("Vary", "").lower()
+        )
 
     @staticmethod
     def _is_public_page(request):

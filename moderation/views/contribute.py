@@ -17,7 +17,7 @@ from tracker.clients import client_address
 from ..entities import entity_data
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import Attachment, EntityType, Submission, SubmissionKind
-from ..review import submission_changes
+from ..review import reviewable_submissions, submission_changes
 from ..services import (
     DRAFT_KEY,
     SubmissionConflict,
@@ -184,11 +184,16 @@ def my_submission_withdraw(request, pk):
 
 
 def attachment_download(request, pk):
-    """Only the submitter and moderators may fetch an attachment, and only as a download."""
+    """Only the submitter, and moderators once it is sent, may fetch an attachment, and only
+    as a download."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attachment = get_object_or_404(Attachment.objects.select_related("submission"), pk=pk)
-    if attachment.submission.volunteer_id != request.user.pk and not is_moderator(request.user):
+    own = attachment.submission.volunteer_id == request.user.pk
+    if not own and not (
+        is_moderator(request.user)
+        and reviewable_submissions().filter(pk=attachment.submission_id).exists()
+    ):
         raise PermissionDenied
     response = FileResponse(
         attachment.file.open("rb"),
