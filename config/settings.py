@@ -263,6 +263,13 @@ SUBMISSION_RATE_CLIENT = env.str("SUBMISSION_RATE_CLIENT", default="60/3600")
 SUBMISSION_ATTACHMENT_MAX_BYTES = env.int(
     "SUBMISSION_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
 )
+# Every uploaded file is counted as it streams in: one past SUBMISSION_ATTACHMENT_MAX_BYTES
+# is refused by name without being kept (moderation/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "moderation.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Moderators' notes and withdrawal reasons are kept whole in the public history.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
