@@ -449,6 +449,13 @@ RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Embeds (/embed/...): the sites that may frame them (CSP frame-ancestors), comma-separated
+# origins such as https://news.example.org; empty: any site. Every other page refuses framing.
+EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
+# OpenStreetMap cameras (manage.py import_osm): a camera outside every hotspot's area is
+# matched to the nearest hotspot within this many metres.
+OSM_MATCH_METRES = env.int("OSM_MATCH_METRES", default=150)
+
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
 # Celery queues: source checks apart from everything else (e-mail, RTI chasing,
 # heartbeats), so each scales on its own workers (scripts/run.sh, README).
