@@ -26,6 +26,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("map/deployments.geojson", map.deployments_layer, name="map-deployments"),
     path("map/hotspots.geojson", map.hotspots_layer, name="map-hotspots"),
+    path("map/osm-cameras.geojson", map.osm_cameras_layer, name="map-osm-cameras"),
     path("map/panel/", home.map_panel, name="map-panel"),
     path("map/states.geojson", basemap.state_outlines_layer, name="map-states"),
     path("map/places.json", basemap.place_labels_layer, name="map-places"),

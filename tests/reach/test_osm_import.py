@@ -223,3 +223,32 @@ def test_change_file_applies_its_deletions_without_deleting_the_rest(tmp_path, h
     # A deletion is final for older versions: the first extract does not bring it back.
     run(write_osm(tmp_path / "a.osm", first_extract()))
     assert OsmCamera.objects.get(osm_id=4).deleted_at is not None
+
+
+def test_operator_imports_and_sees_osm_cameras_counted_per_hotspot(client, tmp_path, hotspots):
+    page = client.get(f"/hotspots/{hotspots['area'].pk}/", follow=True)
+    assert b"Cameras mapped in OpenStreetMap" not in page.content  # no import yet
+    run(write_osm(tmp_path / "a.osm", first_extract()))
+    for key, expected in (("area", "1"), ("point", "2")):
+        page = client.get(f"/hotspots/{hotspots[key].pk}/", follow=True)
+        text = page.content.decode()
+        assert 'id="osm-camera-count">' + expected in text
+        assert "© OpenStreetMap contributors (ODbL)" in text
+    # Our own count is shown beside it, unchanged.
+    assert "12" in client.get(f"/hotspots/{hotspots['area'].pk}/", follow=True).content.decode()
+
+
+def test_map_layer_serves_live_osm_cameras_for_the_view(client, tmp_path, hotspots):
+    run(write_osm(tmp_path / "a.osm", first_extract(), bounds=BOUNDS))
+    box = "bbox=80.5,26.5,81.2,27.2&zoom=12"
+    answer = client.get(f"/map/osm-cameras.geojson?{box}").json()
+    found = {(f["properties"]["osm_type"], f["properties"]["osm_id"]) for f in answer["features"]}
+    assert found == {("node", 1), ("node", 2), ("node", 3), ("node", 4), ("way", 20)}
+    odd = next(f for f in answer["features"] if f["properties"]["osm_id"] == 1)
+    assert odd["properties"]["operator"] == ODD_TAGS["operator"]
+    run(write_osm(tmp_path / "b.osm", first_extract()[1:], bounds=BOUNDS))
+    answer = client.get(f"/map/osm-cameras.geojson?{box}").json()
+    assert 1 not in {f["properties"]["osm_id"] for f in answer["features"]}
+    home = client.get("/").content.decode()
+    assert 'data-osm-url="/map/osm-cameras.geojson"' in home
+    assert "OpenStreetMap contributors (ODbL)" in home
