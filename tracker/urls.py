@@ -8,6 +8,7 @@ from .views import (
     basemap,
     changes,
     details,
+    embeds,
     feeds,
     home,
     lists,
@@ -59,6 +60,10 @@ urlpatterns = [
         public_page(archive.archived_copy),
         name="archived-copy",
     ),
+    # The only pages other sites may frame (tracker/views/embeds.py), and oEmbed.
+    path("embed/map/", embeds.embed_map, name="embed-map"),
+    path("embed/deployments/<int:pk>/", embeds.embed_deployment, name="embed-deployment"),
+    path("oembed/", embeds.oembed, name="oembed"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemaps/<str:name>.xml", sitemaps.sitemap_file, name="sitemap-file"),
 ]

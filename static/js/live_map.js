@@ -6,7 +6,7 @@
    it sets data-state (loading, ready, error), data-marker-count, data-hotspot-count and
    data-zoom, which the tests and benchmarks wait on. With data-osm-url (and
    data-osm-attribution) it also shows OpenStreetMap's cameras, a layer of their own,
-   setting data-osm-count. */
+   setting data-osm-count. Each view is announced on the container as "panoptic:view". */
 (function () {
   "use strict";
 
@@ -110,9 +110,22 @@
       }).catch(function () { lastUrl.osm = null; });
     }
 
+    /* Say what the view now shows, for the share control (share.js). */
+    function announceView() {
+      var b = map.getBounds();
+      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v, i) {
+        var limit = i % 2 ? 90 : 180;
+        return +Math.max(-limit, Math.min(limit, v)).toFixed(4);
+      });
+      container.dispatchEvent(new CustomEvent("panoptic:view", {
+        detail: { query: filterQuery, bbox: box.join(",") }
+      }));
+    }
+
     function loadView() {
       loadHotspots();
       loadOsm();
+      announceView();
       return loadDeployments();
     }
 
