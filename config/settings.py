@@ -9,6 +9,7 @@ cannot turn a production instance into a development one.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -505,6 +506,18 @@ RTI_NEXT_WORKING_DAY = env.bool("RTI_NEXT_WORKING_DAY", default=False)
 RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Embeds (/embed/...): the sites that may frame them (CSP frame-ancestors), comma-separated
+# origins such as https://news.example.org; empty: any site. Every other page refuses framing.
+EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
+for _origin in EMBED_ALLOWED_ORIGINS:
+    if not re.fullmatch(r"https?://[A-Za-z0-9.*-]+(:[0-9]{1,5})?", _origin):
+        raise environ.ImproperlyConfigured(
+            f"EMBED_ALLOWED_ORIGINS: {_origin!r} is not an origin like https://news.example.org"
+        )
+# OpenStreetMap cameras (manage.py import_osm): a camera outside every hotspot's area is
+# matched to the nearest hotspot within this many metres.
+OSM_MATCH_METRES = env.int("OSM_MATCH_METRES", default=150)
 
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
 # Celery queues: source checks apart from everything else (e-mail, RTI chasing,

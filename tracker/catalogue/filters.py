@@ -57,6 +57,7 @@ from ..models import (
     DeploymentStatus,
     Hotspot,
     HotspotKind,
+    OsmCamera,
     PurposeClass,
     PurposeTag,
     RTIOutcome,
@@ -521,6 +522,14 @@ class HotspotFilter(GeoFilterSet):
 
     class Meta(GeoFilterSet.Meta):
         model = Hotspot
+        fields = []
+
+
+class OsmCameraFilter(django_filters.FilterSet):
+    """The OpenStreetMap camera layer takes none of our filters: only the map's box and zoom."""
+
+    class Meta:
+        model = OsmCamera
         fields = []
 
 

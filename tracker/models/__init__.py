@@ -1,5 +1,6 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
+from .osm import OsmCamera, OsmElement, OsmImport
 from .review import ReviewItem
 from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
@@ -13,6 +14,9 @@ __all__ = [
     "Deployment",
     "Hotspot",
     "LinkedDatabase",
+    "OsmCamera",
+    "OsmElement",
+    "OsmImport",
     "RTIEvent",
     "RTIReminder",
     "RTIRequest",
