@@ -36,6 +36,7 @@ urlpatterns = [
     path("", views.api_root, name="root"),
     *router.urls,
     *export_urls,
+    path("export/ocds.json", views.OCDSExportView.as_view(), name="export-ocds"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("rti/deadlines/", rti.RTIDeadlinesView.as_view(), name="rti-deadlines"),
     path(

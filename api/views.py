@@ -7,6 +7,7 @@ FilterSet the site's lists use, and shapes it with ``api.serializers``.
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -31,7 +32,7 @@ from tracker.catalogue.filters import (
     SourceFilter,
 )
 from tracker.catalogue.stats import published_figures
-from tracker.exports import geojson
+from tracker.exports import geojson, ocds
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.rti.laws import law_today
 
@@ -304,6 +305,59 @@ def export_view(name, file_format):
     return view_class.as_view()
 
 
+OCDS_PACKAGE = {
+    "type": "object",
+    "description": "An OCDS 1.1 release package: uri, version, publishedDate, publisher, "
+    "license and releases (one per deployment with procurement facts).",
+    "properties": {
+        "uri": {"type": "string"},
+        "version": {"type": "string"},
+        "publishedDate": {"type": "string"},
+        "publisher": {"type": "object"},
+        "license": {"type": "string"},
+        "releases": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+class OCDSExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
+    """Procurement facts of the filtered deployments as an OCDS 1.1 release package."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeploymentFilter
+    renderer_classes = [JSONRenderer]
+
+    def get_queryset(self):
+        return EXPORTS["deployments"].queryset()
+
+    @extend_schema(
+        summary="Procurement as OCDS 1.1",
+        description=(
+            "An Open Contracting Data Standard 1.1 release package with one release per "
+            "published deployment that has procurement facts: the lead agency as buyer, the "
+            "vendors as suppliers (with Wikidata ids as XI-WIKIDATA identifiers), the tender "
+            "date, the cost in INR, the funding source as budget, the status as the tender, "
+            "award and contract stages, and the cited sources as documents. Each ocid is the "
+            "site's OCDS prefix and the deployment's id. Same filters as the deployments list."
+        ),
+        responses={
+            (200, "application/json"): OpenApiResponse(OCDS_PACKAGE, description="The package."),
+            400: ERROR_RESPONSE,
+            429: THROTTLED,
+        },
+    )
+    def get(self, request):
+        queryset, errors = EXPORTS["deployments"].filtered(request.query_params)
+        if errors:
+            raise ValidationError(errors)
+        chunks = ocds.package_chunks(
+            queryset,
+            uri=request.build_absolute_uri(),
+            published_fallback=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        return StreamingHttpResponse(chunks, content_type="application/json")
+
+
 STATS_RESPONSE = inline_serializer(
     "HeadlineCounts",
     {
@@ -361,7 +415,8 @@ def api_root(request):
                 f"{name}.{fmt}": url(f"export-{name}-{fmt}")
                 for name, export in EXPORTS.items()
                 for fmt in (("csv", "geojson") if export.geometry else ("csv",))
-            },
+            }
+            | {"ocds.json": url("export-ocds")},
         }
     )
 

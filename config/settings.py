@@ -5,6 +5,7 @@ The defaults point at the project-local PostgreSQL and Redis that
 so ``manage.py`` works with no extra environment while they run.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -402,6 +403,16 @@ RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
 RTI_REMINDER_GROUP = env.str("RTI_REMINDER_GROUP", default="Moderators")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Procurement as OCDS (tracker/exports/ocds.py): every ocid starts with this prefix. Register
+# one with the Open Contracting Partnership ("ocds-" and six characters) before publishing;
+# the default is a placeholder. The publisher's name heads the release package.
+OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-ptrack")
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}", OCDS_PREFIX):
+    raise environ.ImproperlyConfigured(
+        "OCDS_PREFIX must be letters, digits and hyphens (at most 40), e.g. ocds-abc123"
+    )
+OCDS_PUBLISHER = env.str("OCDS_PUBLISHER", default="Panoptic Tracker")
 
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
 # Celery queues: source checks apart from everything else (e-mail, RTI chasing,

@@ -42,9 +42,9 @@ class EntityAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(m.Agency)
 class AgencyAdmin(EntityAdmin):
-    list_display = ["name", "kind", "level", "state", "city", "publication"]
+    list_display = ["name", "kind", "level", "state", "city", "wikidata_id", "publication"]
     list_filter = ["kind", "level", "state", *EntityAdmin.list_filter]
-    search_fields = ["name", "short_name", "city"]
+    search_fields = ["name", "short_name", "city", "wikidata_id"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -154,8 +154,8 @@ class RTIRequestAdmin(EntityAdmin):
 
 @admin.register(m.Vendor)
 class VendorAdmin(admin.ModelAdmin):
-    list_display = ["name", "country"]
-    search_fields = ["name"]
+    list_display = ["name", "country", "wikidata_id"]
+    search_fields = ["name", "wikidata_id"]
 
 
 class SourceCheckInline(admin.TabularInline):

@@ -227,6 +227,15 @@ DEPLOYMENT_COLUMNS = (
         "Vendors' names, ';'-separated.",
     ),
     Column(
+        "vendor_wikidata_ids",
+        Joined(
+            Deployment.vendors.through, "deployment", "vendor__wikidata_id", order="vendor__name"
+        ),
+        "string",
+        "Vendors' Wikidata item ids, ';'-separated in the order of vendor_names (empty where "
+        "a vendor has none).",
+    ),
+    Column(
         "linked_databases",
         Joined(LinkedDatabase, "deployment", "name"),
         "string",
@@ -272,6 +281,12 @@ AGENCY_COLUMNS = (
     Column("parent_id", if_published("parent", "id"), "integer", "Id of the parent agency."),
     Column("parent_name", if_published("parent", "name"), "string", "Parent agency's name."),
     Column("website", "website", "string", "Official website."),
+    Column(
+        "wikidata_id",
+        "wikidata_id",
+        "string",
+        "Wikidata item id (Q followed by a number), to join other data sets; empty if none.",
+    ),
     *location_columns(),
     Column("pio_address", "pio_address", "string", "Address of the Public Information Officer."),
     Column("rti_portal_url", "rti_portal_url", "string", "Online RTI portal."),
