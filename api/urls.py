@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from tracker.exports.datasets import EXPORTS
 
-from . import rti, views
+from . import releases, rti, views
 from .submissions import SubmissionsView
 
 router = SimpleRouter()
@@ -38,6 +38,8 @@ urlpatterns = [
     *export_urls,
     path("export/ocds.json", views.OCDSExportView.as_view(), name="export-ocds"),
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("releases/", releases.ReleaseListView.as_view(), name="releases"),
+    path("releases/<str:name>/", releases.ReleaseDetailView.as_view(), name="release"),
     path("rti/deadlines/", rti.RTIDeadlinesView.as_view(), name="rti-deadlines"),
     path(
         "agencies/<int:id>/rti-statistics/",

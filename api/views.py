@@ -410,6 +410,7 @@ def api_root(request):
             "docs": url("docs"),
             "schema": url("schema"),
             "stats": url("stats"),
+            "releases": url("releases"),
             **{name: url(f"{basename}-list") for name, basename in ENDPOINTS.items()},
             "exports": {
                 f"{name}.{fmt}": url(f"export-{name}-{fmt}")

@@ -404,15 +404,23 @@ RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
 RTI_REMINDER_GROUP = env.str("RTI_REMINDER_GROUP", default="Moderators")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Who publishes the data: the publisher of the OCDS package and of dataset releases (the
+# creator in CITATION.cff and the DataCite record).
+DATA_PUBLISHER = env.str("DATA_PUBLISHER", default="Panoptic Tracker")
 # Procurement as OCDS (tracker/exports/ocds.py): every ocid starts with this prefix. Register
 # one with the Open Contracting Partnership ("ocds-" and six characters) before publishing;
-# the default is a placeholder. The publisher's name heads the release package.
+# the default is a placeholder.
 OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-ptrack")
 if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}", OCDS_PREFIX):
     raise environ.ImproperlyConfigured(
         "OCDS_PREFIX must be letters, digits and hyphens (at most 40), e.g. ocds-abc123"
     )
-OCDS_PUBLISHER = env.str("OCDS_PUBLISHER", default="Panoptic Tracker")
+
+# Dataset releases (tracker/exports/releases.py): where they are kept (backed up with the
+# media), and when beat makes one: a crontab line in India time, e.g. "0 3 1 * *" for 03:00
+# on the 1st of every month; empty makes none (manage.py release_dataset still does).
+RELEASE_ROOT = Path(env.str("RELEASE_ROOT", default=str(VAR_DIR / "releases")))
+RELEASE_SCHEDULE = env.str("RELEASE_SCHEDULE", default="").strip()
 
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
 # Celery queues: source checks apart from everything else (e-mail, RTI chasing,
@@ -440,3 +448,23 @@ CELERY_BEAT_SCHEDULE = {
     },
     "source-check-sweep": {"task": "tracker.source_check_sweep", "schedule": SOURCE_CHECK_INTERVAL},
 }
+if RELEASE_SCHEDULE:
+    _cron = RELEASE_SCHEDULE.split()
+    try:
+        if len(_cron) != 5:
+            raise ValueError("five fields")
+        _release_at = crontab(
+            minute=_cron[0],
+            hour=_cron[1],
+            day_of_month=_cron[2],
+            month_of_year=_cron[3],
+            day_of_week=_cron[4],
+        )
+    except ValueError as error:
+        raise environ.ImproperlyConfigured(
+            f"RELEASE_SCHEDULE must be a crontab line such as '0 3 1 * *' ({error})"
+        ) from None
+    CELERY_BEAT_SCHEDULE["dataset-release"] = {
+        "task": "tracker.dataset_release",
+        "schedule": _release_at,
+    }

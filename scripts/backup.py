@@ -5,7 +5,8 @@
 
 A backup is one tar file named by its UTC time, ``panoptic-<YYYYmmddTHHMMSSZ>.tar``,
 holding ``database.dump`` (pg_dump's custom format), ``media/`` (uploads),
-``archive/`` (the evidence archive, when there is one) and ``backup.json``
+``archive/`` (the evidence archive, when there is one), ``releases/`` (the dataset
+releases, when there are some) and ``backup.json``
 (what and when). It is written under a temporary name and renamed when
 complete, so a half-written backup never looks like a good one.
 
@@ -96,7 +97,11 @@ def create(output):
         if result.returncode:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
         partial = Path(work) / "backup.tar"
-        folders = {"media": Path(settings.MEDIA_ROOT), "archive": _archive_root(settings)}
+        folders = {
+            "media": Path(settings.MEDIA_ROOT),
+            "archive": _archive_root(settings),
+            "releases": Path(settings.RELEASE_ROOT),
+        }
         manifest = {
             "created": stamp,
             "database": db["NAME"],
@@ -134,7 +139,11 @@ def restore(path):
         raise BackupError(f"no backup file {path}")
     if not _database_is_empty(db):
         raise BackupError(f"database {db['NAME']} is not empty: restore into a new, empty database")
-    targets = {"media": Path(settings.MEDIA_ROOT), "archive": _archive_root(settings)}
+    targets = {
+        "media": Path(settings.MEDIA_ROOT),
+        "archive": _archive_root(settings),
+        "releases": Path(settings.RELEASE_ROOT),
+    }
     for name, target in targets.items():
         if target.is_dir() and any(target.iterdir()):
             raise BackupError(f"{name} folder {target} is not empty: restore into an empty one")

@@ -1,4 +1,4 @@
-"""Celery tasks: each calls a service of ``checking`` or ``rti``.
+"""Celery tasks: each calls a service of ``checking``, ``rti`` or ``exports``.
 
 What is here besides the calls is delivery bookkeeping only: the sweep's round
 time (kept in Redis so a redelivered sweep claims the same round) and sending
@@ -15,6 +15,7 @@ from django.utils import timezone
 from .checking import host_limit as limits
 from .checking import records as sources
 from .checking import scheduler
+from .exports.releases import dataset_release as release_build
 from .models import Source
 from .rti.chasing import rti_requests_chase
 from .rti.laws import law_today
@@ -93,6 +94,20 @@ def source_check_group(claimed: list):
         [(pk, datetime.fromisoformat(claim)) for pk, claim in claimed]
     )
     return dict(outcomes)
+
+
+@shared_task(
+    name="tracker.dataset_release",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=3300,
+    time_limit=3600,
+)
+def dataset_release(self):
+    """On RELEASE_SCHEDULE: the month's next dataset release; a redelivered message
+    finds the release its first delivery made."""
+    return release_build(task_id=self.request.id or "").name
 
 
 @shared_task(name="tracker.beat_heartbeat", ignore_result=True)

@@ -55,6 +55,10 @@ def test_the_api_and_the_exports_carry_them(client):
     assert (row["vendor_names"], row["vendor_wikidata_ids"]) == ("Innefu;NEC", ";Q219")
 
 
+def propose(client, body):
+    return client.post("/api/v1/submissions/", json.dumps(body), content_type="application/json")
+
+
 def test_a_proposal_with_a_malformed_id_is_a_json_error_naming_the_field():
     client = Client()
     volunteer = person("researcher", "Researcher", Role.VOLUNTEER)
@@ -64,11 +68,11 @@ def test_a_proposal_with_a_malformed_id_is_a_json_error_naming_the_field():
         "fields": {"name": "Pune Police", "kind": "police", "wikidata_id": "Pune"},
         "sources": [{"url": "https://news.example.org/pune", "title": "Pune"}],
     }
-    response = client.post("/api/v1/submissions/", json.dumps(body), content_type="application/json")
+    response = propose(client, body)
     assert response.status_code == 400, response.content
     assert "wikidata_id" in json.dumps(response.json())
 
     body["fields"]["wikidata_id"] = "Q2354406"
-    response = client.post("/api/v1/submissions/", json.dumps(body), content_type="application/json")
+    response = propose(client, body)
     assert response.status_code == 201, response.content
     assert response.json()["data"]["wikidata_id"] == "Q2354406"

@@ -50,6 +50,12 @@ from . import geojson
 from .sql import SEPARATOR, Joined, quote, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
+# Everything published is reusable under this licence (the data package, releases, OCDS).
+DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 
 @dataclass(frozen=True)
@@ -525,8 +531,9 @@ def geojson_chunks(export, queryset) -> Iterator[bytes]:
     )
 
 
-def datapackage(files):
-    """A Frictionless data package describing ``files``: {export name: [file names]}."""
+def datapackage(files, *, version=None, created=None):
+    """A Frictionless data package describing ``files``: {export name: [file names]}; a
+    release gives its ``version`` and the time its snapshot was taken (``created``)."""
     resources = []
     for name, file_names in files.items():
         export = EXPORTS[name]
@@ -556,16 +563,15 @@ def datapackage(files):
                 )
                 resource["schema"] = {"fields": fields}
             resources.append(resource)
-    return {
+    package = {
         "profile": "data-package",
         "name": "panoptic-tracker",
         "title": "Panoptic Tracker: facial-recognition and AI-camera deployments in India",
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "title": "Creative Commons Attribution 4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-            }
-        ],
+        "licenses": [dict(DATA_LICENSE)],
         "resources": resources,
     }
+    if version is not None:
+        package["version"] = version
+    if created is not None:
+        package["created"] = created
+    return package

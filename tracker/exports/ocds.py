@@ -24,10 +24,10 @@ from django.db.models import Exists, Max, OuterRef, Q
 
 from ..catalogue.visibility import public_value
 from ..models import Citation, Deployment, DeploymentStatus, Source, SourceKind, Vendor
+from .datasets import DATA_LICENSE
 from .sql import quote
 
 OCDS_VERSION = "1.1"
-LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 WIKIDATA_SCHEME = "XI-WIKIDATA"  # org-id.guide's code for Wikidata items
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
 # A date recorded in India, as the start of that day in India.
@@ -242,8 +242,8 @@ def package_chunks(queryset, *, uri, published_fallback) -> Iterator[bytes]:
         "uri": uri,
         "version": OCDS_VERSION,
         "publishedDate": last_change(queryset) or published_fallback,
-        "publisher": {"name": settings.OCDS_PUBLISHER, "uri": settings.SITE_URL + "/"},
-        "license": LICENSE_URL,
+        "publisher": {"name": settings.DATA_PUBLISHER, "uri": settings.SITE_URL + "/"},
+        "license": DATA_LICENSE["path"],
     }
     text = json.dumps(head, ensure_ascii=False)
     yield (text[:-1] + ', "releases": [').encode()
