@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from tracker.exports.datasets import EXPORTS
 
-from . import releases, rti, views
+from . import releases, rti, views, webhooks
 from .submissions import SubmissionsView
 
 router = SimpleRouter()
@@ -47,6 +47,13 @@ urlpatterns = [
         name="agency-rti-statistics",
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:pk>/deliveries/",
+        webhooks.WebhookDeliveriesView.as_view(),
+        name="webhook-deliveries",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

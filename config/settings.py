@@ -416,6 +416,16 @@ if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}", OCDS_PREFIX):
         "OCDS_PREFIX must be letters, digits and hyphens (at most 40), e.g. ocds-abc123"
     )
 
+# Webhooks (tracker/webhooks/): each delivery is a POST through the guarded fetcher, ended
+# after WEBHOOK_TIMEOUT seconds with at most WEBHOOK_MAX_RESPONSE_BYTES of the answer read;
+# failed tries are retried after WEBHOOK_RETRY_SECONDS, doubling, up to WEBHOOK_MAX_ATTEMPTS
+# tries; delivery logs are kept WEBHOOK_LOG_DAYS days.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_RESPONSE_BYTES = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=65536)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=30)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=30)
+
 # Dataset releases (tracker/exports/releases.py): where they are kept (backed up with the
 # media), and when beat makes one: a crontab line in India time, e.g. "0 3 1 * *" for 03:00
 # on the 1st of every month; empty makes none (manage.py release_dataset still does).
@@ -447,6 +457,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
     },
     "source-check-sweep": {"task": "tracker.source_check_sweep", "schedule": SOURCE_CHECK_INTERVAL},
+    # Webhook deliveries whose task was lost are sent again; old delivery logs go.
+    "webhook-sweep": {
+        "task": "tracker.webhook_sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expire_seconds": 50},
+    },
 }
 if RELEASE_SCHEDULE:
     _cron = RELEASE_SCHEDULE.split()

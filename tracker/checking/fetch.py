@@ -369,7 +369,7 @@ def _is_status(code: bytes) -> bool:
     return len(code) == 3 and code.isdigit() and b"100" <= code <= b"599"
 
 
-def _request_bytes(parts, headers: dict[str, str]) -> bytes:
+def _request_bytes(parts, headers: dict[str, str], method: str = "GET", body: bytes = b"") -> bytes:
     # Non-ASCII paths (a Hindi headline in the URL, say) go out percent-encoded.
     path = quote(parts.path or "/", safe=_URL_SAFE)
     if parts.query:
@@ -378,19 +378,29 @@ def _request_bytes(parts, headers: dict[str, str]) -> bytes:
     netloc = host or (f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname)
     if parts.port:
         netloc += f":{parts.port}"
-    lines = [f"GET {path} HTTP/1.1", f"Host: {netloc}", "Connection: close"]
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {netloc}", "Connection: close"]
+    if method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
     lines += [f"{name}: {value}" for name, value in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: Deadline):
-    """One GET without following redirects: (status, headers, body, truncated, head)."""
+def _exchange_once(
+    url: str,
+    headers: dict[str, str],
+    *,
+    max_bytes: int,
+    deadline: Deadline,
+    method: str = "GET",
+    body: bytes = b"",
+):
+    """One request without following redirects: (status, headers, body, truncated, head)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     tls = parts.scheme == "https"
     port = parts.port or (443 if tls else 80)
     try:
-        request = _request_bytes(parts, headers)
+        request = _request_bytes(parts, headers, method, body)
     except UnicodeError as exc:  # a malformed name, not a sign of an outage
         raise FetchError(f"bad host name {host[:100]!r}") from exc
     sock = _connect(host, port, tls=tls, deadline=deadline)
@@ -407,11 +417,11 @@ def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: De
                 raise FetchError("the server switched protocols")
         else:
             raise FetchError(f"more than {MAX_INTERIM_RESPONSES} informational responses")
-        body, truncated = b"", False
+        content, truncated = b"", False
         if status not in REDIRECT_STATUSES and status not in (204, 304):
             limit = min(max_bytes, reader.cap - (reader.received - len(reader.buffer)))
-            body, truncated = reader.body(response_headers, max(limit, 0))
-        return status, response_headers, body, truncated, head
+            content, truncated = reader.body(response_headers, max(limit, 0))
+        return status, response_headers, content, truncated, head
     except TimeoutError as exc:  # sendall
         raise FetchError(f"no response within {settings.FETCH_READ_TIMEOUT:g} s") from exc
     except ssl.SSLError as exc:
@@ -420,6 +430,21 @@ def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: De
         raise FetchError(f"connection to {host} failed: {exc}") from exc
     finally:
         sock.close()
+
+
+def url_checked(url: str):
+    """The URL's parts, if it is an http(s) URL on an allowed port; else FetchError or
+    FetchBlocked. (Its addresses are checked when it is fetched.)"""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"not an http(s) URL: {url[:200]}")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(f"bad port in {url[:200]}") from exc
+    if port not in settings.FETCH_ALLOWED_PORTS:
+        raise FetchBlocked(f"port {port} is not allowed")
+    return parts
 
 
 def fetch(
@@ -455,15 +480,7 @@ def fetch(
     deadline = None
     current, redirects = url, []
     while True:
-        parts = urlsplit(current)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError(f"not an http(s) URL: {current[:200]}")
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError as exc:
-            raise FetchError(f"bad port in {current[:200]}") from exc
-        if port not in settings.FETCH_ALLOWED_PORTS:
-            raise FetchBlocked(f"port {port} is not allowed")
+        parts = url_checked(current)
         # The first slot may be waited for (FETCH_SLOT_WAIT); a redirect's only within budget.
         wait = None if deadline is None else deadline.remaining("waiting for a slot")
         if held_slot is not None and held_slot.host == parts.hostname.lower():
@@ -476,7 +493,7 @@ def fetch(
             if deadline is None:
                 deadline = Deadline(budget)
                 started = time.monotonic()
-            status, response_headers, body, truncated, head = _get_once(
+            status, response_headers, body, truncated, head = _exchange_once(
                 current, headers, max_bytes=max_bytes, deadline=deadline
             )
         location = response_headers.get("location")
@@ -500,3 +517,37 @@ def fetch(
             redirects=redirects,
             head=head,
         )
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: dict[str, str],
+    max_bytes: int,
+    total_timeout: float,
+) -> FetchResult:
+    """POST ``body`` to ``url`` through the same guard, deadline and byte cap as ``fetch``
+    (webhook deliveries). Redirects are not followed: a redirect is the answer. Holds a
+    per-host slot like any fetch. Raises FetchBlocked or FetchError."""
+    parts = url_checked(url)
+    request_headers = {"User-Agent": settings.FETCH_USER_AGENT, **headers}
+    slot = limits.host_slot(
+        parts.hostname, lease_seconds=total_timeout + 10, wait_seconds=total_timeout
+    )
+    with slot:
+        deadline = Deadline(total_timeout)
+        started = time.monotonic()
+        status, response_headers, content, truncated, head = _exchange_once(
+            url, request_headers, max_bytes=max_bytes, deadline=deadline, method="POST", body=body
+        )
+    return FetchResult(
+        url=url,
+        final_url=url,
+        status=status,
+        headers=response_headers,
+        body=content,
+        truncated=truncated,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        head=head,
+    )

@@ -4,6 +4,14 @@ from .review import ReviewItem
 from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
+from .webhooks import (
+    DeliveryState,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventKind,
+)
 
 __all__ = [
     "Agency",
@@ -23,4 +31,10 @@ __all__ = [
     "State",
     "StateBoundary",
     "Vendor",
+    "DeliveryState",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookEventKind",
 ]
