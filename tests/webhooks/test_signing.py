@@ -34,3 +34,20 @@ def test_the_signature_is_hmac_sha256_of_timestamp_dot_body():
 )
 def test_a_receiver_accepts_only_a_fresh_matching_signature(header, body, now, valid):
     assert signature_valid(SECRET, header, body, now=now) is valid
+
+
+def test_the_readme_shows_a_check_that_works():
+    """The verification code in the README accepts our signature and refuses a forgery."""
+    import re
+    import time
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [code] = re.findall(r"```python\n(def verified.*?|import hashlib.*?)```", readme, re.S)
+    namespace = {}
+    exec(code, namespace)  # noqa: S102 (our own README)
+    now = int(time.time())
+    header = signature_header(SECRET, now, BODY)
+    assert namespace["verified"](SECRET, header, BODY) is True
+    assert namespace["verified"](SECRET, header, BODY + b"x") is False
+    assert namespace["verified"](SECRET, signature_header(SECRET, now - 600, BODY), BODY) is False
