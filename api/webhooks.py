@@ -14,7 +14,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.models import Webhook, WebhookDelivery, WebhookEventKind
+from tracker.exports.datasets import coded
+from tracker.models import DeliveryState, Webhook, WebhookDelivery, WebhookEventKind
 from tracker.webhooks.delivery import delivery_log
 from tracker.webhooks.registration import webhook_delete, webhook_register, webhook_update
 
@@ -27,7 +28,7 @@ FIELD_ERRORS = OpenApiResponse(description="The fields that are wrong, each with
 class WebhookSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEventKind.choices),
-        help_text="What to be told of: published, changed, withdrawn, rti_event.",
+        help_text=coded("What to be told of", WebhookEventKind),
     )
 
     class Meta:
@@ -81,6 +82,10 @@ class AttemptSerializer(serializers.Serializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
+    state = serializers.ChoiceField(
+        choices=DeliveryState.choices,
+        help_text=coded("What became of it (pending: another try is due)", DeliveryState),
+    )
     event_id = serializers.UUIDField(source="event.uuid")
     kind = serializers.CharField(source="event.kind")
     body = serializers.CharField(source="event.body", help_text="The JSON body sent.")
