@@ -23,7 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.catalogue import selectors
+from tracker.catalogue import paging, selectors
 from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
@@ -37,6 +37,7 @@ from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojso
 from tracker.rti.laws import law_today
 
 from . import serializers as s
+from . import sql_pages
 from .caching import list_cache_lookup, list_response_finish
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION
@@ -133,7 +134,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         if self.list_cache_entry is not None and self.list_cache_entry.response is not None:
             return self.list_cache_entry.response
         if not self.wants_geojson():
-            return super().list(request, *args, **kwargs)
+            return self.json_list(request)
         queryset = self.filter_queryset(self.get_queryset())
         geometry = EXPORTS[self.export_name].geometry
         located = queryset.filter(**{f"{geometry}__isnull": False})
@@ -141,6 +142,16 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
             located, request, count_name="api-count-located", count_always=False
         )
         return self.geojson_response(located.filter(pk__in=ids)[: len(ids)])
+
+    def json_list(self, request):
+        """A JSON page: its ids from the list's order, its rows written by PostgreSQL
+        (``api.sql_pages``), or by the serializer when it cannot be compiled."""
+        queryset = self.filter_queryset(self.get_queryset())
+        ids = self.paginator.page_ids(queryset, request)
+        rows = sql_pages.page_rows(self.serializer_class, self.get_queryset(), ids)
+        if rows is None:
+            rows = self.get_serializer(paging.rows_in_order(queryset, ids), many=True).data
+        return self.paginator.get_paginated_response(rows)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
