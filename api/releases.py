@@ -1,7 +1,7 @@
 """/api/v1/releases/: the dataset releases for machines (the same as /data/releases/)."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
@@ -78,6 +78,11 @@ class ReleaseDetailView(APIView):
 
     @extend_schema(
         summary="One dataset release",
+        parameters=[
+            OpenApiParameter(
+                "name", str, OpenApiParameter.PATH, description="The release, e.g. 2026.12.0."
+            )
+        ],
         responses={
             200: DatasetReleaseSerializer,
             404: OpenApiResponse(description="No such release."),

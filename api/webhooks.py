@@ -6,7 +6,7 @@ account sees and changes only its own hooks (another account's is a 404).
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -22,6 +22,9 @@ from tracker.webhooks.registration import webhook_delete, webhook_register, webh
 from .authentication import ThrottledTokenAuthentication
 
 ERROR = OpenApiResponse(description="Not signed in with a token, or not your webhook.")
+HOOK_ID = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="The id of one of your webhooks."
+)
 FIELD_ERRORS = OpenApiResponse(description="The fields that are wrong, each with messages.")
 
 
@@ -45,6 +48,18 @@ class WebhookSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The hook's id."},
+            "url": {"help_text": "Where deliveries are POSTed."},
+            "description": {"help_text": "Your note about the hook."},
+            "is_active": {"help_text": "false once disabled (or paused): nothing is sent."},
+            "consecutive_failures": {
+                "help_text": "Failed tries in a row; at 20 the hook is disabled."
+            },
+            "disabled_at": {"help_text": "When it was disabled; null while active."},
+            "disabled_reason": {"help_text": "Why it was disabled."},
+            "created_at": {"help_text": "When it was registered."},
+        }
 
 
 class WebhookIn(serializers.Serializer):
@@ -59,7 +74,9 @@ class WebhookIn(serializers.Serializer):
         trim_whitespace=False,
         help_text="16 to 200 characters used to sign deliveries; made for you if left out.",
     )
-    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="A note for yourself."
+    )
     is_active = serializers.BooleanField(
         required=False, help_text="true enables a disabled hook again; false pauses it."
     )
@@ -74,11 +91,13 @@ class WebhookCreated(WebhookSerializer):
 
 
 class AttemptSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    http_status = serializers.IntegerField(allow_null=True)
-    succeeded = serializers.BooleanField()
-    error = serializers.CharField()
-    duration_ms = serializers.IntegerField()
+    at = serializers.DateTimeField(help_text="When the try began.")
+    http_status = serializers.IntegerField(
+        allow_null=True, help_text="The receiver's status; null when it never answered."
+    )
+    succeeded = serializers.BooleanField(help_text="A 2xx answer within the limits.")
+    error = serializers.CharField(help_text="What went wrong; empty when it succeeded.")
+    duration_ms = serializers.IntegerField(help_text="How long the try took.")
 
 
 class DeliverySerializer(serializers.ModelSerializer):
@@ -86,10 +105,14 @@ class DeliverySerializer(serializers.ModelSerializer):
         choices=DeliveryState.choices,
         help_text=coded("What became of it (pending: another try is due)", DeliveryState),
     )
-    event_id = serializers.UUIDField(source="event.uuid")
-    kind = serializers.CharField(source="event.kind")
+    event_id = serializers.UUIDField(
+        source="event.uuid", help_text="The event's id (X-Panoptic-Delivery)."
+    )
+    kind = serializers.CharField(source="event.kind", help_text="The event's kind.")
     body = serializers.CharField(source="event.body", help_text="The JSON body sent.")
-    tries = AttemptSerializer(many=True, source="prefetched_tries")
+    tries = AttemptSerializer(
+        many=True, source="prefetched_tries", help_text="Every try, oldest first."
+    )
 
     class Meta:
         model = WebhookDelivery
@@ -107,6 +130,15 @@ class DeliverySerializer(serializers.ModelSerializer):
             "body",
             "tries",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "The delivery's id."},
+            "attempts": {"help_text": "Tries made."},
+            "next_attempt_at": {"help_text": "When the next try is due; null when done."},
+            "last_status": {"help_text": "The last try's HTTP status, if any."},
+            "last_error": {"help_text": "The last try's error, if any."},
+            "delivered_at": {"help_text": "When it was delivered; null until then."},
+            "created_at": {"help_text": "When the event happened."},
+        }
 
 
 def _data(request):
@@ -161,6 +193,7 @@ class WebhookListView(OwnWebhooksMixin, APIView):
 class WebhookDetailView(OwnWebhooksMixin, APIView):
     @extend_schema(
         summary="One of your webhooks",
+        parameters=[HOOK_ID],
         responses={200: WebhookSerializer, 401: ERROR, 403: ERROR, 404: ERROR},
     )
     def get(self, request, pk):
@@ -168,6 +201,7 @@ class WebhookDetailView(OwnWebhooksMixin, APIView):
 
     @extend_schema(
         summary="Change a webhook, or enable it again",
+        parameters=[HOOK_ID],
         request=WebhookIn,
         responses={200: WebhookSerializer, 400: FIELD_ERRORS, 401: ERROR, 403: ERROR, 404: ERROR},
     )
@@ -189,6 +223,7 @@ class WebhookDetailView(OwnWebhooksMixin, APIView):
 
     @extend_schema(
         summary="Remove a webhook",
+        parameters=[HOOK_ID],
         responses={204: None, 401: ERROR, 403: ERROR, 404: ERROR},
     )
     def delete(self, request, pk):
@@ -199,6 +234,7 @@ class WebhookDetailView(OwnWebhooksMixin, APIView):
 class WebhookDeliveriesView(OwnWebhooksMixin, APIView):
     @extend_schema(
         summary="A webhook's delivery log",
+        parameters=[HOOK_ID],
         description="Its latest 100 deliveries, newest first, each with every try.",
         responses={200: DeliverySerializer(many=True), 401: ERROR, 403: ERROR, 404: ERROR},
     )
