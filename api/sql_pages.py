@@ -7,37 +7,30 @@ is compiled, field by field and in its order, into ``json_build_object`` over
 the viewset's own queryset, its nested summaries into the same joins, and each
 ``many=True`` field into an ordered ``json_agg`` over the very queryset the
 selector prefetches (its filters, such as "published only", and its order).
-Python then parses the page once and the JSON renderer writes it, so the bytes
-are those the serializer would write (``tests/api/test_serializer_output.py``
-compares the two): datetimes in the current time zone as ISO 8601, dates, whole
-floats with their ".0", points as GeoJSON; areas (rare) are handed back as
-WKB and written by GEOS as the serializer writes them.
+Python parses the page once and the JSON renderer writes it. Two kinds of value
+come back raw and are written by the serializer's own field, so their text is
+exactly its text: datetimes (as microseconds since 1970; DRF writes them in the
+current time zone) and geometries other than points (as WKB; GEOS writes them).
+Points are written in SQL with Python's float text (``80.0``, not ``80``).
+``tests/api/test_serializer_output.py`` compares the bytes with REST
+framework's own writing.
 
 A serializer with a field this cannot express (a method field, a decimal) is
 not compiled: its pages are serialized as before.
 """
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import GEOSGeometry
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
-from django.db import connection
-from django.db.models import (
-    Case,
-    F,
-    Func,
-    JSONField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models import fields as model_fields
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models
+from django.db.models import Case, F, Func, JSONField, OuterRef, Q, Subquery, Value, When
 from django.db.models.aggregates import Aggregate
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 from rest_framework import fields as drf
 from rest_framework import relations, serializers
 
@@ -47,7 +40,22 @@ from .serializers import GeoJSONGeometryField, PublishedOnly
 
 JSON = JSONField()
 NULL_JSON = RawSQL("NULL::json", (), output_field=JSON)
-WKB_KEY = "__wkb__"  # an area handed back for GEOS to write
+EMPTY_ARRAY = RawSQL("'[]'::json", (), output_field=JSON)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Written by PostgreSQL as they are: json_build_object turns text, whole numbers and
+# booleans (and NULL) into what these serializer fields write for such columns. None
+# stands for an annotation of the queryset (a count).
+PLAIN = {
+    drf.CharField: (models.CharField, models.TextField),
+    drf.ChoiceField: (models.CharField,),
+    drf.IntegerField: (models.IntegerField, models.BigIntegerField, models.AutoField, type(None)),
+    drf.BooleanField: (models.BooleanField,),
+}
+# A whole float keeps its ".0", as Python writes it (json.loads reads "80" as an int).
+FLOAT = (
+    "CASE WHEN {v} = trunc({v}) AND abs({v}) < 1e15 "
+    "THEN (trunc({v})::bigint::text || '.0')::json ELSE to_json({v}) END"
+)
 
 
 class Uncompilable(Exception):
@@ -67,150 +75,132 @@ class JSONAgg(OrderableAggMixin, Aggregate):
     output_field = JSON
 
 
-def _to_json(expression):
-    return Func(expression, function="to_json", output_field=JSON)
+@dataclass(frozen=True)
+class Finish:
+    """A value PostgreSQL hands back raw, at ``path`` in each row ("*" is every item of a
+    list), for the serializer's ``field`` to write."""
+
+    path: tuple
+    field: drf.Field
+    kind: str  # "datetime" (microseconds since 1970) or "geometry" (WKB as hex)
+
+    def value(self, raw):
+        if raw is None:
+            return None
+        if self.kind == "datetime":
+            return self.field.to_representation(EPOCH + timedelta(microseconds=raw))
+        return self.field.to_representation(GEOSGeometry(memoryview(bytes.fromhex(raw))))
+
+    def apply(self, node, path=None):
+        path = self.path if path is None else path
+        head, *rest = path
+        if head == "*":
+            for item in node:
+                self.apply(item, rest)
+        elif node is not None:
+            if rest:
+                self.apply(node[head], rest)
+            else:
+                node[head] = self.value(node[head])
 
 
 def _datetime(path):
-    """DRF's DateTimeField: ISO 8601 in the current time zone, microseconds when not 0,
-    ``Z`` for UTC."""
-    zone = timezone.get_current_timezone_name()
-    column = "%(expressions)s"
-    local = f"({column} AT TIME ZONE '{zone}')"
-    offset = f"extract(epoch FROM {local} - ({column} AT TIME ZONE 'UTC'))::int"
-    template = (
-        f"CASE WHEN {column} IS NULL THEN NULL ELSE to_json("
-        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        f" || CASE WHEN to_char({column}, 'US') = '000000' THEN '' "
-        f"ELSE '.' || to_char({column}, 'US') END"
-        f" || CASE WHEN {offset} = 0 THEN 'Z' ELSE "
-        f"(CASE WHEN {offset} < 0 THEN '-' ELSE '+' END)"
-        f" || lpad((abs({offset}) / 3600)::text, 2, '0') || ':'"
-        f" || lpad((mod(abs({offset}), 3600) / 60)::text, 2, '0') END) END"
+    return Func(
+        F(path),
+        template="(extract(epoch FROM %(expressions)s) * 1000000)::bigint",
+        output_field=JSON,
     )
-    if "'" in zone:
-        raise Uncompilable(zone)
-    return Func(F(path), template=template, output_field=JSON)
 
 
 def _date(path):
-    return Func(
-        F(path),
-        template="to_json(to_char(%(expressions)s, 'YYYY-MM-DD'))",
-        output_field=JSON,
-    )
-
-
-FLOAT_JSON = (
-    "CASE WHEN {v} = trunc({v}) AND abs({v}) < 1e15 "
-    "THEN (trunc({v})::bigint::text || '.0')::json ELSE to_json({v}) END"
-)
+    return Func(F(path), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=JSON)
 
 
 def _point(path):
-    """``{"type": "Point", "coordinates": [x, y]}`` with Python's float text (80.0, not 80)."""
+    """``{"type": "Point", "coordinates": [x, y]}``, as the serializer writes a point."""
     x, y = "ST_X(%(expressions)s)", "ST_Y(%(expressions)s)"
     template = (
         "CASE WHEN %(expressions)s IS NULL THEN NULL ELSE json_build_object('type', 'Point', "
-        f"'coordinates', json_build_array({FLOAT_JSON.format(v=x)}, {FLOAT_JSON.format(v=y)}))"
-        " END"
+        f"'coordinates', json_build_array({FLOAT.format(v=x)}, {FLOAT.format(v=y)})) END"
     )
     return Func(F(path), template=template, output_field=JSON)
-
-
-def _geometry(path):
-    """Any other geometry: its WKB, for GEOS to write as the serializer does."""
-    return Case(
-        When(**{f"{path}__isnull": True}, then=NULL_JSON),
-        default=JSONObject(Value(WKB_KEY), Func(AsWKB(path), Value("hex"), function="encode")),
-        output_field=JSON,
-    )
-
-
-SCALARS = (
-    drf.CharField,
-    drf.IntegerField,
-    drf.BooleanField,
-    drf.ChoiceField,
-    drf.ReadOnlyField,
-    drf.UUIDField,
-)
 
 
 def _model_field(model, name):
     try:
         return model._meta.get_field(name)
-    except Exception:  # an annotation, not a field
+    except FieldDoesNotExist:  # an annotation of the queryset
         return None
 
 
-def _field_expression(field, model, prefix, prefetches):
-    """The JSON expression of one serializer field over rows of ``model`` (its columns
-    reached through ``prefix``)."""
-    if isinstance(field, serializers.SerializerMethodField | drf.HiddenField):
-        raise Uncompilable(field.field_name)
-    attrs = field.source_attrs
+def _field(field, model, prefix, prefetches):
+    """(JSON expression, finishes) of one serializer field over rows of ``model`` whose
+    columns are reached through ``prefix``."""
     if isinstance(field, serializers.ListSerializer):
         return _many(field, model, prefix, prefetches)
-    if len(attrs) != 1:
-        raise Uncompilable(field.source)
-    name = attrs[0]
+    if isinstance(field, serializers.SerializerMethodField) or len(field.source_attrs) != 1:
+        raise Uncompilable(field.field_name)
+    name = field.source_attrs[0]
     path = prefix + name
     model_field = _model_field(model, name)
+    here = (field.field_name,)
     if isinstance(field, serializers.BaseSerializer):
         return _one(field, model_field, path)
     if isinstance(field, GeoJSONGeometryField):
-        if model_field is not None and model_field.geom_type == "POINT":
-            return _point(path)
-        return _geometry(path)
+        if getattr(model_field, "geom_type", None) == "POINT":
+            return _point(path), []
+        raw = Func(AsWKB(path), Value("hex"), function="encode", output_field=JSON)
+        return raw, [Finish(here, field, "geometry")]
     if isinstance(field, drf.DateTimeField):
-        return _datetime(path)
+        return _datetime(path), [Finish(here, field, "datetime")]
     if isinstance(field, drf.DateField):
-        return _date(path)
+        return _date(path), []
     if isinstance(field, drf.ListField) and isinstance(field.child, drf.CharField):
-        return _to_json(F(path))
-    if isinstance(field, drf.FloatField | drf.DecimalField | drf.DurationField):
+        return F(path), []
+    if isinstance(field, relations.RelatedField | drf.ListField | drf.DictField):
         raise Uncompilable(field.field_name)
-    if isinstance(field, drf.ListField | drf.DictField | drf.JSONField | relations.RelatedField):
-        raise Uncompilable(field.field_name)
-    if isinstance(field, SCALARS) or type(field) is drf.Field:
-        if isinstance(model_field, model_fields.DateTimeField | model_fields.DateField):
-            raise Uncompilable(field.field_name)  # declared as text, written by Python
-        return _to_json(F(path))
+    columns = next((kinds for kind, kinds in PLAIN.items() if isinstance(field, kind)), ())
+    if isinstance(model_field, columns):
+        return F(path), []
     raise Uncompilable(f"{field.field_name}: {type(field).__name__}")
 
 
-def _object(serializer, model, prefix, prefetches=None):
-    pairs = []
+def _object(serializer, model, prefix, prefetches):
+    """json_build_object of every readable field, in the serializer's order."""
+    pairs, finishes = [], []
     for name, field in serializer.fields.items():
         if field.write_only:
             continue
-        pairs += [Value(name), _field_expression(field, model, prefix, prefetches or {})]
+        expression, inner = _field(field, model, prefix, prefetches)
+        pairs += [Value(name), expression]
+        finishes += inner
     if len(pairs) > 100:  # json_build_object takes at most 100 arguments
         raise Uncompilable(f"{type(serializer).__name__} has over 50 fields")
-    return JSONObject(*pairs)
+    return JSONObject(*pairs), finishes
+
+
+def _nested(finishes, name, *, many=False):
+    return [Finish((name, *(("*",) if many else ()), *f.path), f.field, f.kind) for f in finishes]
 
 
 def _one(serializer, model_field, path):
-    """A nested summary through a foreign key: null when there is none, or (for
-    PublishedOnly) when the related entry is not public."""
-    if model_field is None or not model_field.is_relation or model_field.many_to_many:
+    """A summary through a foreign key: null when there is none or (PublishedOnly) when
+    the related entry is not public."""
+    if model_field is None or not model_field.many_to_one:
         raise Uncompilable(path)
-    related = model_field.related_model
-    built = _object(serializer, related, f"{path}__")
+    built, finishes = _object(serializer, model_field.related_model, f"{path}__", {})
     shown = Q(**{f"{path}__isnull": False})
     if isinstance(serializer, PublishedOnly):
         shown &= public_q(path)
-    return Case(When(shown, then=built), default=NULL_JSON, output_field=JSON)
+    written = Case(When(shown, then=built), default=NULL_JSON, output_field=JSON)
+    return written, _nested(finishes, serializer.field_name)
 
 
 def _many(serializer, model, prefix, prefetches):
     """A ``many=True`` field read from ``prefetched_<name>``: the prefetch's own queryset,
-    narrowed to the row, aggregated in its order."""
-    if prefix:
-        raise Uncompilable("a related set inside a related object")
+    narrowed to the row, aggregated in its order (ties broken by id)."""
     prefetch = prefetches.get(serializer.source)
-    if prefetch is None:
+    if prefix or prefetch is None:
         raise Uncompilable(serializer.source)
     relation = model._meta.get_field(prefetch.prefetch_through)
     related = relation.related_model
@@ -219,31 +209,37 @@ def _many(serializer, model, prefix, prefetches):
     else:
         owner = relation.related_query_name()
     rows = prefetch.queryset if prefetch.queryset is not None else related._default_manager.all()
-    ordering = list(rows.query.order_by or related._meta.ordering or []) + ["pk"]
-    child = serializer.child
+    ordering = [*(rows.query.order_by or related._meta.ordering or ()), "pk"]
+    built, finishes = _object(serializer.child, related, "", {})
     aggregate = (
         rows.filter(**{owner: OuterRef("pk")})
         .order_by()
         .annotate(_group=Value(1))
         .values("_group")
-        .annotate(_json=JSONAgg(_object(child, related, ""), order_by=ordering))
+        .annotate(_json=JSONAgg(built, order_by=ordering))
         .values("_json")
     )
-    return Func(
-        Subquery(aggregate, output_field=JSON),
-        RawSQL("'[]'::json", (), output_field=JSON),
-        function="COALESCE",
-        output_field=JSON,
+    written = Func(
+        Subquery(aggregate, output_field=JSON), EMPTY_ARRAY, function="COALESCE", output_field=JSON
     )
+    return written, _nested(finishes, serializer.field_name, many=True)
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    sql: str
+    params: tuple
+    finishes: list
 
 
 _compiled = {}
 
 
-def _page_sql(serializer_class, queryset):
-    """(SQL, parameters) writing the rows whose ids are given, or None if not compilable.
-    Built once per serializer, model and time zone (a list page only supplies ids)."""
-    key = (serializer_class, queryset.model, timezone.get_current_timezone_name())
+def page_query(serializer_class, queryset):
+    """The compiled query writing rows by id, or None if the serializer is not compilable.
+    Made once per serializer and model: the SQL depends on nothing else (a page only
+    supplies its ids, and datetimes are written in Python, in the reader's time zone)."""
+    key = (serializer_class, queryset.model)
     if key not in _compiled:
         prefetches = {
             lookup.to_attr: lookup
@@ -251,18 +247,17 @@ def _page_sql(serializer_class, queryset):
             if getattr(lookup, "to_attr", None)
         }
         try:
-            row = _object(serializer_class(), queryset.model, "", prefetches)
+            row, finishes = _object(serializer_class(), queryset.model, "", prefetches)
         except Uncompilable:
             _compiled[key] = None
         else:
-            inner, params = (
-                queryset.order_by().values(_pk=F("pk"), _row=row).query.sql_with_params()
-            )
+            rows = queryset.order_by().values(_pk=F("pk"), _row=row)
+            inner, params = rows.query.sql_with_params()
             sql = (
                 "SELECT COALESCE(json_agg(t._row ORDER BY array_position(%s::bigint[], t._pk)),"
                 f" '[]')::text FROM ({inner}) AS t WHERE t._pk = ANY(%s::bigint[])"
             )
-            _compiled[key] = (sql, params)
+            _compiled[key] = PageQuery(sql, params, finishes)
     return _compiled[key]
 
 
@@ -270,18 +265,16 @@ def page_rows(serializer_class, queryset, ids):
     """The rows ``ids`` (in that order) as ``serializer_class`` writes them, read through
     ``queryset`` (the viewset's own, with the selector's prefetches); None when the
     serializer cannot be compiled."""
-    compiled = _page_sql(serializer_class, queryset)
-    if compiled is None:
+    query = page_query(serializer_class, queryset)
+    if query is None:
         return None
     if not ids:
         return []
-    sql, params = compiled
     ids = list(ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ids, *params, ids])
+        cursor.execute(query.sql, [ids, *query.params, ids])
         rows = json.loads(cursor.fetchone()[0])
-    for row in rows:
-        for name, value in row.items():
-            if isinstance(value, dict) and WKB_KEY in value:
-                row[name] = json.loads(GEOSGeometry(memoryview(bytes.fromhex(value[WKB_KEY]))).json)
+    for finish in query.finishes:
+        for row in rows:
+            finish.apply(row)
     return rows
