@@ -146,9 +146,10 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
     def json_list(self, request):
         """A JSON page: its ids from the list's order, its rows written by PostgreSQL
         (``api.sql_pages``), or by the serializer when it cannot be compiled."""
-        queryset = self.filter_queryset(self.get_queryset())
+        records = self.get_queryset()
+        queryset = self.filter_queryset(records)
         ids = self.paginator.page_ids(queryset, request)
-        rows = sql_pages.page_rows(self.serializer_class, self.get_queryset(), ids)
+        rows = sql_pages.page_rows(self.serializer_class, records, ids)
         if rows is None:
             rows = self.get_serializer(paging.rows_in_order(queryset, ids), many=True).data
         return self.paginator.get_paginated_response(rows)

@@ -235,6 +235,14 @@ class Deployment(PublicEntity):
             published_order_index("deployment_pub_announced_d", "-announced_on"),
             published_order_index("deployment_pub_announced_a", "announced_on"),
             published_order_index("deployment_pub_cameras_d", "-camera_count"),
+            # A state's list in the default order, and its counts, from the index alone: the
+            # commonest filter of one-off API queries (state, with a status or technology).
+            models.Index(
+                fields=["state", "-updated_at", "id"],
+                name="deployment_pub_state_recent",
+                include=["status", "technology"],
+                condition=Q(publication="published"),
+            ),
             # Each agency's count of published deployments, read from the index alone.
             models.Index(
                 fields=["lead_agency"],
