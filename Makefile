@@ -7,7 +7,7 @@ PORT ?= 8000
 export PORT
 
 .PHONY: run test lint bench setup system-packages venv services stop messages demo lock \
-	check-lock backup restore
+	check-lock backup restore install
 
 run: setup messages
 	@exec scripts/run.sh
@@ -66,13 +66,27 @@ messages: venv
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
 		$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0; fi
 
-# A timestamped archive of the database, uploads and evidence archive in var/backups/.
-backup: venv
-	@$(PY) scripts/backup.py create
+# The production virtualenv: the site's own packages only, pinned with their hashes in
+# requirements.lock (no test tools). Run again after every upgrade.
+install:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements.lock
 
-# Restore FILE into the (empty) database DATABASE_URL names, e.g.
-# DATABASE_URL=postgis://postgres@/panoptic_restored?host=... make restore FILE=var/backups/x.tar
-restore: venv
+# Backups run with the .venv there is and install nothing (cron may run them at any hour).
+$(PY):
+	@echo "no $(PY): build it first (make install in production, make setup in development)" >&2
+	@exit 1
+
+# A timestamped archive (mode 0600) of the database, uploads and evidence archive in
+# BACKUP_DIR; KEEP=N then deletes all but the newest N there.
+BACKUP_DIR ?= var/backups
+backup: $(PY)
+	@$(PY) scripts/backup.py create --output "$(BACKUP_DIR)" $(if $(KEEP),--keep "$(KEEP)")
+
+# Restore FILE into the empty database DATABASE_URL names, as that (the site's) role, e.g.
+# DATABASE_URL=postgis://panoptic:...@/panoptic_restored?host=... make restore FILE=var/backups/x.tar
+restore: $(PY)
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/panoptic-....tar"; exit 2; }
 	@$(PY) scripts/backup.py restore "$(FILE)"
 

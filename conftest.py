@@ -1,6 +1,7 @@
 """Test-wide set-up: the real PostGIS (pytest-django's test database) and
 the real Redis that `make test` starts, on a Redis database of their own."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -37,6 +38,48 @@ def test_broker(django_db_blocker):
     with app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()
     yield url
+
+
+@pytest.fixture
+def mail_delivered(test_broker, django_capture_on_commit_callbacks):
+    """Delivers, in the test process, the mails the code under test queued.
+
+    ``with mail_delivered() as outbox:`` runs the on-commit callbacks of the
+    block (mails are queued on commit; a ``db`` test never commits), then takes
+    each ``tracker.mail_send`` message off the real ``default`` queue in Redis
+    and runs the task with its JSON arguments, so each mail lands in
+    ``outbox`` (``django.core.mail.outbox``). The queue starts empty.
+    """
+    from django.core import mail
+
+    from config.celery import app
+    from tracker.mail import MAIL_TASK
+    from tracker.tasks import mail_send
+
+    with app.connection_for_write() as conn:
+        conn.SimpleQueue("default").clear()
+
+    def deliver_queued():
+        with app.connection_for_read() as conn:
+            queue = conn.SimpleQueue("default")
+            while True:
+                try:
+                    message = queue.get_nowait()
+                except queue.Empty:
+                    return
+                task = message.headers["task"]
+                assert task == MAIL_TASK, f"{task} was queued where only mail was expected"
+                args, kwargs, _ = message.decode()
+                mail_send(*args, **kwargs)
+                message.ack()
+
+    @contextlib.contextmanager
+    def delivered():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield mail.outbox
+        deliver_queued()
+
+    return delivered
 
 
 @pytest.fixture

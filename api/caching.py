@@ -14,8 +14,10 @@ next request renders afresh. The versions and the entry come in one round trip.
 
 Only the list action's 200 answers are kept: authentication, throttling and
 parameter checks run before the cache is asked, and an error is never stored.
-Every list answer carries an ETag (a digest of its body), and a request whose
-``If-None-Match`` names it gets ``304 Not Modified`` without the body.
+Every list answer carries an ETag made of the same key and versions, so it is
+known before anything is rendered: a request whose ``If-None-Match`` names it
+gets ``304 Not Modified`` from Django's ``get_conditional_response`` without a
+row read or a body rendered, whether the cache holds the page or not.
 
 The cache shares Redis with the Celery broker, and anyone can ask for endless
 distinct pages (``?q=`` with random words, a crawler walking every offset), so
@@ -34,19 +36,25 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import parse_etags
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 
 from tracker.catalogue.datacache import versions_and_value
 
+# Part of every key: change it when the stored entry's shape changes, so that
+# entries written by the previous release are never read.
+ENTRY_FORMAT = "2"
+
 
 @dataclass
 class ListCacheEntry:
-    """Where a list request's answer lives, and the versions it must be rendered under."""
+    """Where a list request's answer lives, the versions it must be rendered under,
+    and its ETag."""
 
     key: str
     versions: tuple
+    etag: str
     response: HttpResponse | None  # the stored answer, when current
 
 
@@ -56,6 +64,7 @@ def list_cache_key(request, extras=()):
     # order; parameters themselves are sorted (``next`` and ``previous`` sort them too).
     query = sorted(request.query_params.lists(), key=lambda item: item[0])
     parts = (
+        ENTRY_FORMAT,
         request.path,
         repr(query),
         request.accepted_media_type,
@@ -69,17 +78,28 @@ def list_cache_key(request, extras=()):
 
 
 def list_cache_lookup(request, extras=()):
-    """The cache entry of this list request, or None when list pages are not cached."""
-    if settings.API_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+    """The cache entry of this list request (None unless it is a GET or HEAD); its
+    ``response`` is the stored answer when the cache holds a current one."""
+    if request.method not in ("GET", "HEAD"):
         return None
     key = list_cache_key(request, extras)
     versions, stored = versions_and_value(key)
+    digest = hashlib.blake2b(f"{key}{versions!r}".encode(), digest_size=16).hexdigest()
     response = None
-    if stored is not None and stored[0] == versions:
-        _, body, content_type, etag = stored
+    if settings.API_CACHE_SECONDS > 0 and stored is not None and stored[0] == versions:
+        _, body, content_type = stored
         response = HttpResponse(body, content_type=content_type)
-        response["ETag"] = etag
-    return ListCacheEntry(key=key, versions=versions, response=response)
+        response["ETag"] = f'"{digest}"'
+    return ListCacheEntry(key=key, versions=versions, etag=f'"{digest}"', response=response)
+
+
+def list_response_before_rendering(request, entry):
+    """``304 Not Modified`` when the client holds this page (or ``412`` when its
+    ``If-Match`` fails), else the stored page, else None: render it."""
+    answer = get_conditional_response(request, etag=entry.etag, response=entry.response)
+    if answer is not None:
+        answer["ETag"] = entry.etag
+    return answer
 
 
 def _asked_before(entry) -> bool:
@@ -102,27 +122,21 @@ def _within_budget(size: int) -> bool:
         return False
 
 
-def body_etag(body: bytes) -> str:
-    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
-
-
-def list_response_finish(request, response, entry):
-    """Give a rendered 200 list answer its ETag, keep it in ``entry`` (when small enough)
-    and answer 304 when the client already holds it."""
-    if response.status_code != 200 or getattr(response, "streaming", False):
+def list_response_finish(response, entry):
+    """Give a freshly rendered 200 list answer its ETag, and keep it in ``entry`` (when
+    the cache is on and the page small enough and asked for before)."""
+    if entry is None or response.status_code != 200 or getattr(response, "streaming", False):
         return response
-    if not response.has_header("ETag"):  # just rendered, not from the cache
-        if hasattr(response, "render"):
-            response.render()
-        response["ETag"] = body_etag(response.content)
-        if entry is not None and _asked_before(entry) and _within_budget(len(response.content)):
-            stored = (entry.versions, response.content, response["Content-Type"], response["ETag"])
-            cache.set(entry.key, stored, timeout=settings.API_CACHE_SECONDS)
-    held = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]
-    if "*" in held or response["ETag"] in held:
-        not_modified = HttpResponseNotModified()
-        for header in ("ETag", "Vary", "Allow"):
-            if response.has_header(header):
-                not_modified[header] = response[header]
-        return not_modified
+    if response is entry.response:  # from the cache already
+        return response
+    if hasattr(response, "render"):
+        response.render()
+    response["ETag"] = entry.etag
+    if (
+        settings.API_CACHE_SECONDS > 0
+        and _asked_before(entry)
+        and _within_budget(len(response.content))
+    ):
+        stored = (entry.versions, response.content, response["Content-Type"])
+        cache.set(entry.key, stored, timeout=settings.API_CACHE_SECONDS)
     return response

@@ -38,7 +38,7 @@ from tracker.rti.laws import law_today
 
 from . import serializers as s
 from . import sql_pages
-from .caching import list_cache_lookup, list_response_finish
+from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION
 
@@ -130,9 +130,10 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         return ()
 
     def list(self, request, *args, **kwargs):
-        self.list_cache_entry = list_cache_lookup(request, self.list_cache_extras())
-        if self.list_cache_entry is not None and self.list_cache_entry.response is not None:
-            return self.list_cache_entry.response
+        entry = self.list_cache_entry = list_cache_lookup(request, self.list_cache_extras())
+        answer = list_response_before_rendering(request, entry) if entry else None
+        if answer is not None:  # 304, or the page from the cache
+            return answer
         if not self.wants_geojson():
             return self.json_list(request)
         queryset = self.filter_queryset(self.get_queryset())
@@ -158,7 +159,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "action", None) == "list":
             entry = getattr(self, "list_cache_entry", None)
-            response = list_response_finish(request, response, entry)
+            response = list_response_finish(response, entry)
         return response
 
     def retrieve(self, request, *args, **kwargs):

@@ -1,10 +1,15 @@
-"""Django's Redis cache backend, with one client per connection pool instead of one per call.
+"""Django's Redis cache backend, with one client per connection pool instead of one per call,
+and time limits on its sockets.
 
 Django's ``RedisCacheClient`` makes a new ``redis.Redis`` for every cache call,
 and redis-py fills some 170 response callbacks into each: about 0.1 ms of CPU,
 more than the call itself. An API list page answered from the cache makes half
 a dozen calls (throttle counters, versions, the page). A client is safe to share
 between threads; its connection pool does the work, exactly as before.
+
+A Redis that does not answer at all (its host down, a network cut) would hold a
+request until gunicorn kills the worker; with these limits the request fails in
+seconds, and the site answers 503 (``config/errors.py``). OPTIONS may override them.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -25,10 +30,14 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+SOCKET_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+        self._options = {**SOCKET_TIMEOUTS, **self._options}
 
     def incr_expiring(self, key, timeout):
         """Add 1 to ``key`` (0 when missing) and let it expire ``timeout`` seconds after it

@@ -2,12 +2,17 @@
 
 Fields given with ``extra={"event": {...}}`` are merged into the object, so a
 request or task line carries its figures as fields rather than inside text.
-Nothing here adds addresses or user agents; callers never pass them.
+Times are UTC in every process (Django sets the process's time zone to
+``TIME_ZONE`` once the settings load, which would otherwise change the zone of
+gunicorn's lines mid-file). Nothing here adds addresses or user agents;
+callers never pass them.
 """
 
 import json
 import logging
 from datetime import UTC, datetime
+
+from gunicorn import glogging
 
 
 class JSONFormatter(logging.Formatter):
@@ -24,3 +29,40 @@ class JSONFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+class GunicornLogger(glogging.Logger):
+    """gunicorn's error and access logs as the same JSON lines (``deploy/gunicorn.conf.py``).
+
+    The access line, when the access log is on, carries the method, the path
+    without its query string, the status, the bytes sent and the duration:
+    never the client's address, user agent or referrer.
+    """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(JSONFormatter())
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        status = resp.status
+        status = int(status.split(None, 1)[0]) if isinstance(status, str) else status
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+        self.access_log.info(
+            "%s %s %s",
+            method,
+            path,
+            status,
+            extra={
+                "event": {
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "bytes": getattr(resp, "sent", None),
+                    "duration_ms": round(request_time.total_seconds() * 1000, 1),
+                }
+            },
+        )

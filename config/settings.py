@@ -13,6 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 
+from tracker.middleware import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "allauth",
     "allauth.account",
+    "csp",
     "tracker",
     "accounts",
     "moderation",
@@ -74,8 +77,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so it sees every response last: CSP header, no cookies on public pages.
+    # First, so they see every response last, static files included: no cookies on
+    # public pages and the other privacy headers; the Content-Security-Policy.
     "tracker.middleware.PrivacyMiddleware",
+    "csp.middleware.CSPMiddleware",
     # One JSON log line per request (no addresses); notes X-Forwarded-For for /healthz.
     "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -166,7 +171,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # E-mail: console in development; EMAIL_URL (smtp://user:pass@host:port) in production.
+# Only the Celery task tracker.mail_send talks to the server (tracker/mail.py), waiting
+# at most EMAIL_TIMEOUT seconds on each exchange.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 
 # Accounts (django-allauth): sign-in by e-mail, confirmed before first use; failed sign-ins,
@@ -207,6 +215,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form refused for its CSRF token gets the site's own page (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -222,7 +232,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # Monitors may poll over plain HTTP on the loopback or a private network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/full)?$"]
     if NUM_PROXIES > 0:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Browser features no page uses are refused (tracker.middleware adds the header).
@@ -230,6 +240,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 # Map: no tile server unless the operator names one.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+# The strict Content-Security-Policy (django-csp; tracker/middleware.py), which lets
+# images come from that tile server too. Views widen it for themselves alone.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": content_security_policy(MAP_TILES_URL)}
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (22.5, 80.0),
@@ -324,7 +337,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # reuse it; a new PostgreSQL connection per task would cost more than most tasks do.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler; a task that never ran is due at once (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:Scheduler"
 
 # Figures cached until the published data changes (tracker/catalogue/datacache.py);
 # this bounds how long an entry lives even when nothing changes.
@@ -440,9 +454,9 @@ CELERY_TASK_ROUTES = {
     "tracker.source_check_group": {"queue": "checks"},
     "tracker.source_check_sweep": {"queue": "checks"},
 }
-# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz.
+# The queues workers consume (scripts/run.sh, deploy/systemd), each watched by /healthz/full.
 WORKER_QUEUES = ["default", "checks"]
-# /healthz calls a worker or beat heartbeat stale after this many seconds.
+# /healthz/full calls a worker or beat heartbeat stale after this many seconds.
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=180)
 
 CELERY_BEAT_SCHEDULE = {

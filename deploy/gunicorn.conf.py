@@ -17,9 +17,11 @@ keepalive = 5
 # Recycle workers now and then, so a slow leak never grows without bound.
 max_requests = 5000
 max_requests_jitter = 500
-# Django logs one JSON line per request without client addresses
-# (tracker.middleware.RequestLogMiddleware); gunicorn's access log would add them.
-accesslog = None
+# Every line is JSON with a UTC time, like the site's own (config/logging.py). Django logs
+# one line per request (tracker.middleware.RequestLogMiddleware), so gunicorn's access
+# log is off unless GUNICORN_ACCESS_LOG=true; it never holds client addresses either.
+logger_class = "config.logging.GunicornLogger"
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "").lower() in ("1", "true") else None
 errorlog = "-"
 # Django alone decides whether a request came over HTTPS (SECURE_PROXY_SSL_HEADER,
 # set only when API_NUM_PROXIES says a proxy sets X-Forwarded-Proto).

@@ -1,14 +1,17 @@
 """E-mails to volunteers about their submissions, in the language they wrote in."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from tracker.mail import mail_queue
+
 
 def decision_send(*, submission, base_url=""):
-    """Tell the volunteer what a moderator decided, with the moderator's note."""
+    """Tell the volunteer what a moderator decided, with the moderator's note, once the
+    decision commits."""
     volunteer = submission.volunteer
     if not volunteer.email:
         return
@@ -20,4 +23,4 @@ def decision_send(*, submission, base_url=""):
         }
         subject = render_to_string("moderation/email/decision_subject.txt", context).strip()
         body = render_to_string("moderation/email/decision_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [volunteer.email])
+    mail_queue(messages=[EmailMessage(" ".join(subject.split()), body, to=[volunteer.email])])

@@ -143,9 +143,7 @@ def submission_approve(*, submission_id, moderator, note="", base_url=""):
         submission.decided_at = timezone.now()
         submission.target_id = entity.pk
         submission.save()
-        transaction.on_commit(
-            lambda: notifications.decision_send(submission=submission, base_url=base_url)
-        )
+        notifications.decision_send(submission=submission, base_url=base_url)
     return entity
 
 
@@ -165,9 +163,7 @@ def submission_decide(*, submission_id, moderator, status, note, base_url=""):
         if not changed:
             raise SubmissionConflict(_("This submission has already been decided."))
         submission = Submission.objects.select_related("volunteer").get(pk=submission_id)
-        transaction.on_commit(
-            lambda: notifications.decision_send(submission=submission, base_url=base_url)
-        )
+        notifications.decision_send(submission=submission, base_url=base_url)
     return submission
 
 

@@ -8,7 +8,7 @@ PORT=${PORT:-8000}
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo_data
-$PY manage.py ensure_admin
+$PY manage.py ensure_admin --username admin --email admin@localhost
 $PY manage.py collectstatic --no-input -v 0
 
 pids=()

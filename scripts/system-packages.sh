@@ -4,6 +4,8 @@
 set -euo pipefail
 
 packages=(gdal-bin libgdal32 gettext chromium fonts-noto-core)
+# nginx: tests/ops/test_production_stack.py runs deploy/nginx.conf.example in front of the site.
+packages+=(nginx)
 [ -n "${DATABASE_URL:-}" ] || packages+=(postgresql-15 postgresql-15-postgis-3)
 [ -n "${CELERY_BROKER_URL:-}" ] || packages+=(redis-server)
 # make bench also needs wrk (HTTP load) for bench/bench_site.py.
@@ -28,7 +30,7 @@ echo "system-packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The Debian package starts a system-wide cluster and Redis we do not use.
-for svc in postgresql redis-server; do
+# The Debian packages start a system-wide cluster, Redis and nginx we do not use.
+for svc in postgresql redis-server nginx; do
   if command -v service >/dev/null; then service "$svc" stop >/dev/null 2>&1 || true; fi
 done

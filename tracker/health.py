@@ -1,10 +1,17 @@
-"""What /healthz reports: can the site reach its database and Redis, do workers and beat live.
+"""The two health checks: liveness (``/healthz``) and the full report (``/healthz/full``).
 
-Workers and beat write heartbeats (a Unix time) into the cache, which lives in
-Redis: each worker for every queue it consumes, beat each time it sends its
-per-minute heartbeat task. Reading them is one round trip, so a load balancer
-or monitor can poll every few seconds. A stale heartbeat means nobody is
-running that part; the answer is then 503 so monitoring notices.
+Liveness is for load balancers and the web unit's own watchdog: can this web
+server answer pages, that is, reach its database and its cache? Nothing else
+goes into it, so a dead Celery worker never pulls every web server out of a
+balancer at once.
+
+The full report is for monitoring: the database, the broker and the cache,
+workers and beat, the source checker. Workers and beat write heartbeats (a
+Unix time) into the cache, which lives in Redis: each worker for every queue
+it consumes, beat each time it sends its per-minute heartbeat task. Reading
+them is one round trip, so a monitor can poll every few seconds. A stale
+heartbeat means nobody is running that part; the answer is then 503 so
+monitoring notices.
 """
 
 import time
@@ -71,8 +78,24 @@ def _broker_ok():
         return False
 
 
+def _cache_ok():
+    try:
+        cache.get(HEARTBEAT_KEY.format("beat"))
+        return True
+    except Exception:
+        return False
+
+
+def liveness_report():
+    """(alive, report): the JSON body of /healthz, database and cache only."""
+    report = {"database": _database_ok(), "cache": _cache_ok()}
+    alive = all(report.values())
+    report["status"] = "ok" if alive else "failing"
+    return alive, report
+
+
 def health_report(now=None):
-    """(healthy, report): the report is the JSON body of /healthz."""
+    """(healthy, report): the report is the JSON body of /healthz/full."""
     now = time.time() if now is None else now
     parts = ["beat", *(f"worker:{queue}" for queue in settings.WORKER_QUEUES)]
     report = {"database": _database_ok(), "redis": _broker_ok(), "warnings": []}

@@ -1,31 +1,32 @@
 """Privacy guarantees for the public site: a strict Content-Security-Policy and no cookies.
 
 The site loads nothing from other hosts and runs no inline script, so the
-policy can be strict. Public pages never need a cookie; views marked with
-``public_page`` have any cookie removed before the response leaves, so a
-future template tag or middleware cannot start tracking readers by accident.
-Every response, static files included, also refuses framing, sniffing and the
-camera, microphone and location (``Permissions-Policy``).
+policy can be strict. django-csp sends it (``CONTENT_SECURITY_POLICY``, built by
+``content_security_policy``): a page that renders ``request.csp_nonce`` (the
+admin's map widgets) gets that nonce in its ``script-src``, and a view can
+widen the policy for itself alone with django-csp's ``csp_update`` /
+``csp_replace`` (the API docs' inline styles) or ``framed_by`` below. Public
+pages never need a cookie; views marked with ``public_page`` have any cookie
+removed before the response leaves, so a future template tag or middleware
+cannot start tracking readers by accident. Every response, static files
+included, also refuses framing (unless its view says ``framed_by``), sniffing
+and the camera, microphone and location (``Permissions-Policy``).
 
 ``RequestLogMiddleware`` writes one JSON line per request: method, route,
 status and duration; never the client's address, agent or query string.
 """
 
 import logging
-import secrets
 import time
 from functools import wraps
 from urllib.parse import urlsplit
 
+from csp.constants import NONCE, NONE, SELF
+from csp.decorators import csp_replace
 from django.conf import settings
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 logger = logging.getLogger(__name__)
-
-# Every response gets the policy. The admin's map widgets (django-leaflet) run inline
-# scripts marked with the request's nonce, so admin pages allow that nonce; the API
-# docs page (Swagger UI) has an inline <style>, so it alone allows inline styles.
-NONCE_PREFIXES = ("/admin/",)
-INLINE_STYLE_PREFIXES = ("/api/v1/docs/",)
 
 
 def tile_origin(tiles_url):
@@ -41,25 +42,33 @@ def tile_origin(tiles_url):
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(tiles_url="", nonce=None, inline_styles=False):
-    """The policy header value; images may also come from the operator's tile server."""
-    img = ["'self'", "data:"]
+def content_security_policy(tiles_url=""):
+    """The site's policy, as django-csp directives; images may also come from the
+    operator's tile server. ``NONCE`` is sent only on pages that use it."""
     origin = tile_origin(tiles_url)
-    if origin:
-        img.append(origin)
-    directives = {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", f"'nonce-{nonce}'"] if nonce else ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"] if inline_styles else ["'self'"],
-        "img-src": img,
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+    return {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([origin] if origin else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
     }
-    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def framed_by(*ancestors):
+    """Let pages of the decorated view be framed by ``ancestors`` (CSP sources such
+    as ``"https://news.example.org"`` or ``"*"``): its ``frame-ancestors`` becomes
+    those, and it sends no ``X-Frame-Options``. Every other view stays unframeable."""
+
+    def decorator(view):
+        return xframe_options_exempt(csp_replace({"frame-ancestors": list(ancestors)})(view))
+
+    return decorator
 
 
 def public_page(view):
@@ -74,20 +83,16 @@ def public_page(view):
 
 
 class PrivacyMiddleware:
-    """Adds the Content-Security-Policy and strips cookies from public pages."""
+    """Strips cookies from public pages; refuses framing, sniffing and device features."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.tiles_url = getattr(settings, "MAP_TILES_URL", "")
-        self.policy = content_security_policy(self.tiles_url)
 
     def __call__(self, request):
-        request.csp_nonce = secrets.token_urlsafe(16)  # read by django-leaflet's admin
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self._policy_for(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        response.setdefault("X-Frame-Options", "DENY")
+        if not getattr(response, "xframe_options_exempt", False):
+            response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", "same-origin")
         if self._is_public_page(request) and response.cookies:
@@ -96,13 +101,6 @@ class PrivacyMiddleware:
             )
             response.cookies.clear()
         return response
-
-    def _policy_for(self, request):
-        if request.path.startswith(NONCE_PREFIXES):
-            return content_security_policy(self.tiles_url, nonce=request.csp_nonce)
-        if request.path.startswith(INLINE_STYLE_PREFIXES):
-            return content_security_policy(self.tiles_url, inline_styles=True)
-        return self.policy
 
     @staticmethod
     def _is_public_page(request):

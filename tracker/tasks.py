@@ -1,4 +1,5 @@
-"""Celery tasks: each calls a service of ``checking``, ``rti``, ``exports`` or ``webhooks``.
+"""Celery tasks: each calls a service of ``checking``, ``rti``, ``mail``, ``exports`` or
+``webhooks``.
 
 What is here besides the calls is delivery bookkeeping only: the sweep's round
 time (kept in Redis so a redelivered sweep claims the same round) and sending
@@ -9,6 +10,7 @@ from datetime import datetime
 
 import redis
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from .checking import host_limit as limits
 from .checking import records as sources
 from .checking import scheduler
 from .exports.releases import dataset_release as release_build
+from .mail import MAIL_TASK, MailDeferred, mail_deliver
 from .models import Source
 from .rti.chasing import rti_requests_chase
 from .rti.laws import law_today
@@ -27,6 +30,22 @@ from .webhooks.events import deliveries_enqueue
 def rti_chase_deadlines():
     """Daily: deemed refusals and appeal reminders, on today's date in India."""
     return rti_requests_chase(today=law_today())
+
+
+@shared_task(
+    name=MAIL_TASK,
+    ignore_result=True,
+    autoretry_for=(MailDeferred, SoftTimeLimitExceeded),
+    retry_backoff=2,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=14,
+)
+def mail_send(payload: dict):
+    """Deliver one queued e-mail; while the server cannot take it, try again up to 14
+    times, after at most 2, 4, 8... seconds (jittered; at most 30 minutes apart), for
+    up to about two and a half hours in all."""
+    mail_deliver(payload)
 
 
 @shared_task(name="tracker.source_check_sweep", bind=True)

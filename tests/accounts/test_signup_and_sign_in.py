@@ -5,7 +5,6 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -34,17 +33,18 @@ def confirmation_link(message):
     return re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
 
 
-def test_sign_up_sends_a_confirmation_and_confirming_makes_a_volunteer():
+def test_sign_up_sends_a_confirmation_and_confirming_makes_a_volunteer(mail_delivered):
     client = Client()
-    response = sign_up(client)
+    with mail_delivered() as outbox:
+        response = sign_up(client)
     assert response.status_code == 302
     user = User.objects.get(email="new.volunteer@example.org")
     assert user.first_name == "Kiran"
     assert "new.volunteer" not in user.username  # nothing derived from the e-mail
     assert not is_volunteer(user)
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.volunteer@example.org"]
-    assert "Confirm your e-mail address" in mail.outbox[0].subject
-    link = confirmation_link(mail.outbox[0])
+    assert len(outbox) == 1 and outbox[0].to == ["new.volunteer@example.org"]
+    assert "Confirm your e-mail address" in outbox[0].subject
+    link = confirmation_link(outbox[0])
     path = link.split("testserver", 1)[1]
     assert client.get(path).status_code == 200  # a page with a button: links are not clicked
     client.post(path)
@@ -65,11 +65,12 @@ def test_an_unconfirmed_account_cannot_sign_in():
     assert not client.get(reverse("moderation:submit")).status_code == 200
 
 
-def test_the_honeypot_refuses_a_bot_sign_up():
-    response = sign_up(Client(), website="http://spam.example")
+def test_the_honeypot_refuses_a_bot_sign_up(mail_delivered):
+    with mail_delivered() as outbox:
+        response = sign_up(Client(), website="http://spam.example")
     assert response.status_code == 200
     assert not User.objects.filter(email="new.volunteer@example.org").exists()
-    assert mail.outbox == []
+    assert outbox == []
 
 
 def test_a_display_name_cannot_be_an_email_address():
@@ -113,12 +114,13 @@ def test_a_moderator_signs_in_on_the_site_not_the_admin(moderator):
     assert not moderator.is_staff
 
 
-def test_password_reset_sends_a_link_that_works():
+def test_password_reset_sends_a_link_that_works(mail_delivered):
     person("ravi", "Ravi", email="ravi@example.org")
     client = Client()
-    client.post(reverse("account_reset_password"), {"email": "ravi@example.org"})
-    assert len(mail.outbox) == 1 and "Reset your password" in mail.outbox[0].subject
-    link = re.search(r"https?://testserver(\S+)", mail.outbox[0].body).group(1)
+    with mail_delivered() as outbox:
+        client.post(reverse("account_reset_password"), {"email": "ravi@example.org"})
+    assert len(outbox) == 1 and "Reset your password" in outbox[0].subject
+    link = re.search(r"https?://testserver(\S+)", outbox[0].body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
     new = "another long passphrase 7"
@@ -126,22 +128,23 @@ def test_password_reset_sends_a_link_that_works():
     assert Client().login(username="ravi", password=new)
 
 
-def test_sign_up_and_e_mails_are_in_hindi_at_hi():
+def test_sign_up_and_e_mails_are_in_hindi_at_hi(mail_delivered):
     client = Client()
     page = client.get("/hi/accounts/signup/").content.decode()
     assert "स्वयंसेवक के रूप में साइन अप करें" in page  # "Sign up as a volunteer"
-    client.post(
-        "/hi/accounts/signup/",
-        {
-            "email": "hindi@example.org",
-            "display_name": "अनु",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
-    assert mail.outbox[0].subject.endswith("अपने ई-मेल पते की पुष्टि करें")
-    assert "पुष्टि के लिए यह लिंक खोलें" in mail.outbox[0].body
-    assert "/hi/accounts/confirm-email/" in mail.outbox[0].body
+    with mail_delivered() as outbox:
+        client.post(
+            "/hi/accounts/signup/",
+            {
+                "email": "hindi@example.org",
+                "display_name": "अनु",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+    assert outbox[0].subject.endswith("अपने ई-मेल पते की पुष्टि करें")
+    assert "पुष्टि के लिए यह लिंक खोलें" in outbox[0].body
+    assert "/hi/accounts/confirm-email/" in outbox[0].body
 
 
 def test_moderation_pages_are_in_hindi_at_hi(moderator):

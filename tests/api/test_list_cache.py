@@ -229,3 +229,28 @@ def test_a_page_asked_for_once_is_not_kept(client, world):
     client.get(LIST + "?offset=0")
     Deployment.objects.filter(pk=world.delhi.pk).update(title="Changed behind its back")
     assert "Changed behind its back" in titles(client.get(LIST + "?offset=0"))
+
+
+@pytest.mark.parametrize("cache_seconds", [300, 0])
+def test_a_304_reads_no_row_and_renders_nothing(
+    settings, client, world, monkeypatch, django_assert_num_queries, cache_seconds
+):
+    """The ETag comes from the cache key and the versions, known before rendering: with
+    the page not kept (asked for once, or the cache off), a 304 still costs no query."""
+    from rest_framework.renderers import JSONRenderer
+
+    settings.API_CACHE_SECONDS = cache_seconds
+    etag = client.get(LIST + "?state=IN-UP")["ETag"]
+    rendered = []
+    render = JSONRenderer.render
+    monkeypatch.setattr(
+        JSONRenderer, "render", lambda self, *a, **k: rendered.append(1) or render(self, *a, **k)
+    )
+    with django_assert_num_queries(0):
+        not_modified = client.get(LIST + "?state=IN-UP", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304 and not_modified["ETag"] == etag
+    assert not_modified.content == b"" and rendered == []
+    assert "Accept" in not_modified["Vary"]  # as the full answer says
+    # Another question has another ETag, and is rendered.
+    other = client.get(LIST + "?state=IN-MH", HTTP_IF_NONE_MATCH=etag)
+    assert other.status_code == 200 and other["ETag"] != etag and rendered == [1]

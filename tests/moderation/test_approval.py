@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.core import mail
 from django.urls import reverse
 
 from moderation.models import Submission, SubmissionKind, SubmissionStatus
@@ -87,9 +86,9 @@ def test_a_correction_shows_old_against_new(moderator, volunteer):
 
 
 def test_approval_publishes_and_credits_moderator_and_volunteer(
-    moderator, volunteer, pending, django_capture_on_commit_callbacks
+    moderator, volunteer, pending, mail_delivered
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with mail_delivered() as outbox:
         response = decide(moderator, pending, "approve", "Checked against the news report.")
     assert response.status_code == 302
     deployment = Deployment.objects.get(title="Lucknow station face recognition")
@@ -107,9 +106,9 @@ def test_approval_publishes_and_credits_moderator_and_volunteer(
         assert "by Asha Moderator" in page and "proposed by Ravi K" in page
         assert "@example.org" not in page
     # The volunteer is told, with the note.
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["ravi.private@example.org"]
-    assert "Checked against the news report." in mail.outbox[0].body
+    assert len(outbox) == 1
+    assert outbox[0].to == ["ravi.private@example.org"]
+    assert "Checked against the news report." in outbox[0].body
 
 
 def test_a_correction_is_applied_to_the_published_entry(moderator, volunteer):
@@ -135,15 +134,15 @@ def test_a_correction_is_applied_to_the_published_entry(moderator, volunteer):
     [("reject", SubmissionStatus.REJECTED), ("request_changes", "changes_requested")],
 )
 def test_reject_or_ask_for_changes_needs_a_note_and_tells_the_volunteer(
-    moderator, pending, decision, status, django_capture_on_commit_callbacks
+    moderator, pending, decision, status, mail_delivered
 ):
     response = decide(moderator, pending, decision, "")
     assert "Say what should change" in " ".join(response.context["form"].errors["note"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with mail_delivered() as outbox:
         decide(moderator, pending, decision, "Please add the tender document.")
     pending.refresh_from_db()
     assert pending.status == status and pending.reviewer == moderator
-    assert "Please add the tender document." in mail.outbox[0].body
+    assert "Please add the tender document." in outbox[0].body
     assert not Deployment.objects.filter(title="Lucknow station face recognition").exists()
 
 
@@ -168,7 +167,9 @@ def test_a_decided_submission_cannot_be_approved_again(moderator, pending):
     assert Deployment.objects.filter(title="Lucknow station face recognition").count() == 1
 
 
-def test_an_approval_failing_halfway_leaves_everything_unchanged(moderator, volunteer):
+def test_an_approval_failing_halfway_leaves_everything_unchanged(
+    moderator, volunteer, mail_delivered
+):
     """The entry is saved before its sources; a source that cannot be stored (longer than the
     column allows) aborts the approval, and the entry is as it was."""
     deployment = DeploymentFactory(title="Metro cameras", camera_count=10)
@@ -182,14 +183,15 @@ def test_an_approval_failing_halfway_leaves_everything_unchanged(moderator, volu
         sources=[{"url": "https://news.example.org/" + "a" * 2100, "title": "Too long"}],
         status=SubmissionStatus.PENDING,
     )
-    with pytest.raises(Exception):  # noqa: B017  (the database refuses the source)
+    # The database refuses the source.
+    with mail_delivered() as outbox, pytest.raises(Exception):  # noqa: B017
         submission_approve(submission_id=submission.pk, moderator=moderator)
     deployment.refresh_from_db()
     submission.refresh_from_db()
     assert deployment.camera_count == 10
     assert deployment.history.count() == history_before
     assert submission.status == SubmissionStatus.PENDING
-    assert mail.outbox == []
+    assert outbox == []
 
 
 def test_approving_a_correction_to_a_withdrawn_entry_is_refused(moderator, volunteer):

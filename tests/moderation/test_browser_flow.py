@@ -9,7 +9,6 @@ map, in search and in the API.
 import re
 
 import pytest
-from django.core import mail
 
 from moderation.models import Submission
 from tests.conftest import SCREENSHOTS
@@ -43,7 +42,7 @@ def sign_in(page, url, email):
     page.wait_for_load_state()
 
 
-def test_volunteer_proposes_and_moderator_publishes(browser, site):
+def test_volunteer_proposes_and_moderator_publishes(browser, site, mail_delivered):
     volunteer = browser.new_context(viewport={"width": 1280, "height": 900})
     page = volunteer.new_page()
     page.set_default_timeout(15000)
@@ -56,9 +55,10 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site):
     page.fill("#id_display_name", "Kiran")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    with mail_delivered() as outbox:
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", outbox[-1].body).group(0)
     page.goto(link)
     page.click("button[type=submit]")
     page.wait_for_load_state()

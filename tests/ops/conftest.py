@@ -4,7 +4,7 @@ import pytest
 
 from tests.sources.conftest import make_site  # noqa: F401 (a loopback site fixture)
 
-from .servers import production_env, run_manage
+from .servers import TempRedis, production_env, run_manage
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +22,18 @@ def static_root(tmp_path_factory):
     assert result.returncode == 0, result.stderr[-3000:]
     assert (static / "staticfiles.json").exists()
     return static
+
+
+@pytest.fixture
+def own_redis(settings):
+    """The cache and broker on a Redis of the test's own, which it may stop and start."""
+    redis = TempRedis().start()
+    settings.CELERY_BROKER_URL = redis.url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"unix://{redis.socket}?db=1",
+        }
+    }
+    yield redis
+    redis.cleanup()

@@ -5,8 +5,13 @@
 - ``Gunicorn``: the site under gunicorn with deploy/gunicorn.conf.py.
 - ``TempRedis`` / ``TempPostgres``: throw-away servers under a temporary
   folder, so a test can stop and restart them without touching the suite's own.
+- ``SmtpServer``: a mail server (aiosmtpd) that refuses connections, hangs
+  without a greeting, refuses recipients or accepts, as the test says.
 """
 
+import asyncio
+import email
+import email.policy
 import http.client
 import os
 import secrets
@@ -16,8 +21,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+from aiosmtpd.smtp import SMTP
 
 ROOT = Path(__file__).resolve().parents[2]
 IS_ROOT = os.geteuid() == 0
@@ -73,6 +81,18 @@ def run_manage(*args, env, check=True):
     )
 
 
+def stop_process_group(proc, timeout=30):
+    """SIGTERM to a process started with ``start_new_session`` and its children; SIGKILL
+    after ``timeout`` seconds."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 class Gunicorn:
     """``gunicorn -c deploy/gunicorn.conf.py`` on a free loopback port."""
 
@@ -117,13 +137,7 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not listen:\n" + self.output())
 
     def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_process_group(self.proc)
 
     def output(self):
         self.log.seek(0)
@@ -299,3 +313,84 @@ class TempPostgres:
     def cleanup(self):
         self.stop(mode="immediate")
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class SmtpServer:
+    """A real SMTP server on a loopback port, which starts by refusing connections.
+
+    The port is bound but not listening, so connecting is refused until
+    ``listen()``. Then, while ``hanging`` is true, a connection is accepted and
+    never greeted (``hung`` counts them, ``hung_closed`` those the client gave
+    up on); otherwise aiosmtpd answers, and refuses each recipient with
+    ``rcpt_answer`` if set (e.g. ``"550 no such user"``). ``messages`` holds what
+    was accepted, as ``email.message.EmailMessage`` objects.
+    """
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.hanging = False
+        self.rcpt_answer = None
+        self.hung = self.hung_closed = 0
+        self.messages = []
+        self._loop = None
+        self._held = []
+
+    def listen(self, *, hanging=False):
+        self.hanging = hanging
+        self.sock.listen()
+        self.sock.setblocking(False)
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def serve():
+            asyncio.set_event_loop(self._loop)
+            self._loop.run_until_complete(self._loop.create_server(self._protocol, sock=self.sock))
+            ready.set()
+            self._loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True).start()
+        assert ready.wait(10), "the SMTP server did not start"
+
+    def _protocol(self):
+        if self.hanging:
+            self.hung += 1
+            return _Silent(self)
+        return SMTP(_Mailbox(self), hostname="mail.test", loop=self._loop)
+
+    def close(self):
+        if self._loop is not None:
+            for transport in self._held:
+                self._loop.call_soon_threadsafe(transport.abort)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        self.sock.close()
+
+
+class _Silent(asyncio.Protocol):
+    """Accepts a connection and never says a word."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def connection_made(self, transport):
+        self.server._held.append(transport)
+
+    def connection_lost(self, exc):
+        self.server.hung_closed += 1
+
+
+class _Mailbox:
+    def __init__(self, server):
+        self.server = server
+
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        if self.server.rcpt_answer:
+            return self.server.rcpt_answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, smtp, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.server.messages.append(message)
+        return "250 Message accepted for delivery"

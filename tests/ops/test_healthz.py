@@ -1,4 +1,5 @@
-"""/healthz: database, Redis, worker and beat heartbeats, the checker, the proxy warning."""
+"""/healthz/full: database, Redis, worker and beat heartbeats, the checker, the proxy warning;
+/healthz: database and cache only."""
 
 import json
 import logging
@@ -12,8 +13,6 @@ from django.core.cache import cache
 from tests.support import wait_for
 from tracker import health
 from tracker.tasks import beat_heartbeat
-
-from .servers import TempRedis
 
 PARTS = ["beat", *(f"worker:{q}" for q in settings.WORKER_QUEUES)]
 
@@ -33,7 +32,7 @@ def all_alive():
 @pytest.mark.django_db
 def test_healthy_when_everything_answers(client):
     all_alive()
-    response = client.get("/healthz")
+    response = client.get("/healthz/full")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -49,7 +48,7 @@ def test_healthy_when_everything_answers(client):
 def test_no_worker_heartbeat_is_503_naming_the_queue(client):
     health.heartbeat_record("beat")
     health.heartbeat_record("worker:default")
-    response = client.get("/healthz")
+    response = client.get("/healthz/full")
     assert response.status_code == 503
     body = response.json()
     assert body["seconds_since_heartbeat"]["worker:checks"] is None
@@ -60,7 +59,7 @@ def test_no_worker_heartbeat_is_503_naming_the_queue(client):
 def test_stale_heartbeat_is_503(client, settings):
     all_alive()
     cache.set(health.HEARTBEAT_KEY.format("worker:checks"), time.time() - 181)
-    response = client.get("/healthz")
+    response = client.get("/healthz/full")
     assert response.status_code == 503
     assert response.json()["seconds_since_heartbeat"]["worker:checks"] >= 181
 
@@ -73,7 +72,7 @@ def test_checker_offline_is_reported(client):
     CheckerStatus.objects.update_or_create(
         pk=1, defaults={"offline_since": datetime.fromtimestamp(1700000000.0, tz=UTC)}
     )
-    body = client.get("/healthz").json()
+    body = client.get("/healthz/full").json()
     assert body["source_checker"] == {"online": False, "offline_since": 1700000000.0}
 
 
@@ -82,10 +81,10 @@ def test_forwarded_for_without_num_proxies_warns(client, settings):
     all_alive()
     settings.NUM_PROXIES = 0
     client.get("/about/", HTTP_X_FORWARDED_FOR="198.51.100.4")
-    body = client.get("/healthz").json()
+    body = client.get("/healthz/full").json()
     assert any("API_NUM_PROXIES" in w for w in body["warnings"])
     settings.NUM_PROXIES = 1
-    assert not any("API_NUM_PROXIES" in w for w in client.get("/healthz").json()["warnings"])
+    assert not any("API_NUM_PROXIES" in w for w in client.get("/healthz/full").json()["warnings"])
 
 
 def test_sending_the_beat_heartbeat_task_is_beats_heartbeat(test_broker):
@@ -114,31 +113,17 @@ def test_a_running_worker_beats_and_logs_each_task_as_json(celery_worker_process
     assert entry["state"] == "SUCCESS" and entry["duration_ms"] >= 0
 
 
-@pytest.fixture
-def own_redis(settings):
-    redis = TempRedis().start()
-    settings.CELERY_BROKER_URL = redis.url
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"unix://{redis.socket}?db=1",
-        }
-    }
-    yield redis
-    redis.cleanup()
-
-
 @pytest.mark.django_db
 def test_a_stopped_redis_is_reported_at_once_and_recovery_too(client, own_redis):
     all_alive()
-    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz/full").status_code == 200
     own_redis.stop()
-    response = client.get("/healthz")
+    response = client.get("/healthz/full")
     assert response.status_code == 503
     assert response.json()["redis"] is False
     assert response.json()["cache"] is False
     own_redis.start()
-    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz/full").status_code == 200
 
 
 @pytest.mark.django_db
@@ -162,3 +147,24 @@ def test_one_json_log_line_per_request_without_personal_data(client, caplog):
     assert isinstance(entry["duration_ms"], float)
     for private in ("198.51.100.4", "192.0.2.55", "Agent/1.0", "secret"):
         assert private not in line
+
+
+@pytest.mark.django_db
+def test_liveness_ignores_workers_and_beat(client):
+    """A dead worker is monitoring's business: load balancers keep every web server."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": True, "cache": True, "status": "ok"}
+    assert client.get("/healthz/full").status_code == 503  # no heartbeat from anyone
+    assert not response.cookies
+
+
+@pytest.mark.django_db
+def test_liveness_fails_while_the_cache_is_away(client, own_redis):
+    assert client.get("/healthz").status_code == 200
+    own_redis.stop()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": True, "cache": False, "status": "failing"}
+    own_redis.start()
+    assert client.get("/healthz").status_code == 200

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core import mail
 from django.utils import timezone
 
 from tests.factories import UserFactory
@@ -29,7 +28,7 @@ def people():
     return {"owner": UserFactory(email="filer@example.org")}
 
 
-def test_the_task_run_twice_on_one_day_acts_once(people):
+def test_the_task_run_twice_on_one_day_acts_once(people, mail_delivered):
     today = timezone.localdate()
     # Received 57 days ago, no reply: deemed refused, first appeal due in 3 days.
     received = today - timedelta(days=57)
@@ -38,18 +37,19 @@ def test_the_task_run_twice_on_one_day_acts_once(people):
     )
     assert waiting.status == RTIStatus.FILED
 
-    first = rti_chase_deadlines()
-    second = rti_chase_deadlines()
+    with mail_delivered() as outbox:
+        first = rti_chase_deadlines()
+        second = rti_chase_deadlines()
 
     assert first == {"deemed_refused": [waiting.pk], "reminders": 2}
     assert second == {"deemed_refused": [], "reminders": 0}
     waiting.refresh_from_db()
     assert waiting.status == RTIStatus.DEEMED_REFUSED
-    assert sorted(m.to[0] for m in mail.outbox) == ["filer@example.org", "mod@example.org"]
-    assert all(len(m.to) == 1 for m in mail.outbox)  # nobody sees another's address
-    assert "Last day to file a first appeal" in mail.outbox[0].subject
-    assert (today + timedelta(days=3)).isoformat() in mail.outbox[0].subject
-    assert "19(1)" in mail.outbox[0].body
+    assert sorted(m.to[0] for m in outbox) == ["filer@example.org", "mod@example.org"]
+    assert all(len(m.to) == 1 for m in outbox)  # nobody sees another's address
+    assert "Last day to file a first appeal" in outbox[0].subject
+    assert (today + timedelta(days=3)).isoformat() in outbox[0].subject
+    assert "19(1)" in outbox[0].body
     reminder = RTIReminder.objects.get()
     assert (reminder.deadline, reminder.due_on, reminder.recipients) == (
         "first_appeal",
@@ -58,7 +58,7 @@ def test_the_task_run_twice_on_one_day_acts_once(people):
     )
 
 
-def test_no_reminder_outside_the_window_nor_for_an_appeal_already_filed(people):
+def test_no_reminder_outside_the_window_nor_for_an_appeal_already_filed(people, mail_delivered):
     today = timezone.localdate()
     far = today - timedelta(days=40)  # first appeal due in 20 days
     rti_with_events(received_on=far, route="post", today=far)
@@ -66,14 +66,16 @@ def test_no_reminder_outside_the_window_nor_for_an_appeal_already_filed(people):
     appealed = rti_with_events(received_on=near, route="post", today=today)
     appealed_on = today - timedelta(days=1)
     rti_event_record(rti_request=appealed, kind="first_appeal_filed", day=appealed_on, today=today)
-    assert rti_requests_chase(today=today)["reminders"] == 0
-    assert mail.outbox == []
+    with mail_delivered() as outbox:
+        assert rti_requests_chase(today=today)["reminders"] == 0
+    assert outbox == []
 
 
-def test_the_next_day_brings_a_new_deadline_not_a_repeat(people):
+def test_the_next_day_brings_a_new_deadline_not_a_repeat(people, mail_delivered):
     today = timezone.localdate()
     received = today - timedelta(days=57)
     rti_with_events(received_on=received, route="post", today=received)
-    assert rti_requests_chase(today=today)["reminders"] == 1
-    assert rti_requests_chase(today=today + timedelta(days=1))["reminders"] == 0
-    assert len(mail.outbox) == 1
+    with mail_delivered() as outbox:
+        assert rti_requests_chase(today=today)["reminders"] == 1
+        assert rti_requests_chase(today=today + timedelta(days=1))["reminders"] == 0
+    assert len(outbox) == 1

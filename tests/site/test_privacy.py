@@ -3,11 +3,14 @@
 import re
 
 import pytest
+from csp.utils import build_policy
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import path as route
 from django.utils import translation
 
 from tracker.catalogue.selectors import detail_url
-from tracker.middleware import content_security_policy, tile_origin
+from tracker.middleware import content_security_policy, framed_by, tile_origin
 
 from .test_pages_render import PAGES
 
@@ -96,7 +99,7 @@ def test_pages_fetch_nothing_from_other_hosts_and_run_no_inline_script(client, s
 )
 def test_tile_server_is_the_only_other_image_origin(tiles, origin):
     assert tile_origin(tiles) == origin
-    policy = content_security_policy(tiles)
+    policy = build_policy(config=content_security_policy(tiles))
     img = next(d for d in policy.split("; ") if d.startswith("img-src"))
     assert img == ("img-src 'self' data: " + origin).strip()
 
@@ -105,3 +108,48 @@ def test_default_map_names_no_tile_server(client, site_data):
     body = client.get("/").content.decode()
     assert 'data-tiles-url=""' in body
     assert "/static/vendor/india-outline/india-states.geojson" in body
+
+
+def test_the_nonce_is_in_the_policy_only_of_a_page_that_uses_it(client, admin_user, site_data):
+    """The admin's map widget runs an inline script marked with the request's nonce."""
+    client.force_login(admin_user)
+    response = client.get("/admin/tracker/hotspot/add/")
+    nonce = re.search(r'<script nonce="([^"]+)">', response.content.decode()).group(1)
+    script_src = next(
+        d for d in response["Content-Security-Policy"].split("; ") if d.startswith("script-src")
+    )
+    assert script_src == f"script-src 'self' 'nonce-{nonce}'"
+    assert "nonce-" not in client.get("/admin/").headers["Content-Security-Policy"]
+    assert "nonce-" not in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_only_the_api_docs_allow_inline_styles(client, db):
+    docs = client.get("/api/v1/docs/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in docs
+    assert "script-src 'self';" in docs  # its start-up script is a file
+    assert "unsafe-inline" not in client.get("/api/v1/")["Content-Security-Policy"]
+
+
+def framed_view(request):
+    return HttpResponse("a widget")
+
+
+def ordinary_view(request):
+    return HttpResponse("a page")
+
+
+urlpatterns = [
+    route("framed/", framed_by("https://news.example.org")(framed_view)),
+    route("ordinary/", ordinary_view),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_a_view_framed_by_others_says_so_and_every_other_refuses_framing(client):
+    framed = client.get("/framed/")
+    assert "frame-ancestors https://news.example.org" in framed["Content-Security-Policy"]
+    assert "X-Frame-Options" not in framed
+    assert "script-src 'self'" in framed["Content-Security-Policy"]  # the rest is as strict
+    ordinary = client.get("/ordinary/")
+    assert "frame-ancestors 'none'" in ordinary["Content-Security-Policy"]
+    assert ordinary["X-Frame-Options"] == "DENY"

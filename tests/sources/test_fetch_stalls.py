@@ -1,5 +1,5 @@
-"""No server behaviour makes a fetch outlast FETCH_TOTAL_TIMEOUT: each stall against a real
-loopback server that the test starts."""
+"""No server behaviour makes a fetch outlast FETCH_TOTAL_TIMEOUT, and broken framing is a
+clear error: each against a real loopback server that the test starts."""
 
 import socket
 import threading
@@ -163,3 +163,47 @@ def test_a_dripping_body(stalling):
 
     server = stalling(behaviour)
     ends_within_budget(f"http://127.0.0.1:{server.port}/")
+
+
+def replying(data):
+    """A behaviour that answers the request with ``data`` and hangs up."""
+
+    def behaviour(server, connection):
+        read_request(connection)
+        server.send(connection, data)
+
+    return behaviour
+
+
+@pytest.mark.parametrize(
+    ("reply", "match"),
+    [
+        (b"", "closed the connection before the response ended"),
+        (b"HTTP/1.1 200 OK\r\nContent-Le", "closed the connection before the response ended"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this", "closed the connection"),
+        (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "bad HTTP response"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", "bad HTTP"),
+        (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", "bad HTTP response"),
+        (b"HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n", "not an HTTP status"),
+        (b"SSH-2.0-OpenSSH_9.2\r\n\r\n", "bad HTTP response"),
+        (b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 70_000 + b"\r\n\r\n", "headers too long"),
+        (b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 200_000 + b"\r\n\r\n", "bad HTTP response"),
+        (b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 201 + b"\r\n", "headers too long"),
+    ],
+)
+def test_broken_framing_is_a_clear_error(stalling, reply, match):
+    server = stalling(replying(reply))
+    ends_within_budget(f"http://127.0.0.1:{server.port}/", match=match)
+
+
+def test_a_close_delimited_chunked_and_folded_response_reads_whole(stalling):
+    for reply, body in [
+        (b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end", b"until the end"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\n\r\n", b"abc"),
+        (b"HTTP/1.1 200 OK\nX-Folded: a\n b\nContent-Length: 2\n\nok", b"ok"),
+    ]:
+        server = stalling(replying(reply))
+        result = fetch(f"http://127.0.0.1:{server.port}/")
+        assert (result.status, result.body, result.truncated) == (200, body, False)
+    assert result.headers["x-folded"] == "a b"
+    assert result.head.startswith(b"HTTP/1.1 200 OK\r\nX-Folded: a b\r\n")

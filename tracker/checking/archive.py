@@ -145,6 +145,18 @@ def versions_trim(*, source_ids) -> int:
             .order_by("-fetched_at", "-id")
             .values_list("pk", "text_id", "warc_path")[cap:]
         )
+    return _versions_delete(doomed)
+
+
+def versions_delete(*, source_ids) -> int:
+    """Drop every version of these sources (before the sources themselves go), their text
+    when nothing else uses it, and WARC files no version points into any more."""
+    doomed = SourceVersion.objects.filter(source_id__in=list(source_ids))
+    return _versions_delete(list(doomed.values_list("pk", "text_id", "warc_path")))
+
+
+def _versions_delete(doomed) -> int:
+    """Delete versions given as (pk, text_id, warc_path), then what only they used."""
     if not doomed:
         return 0
     SourceVersion.objects.filter(pk__in=[pk for pk, _, _ in doomed]).delete()

@@ -10,11 +10,12 @@ ports in FETCH_ALLOWED_PORTS are ever dialled.
 
 A site can also be hostile or broken in time: slow header bytes, a chunk
 size line sent a byte a second, a TLS handshake that never ends, a flood of
-``100 Continue``. So the HTTP exchange is read here on a plain socket, every
-phase (DNS, connect, TLS, status line and headers, chunk framing, body) under
-one wall-clock deadline, FETCH_TOTAL_TIMEOUT, that every socket operation is
-bounded by; and every byte received, interim responses included, counts
-against the byte cap.
+``100 Continue``. So the socket is ours: h11 parses HTTP/1.1 without doing any
+I/O, and every phase (DNS, connect, TLS, status line and headers, chunk
+framing, body) runs under one wall-clock deadline, FETCH_TOTAL_TIMEOUT, that
+every socket operation is bounded by; every byte received before the body,
+interim responses included, counts against a cap, and the body stops at
+FETCH_MAX_BYTES.
 """
 
 import ipaddress
@@ -29,6 +30,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
+import h11
 from django.conf import settings
 
 from . import host_limit as limits
@@ -40,7 +42,6 @@ RECV_BYTES = 64 * 1024
 MAX_HEAD_BYTES = 64 * 1024
 MAX_HEADERS = 200
 MAX_INTERIM_RESPONSES = 20
-MAX_CHUNK_LINE = 4096
 # At most this many resolved addresses are tried, each within the connect timeout.
 MAX_ADDRESSES = 4
 
@@ -252,137 +253,94 @@ def _connect(host: str, port: int, *, tls: bool, deadline: Deadline) -> socket.s
     raise FetchError(f"cannot connect to {host}: {last_error}", kind="connect")
 
 
-# ---------------------------------------------------------------- reading a response
+# ---------------------------------------------------------------- the HTTP exchange
 
 
-class _Reader:
-    """Reads one HTTP/1.1 response from a socket, each wait bounded by the deadline."""
+class _Exchange:
+    """One HTTP/1.1 request (a GET, or a webhook's POST) on a connected socket. h11 writes
+    the request and parses the response; this feeds it bytes, each wait bounded by the
+    deadline, and counts them."""
 
     def __init__(self, sock, deadline: Deadline, *, cap: int):
         self.sock, self.deadline, self.cap = sock, deadline, cap
-        self.buffer = bytearray()
+        self.http = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD_BYTES)
         self.received = 0
-        self.closed = False
+        self.closed = False  # the server has closed its side
 
-    def fill(self, phase: str) -> bool:
-        """Receive more bytes; False when the server has closed the connection."""
-        if self.closed:
-            return False
-        read_timeout = settings.FETCH_READ_TIMEOUT
-        self.sock.settimeout(min(read_timeout, self.deadline.remaining(phase)))
-        try:
-            data = self.sock.recv(RECV_BYTES)
-        except TimeoutError:
-            self.deadline.remaining(phase)  # raises if the whole budget is spent
-            message = f"no response within {read_timeout:g} s ({phase})"
-            raise FetchError(message, kind="timeout") from None
-        if not data:
-            self.closed = True
-            return False
-        self.received += len(data)
-        self.buffer += data
-        return True
+    def send(self, target: str, host: str, headers: dict[str, str], *, method="GET", body=b""):
+        fields = [("Host", host), ("Connection", "close"), *headers.items()]
+        if method != "GET":
+            fields.append(("Content-Length", str(len(body))))
+        data = self.http.send(h11.Request(method=method, target=target, headers=fields))
+        if body:
+            data += self.http.send(h11.Data(data=body))
+        data += self.http.send(h11.EndOfMessage())
+        self.sock.settimeout(min(settings.FETCH_READ_TIMEOUT, self.deadline.remaining("request")))
+        self.sock.sendall(data)
 
-    def line(self, phase: str, limit: int) -> bytes:
-        while True:
-            end = self.buffer.find(b"\n")
-            if end >= 0:
-                line = bytes(self.buffer[: end + 1])
-                del self.buffer[: end + 1]
-                return line
-            if len(self.buffer) > limit:
-                raise FetchError(f"{phase} longer than {limit} bytes")
-            if not self.fill(phase):
-                raise FetchError(f"connection closed during {phase}")
-
-    def head(self) -> tuple[int, dict[str, str], bytes]:
-        """The status, headers and raw bytes of the next response head."""
-        start = self.received - len(self.buffer)
-        status_line = self.line("status line", MAX_HEAD_BYTES)
-        parts = status_line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not _is_status(parts[1]):
-            raise FetchError(f"not an HTTP response: {status_line[:80]!r}")
-        status = int(parts[1])
-        raw, headers, count = [status_line], {}, 0
-        while True:
-            used = self.received - len(self.buffer) - start
-            line = self.line("headers", MAX_HEAD_BYTES - used)
-            raw.append(line)
-            if line in (b"\r\n", b"\n"):
-                break
-            count += 1
-            if count > MAX_HEADERS or used > MAX_HEAD_BYTES:
-                raise FetchError("response headers too long")
-            name, sep, value = line.decode("latin-1").partition(":")
-            if not sep:
-                continue  # a folded or malformed line: nothing we rely on
-            name = name.strip().lower()
-            value = value.strip()
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        if self.received - len(self.buffer) > self.cap:
-            raise FetchError(f"more than {self.cap} bytes before the body")
-        return status, headers, b"".join(raw)
-
-    def take(self, phase: str, wanted: int) -> bytes:
-        """Up to ``wanted`` bytes (fewer only if the connection closes)."""
-        while len(self.buffer) < wanted and self.fill(phase):
-            pass
-        data = bytes(self.buffer[:wanted])
-        del self.buffer[:wanted]
-        return data
-
-    def body(self, headers, limit: int) -> tuple[bytes, bool]:
-        """The body, de-chunked, and whether it was cut at ``limit`` bytes."""
-        encoding = headers.get("transfer-encoding", "").lower()
-        if encoding.rsplit(",", 1)[-1].strip() == "chunked":
-            return self._chunked(limit)
-        length = headers.get("content-length", "").split(",")[0].strip()
-        if length.isdigit():
-            wanted = int(length)
-            data = self.take("body", min(wanted, limit + 1))
-            return data[:limit], len(data) > limit
-        data = self.take("body", limit + 1)  # until the server closes
-        return data[:limit], len(data) > limit
-
-    def _chunked(self, limit: int) -> tuple[bytes, bool]:
-        chunks, size = [], 0
-        while True:
-            line = self.line("chunk size", MAX_CHUNK_LINE)
+    def _next(self, phase: str):
+        while (event := self.http.next_event()) is h11.NEED_DATA:
+            read_timeout = settings.FETCH_READ_TIMEOUT
+            self.sock.settimeout(min(read_timeout, self.deadline.remaining(phase)))
             try:
-                chunk_size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise FetchError(f"bad chunk size {line[:40]!r}") from None
-            if chunk_size == 0:
-                return b"".join(chunks), False
-            data = self.take("body", min(chunk_size, limit + 1 - size))
-            chunks.append(data)
-            size += len(data)
+                data = self.sock.recv(RECV_BYTES)
+            except TimeoutError:
+                self.deadline.remaining(phase)  # raises if the whole budget is spent
+                message = f"no response within {read_timeout:g} s ({phase})"
+                raise FetchError(message, kind="timeout") from None
+            self.received += len(data)
+            self.closed = not data
+            self.http.receive_data(data)
+        return event
+
+    def response(self) -> tuple[int, dict[str, str], bytes]:
+        """The final response's status, headers (names lower-cased, repeats joined)
+        and head (status line and headers, for the archive)."""
+        for _ in range(MAX_INTERIM_RESPONSES + 1):
+            event = self._next("status line and headers")
+            if self.received > self.cap:
+                raise FetchError(f"more than {self.cap} bytes before the body")
+            if isinstance(event, h11.Response):
+                break
+        else:
+            raise FetchError(f"more than {MAX_INTERIM_RESPONSES} informational responses")
+        if event.status_code > 599:
+            raise FetchError(f"not an HTTP status: {event.status_code}")
+        if len(event.headers) > MAX_HEADERS:
+            raise FetchError("response headers too long")
+        headers = {}
+        lines = [b"HTTP/%s %d %s\r\n" % (event.http_version, event.status_code, event.reason)]
+        for raw_name, value in event.headers.raw_items():
+            name, text = raw_name.decode("latin-1").lower(), value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {text}" if name in headers else text
+            lines.append(raw_name + b": " + value + b"\r\n")
+        head = b"".join(lines) + b"\r\n"
+        if len(head) > MAX_HEAD_BYTES:  # h11 bounds only a head still arriving
+            raise FetchError("response headers too long")
+        return event.status_code, headers, head
+
+    def body(self, limit: int) -> tuple[bytes, bool]:
+        """The body, de-chunked, and whether it was cut at ``limit`` bytes."""
+        chunks, size = [], 0
+        while not isinstance(event := self._next("body"), h11.EndOfMessage):
+            chunks.append(event.data)
+            size += len(event.data)
             if size > limit:
                 return b"".join(chunks)[:limit], True
-            if len(data) < chunk_size:
-                raise FetchError("connection closed inside a chunk")
-            self.line("chunk end", MAX_CHUNK_LINE)
+        return b"".join(chunks), False
 
 
-def _is_status(code: bytes) -> bool:
-    """Three digits, 100 to 599: anything else is not an HTTP response."""
-    return len(code) == 3 and code.isdigit() and b"100" <= code <= b"599"
-
-
-def _request_bytes(parts, headers: dict[str, str], method: str = "GET", body: bytes = b"") -> bytes:
+def _target(parts) -> tuple[str, str]:
+    """The request target and Host header of a URL."""
     # Non-ASCII paths (a Hindi headline in the URL, say) go out percent-encoded.
-    path = quote(parts.path or "/", safe=_URL_SAFE)
+    target = quote(parts.path or "/", safe=_URL_SAFE)
     if parts.query:
-        path += "?" + quote(parts.query, safe=_URL_SAFE)
+        target += "?" + quote(parts.query, safe=_URL_SAFE)
     host = parts.hostname.encode("idna").decode() if not _is_ip_literal(parts.hostname) else None
     netloc = host or (f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname)
     if parts.port:
         netloc += f":{parts.port}"
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {netloc}", "Connection: close"]
-    if method == "POST":
-        lines.append(f"Content-Length: {len(body)}")
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+    return target, netloc
 
 
 def _exchange_once(
@@ -400,28 +358,23 @@ def _exchange_once(
     tls = parts.scheme == "https"
     port = parts.port or (443 if tls else 80)
     try:
-        request = _request_bytes(parts, headers, method, body)
+        target, host_header = _target(parts)
     except UnicodeError as exc:  # a malformed name, not a sign of an outage
         raise FetchError(f"bad host name {host[:100]!r}") from exc
     sock = _connect(host, port, tls=tls, deadline=deadline)
+    # Interim responses and heads count against the cap before the body.
+    exchange = _Exchange(sock, deadline, cap=max_bytes + MAX_HEAD_BYTES)
     try:
-        sock.settimeout(min(settings.FETCH_READ_TIMEOUT, deadline.remaining("request")))
-        sock.sendall(request)
-        # Every byte counts against the cap: interim responses and heads included.
-        reader = _Reader(sock, deadline, cap=max_bytes + MAX_HEAD_BYTES)
-        for _ in range(MAX_INTERIM_RESPONSES + 1):
-            status, response_headers, head = reader.head()
-            if not 100 <= status < 200:
-                break
-            if status == 101:
-                raise FetchError("the server switched protocols")
-        else:
-            raise FetchError(f"more than {MAX_INTERIM_RESPONSES} informational responses")
+        exchange.send(target, host_header, headers, method=method, body=body)
+        status, response_headers, head = exchange.response()
         content, truncated = b"", False
-        if status not in REDIRECT_STATUSES and status not in (204, 304):
-            limit = min(max_bytes, reader.cap - (reader.received - len(reader.buffer)))
-            content, truncated = reader.body(response_headers, max(limit, 0))
+        if status not in REDIRECT_STATUSES:
+            content, truncated = exchange.body(max_bytes)
         return status, response_headers, content, truncated, head
+    except h11.ProtocolError as exc:
+        if exchange.closed:
+            raise FetchError("the server closed the connection before the response ended") from None
+        raise FetchError(f"bad HTTP response: {exc}") from None
     except TimeoutError as exc:  # sendall
         raise FetchError(f"no response within {settings.FETCH_READ_TIMEOUT:g} s") from exc
     except ssl.SSLError as exc:

@@ -3,6 +3,9 @@
 Loading is idempotent (update_or_create by natural keys), so running it on
 every start adds nothing the second time. It only ever matches rows flagged
 ``is_demo``: a real entry that shares a name with a demo one is never touched.
+Removing it (``remove_demo_data``, for a site that was started with it) takes
+the demo rows and everything that hangs only on them, and refuses while a real
+entry points at a demo one, so no real entry ever changes.
 """
 
 import json
@@ -11,7 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 
 from ..models import (
     Agency,
@@ -21,6 +26,7 @@ from ..models import (
     RTIEvent,
     RTIRequest,
     Source,
+    Vendor,
 )
 from ..models.base import PublicEntity
 from ..publication import entities_publish_new
@@ -137,3 +143,90 @@ def demo_rti_requests_load():
             )
     for rti in RTIRequest.objects.filter(is_demo=True):
         rti_request_refresh(rti_request=rti)
+
+
+# Demo entities, each before the ones it may point at (an RTI request at its authority,
+# a deployment at its lead agency), so that no deletion is refused half-way.
+DEMO_ENTITIES = (RTIRequest, Hotspot, Deployment, Agency)
+
+
+class DemoDataInUse(Exception):
+    """Real entries point at demo ones; removing the demo data would change them."""
+
+    def __init__(self, references):
+        self.references = references
+        super().__init__(f"{len(references)} real entries refer to demo entries")
+
+
+def demo_references():
+    """(real entry, field name, demo entry) for every link from a real entry to a demo one:
+    a lead agency, an authority, a parent, a linked deployment or agency."""
+    found = []
+    for model in DEMO_ENTITIES:
+        for field in model._meta.get_fields():
+            if field.auto_created or not field.is_relation:
+                continue
+            if field.related_model not in DEMO_ENTITIES:
+                continue
+            real = model._base_manager.filter(is_demo=False, **{f"{field.name}__is_demo": True})
+            for entry in real.distinct().order_by("pk"):
+                targets = (
+                    getattr(entry, field.name).filter(is_demo=True)
+                    if field.many_to_many
+                    else [getattr(entry, field.name)]
+                )
+                found += [(entry, field.name, target) for target in targets]
+    return found
+
+
+@transaction.atomic
+def demo_data_remove():
+    """Delete every demo entry, its citations, events and history, the demo sources no real
+    entry cites (with their checks and archived versions) and the vendors only demo
+    deployments named. Refuses, changing nothing, while a real entry points at a demo one.
+
+    Returns {what: how many} of what was removed, and "sources kept": demo sources that
+    real entries cite, which stay as real sources.
+    """
+    from ..checking.archive import versions_delete
+
+    references = demo_references()
+    if references:
+        raise DemoDataInUse(references)
+    removed = {}
+    vendor_ids = set(
+        Deployment._base_manager.filter(is_demo=True).values_list("vendors", flat=True)
+    ) - {None}
+    citations = Citation.objects.filter(
+        Q(deployment__is_demo=True)
+        | Q(agency__is_demo=True)
+        | Q(hotspot__is_demo=True)
+        | Q(rti_request__is_demo=True)
+    )
+    citation_ids = list(citations.values_list("pk", flat=True))
+    attachments = list(
+        RTIEvent.objects.filter(rti_request__is_demo=True)
+        .exclude(attachment="")
+        .values_list("attachment", flat=True)
+    )
+    for model in DEMO_ENTITIES:
+        rows = model._base_manager.filter(is_demo=True)
+        ids = list(rows.values_list("pk", flat=True))
+        rows.delete()
+        model.history.filter(id__in=ids).delete()
+        removed[str(model._meta.verbose_name_plural)] = len(ids)
+    Citation.history.filter(id__in=citation_ids).delete()
+
+    demo_sources = Source.objects.filter(is_demo=True)
+    kept = demo_sources.filter(citations__isnull=False).distinct()
+    removed["sources kept"] = kept.update(is_demo=False)
+    source_ids = list(demo_sources.values_list("pk", flat=True))
+    versions_delete(source_ids=source_ids)
+    Source.objects.filter(pk__in=source_ids).delete()
+    Source.history.filter(id__in=source_ids).delete()
+    removed[str(Source._meta.verbose_name_plural)] = len(source_ids)
+
+    unused = Vendor.objects.filter(pk__in=vendor_ids, deployments__isnull=True)
+    removed[str(Vendor._meta.verbose_name_plural)] = unused.delete()[0]
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in attachments])
+    return removed

@@ -2,19 +2,21 @@
 the filer and the moderators hear a few days before an appeal window closes.
 
 Run as often as you like: a status only changes when the facts say so, and a
-reminder is recorded (``RTIReminder``, one per deadline) in the same
-transaction that sends it, so a second run on the same day sends nothing.
+reminder is recorded (``RTIReminder``, one per deadline) in the transaction
+whose commit queues its mails, so a second run on the same day sends nothing;
+the mail task retries a mail server that cannot take them yet.
 """
 
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..catalogue.selectors import detail_url
+from ..mail import mail_queue
 from ..models import RTIReminder, RTIRequest, RTIStatus
 from .deadlines import PENDING
 from .lifecycle import FINAL, rti_request_refresh, rti_request_schedule
@@ -43,7 +45,7 @@ def rti_requests_chase(*, today: date) -> dict:
 
 
 def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None) -> int:
-    """E-mail each appeal deadline due within RTI_REMINDER_DAYS, once; returns mails sent."""
+    """E-mail each appeal deadline due within RTI_REMINDER_DAYS, once; returns mails queued."""
     schedule = rti_request_schedule(rti_request, today=today)
     window_end = today + timedelta(days=settings.RTI_REMINDER_DAYS)
     sent = 0
@@ -62,8 +64,7 @@ def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None)
                 continue
             recipients = reminder_recipients(rti_request, moderators=moderators)
             messages = [_reminder_message(rti_request, deadline, address) for address in recipients]
-            # A failure to send rolls the record back: the next run tries again.
-            get_connection().send_messages(messages)
+            mail_queue(messages=messages)
             reminder.recipients = len(messages)
             reminder.save(update_fields=["recipients"])
             sent += len(messages)

@@ -12,7 +12,7 @@ Sunday or a gazetted holiday moves to the next working day (General Clauses
 Act s.10); without one (the default) the Act's calendar days stand.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -152,100 +152,89 @@ def rti_schedule(
     calendar: WorkingCalendar | None = None,
     law: Law = RTI_ACT_2005,
 ) -> Schedule:
-    """Every deadline that applies to ``facts``, judged as of ``today`` (and ``now``)."""
-    zone = ZoneInfo(law.time_zone)
-    flags = []
-    if calendar is not None:
-        flags.append("next_working_day")
+    """Every deadline that applies to ``facts``, judged as of ``today`` (and ``now``).
 
-    def adjust(day):
-        if calendar is None or day is None:
-            return day, None
-        moved = calendar.next_working_day(day)
-        return moved, (day if moved != day else None)
-
-    received_at = _local(facts.received_at, zone)
+    Four steps, in the order the Act runs: the transfer, the decision, the
+    appeals that follow it, then judging each date against today.
+    """
+    counting = _Counting(law=law, calendar=calendar)
+    received_at = _local(facts.received_at, counting.zone)
     received_on = facts.received_on or (received_at.date() if received_at else None)
     if received_on is None:
-        return Schedule(flags=tuple(flags), today=today, law=law)
-    deadlines = []
+        return Schedule(flags=counting.flags_used(), today=today, law=law)
+    transfer = _transfer(facts, received_on=received_on, counting=counting)
+    decision = _decision(facts, received_on=received_on, received_at=received_at, counting=counting)
+    appeals = _appeals(facts, decision=decision, counting=counting)
+    deadlines = [d for d in (transfer, decision, *appeals) if d is not None]
+    return _judged(deadlines, facts=facts, today=today, now=now, counting=counting)
 
-    # Transfer, s.6(3): the transferee's own period runs from its receipt.
-    start_on = received_on
+
+@dataclass
+class _Counting:
+    """How one schedule counts days, and the rules that shaped its dates (``flags``)."""
+
+    law: Law
+    calendar: WorkingCalendar | None
+    flags: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.zone = ZoneInfo(self.law.time_zone)
+        if self.calendar is not None:
+            self.flags.append("next_working_day")
+
+    def flags_used(self):
+        return tuple(dict.fromkeys(self.flags))
+
+    def working_day(self, day):
+        """``day`` moved to a working day, and the calendar day it moved from (or None)."""
+        if self.calendar is None or day is None:
+            return day, None
+        moved = self.calendar.next_working_day(day)
+        return moved, (day if moved != day else None)
+
+    def deadline(self, key, period, party, *, start, done_on):
+        """The deadline ``period`` after ``start``, on a working day."""
+        due, calendar_due = self.working_day(start + period.delta)
+        return Deadline(key, period.section, party, due, calendar_due=calendar_due, done_on=done_on)
+
+
+def _transfer(facts, *, received_on, counting):
+    """s.6(3): passed on in time; the transferee's own period runs from its receipt."""
+    done = facts.transferred_received_on
+    if done is None:
+        return None
+    counting.flags.append("transferred")
+    deadline = counting.deadline(
+        "transfer", counting.law.transfer, AUTHORITY, start=received_on, done_on=done
+    )
+    # The facts give the transferee's receipt, not the day it was sent: a later day is "done".
+    return replace(deadline, state=MET if done <= deadline.due else DONE)
+
+
+def _decision(facts, *, received_on, received_at, counting):
+    """s.7(1), or a special rule's period; stopped while a further fee is unpaid."""
     transferred = facts.transferred_received_on is not None
-    if transferred:
-        flags.append("transferred")
-        due, calendar_due = adjust(received_on + law.transfer.delta)
-        done = facts.transferred_received_on
-        deadlines.append(
-            Deadline(
-                "transfer",
-                law.transfer.section,
-                AUTHORITY,
-                due,
-                calendar_due=calendar_due,
-                done_on=done,
-                state=MET if done <= due else DONE,
-            )
-        )
-        start_on = facts.transferred_received_on
-
-    # The decision: s.7(1), or the longer or shorter period a special rule sets.
-    sections = []
-    if facts.security_org:
-        period = law.security_org
-        flags.append("security_org")
-    elif facts.life_or_liberty:
-        period = law.life_or_liberty
-        flags.append("life_or_liberty")
-    elif facts.third_party:
-        period = law.third_party
-        flags.append("third_party")
-    else:
-        period = law.decision
-    sections.append(period.section)
-    if transferred:
-        sections.append(law.transfer.section)
-    delta = period.delta
-    if facts.via_apio and not transferred:
-        delta += law.via_apio.delta
-        sections.append(law.via_apio.section)
-        flags.append("via_apio")
-
+    start_on = facts.transferred_received_on if transferred else received_on
+    delta, sections, in_hours = _decision_period(facts, transferred=transferred, counting=counting)
     due_at = None
-    if period.hours:
+    if in_hours:
         if received_at is not None and not transferred:
             start_at = received_at
         else:
-            start_at = datetime.combine(start_on, time.min, tzinfo=zone)
-            flags.append("receipt_time_assumed")
+            start_at = datetime.combine(start_on, time.min, tzinfo=counting.zone)
+            counting.flags.append("receipt_time_assumed")
         due_at = start_at + delta
         due = due_at.date()
     else:
         due = start_on + delta
-
-    # A further fee, s.7(3)(a): the days from the fee letter to payment do not count.
-    paused_since = None
-    if facts.fee_requested_on is not None:
-        if facts.fee_requested_on > due:
-            flags.append("fee_requested_late")
-        elif facts.fee_paid_on is not None:
-            pause = facts.fee_paid_on - facts.fee_requested_on
-            due += pause
-            due_at = due_at + pause if due_at else None
-            flags.append("fee_pause")
-            sections.append(law.fee_pause_section)
-        elif facts.reply_received_on is None:
-            paused_since = facts.fee_requested_on
-            flags.append("fee_unpaid")
-            sections.append(law.fee_pause_section)
-    if paused_since is not None:
+    pause = _fee_pause(facts, due=due, sections=sections, counting=counting)
+    if pause is None:  # the clock is stopped: no date yet
         due = due_at = calendar_due = None
-    elif due_at is None:
-        due, calendar_due = adjust(due)
+    elif due_at is not None:  # an hour limit is a moment, never moved to a working day
+        due, due_at, calendar_due = due + pause, due_at + pause, None
     else:
-        calendar_due = None
-    decision = Deadline(
+        due, calendar_due = counting.working_day(due + pause)
+    return Deadline(
         "decision",
         ", ".join(sections),
         AUTHORITY,
@@ -254,94 +243,138 @@ def rti_schedule(
         calendar_due=calendar_due,
         done_on=facts.reply_received_on,
     )
-    deadlines.append(decision)
 
-    # Deemed refusal, s.7(2): no decision by the deadline is a refusal from the next day.
-    deemed_from = None
-    if due_at is not None:
-        deemed_from = due_at
-    elif due is not None:
-        deemed_from = due + timedelta(days=1)
 
-    # First appeal, s.19(1): 30 days from the reply, or from the deadline's expiry.
-    appeal_from = facts.reply_received_on or due
+def _decision_period(facts, *, transferred, counting):
+    """The decision's period, the sections that set it, and whether it counts hours."""
+    law = counting.law
+    if facts.security_org:
+        period, flag = law.security_org, "security_org"
+    elif facts.life_or_liberty:
+        period, flag = law.life_or_liberty, "life_or_liberty"
+    elif facts.third_party:
+        period, flag = law.third_party, "third_party"
+    else:
+        period, flag = law.decision, None
+    if flag:
+        counting.flags.append(flag)
+    sections = [period.section]
+    if transferred:
+        sections.append(law.transfer.section)
+    delta = period.delta
+    # An Assistant PIO's extra days apply to the first authority only, never after a transfer.
+    if facts.via_apio and not transferred:
+        delta += law.via_apio.delta
+        sections.append(law.via_apio.section)
+        counting.flags.append("via_apio")
+    return delta, sections, bool(period.hours)
+
+
+def _fee_pause(facts, *, due, sections, counting):
+    """s.7(3)(a): the days from the fee letter to payment do not count.
+
+    The time to add to the decision's due date, or None while the clock is
+    stopped (fee asked, not paid, no reply). A fee asked for after the due
+    date stops nothing.
+    """
+    requested, paid = facts.fee_requested_on, facts.fee_paid_on
+    if requested is None:
+        return timedelta(0)
+    if requested > due:
+        counting.flags.append("fee_requested_late")
+        return timedelta(0)
+    if paid is not None:
+        counting.flags.append("fee_pause")
+        sections.append(counting.law.fee_pause_section)
+        return paid - requested
+    if facts.reply_received_on is not None:
+        return timedelta(0)
+    counting.flags.append("fee_unpaid")
+    sections.append(counting.law.fee_pause_section)
+    return None
+
+
+def _appeals(facts, *, decision, counting):
+    """s.19: the first appeal, its appellate authority's two periods, the second appeal."""
+    law = counting.law
+    deadlines = []
+    # s.19(1): 30 days from the reply, or from the expiry of the decision's deadline.
+    appeal_from = facts.reply_received_on or decision.due
     if appeal_from is not None:
-        due1, calendar_due1 = adjust(appeal_from + law.first_appeal.delta)
         deadlines.append(
-            Deadline(
+            counting.deadline(
                 "first_appeal",
-                law.first_appeal.section,
+                law.first_appeal,
                 APPLICANT,
-                due1,
-                calendar_due=calendar_due1,
+                start=appeal_from,
                 done_on=facts.first_appeal_filed_on,
             )
         )
+    filed, decided = facts.first_appeal_filed_on, facts.first_appeal_decided_on
+    if filed is None:
+        return deadlines
+    # s.19(6): the appellate authority's period, and the longest it may extend it to.
+    faa = counting.deadline(
+        "first_appeal_decision",
+        law.first_appeal_decision,
+        AUTHORITY,
+        start=filed,
+        done_on=decided,
+    )
+    faa_extended = counting.deadline(
+        "first_appeal_decision_extended",
+        law.first_appeal_decision_max,
+        AUTHORITY,
+        start=filed,
+        done_on=decided,
+    )
+    # s.19(3): 90 days from the appellate decision, or from the date it was due.
+    second = counting.deadline(
+        "second_appeal",
+        law.second_appeal,
+        APPLICANT,
+        start=decided or faa.due,
+        done_on=facts.second_appeal_filed_on,
+    )
+    return [*deadlines, faa, faa_extended, second]
 
-    # The first appellate authority, s.19(6); then the second appeal, s.19(3).
-    if facts.first_appeal_filed_on is not None:
-        filed = facts.first_appeal_filed_on
-        decided = facts.first_appeal_decided_on
-        faa_due, faa_calendar_due = adjust(filed + law.first_appeal_decision.delta)
-        faa_max, faa_max_calendar = adjust(filed + law.first_appeal_decision_max.delta)
-        deadlines.append(
-            Deadline(
-                "first_appeal_decision",
-                law.first_appeal_decision.section,
-                AUTHORITY,
-                faa_due,
-                calendar_due=faa_calendar_due,
-                done_on=decided,
-            )
-        )
-        deadlines.append(
-            Deadline(
-                "first_appeal_decision_extended",
-                law.first_appeal_decision_max.section,
-                AUTHORITY,
-                faa_max,
-                calendar_due=faa_max_calendar,
-                done_on=decided,
-            )
-        )
-        due2, calendar_due2 = adjust((decided or faa_due) + law.second_appeal.delta)
-        deadlines.append(
-            Deadline(
-                "second_appeal",
-                law.second_appeal.section,
-                APPLICANT,
-                due2,
-                calendar_due=calendar_due2,
-                done_on=facts.second_appeal_filed_on,
-            )
-        )
 
+def _judged(deadlines, *, facts, today, now, counting):
+    """The schedule with each deadline's state as of ``today``, and what is owed."""
     judged = [
         d if d.key == "transfer" else replace(d, state=_state(d, today, now, facts.closed_on))
         for d in deadlines
     ]
+    # The extended appellate period is a ceiling, not a second debt: it makes nothing overdue.
     owed = [d for d in judged if d.party == AUTHORITY and d.key != "first_appeal_decision_extended"]
-    overdue_since = min(
-        (_overdue_from(d, zone) for d in owed if d.done_on is None and d.due is not None),
-        default=None,
-    )
-    if facts.closed_on is not None:
-        overdue_since = None
+    unmet = [d for d in owed if d.done_on is None and d.due is not None]
+    overdue_since = None
+    if facts.closed_on is None:
+        overdue_since = min((_overdue_from(d, counting.zone) for d in unmet), default=None)
     open_ = [d for d in judged if d.state == PENDING]
     decision = next(d for d in judged if d.key == "decision")
     return Schedule(
         deadlines=tuple(judged),
-        flags=tuple(dict.fromkeys(flags)),
-        paused_since=paused_since,
-        deemed_refused_from=deemed_from,
-        deemed_refusal_section=law.deemed_refusal_section,
+        flags=counting.flags_used(),
+        paused_since=facts.fee_requested_on if decision.due is None else None,
+        deemed_refused_from=_deemed_refused_from(decision),
+        deemed_refusal_section=counting.law.deemed_refusal_section,
         deemed_refused=decision.state == OVERDUE,
         overdue=any(d.state == OVERDUE for d in owed),
         overdue_since=overdue_since,
         next_deadline=min(open_, key=lambda d: d.due, default=None),
         today=today,
-        law=law,
+        law=counting.law,
     )
+
+
+def _deemed_refused_from(decision):
+    """s.7(2): no decision in time is a refusal from the next day (the next moment, for hours)."""
+    if decision.due_at is not None:
+        return decision.due_at
+    if decision.due is not None:
+        return decision.due + timedelta(days=1)
+    return None
 
 
 def _local(moment, zone):

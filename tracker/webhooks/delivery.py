@@ -19,7 +19,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from ..checking import fetch
 from ..checking.host_limit import SlotTimeout
+from ..mail import mail_queue
 from ..models import DeliveryState, Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 from .signing import HEADER, signature_header
 
@@ -181,13 +182,13 @@ def webhook_disable_if_failing(*, webhook_id: int) -> bool:
     WebhookDelivery.objects.filter(webhook_id=webhook_id, state=DeliveryState.PENDING).update(
         state=DeliveryState.CANCELLED, next_attempt_at=None, claimed_until=None
     )
-    hook = Webhook.objects.select_related("owner").get(pk=webhook_id)
-    transaction.on_commit(lambda: webhook_disabled_mail(hook))
+    webhook_disabled_mail(Webhook.objects.select_related("owner").get(pk=webhook_id))
     log.warning("webhook %s disabled after %s failures", webhook_id, MAX_CONSECUTIVE_FAILURES)
     return True
 
 
 def webhook_disabled_mail(hook):
+    """Tell the owner, once the disabling commits (through the site's mail queue)."""
     if not hook.owner.email:
         return
     context = {
@@ -197,7 +198,7 @@ def webhook_disabled_mail(hook):
     }
     subject = render_to_string("tracker/email/webhook_disabled_subject.txt", context).strip()
     body = render_to_string("tracker/email/webhook_disabled_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [hook.owner.email])
+    mail_queue(messages=[EmailMessage(" ".join(subject.split()), body, to=[hook.owner.email])])
 
 
 def deliveries_overdue(*, now, grace=timedelta(minutes=2)) -> list[int]:
