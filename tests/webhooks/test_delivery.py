@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from tests.factories import DeploymentFactory, UserFactory
@@ -134,29 +133,32 @@ def test_a_private_address_is_refused_again_at_delivery(receiver, hook, settings
 
 
 def test_twenty_failures_in_a_row_disable_the_hook_and_mail_its_owner(
-    receiver, hook, settings, django_capture_on_commit_callbacks
+    receiver, hook, settings, mail_delivered
 ):
     settings.WEBHOOK_MAX_ATTEMPTS = 1
     receiver.default = "fail"
-    with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(19):
-            deliver(a_delivery())
-        hook.refresh_from_db()
-        assert hook.is_active and hook.consecutive_failures == 19
-        waiting = a_delivery()
+    for _ in range(19):
         deliver(a_delivery())
+    hook.refresh_from_db()
+    assert hook.is_active and hook.consecutive_failures == 19
+    waiting, twentieth = a_delivery(), a_delivery()
+    with mail_delivered() as outbox:
+        deliver(twentieth)
     hook.refresh_from_db()
     assert not hook.is_active and hook.disabled_reason == "20 deliveries in a row failed"
     waiting.refresh_from_db()
     assert waiting.state == DeliveryState.CANCELLED
-    [message] = mail.outbox
+    [message] = outbox
     assert message.to == ["desk@newsroom.example.org"]
     assert "disabled" in message.subject
     assert f"/accounts/profile/webhooks/{hook.pk}/" in message.body
     assert deliver(waiting) == "not due"
-    # Published changes no longer go to it.
+    # Published changes no longer go to it, and it is mailed once only.
     a_delivery()
     assert not WebhookDelivery.objects.filter(webhook=hook, state="pending").exists()
+    with mail_delivered() as outbox:
+        service.webhook_disable_if_failing(webhook_id=hook.pk)
+    assert outbox == [message]
 
 
 def test_lost_deliveries_are_found_by_the_sweep(hook):
