@@ -10,7 +10,6 @@ with ``;``. Related entities that are not published are left out.
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
@@ -47,7 +46,7 @@ from ..models import (
     Technology,
 )
 from . import geojson
-from .sql import SEPARATOR, Joined, quote, select_sql
+from .sql import SEPARATOR, Joined, copy_out, quote, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
 # Everything published is reusable under this licence (the data package, releases, OCDS).
@@ -509,12 +508,7 @@ def csv_chunks(export, queryset) -> Iterator[bytes]:
         f"{csv_safe_sql(c.name)} AS {quote(c.name)}" if c.type == "string" else quote(c.name)
         for c in export.columns
     ]
-    sql = f"SELECT {', '.join(cells)} FROM ({sql}) AS row_values"
-    copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(copy_sql, params) as copy:
-            for chunk in copy:
-                yield bytes(chunk)
+    yield from copy_out(f"SELECT {', '.join(cells)} FROM ({sql}) AS row_values", params)
 
 
 def geojson_properties(export):
