@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from tracker import permissions
 from tracker.models import Webhook
 from tracker.webhooks.delivery import delivery_log
 from tracker.webhooks.registration import webhook_delete, webhook_update
@@ -32,6 +33,7 @@ def profile(request):
             "is_volunteer": is_volunteer(request.user),
             "is_moderator": is_moderator(request.user),
             "webhooks": Webhook.objects.filter(owner=request.user).order_by("id"),
+            "reviews_sources": request.user.has_perm(permissions.SOURCE_REVIEW),
         },
     )
 

@@ -23,7 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.catalogue import paging, selectors
+from tracker.catalogue import paging
 from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
@@ -31,10 +31,12 @@ from tracker.catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
+from tracker.catalogue.selectors import records
 from tracker.catalogue.stats import published_figures
-from tracker.exports import geojson, ocds
+from tracker.exports import ocds
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.rti.laws import law_today
+from tracker.sql import geojson
 
 from . import serializers as s
 from . import sql_pages
@@ -203,7 +205,7 @@ class DeploymentViewSet(PublicViewSet):
     export_name = "deployments"
 
     def get_queryset(self):
-        return selectors.deployment_records()
+        return records.deployment_records()
 
 
 @documented("agency", "agencies")
@@ -213,7 +215,7 @@ class AgencyViewSet(PublicViewSet):
     export_name = "agencies"
 
     def get_queryset(self):
-        return selectors.agency_records()
+        return records.agency_records()
 
 
 @documented("hotspot", "hotspots")
@@ -223,7 +225,7 @@ class HotspotViewSet(PublicViewSet):
     export_name = "hotspots"
 
     def get_queryset(self):
-        return selectors.hotspot_records()
+        return records.hotspot_records()
 
 
 @documented("RTI request", "RTI requests")
@@ -233,7 +235,7 @@ class RTIRequestViewSet(PublicViewSet):
     export_name = "rti-requests"
 
     def get_queryset(self):
-        return selectors.rti_request_records()
+        return records.rti_request_records()
 
     def list_cache_extras(self):
         # Deadlines' states are judged as of today in India, on the site's calendar.
@@ -251,7 +253,7 @@ class SourceViewSet(PublicViewSet):
     export_name = "sources"
 
     def get_queryset(self):
-        return selectors.source_records()
+        return records.source_records()
 
 
 class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):

@@ -25,7 +25,7 @@ hotspots), it prints:
   GeoJSON export read to the end by curl against psql streaming
   ST_AsGeoJSON(d.*) over the same published, located rows.
 
-Targets (issue #12): pages < 150 ms median, API lists < 50 ms, sitemap files
+Targets: pages < 150 ms median, API lists < 50 ms, sitemap files
 < 500 ms, first markers < 1.5 s and < 1 MB, pan/zoom < 100 ms, API list >= 40%
 of the trivial view under wrk. Uncached (the researchers' issue): the filtered
 list >= 35% of /about/, cold searches median < 100 ms and p90 < 250 ms, the
@@ -185,7 +185,7 @@ def setup_data():
 
 def sample_urls():
     """Detail pages, a search word and the sitemap files of the generated data."""
-    from tracker.catalogue.selectors import detail_url
+    from tracker.catalogue.links import detail_url
     from tracker.models import Agency, Deployment, Hotspot, RTIRequest
 
     details = [

@@ -23,7 +23,7 @@ from .models import Source
 from .rti.chasing import rti_requests_chase
 from .rti.laws import law_today
 from .webhooks import delivery as webhooks
-from .webhooks.events import deliveries_enqueue
+from .webhooks.events import DELIVER_TASK, deliveries_enqueue
 
 
 @shared_task(name="tracker.rti_chase_deadlines")
@@ -132,7 +132,7 @@ def dataset_release(self):
 
 
 @shared_task(
-    name="tracker.webhook_deliver",
+    name=DELIVER_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(DatabaseError, redis.RedisError),

@@ -24,8 +24,8 @@ from django.db.models import Exists, Max, OuterRef, Q
 
 from ..catalogue.visibility import public_value
 from ..models import Citation, Deployment, DeploymentStatus, Source, SourceKind, Vendor
+from ..sql.columns import quote
 from .datasets import DATA_LICENSE
-from .sql import quote
 
 OCDS_VERSION = "1.1"
 WIKIDATA_SCHEME = "XI-WIKIDATA"  # org-id.guide's code for Wikidata items

@@ -73,6 +73,8 @@ class RTIRequest(PublicEntity):
         ordering = ["-filed_on", "id"]
         verbose_name = _("RTI request")
         verbose_name_plural = _("RTI requests")
+        # tracker.permissions.RTI_REMINDERS
+        permissions = [("follow_rtirequest", "Is reminded of every RTI request's deadlines")]
         indexes = [
             GinIndex(
                 fields=["search_document"], name="rtirequest_search_document", fastupdate=False

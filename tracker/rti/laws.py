@@ -61,8 +61,6 @@ RTI_ACT_2005 = Law(
     second_appeal=Period("19(3)", days=90),
 )
 
-LAWS = {RTI_ACT_2005.code: RTI_ACT_2005}
-
 
 def law_today(law: Law = RTI_ACT_2005, now: datetime | None = None) -> date:
     """Today on the law's calendar (India's for the RTI Act), whatever TIME_ZONE says."""

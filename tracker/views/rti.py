@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from ..catalogue import selectors
 from ..catalogue.filters import RTIRequestFilter
+from ..catalogue.selectors.details import rti_request_detail
+from ..catalogue.selectors.rows import rti_request_rows
 from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import RTIOutcome, RTIRequest, RTIStatus
@@ -25,7 +26,7 @@ from .lists import EntityList, Facet, entity_list
 
 RTI_REQUESTS = EntityList(
     filterset_class=RTIRequestFilter,
-    rows=selectors.rti_request_rows,
+    rows=rti_request_rows,
     template="tracker/rti_list.html",
     title=_("RTI requests"),
     facets=[
@@ -57,7 +58,7 @@ RTI_REQUESTS = EntityList(
 
 OVERDUE = EntityList(
     filterset_class=RTIRequestFilter,
-    rows=selectors.rti_request_rows,
+    rows=rti_request_rows,
     template="tracker/rti_list.html",
     title=_("Overdue RTI requests"),
     facets=RTI_REQUESTS.facets,
@@ -148,7 +149,7 @@ def _rti_extra(rti_request):
 def rti_detail(request, pk, slug=None):
     return _detail(
         request,
-        selector=selectors.rti_request_detail,
+        selector=rti_request_detail,
         model=RTIRequest,
         pk=pk,
         slug=slug,

@@ -12,11 +12,12 @@ public reason, an RTI event's kind and date.
 import json
 import uuid
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..catalogue.selectors import detail_url
+from ..catalogue.links import detail_url
 from ..models import (
     Agency,
     Deployment,
@@ -122,10 +123,13 @@ def webhook_event_announce(*, kind, entity, **details):
     return event
 
 
-def deliveries_enqueue(ids, *, countdown=0):
-    """Send a delivery task for each id."""
-    from ..tasks import webhook_deliver  # the tasks module imports this one
+DELIVER_TASK = "tracker.webhook_deliver"
 
-    with webhook_deliver.app.producer_or_acquire() as producer:
+
+def deliveries_enqueue(ids, *, countdown=0):
+    """Send a delivery task for each id (by name: the tasks sit above this module)."""
+    if not ids:
+        return
+    with current_app.producer_or_acquire() as producer:
         for pk in ids:
-            webhook_deliver.apply_async(args=[pk], countdown=countdown, producer=producer)
+            current_app.send_task(DELIVER_TASK, args=[pk], countdown=countdown, producer=producer)

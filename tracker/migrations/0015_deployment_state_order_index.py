@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0013_webhooks'),
+        ('tracker', '0014_webhooks'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0011_order_indexes_for_every_sort'),
+        ('tracker', '0012_moderator_permissions'),
     ]
 
     operations = [
