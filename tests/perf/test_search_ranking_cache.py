@@ -109,7 +109,7 @@ def test_a_cold_api_search_reads_the_matches_once_for_its_count_and_ranking(matc
     with CaptureQueriesContext(connection) as queries:
         count, titles = api_titles(limit=5)
     assert count == len(ranked_titles()) and titles == ranked_titles()[:5]
-    searching = [q["sql"] for q in queries if "search_document\" @@" in q["sql"]]
+    searching = [q["sql"] for q in queries if 'search_document" @@' in q["sql"]]
     assert len(searching) == 1 and "COUNT(*) OVER ()" in searching[0]
     with CaptureQueriesContext(connection) as queries:
         assert api_titles(limit=5, offset=5) == (count, ranked_titles()[5:10])
