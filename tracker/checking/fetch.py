@@ -385,6 +385,21 @@ def _exchange_once(
         sock.close()
 
 
+def _result(url, final_url, exchanged, *, started, redirects=()):
+    status, headers, body, truncated, head = exchanged
+    return FetchResult(
+        url=url,
+        final_url=final_url,
+        status=status,
+        headers=headers,
+        body=body,
+        truncated=truncated,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        redirects=list(redirects),
+        head=head,
+    )
+
+
 def url_checked(url: str):
     """The URL's parts, if it is an http(s) URL on an allowed port; else FetchError or
     FetchBlocked. (Its addresses are checked when it is fetched.)"""
@@ -446,9 +461,8 @@ def fetch(
             if deadline is None:
                 deadline = Deadline(budget)
                 started = time.monotonic()
-            status, response_headers, body, truncated, head = _exchange_once(
-                current, headers, max_bytes=max_bytes, deadline=deadline
-            )
+            exchanged = _exchange_once(current, headers, max_bytes=max_bytes, deadline=deadline)
+        status, response_headers = exchanged[:2]
         location = response_headers.get("location")
         if status in REDIRECT_STATUSES and location:
             if len(redirects) >= MAX_REDIRECTS:
@@ -459,17 +473,7 @@ def fetch(
             redirects.append(target)
             current = target
             continue
-        return FetchResult(
-            url=url,
-            final_url=current,
-            status=status,
-            headers=response_headers,
-            body=body,
-            truncated=truncated,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            redirects=redirects,
-            head=head,
-        )
+        return _result(url, current, exchanged, started=started, redirects=redirects)
 
 
 def post(
@@ -491,16 +495,7 @@ def post(
     with slot:
         deadline = Deadline(total_timeout)
         started = time.monotonic()
-        status, response_headers, content, truncated, head = _exchange_once(
+        exchanged = _exchange_once(
             url, request_headers, max_bytes=max_bytes, deadline=deadline, method="POST", body=body
         )
-    return FetchResult(
-        url=url,
-        final_url=url,
-        status=status,
-        headers=response_headers,
-        body=content,
-        truncated=truncated,
-        duration_ms=int((time.monotonic() - started) * 1000),
-        head=head,
-    )
+    return _result(url, url, exchanged, started=started)
