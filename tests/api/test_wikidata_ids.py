@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from tests.factories import AgencyFactory, DeploymentFactory, VendorFactory
-from tests.roles import person
+from tests.support.people import person
 from tracker.models import Agency, Vendor
 
 pytestmark = pytest.mark.django_db

@@ -20,11 +20,10 @@ from django.db import connection
 from lxml import etree
 
 from tests.factories import AgencyFactory, CitationFactory, DeploymentFactory, SourceFactory
+from tests.support.servers import ROOT, database_url
 from tracker.exports import releases as release_module
 from tracker.exports.releases import ReleaseError, dataset_release, release_next_name, releases
 from tracker.publication import entity_withdraw
-
-from .servers import ROOT, database_url
 
 CFFCONVERT = Path(sys.executable).with_name("cffconvert")
 DATACITE = "{http://datacite.org/schema/kernel-4}"

@@ -7,10 +7,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.roles import (  # noqa: F401  (fixtures)
-    fresh_rate_limits,
-)
-
 
 class Receiver:
     """Answers each POST as the next behaviour in ``plan`` says (then as ``default``):

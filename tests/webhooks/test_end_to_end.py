@@ -10,8 +10,8 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from tests.factories import DeploymentFactory
-from tests.roles import person, signed_in
 from tests.support import wait_for
+from tests.support.people import person, signed_in
 from tracker.models import Publication, WebhookDelivery
 from tracker.publication import entity_publish
 from tracker.webhooks.signing import signature_valid

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from tests.roles import person
+from tests.support.people import person
 from tracker.models import Webhook
 
 pytestmark = pytest.mark.django_db
