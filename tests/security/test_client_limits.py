@@ -158,3 +158,15 @@ def test_a_forged_forwarded_for_does_not_make_a_new_client(settings, one_proxy):
         **behind_proxy("10.1.1.1, 203.0.113.7"),
     )
     assert again.status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_read_throttle_counts_per_client_behind_a_proxy(settings, one_proxy):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "600/min"},
+    }
+    reader = Client(**behind_proxy("203.0.113.7"))
+    statuses = [reader.get("/api/v1/stats/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert Client(**behind_proxy("198.51.100.2")).get("/api/v1/stats/").status_code == 200
