@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from moderation.models import Attachment
 from moderation.uploads import download_name
-from tests.factories import AgencyFactory
+from tests.support.pages import deployment_body
 from tests.support.people import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -19,22 +19,7 @@ PNG_SVG = b"\x89PNG\r\n\x1a\n<svg xmlns='http://www.w3.org/2000/svg' onload='ale
 
 
 def submit_with(volunteer, upload):
-    agency = AgencyFactory(name="Pune Police", city="Pune", state_id="IN-MH")
-    payload = {
-        "entity_type": "deployment",
-        "fields": {
-            "title": "Pune traffic ANPR",
-            "lead_agency": agency.pk,
-            "technology": "plate_recognition",
-            "purpose_class": "surveillance",
-            "status": "in_use",
-            "state": "IN-MH",
-            "city": "Pune",
-            "latitude": 18.52,
-            "longitude": 73.85,
-        },
-        "sources": [{"url": "https://news.example.org/pune-anpr"}],
-    }
+    payload = deployment_body()
     api = Client(HTTP_AUTHORIZATION="Token " + Token.objects.create(user=volunteer).key)
     response = api.post(
         "/api/v1/submissions/", {"payload": json.dumps(payload), "attachments": [upload]}
