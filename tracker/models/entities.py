@@ -3,6 +3,7 @@
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import RegexValidator
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,17 @@ def valid_point(field):
             f"{field}__y__gte": -90,
             f"{field}__y__lte": 90,
         }
+    )
+
+
+def wikidata_field():
+    """A Wikidata item id (``Q`` and digits): OpenStreetMap's ``*:wikidata`` tags."""
+    return models.CharField(
+        _("Wikidata item"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata item id, such as Q1234567."))],
+        help_text=_("Its Wikidata item id, such as Q1234567 (given to OpenStreetMap's mappers)."),
     )
 
 
@@ -69,6 +81,7 @@ class Agency(PublicEntity):
         verbose_name=_("parent agency"),
     )
     website = models.URLField(_("website"), blank=True)
+    wikidata = wikidata_field()
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     pio_address = models.TextField(_("PIO office address"), blank=True)
     rti_portal_url = models.URLField(_("RTI portal"), blank=True)
@@ -95,6 +108,7 @@ class Vendor(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = models.CharField(_("country"), max_length=80, blank=True)
     website = models.URLField(_("website"), blank=True)
+    wikidata = wikidata_field()
 
     class Meta:
         ordering = ["name"]
