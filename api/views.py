@@ -82,7 +82,7 @@ EMPTY_VALUE = "Must not be empty: leave the parameter out instead."
 
 
 class NoEmptyParametersMixin:
-    """A documented query parameter given with an empty value is a 400 naming it.
+    """A documented query parameter given with an empty (or blank) value is a 400 naming it.
 
     The schema gives every parameter a type, enum or pattern that "" does not
     meet, so the API says so instead of quietly reading "" as "not given".
@@ -93,7 +93,8 @@ class NoEmptyParametersMixin:
         documented = {"limit", "offset", "format"}
         if getattr(self, "filterset_class", None):
             documented |= set(self.filterset_class.base_filters)
-        empty = sorted(k for k in documented if request.query_params.get(k, None) == "")
+        given = request.query_params
+        empty = sorted(k for k in documented if k in given and not given[k].strip())
         if empty:
             raise ValidationError({name: [EMPTY_VALUE] for name in empty})
 

@@ -134,7 +134,12 @@ def test_a_state_or_a_box_narrows_the_export(client, mapped):
 
 @pytest.mark.parametrize(
     "query, field",
-    [("in_bbox=1,2,3", "in_bbox"), ("state=Uttar", "state"), ("state=", "state")],
+    [
+        ("in_bbox=1,2,3", "in_bbox"),
+        ("state=Uttar", "state"),
+        ("state=", "state"),
+        ("state=%0A", "state"),
+    ],
 )
 def test_bad_parameters_get_a_400_naming_them(client, mapped, query, field):
     for path in ("/api/v1/export/hotspots.osm", "/api/v1/export/hotspots.osm.geojson"):
@@ -164,3 +169,11 @@ def test_the_readme_says_nothing_is_uploaded_and_why():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme[readme.index("## OpenStreetMap") :]
     assert "never uploads" in section and "import guidelines" in section
+
+
+def test_the_data_page_offers_both_files_to_mappers(client, mapped):
+    body = client.get("/data/").content.decode()
+    section = body[body.index('id="openstreetmap"') :]
+    for path in ("/api/v1/export/hotspots.osm", "/api/v1/export/hotspots.osm.geojson"):
+        assert f'href="{path}"' in section
+    assert "never uploads" in section
