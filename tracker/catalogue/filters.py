@@ -565,6 +565,18 @@ class OsmCameraFilter(django_filters.FilterSet):
         fields = []
 
 
+class OsmExportFilter(django_filters.FilterSet):
+    """What the export for OpenStreetMap's mappers takes: a state and a box (it applies
+    them to hotspots and to located deployments alike, ``tracker.exports.osm``)."""
+
+    state = StateFilter(field_name="state_id", label=_("State"), **STATE_HELP)
+    in_bbox = BBoxFilter(field_name="location", label=_("In box"), **BBOX_HELP)
+
+    class Meta:
+        model = Hotspot
+        fields = []
+
+
 class RTIRequestFilter(PublicFilterSet):
     state = StateFilter(
         field_name="authority__state_id",
