@@ -450,6 +450,18 @@ RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Embeds (/embed/...): the sites that may frame them (CSP frame-ancestors), comma-separated
+# origins such as https://news.example.org; empty: any site. Every other page refuses framing.
+EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
+for _origin in EMBED_ALLOWED_ORIGINS:
+    if not re.fullmatch(r"https?://[A-Za-z0-9.*-]+(:[0-9]{1,5})?", _origin):
+        raise environ.ImproperlyConfigured(
+            f"EMBED_ALLOWED_ORIGINS: {_origin!r} is not an origin like https://news.example.org"
+        )
+# OpenStreetMap cameras (manage.py import_osm): a camera outside every hotspot's area is
+# matched to the nearest hotspot within this many metres.
+OSM_MATCH_METRES = env.int("OSM_MATCH_METRES", default=150)
+
 # Who publishes the data: the publisher of the OCDS package and of dataset releases (the
 # creator in CITATION.cff and the DataCite record).
 DATA_PUBLISHER = env.str("DATA_PUBLISHER", default="Panoptic Tracker")

@@ -8,6 +8,7 @@ from .views import (
     basemap,
     changes,
     details,
+    embeds,
     feeds,
     home,
     lists,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("map/deployments.geojson", map.deployments_layer, name="map-deployments"),
     path("map/hotspots.geojson", map.hotspots_layer, name="map-hotspots"),
+    path("map/osm-cameras.geojson", map.osm_cameras_layer, name="map-osm-cameras"),
     path("map/panel/", home.map_panel, name="map-panel"),
     path("map/states.geojson", basemap.state_outlines_layer, name="map-states"),
     path("map/places.json", basemap.place_labels_layer, name="map-places"),
@@ -65,6 +67,10 @@ urlpatterns = [
         public_page(archive.archived_copy),
         name="archived-copy",
     ),
+    # The only pages other sites may frame (tracker/views/embeds.py), and oEmbed.
+    path("embed/map/", embeds.embed_map, name="embed-map"),
+    path("embed/deployments/<int:pk>/", embeds.embed_deployment, name="embed-deployment"),
+    path("oembed/", embeds.oembed, name="oembed"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemaps/<str:name>.xml", sitemaps.sitemap_file, name="sitemap-file"),
 ]

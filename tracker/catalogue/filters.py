@@ -59,6 +59,7 @@ from ..models import (
     DeploymentStatus,
     Hotspot,
     HotspotKind,
+    OsmCamera,
     PurposeClass,
     PurposeTag,
     RTIOutcome,
@@ -547,6 +548,26 @@ class HotspotFilter(GeoFilterSet):
     ordering = ordering_filter("name", "updated_at", "camera_count", "identified_on")
 
     class Meta(GeoFilterSet.Meta):
+        model = Hotspot
+        fields = []
+
+
+class OsmCameraFilter(django_filters.FilterSet):
+    """The OpenStreetMap camera layer takes none of our filters: only the map's box and zoom."""
+
+    class Meta:
+        model = OsmCamera
+        fields = []
+
+
+class OsmExportFilter(django_filters.FilterSet):
+    """What the export for OpenStreetMap's mappers takes: a state and a box (it applies
+    them to hotspots and to located deployments alike, ``tracker.exports.osm``)."""
+
+    state = StateFilter(field_name="state_id", label=_("State"), **STATE_HELP)
+    in_bbox = BBoxFilter(field_name="location", label=_("In box"), **BBOX_HELP)
+
+    class Meta:
         model = Hotspot
         fields = []
 

@@ -1,5 +1,6 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
+from .osm import OsmCamera, OsmElement, OsmImport
 from .review import ReviewItem
 from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
@@ -21,6 +22,9 @@ __all__ = [
     "Deployment",
     "Hotspot",
     "LinkedDatabase",
+    "OsmCamera",
+    "OsmElement",
+    "OsmImport",
     "RTIEvent",
     "RTIReminder",
     "RTIRequest",

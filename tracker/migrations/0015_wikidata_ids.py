@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0013_search_state_names'),
+        ('tracker', '0014_osm_cameras'),
     ]
 
     operations = [

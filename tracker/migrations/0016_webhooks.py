@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0014_wikidata_ids'),
+        ('tracker', '0015_wikidata_ids'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

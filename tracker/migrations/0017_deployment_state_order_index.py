@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0015_webhooks'),
+        ('tracker', '0016_webhooks'),
     ]
 
     operations = [
