@@ -9,8 +9,8 @@ to the published hotspot whose area holds it, or the nearest within
 ``OSM_MATCH_METRES``. Re-importing the same file changes nothing.
 
 Bounded memory, whatever the file's size (the whole planet included): the file
-is streamed, pyosmium skips everything without a ``man_made`` tag before Python
-sees it, and cameras go to a temporary table in batches, so Python holds one
+is streamed, pyosmium skips everything not tagged ``man_made=surveillance`` before
+Python sees it, and cameras go to a temporary table in batches, so Python holds one
 batch plus the node ids of camera ways (read in a second pass for their
 positions). A whole planet therefore imports, slowly, with the transaction open
 meanwhile; nothing caps the file's size.
@@ -135,11 +135,12 @@ def _read(path, staging, *, complete):
     """Stream the cameras of ``path`` into ``staging``; returns (camera ways skipped for
     want of their nodes' positions, the extract's bounds or None, its timestamp or None).
 
-    In a complete extract pyosmium passes on only what has a ``man_made`` tag (the
+    In a complete extract pyosmium passes on only what is tagged ``man_made=surveillance`` (the
     rest never reaches Python), and what is deleted is what is missing. A change file
     is read whole: it is small, and its deletions carry no tags."""
     processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-    elements = processor.with_filter(osmium.filter.KeyFilter("man_made")) if complete else processor
+    surveillance = osmium.filter.TagFilter(("man_made", "surveillance"))
+    elements = processor.with_filter(surveillance) if complete else processor
     header = processor.header
     box = header.box()
     bounds = None
