@@ -20,10 +20,10 @@ SITE = "https://tracker.example.in"
 
 @pytest.fixture
 def mapped():
-    police = AgencyFactory(name="Lucknow Police & Traffic", wikidata="Q98765")
+    police = AgencyFactory(name="Lucknow Police & Traffic", wikidata_id="Q98765")
     draft_agency = AgencyFactory(name="Secret agency", publication=Publication.DRAFT)
     face = DeploymentFactory(title="Safe City", lead_agency=police)
-    face.vendors.add(VendorFactory(name='Staqu "JARVIS"', wikidata="Q60731"))
+    face.vendors.add(VendorFactory(name='Staqu "JARVIS"', wikidata_id="Q60731"))
     face.vendors.add(VendorFactory(name="Hikvision\x07"))
     plates = DeploymentFactory(
         lead_agency=police, technology=Technology.PLATE_RECOGNITION, state_id="IN-DL"

@@ -57,9 +57,9 @@ def _tags(*, entry, agencies, deployments):
         "man_made": "surveillance",
         "surveillance:type": "ALPR" if plates else "camera",
         "operator": _joined(a.name for a in agencies),
-        "operator:wikidata": _joined(a.wikidata for a in agencies),
+        "operator:wikidata": _joined(a.wikidata_id for a in agencies),
         "manufacturer": _joined(v.name for v in vendors),
-        "manufacturer:wikidata": _joined(v.wikidata for v in vendors),
+        "manufacturer:wikidata": _joined(v.wikidata_id for v in vendors),
         "source": f"{SITE_NAME}; {settings.SITE_URL}{detail_url(entry)}"[:MAX_TAG_LENGTH],
     }
     return {key: value for key, value in tags.items() if value}

@@ -35,17 +35,6 @@ def valid_point(field):
     )
 
 
-def wikidata_field():
-    """A Wikidata item id (``Q`` and digits): OpenStreetMap's ``*:wikidata`` tags."""
-    return models.CharField(
-        _("Wikidata item"),
-        max_length=20,
-        blank=True,
-        validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata item id, such as Q1234567."))],
-        help_text=_("Its Wikidata item id, such as Q1234567 (given to OpenStreetMap's mappers)."),
-    )
-
-
 def published_order_index(name, order):
     """An index on published rows in a list's sort order (a column, ``-`` for descending,
     then the id that breaks ties), matching the ORDER BY the list pages with."""
@@ -55,6 +44,31 @@ def published_order_index(name, order):
         F("id"),
         name=name,
         condition=Q(publication="published"),
+    )
+
+
+# A Wikidata item: Q and a number without leading zeros. Entered by people (no calls to
+# Wikidata), so checked for its form only; researchers use it to join other data sets.
+WIKIDATA_ID_PATTERN = r"^Q[1-9][0-9]{0,11}$"
+
+
+def wikidata_id_field():
+    return models.CharField(
+        _("Wikidata id"),
+        max_length=13,
+        blank=True,
+        validators=[
+            RegexValidator(
+                WIKIDATA_ID_PATTERN, _("Enter a Wikidata item id: Q followed by its number.")
+            )
+        ],
+        help_text=_("The Wikidata item, e.g. Q42; leave empty if there is none."),
+    )
+
+
+def wikidata_id_constraint(name):
+    return models.CheckConstraint(
+        condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID_PATTERN), name=name
     )
 
 
@@ -81,12 +95,12 @@ class Agency(PublicEntity):
         verbose_name=_("parent agency"),
     )
     website = models.URLField(_("website"), blank=True)
-    wikidata = wikidata_field()
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     pio_address = models.TextField(_("PIO office address"), blank=True)
     rti_portal_url = models.URLField(_("RTI portal"), blank=True)
     appellate_authority = models.TextField(_("first appellate authority"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    wikidata_id = wikidata_id_field()
 
     class Meta:
         ordering = ["name"]
@@ -95,6 +109,7 @@ class Agency(PublicEntity):
         constraints = [
             models.CheckConstraint(condition=valid_point("location"), name="agency_valid_location"),
             models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_empty"),
+            wikidata_id_constraint("agency_wikidata_id_form"),
         ]
         indexes = [
             GinIndex(fields=["search_document"], name="agency_search_document", fastupdate=False)
@@ -108,11 +123,12 @@ class Vendor(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = models.CharField(_("country"), max_length=80, blank=True)
     website = models.URLField(_("website"), blank=True)
-    wikidata = wikidata_field()
+    wikidata_id = wikidata_id_field()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("vendor")
+        constraints = [wikidata_id_constraint("vendor_wikidata_id_form")]
 
     def __str__(self):
         return self.name
@@ -219,6 +235,14 @@ class Deployment(PublicEntity):
             published_order_index("deployment_pub_announced_d", "-announced_on"),
             published_order_index("deployment_pub_announced_a", "announced_on"),
             published_order_index("deployment_pub_cameras_d", "-camera_count"),
+            # A state's list in the default order, and its counts, from the index alone: the
+            # commonest filter of one-off API queries (state, with a status or technology).
+            models.Index(
+                fields=["state", "-updated_at", "id"],
+                name="deployment_pub_state_recent",
+                include=["status", "technology"],
+                condition=Q(publication="published"),
+            ),
             # Each agency's count of published deployments, read from the index alone.
             models.Index(
                 fields=["lead_agency"],
