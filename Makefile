@@ -9,6 +9,11 @@ export PORT
 .PHONY: run test test-fast lint bench setup system-packages venv services stop messages demo lock \
 	check-lock backup restore install
 
+# Development targets run in development mode (DEBUG, the development key). The switch
+# lives only in the environment, never in var/local.env (config/settings.py); backup,
+# restore and install stay production.
+run test test-fast bench demo messages: export PANOPTIC_DEV = 1
+
 run: setup messages
 	@exec scripts/run.sh
 
