@@ -7,6 +7,7 @@ FilterSet the site's lists use, and shapes it with ``api.serializers``.
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -22,20 +23,25 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.catalogue import paging
 from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
     HotspotFilter,
+    OsmExportFilter,
     RTIRequestFilter,
     SourceFilter,
 )
 from tracker.catalogue.selectors import records
 from tracker.catalogue.stats import published_figures
+from tracker.exports import ocds
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
+from tracker.exports.osm import osm_geojson_chunks, osm_points, osm_xml_chunks
 from tracker.rti.laws import law_today
 from tracker.sql import geojson
 
 from . import serializers as s
+from . import sql_pages
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION, FilteredFileSchema
@@ -80,7 +86,7 @@ EMPTY_VALUE = "Must not be empty: leave the parameter out instead."
 
 
 class NoEmptyParametersMixin:
-    """A documented query parameter given with an empty value is a 400 naming it.
+    """A documented query parameter given with an empty (or blank) value is a 400 naming it.
 
     The schema gives every parameter a type, enum or pattern that "" does not
     meet, so the API says so instead of quietly reading "" as "not given".
@@ -91,7 +97,8 @@ class NoEmptyParametersMixin:
         documented = {"limit", "offset", "format"}
         if getattr(self, "filterset_class", None):
             documented |= set(self.filterset_class.base_filters)
-        empty = sorted(k for k in documented if request.query_params.get(k, None) == "")
+        given = request.query_params
+        empty = sorted(k for k in documented if k in given and not given[k].strip())
         if empty:
             raise ValidationError({name: [EMPTY_VALUE] for name in empty})
 
@@ -133,7 +140,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         if answer is not None:  # 304, or the page from the cache
             return answer
         if not self.wants_geojson():
-            return super().list(request, *args, **kwargs)
+            return self.json_list(request)
         queryset = self.filter_queryset(self.get_queryset())
         geometry = EXPORTS[self.export_name].geometry
         located = queryset.filter(**{f"{geometry}__isnull": False})
@@ -141,6 +148,17 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
             located, request, count_name="api-count-located", count_always=False
         )
         return self.geojson_response(located.filter(pk__in=ids)[: len(ids)])
+
+    def json_list(self, request):
+        """A JSON page: its ids from the list's order, its rows written by PostgreSQL
+        (``api.sql_pages``), or by the serializer when it cannot be compiled."""
+        records = self.get_queryset()
+        queryset = self.filter_queryset(records)
+        ids = self.paginator.page_ids(queryset, request)
+        rows = sql_pages.page_rows(self.serializer_class, records, ids)
+        if rows is None:
+            rows = self.get_serializer(paging.rows_in_order(queryset, ids), many=True).data
+        return self.paginator.get_paginated_response(rows)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -306,6 +324,59 @@ def export_view(name, file_format):
     return view_class.as_view()
 
 
+OCDS_PACKAGE = {
+    "type": "object",
+    "description": "An OCDS 1.1 release package: uri, version, publishedDate, publisher, "
+    "license and releases (one per deployment with procurement facts).",
+    "properties": {
+        "uri": {"type": "string"},
+        "version": {"type": "string"},
+        "publishedDate": {"type": "string"},
+        "publisher": {"type": "object"},
+        "license": {"type": "string"},
+        "releases": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+class OCDSExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
+    """Procurement facts of the filtered deployments as an OCDS 1.1 release package."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeploymentFilter
+    renderer_classes = [JSONRenderer]
+
+    def get_queryset(self):
+        return EXPORTS["deployments"].queryset()
+
+    @extend_schema(
+        summary="Procurement as OCDS 1.1",
+        description=(
+            "An Open Contracting Data Standard 1.1 release package with one release per "
+            "published deployment that has procurement facts: the lead agency as buyer, the "
+            "vendors as suppliers (with Wikidata ids as XI-WIKIDATA identifiers), the tender "
+            "date, the cost in INR, the funding source as budget, the status as the tender, "
+            "award and contract stages, and the cited sources as documents. Each ocid is the "
+            "site's OCDS prefix and the deployment's id. Same filters as the deployments list."
+        ),
+        responses={
+            (200, "application/json"): OpenApiResponse(OCDS_PACKAGE, description="The package."),
+            400: ERROR_RESPONSE,
+            429: THROTTLED,
+        },
+    )
+    def get(self, request):
+        queryset, errors = EXPORTS["deployments"].filtered(request.query_params)
+        if errors:
+            raise ValidationError(errors)
+        chunks = ocds.package_chunks(
+            queryset,
+            uri=request.build_absolute_uri(),
+            published_fallback=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        return StreamingHttpResponse(chunks, content_type="application/json")
+
+
 STATS_RESPONSE = inline_serializer(
     "HeadlineCounts",
     {
@@ -358,12 +429,14 @@ def api_root(request):
             "docs": url("docs"),
             "schema": url("schema"),
             "stats": url("stats"),
+            "releases": url("releases"),
             **{name: url(f"{basename}-list") for name, basename in ENDPOINTS.items()},
             "exports": {
                 f"{name}.{fmt}": url(f"export-{name}-{fmt}")
                 for name, export in EXPORTS.items()
                 for fmt in (("csv", "geojson") if export.geometry else ("csv",))
-            },
+            }
+            | {"ocds.json": url("export-ocds")},
         }
     )
 
@@ -375,3 +448,69 @@ ENDPOINTS = {
     "rti-requests": "rti-request",
     "sources": "source",
 }
+
+
+OSM_TEXT = {"type": "string", "description": "OSM XML 0.6: new nodes with negative ids."}
+OSM_FORMATS = {
+    "osm": ("application/x-osm+xml; charset=utf-8", osm_xml_chunks, OSM_TEXT),
+    "osm.geojson": ("application/geo+json", osm_geojson_chunks, FEATURE_COLLECTION),
+}
+
+
+class OsmExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
+    """Our hotspots, and deployments located exactly, as points with OpenStreetMap's tags
+    for mappers to review and upload by hand (nothing is uploaded by this site)."""
+
+    file_format = None  # a key of OSM_FORMATS
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OsmExportFilter
+    renderer_classes = [JSONRenderer]
+    schema = FilteredFileSchema()
+
+    def get_queryset(self):
+        return records.hotspot_records()
+
+    def get(self, request):
+        filterset = OsmExportFilter(request.query_params, queryset=self.get_queryset())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        media_type, chunks, _body = OSM_FORMATS[self.file_format]
+        points = osm_points(
+            state=filterset.form.cleaned_data.get("state"),
+            box=filterset.form.cleaned_data.get("in_bbox"),
+        )
+        response = StreamingHttpResponse(chunks(points), content_type=media_type)
+        filename = f"hotspots.{self.file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def osm_export_view(file_format):
+    """The view for /export/hotspots.<file_format>, documented with its own response."""
+    media_type, _chunks, body = OSM_FORMATS[file_format]
+    view_class = type(
+        f"Osm{file_format.title().replace('.', '')}Export",
+        (OsmExportView,),
+        {"file_format": file_format},
+    )
+
+    def get(self, request):
+        return OsmExportView.get(self, request)
+
+    # Each format documents its own response, so each needs its own ``get``.
+    view_class.get = extend_schema(
+        summary=f"Hotspots for OpenStreetMap mappers ({file_format})",
+        description=(
+            "Published hotspots, and published deployments located exactly that no hotspot "
+            "stands for, as points tagged as OpenStreetMap tags cameras (man_made=surveillance, "
+            "surveillance:type, operator, operator:wikidata, manufacturer, source). For "
+            "mappers to review and upload by hand: nothing is uploaded automatically. The .osm "
+            "file opens in JOSM as new objects (negative ids)."
+        ),
+        responses={
+            (200, media_type.split(";")[0]): OpenApiResponse(body, description="The file."),
+            400: ERROR_RESPONSE,
+            429: THROTTLED,
+        },
+    )(get)
+    return view_class.as_view()

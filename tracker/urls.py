@@ -54,6 +54,13 @@ urlpatterns = [
     path("feeds/deployments/", feeds.DeploymentFeed(), name="feed-deployments"),
     path("feeds/states/<str:code>/", feeds.StateDeploymentFeed(), name="feed-state"),
     path("data/", pages.data, name="data"),
+    path("data/releases/", pages.data_releases, name="data-releases"),
+    path("data/releases/<str:name>.zip", pages.data_release_zip, name="data-release-zip"),
+    path(
+        "data/releases/<str:name>/changes.json",
+        pages.data_release_changes,
+        name="data-release-changes",
+    ),
     path("about/", pages.about, name="about"),
     path(
         "sources/<int:source_pk>/archive/<int:pk>/",

@@ -5,6 +5,14 @@ from .review import ReviewItem
 from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
+from .webhooks import (
+    DeliveryState,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventKind,
+)
 
 __all__ = [
     "Agency",
@@ -27,4 +35,10 @@ __all__ = [
     "State",
     "StateBoundary",
     "Vendor",
+    "DeliveryState",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookEventKind",
 ]
