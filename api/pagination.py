@@ -66,6 +66,7 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             lambda: super(StrictLimitOffsetPagination, self).get_count(queryset),
             self.request.path,
             params,
+            *getattr(self, "vary", ()),
         )
 
     def page_ids(self, queryset, request, *, count_name="api-count", count_always=True):
@@ -80,6 +81,9 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         return found.ids
 
     def paginate_queryset(self, queryset, request, view=None):
+        # What the view's answers depend on besides the data (the RTI clock) keys the count.
+        extras = getattr(view, "list_cache_extras", None)
+        self.vary = tuple(map(str, extras())) if extras else ()
         ids = self.page_ids(queryset, request)
         return paging.rows_in_order(queryset, ids)
 

@@ -33,7 +33,7 @@ from tracker.catalogue.filters import (
 from tracker.catalogue.stats import published_figures
 from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
-from tracker.rti.laws import law_today
+from tracker.rti.clock import rti_time_key
 
 from . import serializers as s
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
@@ -223,8 +223,9 @@ class RTIRequestViewSet(PublicViewSet):
         return selectors.rti_request_records()
 
     def list_cache_extras(self):
-        # Deadlines' states are judged as of today in India, on the site's calendar.
-        return (law_today(), settings.RTI_NEXT_WORKING_DAY)
+        # Deadlines' states are judged as of now in India: the page changes when a
+        # deadline passes, with no write to mark it.
+        return (rti_time_key(), settings.RTI_NEXT_WORKING_DAY)
 
 
 @documented(

@@ -436,10 +436,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expire_seconds": 50},
     },
-    # Daily at 06:30 India time (CELERY_TIMEZONE): deemed refusals, appeal reminders.
+    # Daily at 06:30 India time (CELERY_TIMEZONE): appeal reminders (and nothing else: a
+    # request's state as of today is computed when it is read).
     "rti-chase-deadlines": {
         "task": "tracker.rti_chase_deadlines",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # A changed holidays file counts open requests' due dates again.
+    "rti-calendar-apply": {
+        "task": "tracker.rti_calendar_apply",
+        "schedule": timedelta(hours=1),
+        "options": {"expire_seconds": 3000},
     },
     "source-check-sweep": {"task": "tracker.source_check_sweep", "schedule": SOURCE_CHECK_INTERVAL},
 }

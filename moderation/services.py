@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker import uploads
 from tracker.ingest.normalise import normalise_url
 from tracker.models import Citation, Publication, Source
 from tracker.publication import entity_publish
 
-from . import notifications, uploads
+from . import notifications
 from .entities import entity_apply, entity_model
 from .models import Attachment, Submission, SubmissionKind, SubmissionStatus
 

@@ -19,13 +19,20 @@ from .checking import scheduler
 from .mail import MAIL_TASK, MailDeferred, mail_deliver
 from .models import Source
 from .rti.chasing import rti_requests_chase
-from .rti.laws import law_today
+from .rti.clock import rti_today
+from .rti.holidays import rti_calendar_apply
 
 
 @shared_task(name="tracker.rti_chase_deadlines")
 def rti_chase_deadlines():
-    """Daily: deemed refusals and appeal reminders, on today's date in India."""
-    return rti_requests_chase(today=law_today())
+    """Daily: appeal reminders, on today's date in India (it changes no request)."""
+    return rti_requests_chase(today=rti_today())
+
+
+@shared_task(name="tracker.rti_calendar_apply")
+def rti_calendar_apply_task():
+    """Hourly: if the holidays changed, count open requests' due dates again."""
+    return rti_calendar_apply()
 
 
 @shared_task(

@@ -140,7 +140,7 @@ def world(db):
     w.market.deployments.add(w.lucknow, w.draft)
     w.draft_hotspot = HotspotFactory(name="Draft hotspot", publication=Publication.DRAFT)
     w.rti = RTIRequestFactory(
-        title="Cameras at Lucknow hotspots", authority=w.lucknow_police, status="filed"
+        title="Cameras at Lucknow hotspots", authority=w.lucknow_police, filed_on=date(2024, 1, 10)
     )
     w.rti.deployments.add(w.lucknow, w.draft)
     w.draft_rti = RTIRequestFactory(title="Draft RTI", publication=Publication.DRAFT)

@@ -1,6 +1,7 @@
 """The RTI pages: list filters, the overdue view, a request's timeline, the calculator; and
 that the demo data gives them something to show."""
 
+import html
 import re
 from datetime import date
 
@@ -65,22 +66,25 @@ def test_list_filters_overdue_year_status_and_authority(client, requests_):
 def test_overdue_view_longest_first(client, requests_):
     body = client.get("/rti/overdue/").content.decode()
     assert row_titles(client.get("/rti/overdue/")) == ["Waiting since 2024", "Appeal pending"]
-    assert "Overdue since 10 Feb 2024" in body
+    # Each overdue line says whose decision is late.
+    assert "The PIO's decision, since 10 Feb 2024" in body
+    assert "The first appellate authority's decision, since 1 Apr 2024" in body
     assert "Overdue RTI requests" in body
 
 
 def test_request_page_timeline_exemptions_and_next_step(client, requests_):
     rti = requests_["appeal"]
     body = client.get(f"/rti/{rti.pk}-{rti.slug}/").content.decode()
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
     # Events and deadlines in date order, each deadline with its section and state.
     order = [
         "1 February 2024 : Filed",
         "20 February 2024 : Reply received",
         "1 March 2024 : First appeal filed",
-        "2 March 2024 : Due: Decision by the Public Information Officer (section 7(1))",
-        "21 March 2024 : Due: Last day to file a first appeal (section 19(1)) · done in time",
-        "31 March 2024 : Due: Decision on the first appeal (section 19(6)) · overdue",
+        "2 March 2024 : Due: The Public Information Officer's decision (section 7(1))",
+        "21 March 2024 : Due: The applicant's last day to file a first appeal (section 19(1))"
+        " · done in time",
+        "31 March 2024 : Due: The first appellate authority's decision (section 19(6)) · overdue",
     ]
     positions = [text.index(item) for item in order]
     assert positions == sorted(positions)

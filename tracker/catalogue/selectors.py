@@ -34,6 +34,7 @@ from ..models import (
     Hotspot,
     HotspotKind,
     Publication,
+    RTIDocument,
     RTIEvent,
     RTIRequest,
     Source,
@@ -257,6 +258,7 @@ def rti_request_detail(*, pk):
         .select_related("authority")
         .prefetch_related(
             Prefetch("events", queryset=RTIEvent.objects.order_by("date", "id")),
+            Prefetch("documents", queryset=RTIDocument.objects.filter(published_at__isnull=False)),
             Prefetch("deployments", queryset=Deployment.objects.published()),
             Prefetch("agencies", queryset=Agency.objects.published()),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
@@ -355,6 +357,7 @@ def rti_request_records(queryset=None):
         .defer(*_summary_only("authority", Agency))
         .prefetch_related(
             _into("events", RTIEvent.objects.order_by("date", "id")),
+            _into("documents", RTIDocument.objects.filter(published_at__isnull=False)),
             _into("deployments", _summaries(Deployment)),
             _into("agencies", _summaries(Agency)),
             _citations(),

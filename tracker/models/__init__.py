@@ -1,7 +1,7 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
 from .review import ReviewItem
-from .rti import RTIEvent, RTIReminder, RTIRequest
+from .rti import RTICalendarState, RTIDocument, RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
 
@@ -13,6 +13,8 @@ __all__ = [
     "Deployment",
     "Hotspot",
     "LinkedDatabase",
+    "RTICalendarState",
+    "RTIDocument",
     "RTIEvent",
     "RTIReminder",
     "RTIRequest",

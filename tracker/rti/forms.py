@@ -9,13 +9,13 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from .clock import rti_now, rti_today
 from .deadlines import RTIFacts, rti_schedule
 from .holidays import working_calendar
-from .laws import RTI_ACT_2005, law_today
+from .laws import RTI_ACT_2005
 
 FIRST_DAY = date(2005, 10, 12)  # requests under the Act could be made from this day
 LAST_DAY = date(2999, 12, 31)
@@ -222,7 +222,7 @@ class DeadlineQueryForm(forms.Form):
             next_working_day = data["next_working_day"]
         today, now = data.get("today"), None
         if today is None:
-            now = timezone.now()
-            today = law_today(now=now)
+            now = rti_now()
+            today = rti_today(now=now)
         calendar = working_calendar() if next_working_day else None
         return rti_schedule(self.facts(), today=today, now=now, calendar=calendar)

@@ -8,7 +8,7 @@ from ..catalogue import selectors
 from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot
-from ..rti.laws import law_today
+from ..rti.clock import rti_today
 from ..rti.statistics import rti_authority_statistics
 
 
@@ -55,7 +55,7 @@ def agency_detail(request, pk, slug=None):
         template="tracker/agency_detail.html",
         extra=lambda a: {
             "parent": public_or_none(a.parent),
-            "rti_statistics": rti_authority_statistics(agency=a, today=law_today()),
+            "rti_statistics": rti_authority_statistics(agency=a, today=rti_today()),
             "related_rows": selectors.RELATED_ROWS,
         },
     )
