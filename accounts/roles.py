@@ -1,7 +1,11 @@
-"""Roles are groups (created by a migration): volunteer, moderator, administrator.
+"""Roles are groups: volunteer, moderator, administrator. A role is the set of
+permissions its group carries (``ROLE_GRANTS``).
 
-A role is checked through the permission its group carries, so a superuser
-holds every role; moderators are not staff and never need the admin.
+Every check asks ``user.has_perm(...)`` for the permission it needs, never a
+group's name nor ``is_staff``. Administrators hold every permission through
+their role, so nothing depends on ``is_superuser`` alone (an active superuser
+still passes every check, as Django decides). Moderators are not staff and
+never need the admin.
 """
 
 from enum import StrEnum
@@ -11,34 +15,43 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
+from tracker import permissions as tracker_permissions
+
 
 class Role(StrEnum):
     VOLUNTEER = "Volunteers"
-    MODERATOR = "Moderators"  # the name tracker's source-review page also checks
+    MODERATOR = "Moderators"
     ADMINISTRATOR = "Administrators"
 
 
+# The moderation app's permissions; tracker's are named in tracker/permissions.py.
 SUBMIT_PERMISSION = "moderation.add_submission"
 REVIEW_PERMISSION = "moderation.review_submission"
+EVERY_PERMISSION = "*"
 
-# Each role's permissions as (app label, codename); a codename of None means the whole app.
+# Each role's permissions, as "app_label.codename".
 ROLE_GRANTS = {
-    Role.VOLUNTEER: [("moderation", "add_submission")],
+    Role.VOLUNTEER: [SUBMIT_PERMISSION],
     Role.MODERATOR: [
-        ("moderation", "add_submission"),
-        ("moderation", "review_submission"),
-        ("moderation", "view_submission"),
+        SUBMIT_PERMISSION,
+        REVIEW_PERMISSION,
+        "moderation.view_submission",
+        tracker_permissions.SOURCE_REVIEW,
+        tracker_permissions.ARCHIVE_READ,
+        tracker_permissions.RTI_REMINDERS,
+        tracker_permissions.RTI_EVENT_RECORD,
+        tracker_permissions.RTI_DOCUMENT_PUBLISH,
     ],
     # Administrators also manage users, roles and every entry in the admin.
-    Role.ADMINISTRATOR: [("moderation", None), ("tracker", None), ("auth", None)],
+    Role.ADMINISTRATOR: [EVERY_PERMISSION],
 }
 
 
 def roles_ensure(apps):
-    """Create the role groups with their permissions; idempotent.
+    """Create the role groups, with the permissions ``ROLE_GRANTS`` names; idempotent.
 
-    Run by the accounts migration (with its historical ``apps``), and by tests
-    after a flush has emptied the tables.
+    Run by the accounts migration (with its historical ``apps``), before Django has
+    created any permission, and by tests after a flush has emptied the tables.
     """
     from django.contrib.auth.management import create_permissions
 
@@ -48,15 +61,31 @@ def roles_ensure(apps):
         app_config.models_module = models_module or True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = models_module
+    roles_grant(apps)
+
+
+def roles_grant(apps):
+    """Create the role groups and add the permissions ``ROLE_GRANTS`` names, in a few
+    queries. It only adds: a permission an administrator gave a group by hand stays.
+
+    Also run after every ``migrate`` (accounts/apps.py), so a permission added to a role
+    reaches the groups of a running site.
+    """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
+    every = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in permission_model.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    through = group_model.permissions.through
+    rows = []
     for role, grants in ROLE_GRANTS.items():
         group, _ = group_model.objects.get_or_create(name=str(role))
-        for app_label, codename in grants:
-            perms = permission_model.objects.filter(content_type__app_label=app_label)
-            if codename:
-                perms = perms.filter(codename=codename)
-            group.permissions.add(*perms)
+        wanted = every.values() if EVERY_PERMISSION in grants else map(every.get, grants)
+        rows += [through(group_id=group.pk, permission_id=pk) for pk in wanted if pk]
+    through.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def role_grant(*, user, role: Role):
@@ -68,19 +97,22 @@ def role_grant(*, user, role: Role):
 
 
 def is_volunteer(user) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm(SUBMIT_PERMISSION)
+    return user.has_perm(SUBMIT_PERMISSION)
 
 
 def is_moderator(user) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm(REVIEW_PERMISSION)
+    return user.has_perm(REVIEW_PERMISSION)
 
 
-def _role_required(check):
+def permission_required(permission):
+    """A page for holders of ``permission``: anonymous visitors are sent to sign in,
+    signed-in people without it get a 403."""
+
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            if not check(request.user):
+            if not request.user.has_perm(permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -89,11 +121,5 @@ def _role_required(check):
     return decorator
 
 
-# Anonymous visitors are sent to sign in; signed-in users without the role get a 403.
-volunteer_required = _role_required(is_volunteer)
-moderator_required = _role_required(is_moderator)
-
-
-def public_name(user) -> str:
-    """The name the public sees: the chosen display name, never the e-mail."""
-    return (user.first_name or "").strip() if user else ""
+volunteer_required = permission_required(SUBMIT_PERMISSION)
+moderator_required = permission_required(REVIEW_PERMISSION)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from tracker import permissions
+
 from .forms import ProfileForm
 from .roles import is_moderator, is_volunteer
 
@@ -27,6 +29,7 @@ def profile(request):
             "new_token": request.session.pop("new_api_token", None),
             "is_volunteer": is_volunteer(request.user),
             "is_moderator": is_moderator(request.user),
+            "reviews_sources": request.user.has_perm(permissions.SOURCE_REVIEW),
         },
     )
 

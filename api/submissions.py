@@ -1,9 +1,10 @@
 """/api/v1/submissions/: volunteers send proposals from programs, with an API token.
 
 Token authentication only (tokens are made on the profile page), never a
-session cookie, so the public read endpoints stay cookie-free. A proposal is
-validated by the same form as the site's submission pages and lands in the
-moderation queue; nothing is published from here.
+session cookie, so the public read endpoints stay cookie-free. A proposal goes
+through the same service as the site's submission pages
+(``moderation.services.submission_propose``: the same form, checks and messages)
+and lands in the moderation queue; nothing is published from here.
 """
 
 import json
@@ -17,11 +18,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_volunteer
-from moderation.entities import data_changes, entity_data
 from moderation.forms import PROPOSAL_FORMS, SOURCE_SLOTS
-from moderation.models import EntityType, Submission, SubmissionKind
-from moderation.services import SubmissionConflict, published_target, submission_store
-from moderation.throttles import submission_allowed
+from moderation.models import EntityType, Submission
+from moderation.services import (
+    SubmissionConflict,
+    SubmissionInvalid,
+    SubmissionRefused,
+    SubmissionThrottled,
+    submission_propose,
+)
+from moderation.throttles import client_address
 
 from .authentication import ThrottledTokenAuthentication
 
@@ -139,6 +145,19 @@ def _envelope_data(request):
     return request.data
 
 
+def _form_data(envelope):
+    """The envelope's fields and sources as the submission form names them."""
+    form_data = {
+        k: "" if v is None else str(v)
+        for k, v in envelope["fields"].items()
+        if not isinstance(v, dict | list)
+    }
+    for n, source in enumerate(envelope.get("sources", []), start=1):
+        form_data[f"source_url_{n}"] = source["url"]
+        form_data[f"source_title_{n}"] = source.get("title", "")
+    return form_data
+
+
 class SubmissionsView(APIView):
     authentication_classes = [ThrottledTokenAuthentication]
     permission_classes = [IsAuthenticated, IsVolunteer]
@@ -178,51 +197,25 @@ class SubmissionsView(APIView):
         envelope = SubmissionIn(data=data)
         envelope.is_valid(raise_exception=True)
         entity_type = EntityType(envelope.validated_data["entity_type"])
-        target_id = envelope.validated_data.get("target_id")
-        target = None
-        if target_id:
-            target = published_target(entity_type=entity_type, target_id=target_id)
-            if target is None:
-                return Response(
-                    {"target_id": ["No published entry of that kind has this id."]},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
-        if not submission_allowed(request):
-            return Response(
-                {"detail": "Too many submissions recently; try again later."},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
-        form_data = {
-            k: "" if v is None else str(v)
-            for k, v in envelope.validated_data["fields"].items()
-            if not isinstance(v, dict | list)
-        }
-        for n, source in enumerate(envelope.validated_data.get("sources", []), start=1):
-            form_data[f"source_url_{n}"] = source["url"]
-            form_data[f"source_title_{n}"] = source.get("title", "")
-        form = PROPOSAL_FORMS[entity_type](data=form_data, files=request.FILES)
-        if not form.is_valid():
-            return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
-        data = form.proposal()
-        if target is not None:
-            data = data_changes(entity_data(target, entity_type), data)
-            if not data:
-                return Response(
-                    {"fields": ["Nothing differs from the published entry."]},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
+        form = PROPOSAL_FORMS[entity_type](
+            data=_form_data(envelope.validated_data), files=request.FILES
+        )
         try:
-            submission = submission_store(
+            submission = submission_propose(
                 volunteer=request.user,
+                client=client_address(request),
                 entity_type=entity_type,
-                kind=SubmissionKind.EDIT if target is not None else SubmissionKind.NEW,
-                target_id=target.pk if target is not None else None,
-                data=data,
-                sources=form.cleaned_data["sources"],
-                attachments=form.cleaned_data.get("attachments", []),
-                submit=not envelope.validated_data["draft"],
+                form=form,
+                target_id=envelope.validated_data.get("target_id"),
+                draft=envelope.validated_data["draft"],
                 language=get_language() or "en",
             )
+        except SubmissionInvalid:
+            return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        except SubmissionThrottled as error:
+            return Response({"detail": str(error)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         except SubmissionConflict as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        except SubmissionRefused as error:
+            return Response({error.field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(SubmissionOut(submission).data, status=status.HTTP_201_CREATED)

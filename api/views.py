@@ -22,7 +22,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.catalogue import selectors
 from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
@@ -30,10 +29,11 @@ from tracker.catalogue.filters import (
     RTIRequestFilter,
     SourceFilter,
 )
+from tracker.catalogue.selectors import records
 from tracker.catalogue.stats import published_figures
-from tracker.exports import geojson
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.rti.clock import rti_time_key
+from tracker.sql import geojson
 
 from . import serializers as s
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
@@ -190,7 +190,7 @@ class DeploymentViewSet(PublicViewSet):
     export_name = "deployments"
 
     def get_queryset(self):
-        return selectors.deployment_records()
+        return records.deployment_records()
 
 
 @documented("agency", "agencies")
@@ -200,7 +200,7 @@ class AgencyViewSet(PublicViewSet):
     export_name = "agencies"
 
     def get_queryset(self):
-        return selectors.agency_records()
+        return records.agency_records()
 
 
 @documented("hotspot", "hotspots")
@@ -210,7 +210,7 @@ class HotspotViewSet(PublicViewSet):
     export_name = "hotspots"
 
     def get_queryset(self):
-        return selectors.hotspot_records()
+        return records.hotspot_records()
 
 
 @documented("RTI request", "RTI requests")
@@ -220,7 +220,7 @@ class RTIRequestViewSet(PublicViewSet):
     export_name = "rti-requests"
 
     def get_queryset(self):
-        return selectors.rti_request_records()
+        return records.rti_request_records()
 
     def list_cache_extras(self):
         # Deadlines' states are judged as of now in India: the page changes when a
@@ -239,7 +239,7 @@ class SourceViewSet(PublicViewSet):
     export_name = "sources"
 
     def get_queryset(self):
-        return selectors.source_records()
+        return records.source_records()
 
 
 class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):

@@ -9,7 +9,7 @@ On its own database (bench_api, created and dropped here) with
   (c) djangorestframework-gis GeoFeatureModelSerializer(many=True) over the same rows,
   (d) a filtered list page of 50 (/api/v1/deployments/?state=...&technology=...),
   (e) PostGIS's own ST_AsGeoJSON(row) over the same rows and properties, streamed
-      to this client through a server-side cursor (the baseline issue #12 names).
+      to this client through a server-side cursor (the baseline to beat).
 
 Targets: a/b <= 1.5, a/e <= 1.5, c/a >= 20, (d) under 50 ms. BENCH_DEPLOYMENTS
 changes the size.
@@ -153,9 +153,9 @@ def measure():
     from django.db.models import Prefetch
     from django.test import Client
 
-    from tracker.exports import geojson
     from tracker.exports.datasets import EXPORTS, geojson_properties
     from tracker.models import Agency, Citation, LinkedDatabase, Vendor
+    from tracker.sql import geojson
 
     export = EXPORTS["deployments"]
     queryset = export.queryset()
@@ -174,7 +174,7 @@ def measure():
         """ST_AsGeoJSON(row): PostGIS turns each row into a Feature; the client joins them."""
         from django.db import connection
 
-        from tracker.exports.sql import select_sql
+        from tracker.sql.columns import select_sql
 
         rows_sql, params = select_sql(
             queryset.filter(location__isnull=False), {**properties, "geom": "location"}

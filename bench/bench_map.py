@@ -87,9 +87,9 @@ def load_deployments(n):
 
 
 def time_geojson():
-    from tracker.catalogue.selectors import deployment_map_properties
-    from tracker.exports.geojson import feature_collection
+    from tracker.catalogue.selectors.map import deployment_map_properties
     from tracker.models import Deployment
+    from tracker.sql.geojson import feature_collection
 
     timings, size = [], 0
     for _ in range(RUNS):

@@ -18,7 +18,7 @@ hotspots), it prints:
 - wrk (16 connections, 15 s) against the API list page and a trivial view
   (/about/), and their ratio.
 
-Targets (issue #12): pages < 150 ms median, API lists < 50 ms, sitemap files
+Targets: pages < 150 ms median, API lists < 50 ms, sitemap files
 < 500 ms, first markers < 1.5 s and < 1 MB, pan/zoom < 100 ms, API list >= 40%
 of the trivial view under wrk. BENCH_DEPLOYMENTS / BENCH_HOTSPOTS change the
 size; BENCH_REPEAT the requests per URL. BENCH_KEEP=1 keeps the database
@@ -174,7 +174,7 @@ def setup_data():
 
 def sample_urls():
     """Detail pages, a search word and the sitemap files of the generated data."""
-    from tracker.catalogue.selectors import detail_url
+    from tracker.catalogue.links import detail_url
     from tracker.models import Agency, Deployment, Hotspot, RTIRequest
 
     details = [

@@ -157,8 +157,6 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
-# The evidence archive (captured copies of sources); backed up with the media.
-ARCHIVE_ROOT = env.path("ARCHIVE_ROOT", default=str(VAR_DIR / "archive"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -299,24 +297,6 @@ CORS_ALLOW_CREDENTIALS = False
 CELERY_BROKER_URL = env.str(
     "CELERY_BROKER_URL", default="redis+socket://" + str(VAR_DIR / "redis/redis.sock")
 )
-
-# The cache holds API throttle counters, shared by every web worker: by default
-# database 1 of the broker's Redis; CACHE_URL (e.g. redis://host:6379/3) overrides.
-if env.str("CACHE_URL", default=""):
-    CACHES = {"default": env.cache_url("CACHE_URL")}
-else:
-    _broker = urlsplit(CELERY_BROKER_URL)
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"unix://{_broker.path}?db=1"
-            if _broker.scheme == "redis+socket"
-            else urlunsplit(_broker._replace(path="/1", query="")),
-            "KEY_PREFIX": "panoptic",
-        }
-    }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -339,8 +319,29 @@ CELERY_TIMEZONE = TIME_ZONE
 # django-celery-beat's database scheduler; a task that never ran is due at once (config/beat.py).
 CELERY_BEAT_SCHEDULER = "config.beat:Scheduler"
 
-# Figures cached until the published data changes (tracker/catalogue/datacache.py);
-# this bounds how long an entry lives even when nothing changes.
+# The cache holds, by default in database 1 of the broker's Redis (CACHE_URL, e.g.
+# redis://host:6379/3, puts it elsewhere): every rate limit's counters (API throttles,
+# failed token authentications, sign-in and sign-up limits, submissions), the figures,
+# facets, counts, search rankings and map answers cached per data version, rendered API
+# list pages, and the worker's and beat's heartbeats. Every web worker shares it.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    _broker = urlsplit(CELERY_BROKER_URL)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"unix://{_broker.path}?db=1"
+            if _broker.scheme == "redis+socket"
+            else urlunsplit(_broker._replace(path="/1", query="")),
+            "KEY_PREFIX": "panoptic",
+        }
+    }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # one client per pool
+
+# What is cached per data version (tracker/catalogue/datacache.py) goes when the
+# published data changes; this bounds how long an entry lives even when nothing changes.
 DATA_CACHE_SECONDS = env.int("DATA_CACHE_SECONDS", default=3600)
 
 # Rendered API list pages, kept until the data or a source's health changes
@@ -372,9 +373,10 @@ FETCH_ALLOWED_PORTS = [int(p) for p in env.list("FETCH_ALLOWED_PORTS", default=[
 # counts itself offline rather than every source broken. Empty: judge by the sweep alone.
 FETCH_CANARY_URL = env.str("FETCH_CANARY_URL", default="")
 
-# Evidence archive: every version of a source whose text changed, as WARC files here;
-# the extracted text in the database. The public sees archived copies only if
-# ARCHIVE_PUBLIC; each source keeps at most ARCHIVE_MAX_VERSIONS versions (oldest go).
+# Evidence archive: every version of a source whose text changed, as WARC files here
+# (backed up with the media); the extracted text in the database. The public sees
+# archived copies only if ARCHIVE_PUBLIC; each source keeps at most ARCHIVE_MAX_VERSIONS
+# versions (the oldest go).
 ARCHIVE_ROOT = Path(env.str("ARCHIVE_ROOT", default=str(VAR_DIR / "archive")))
 ARCHIVE_PUBLIC = env.bool("ARCHIVE_PUBLIC", default=False)
 ARCHIVE_MAX_VERSIONS = env.int("ARCHIVE_MAX_VERSIONS", default=20)
@@ -410,11 +412,11 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # RTI deadlines (tracker/rti/): the next-working-day option for the site's stored
 # deadlines (off: the Act's calendar days), an extra holidays file (date,name),
-# and the daily chase's appeal reminders: how many days ahead, to which group.
+# and the daily chase's appeal reminders: how many days ahead (to the filer and to every
+# account holding tracker.follow_rtirequest, which the moderator role grants).
 RTI_NEXT_WORKING_DAY = env.bool("RTI_NEXT_WORKING_DAY", default=False)
 RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
-RTI_REMINDER_GROUP = env.str("RTI_REMINDER_GROUP", default="Moderators")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.

@@ -9,13 +9,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.catalogue.duplicates import deployment_duplicates
 from tracker.catalogue.geography import point_plausibly_in_state
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 from tracker.ingest.normalise import normalise_url
 from tracker.models import ReviewItem, Source, State
 
 from .diff import field_changes
+from .duplicates import deployment_duplicates
 from .entities import PROPOSABLE_FIELDS, entity_data, entity_model
 from .models import EntityType, Submission, SubmissionKind, SubmissionStatus
 

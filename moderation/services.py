@@ -18,14 +18,40 @@ from tracker.models import Citation, Publication, Source
 from tracker.publication import entity_publish
 
 from . import notifications
-from .entities import entity_apply, entity_model
+from .entities import data_changes, entity_apply, entity_data, entity_model
 from .models import Attachment, Submission, SubmissionKind, SubmissionStatus
+from .throttles import submission_allowed
 
 APPROVED_REASON = "Approved"
+DRAFT_KEY = "_draft"  # a draft saved from the site keeps the form's raw input, valid or not
 
 
-class SubmissionConflict(Exception):
-    """The submission cannot be applied as asked (already decided, entry withdrawn...)."""
+class SubmissionRefused(Exception):
+    """Why a submission was not stored or changed. ``field`` is what was wrong, as the
+    API names it (None: the submission as a whole)."""
+
+    field = None
+
+
+class SubmissionConflict(SubmissionRefused):
+    """The submission cannot be changed or applied as asked (already decided, entry
+    withdrawn since...)."""
+
+
+class SubmissionTargetGone(SubmissionRefused):
+    field = "target_id"
+
+
+class SubmissionThrottled(SubmissionRefused):
+    """Too many submissions from this account or its client lately."""
+
+
+class SubmissionInvalid(SubmissionRefused):
+    """The proposal's form has errors; they are on the form."""
+
+
+class SubmissionUnchanged(SubmissionRefused):
+    field = "fields"
 
 
 def published_target(*, entity_type, target_id, lock=False):
@@ -36,6 +62,71 @@ def published_target(*, entity_type, target_id, lock=False):
     if lock:
         found = found.select_for_update()
     return found.first()
+
+
+def submission_propose(
+    *,
+    volunteer,
+    client: str,
+    entity_type,
+    form,
+    target_id=None,
+    draft=False,
+    raw_draft=None,
+    submission=None,
+    language="en",
+):
+    """Check a volunteer's proposal and store it: the one path of the site's forms and the
+    API. Returns the submission, or raises the ``SubmissionRefused`` of the step that failed.
+
+    In order: the entry a correction is for (``target_id``) must still be published; the
+    account and its client (an address) must be within their rates, and every attempt
+    counts; the bound ``form`` must be valid (its errors stay on it); a correction keeps
+    only the values that differ from the entry, and must keep some. ``draft`` stores
+    without sending to the queue; ``raw_draft`` (the site's "Save as draft") stores that
+    raw input instead of the proposal, valid or not. ``submission`` is the one changed.
+    """
+    target = None
+    if target_id is not None:
+        target = published_target(entity_type=entity_type, target_id=target_id)
+        if target is None:
+            raise SubmissionTargetGone(
+                _(
+                    "The entry to correct is not published (it may have been withdrawn "
+                    "meanwhile); this correction cannot be sent."
+                )
+            )
+    if not submission_allowed(volunteer=volunteer, client=client):
+        raise SubmissionThrottled(
+            _("You have sent many submissions recently; try again in an hour.")
+        )
+    valid = form.is_valid()
+    if raw_draft is not None:
+        data, sources = {DRAFT_KEY: raw_draft}, []
+    elif not valid:
+        raise SubmissionInvalid
+    else:
+        data, sources = form.proposal(), form.cleaned_data["sources"]
+        if target is not None:
+            data = data_changes(entity_data(target, entity_type), data)
+            if not data:
+                raise SubmissionUnchanged(
+                    _("Nothing is changed yet: edit the values that are wrong.")
+                )
+    # A draft keeps the files that passed their checks.
+    attachments = [] if "attachments" in form.errors else form.cleaned_data.get("attachments", [])
+    return submission_store(
+        volunteer=volunteer,
+        entity_type=entity_type,
+        kind=SubmissionKind.NEW if target is None else SubmissionKind.EDIT,
+        target_id=target_id,
+        data=data,
+        sources=sources,
+        attachments=attachments,
+        submit=not draft and raw_draft is None,
+        submission=submission,
+        language=language,
+    )
 
 
 @transaction.atomic

@@ -27,8 +27,9 @@ def _hit(key, rate):
     return count <= limit
 
 
-def submission_allowed(request) -> bool:
-    """Count one submission write for the account and the client; False when over a limit."""
-    account_ok = _hit(f"submit:user:{request.user.pk}", settings.SUBMISSION_RATE_ACCOUNT)
-    client_ok = _hit(f"submit:ip:{client_address(request)}", settings.SUBMISSION_RATE_CLIENT)
+def submission_allowed(*, volunteer, client: str) -> bool:
+    """Count one submission write for the account and its client's address (see
+    ``client_address``); False when over a limit."""
+    account_ok = _hit(f"submit:user:{volunteer.pk}", settings.SUBMISSION_RATE_ACCOUNT)
+    client_ok = _hit(f"submit:ip:{client}", settings.SUBMISSION_RATE_CLIENT)
     return account_ok and client_ok

@@ -1,10 +1,8 @@
 """Volunteers' and moderators' pages (under the language prefix, like the public site)."""
 
-from django.urls import include, path
+from django.urls import path
 
-from tracker.moderation_urls import urlpatterns as source_review_urls
-
-from .views import contribute, queue
+from .views import contribute, queue, sources
 
 app_name = "moderation"
 
@@ -38,6 +36,11 @@ urlpatterns = [
         queue.entry_restore,
         name="entry-restore",
     ),
-    # The source-health pages (tracker's), moderated under the same sign-in.
-    path("moderation/", include(source_review_urls)),
+    path("moderation/sources/", sources.source_list, name="sources"),
+    path(
+        "moderation/sources/<int:pk>/reviewed/",
+        sources.source_mark_reviewed,
+        name="source-reviewed",
+    ),
+    path("moderation/sources/<int:pk>/check/", sources.source_check_now, name="source-check"),
 ]

@@ -10,21 +10,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_moderator, volunteer_required
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 
-from ..entities import data_changes, entity_data
+from ..entities import entity_data
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import Attachment, EntityType, Submission, SubmissionKind
 from ..review import submission_changes
 from ..services import (
+    DRAFT_KEY,
     SubmissionConflict,
+    SubmissionInvalid,
+    SubmissionRefused,
     published_target,
-    submission_store,
+    submission_propose,
     submission_withdraw,
 )
-from ..throttles import submission_allowed
+from ..throttles import client_address
 
-DRAFT_KEY = "_draft"  # a draft keeps the form's raw input, valid or not
 DRAFT_VALUE_MAX = 20000
 
 
@@ -52,7 +54,7 @@ def submission_correct(request, entity_type, pk):
     if target is None:
         raise Http404("no published entry to correct")
     return _submission_form(
-        request, entity_type=entity_type, kind=SubmissionKind.EDIT, target=target
+        request, entity_type=entity_type, kind=SubmissionKind.EDIT, target=target, target_id=pk
     )
 
 
@@ -72,6 +74,7 @@ def submission_edit(request, pk):
         entity_type=EntityType(submission.entity_type),
         kind=submission.kind,
         target=target,
+        target_id=submission.target_id if submission.kind == SubmissionKind.EDIT else None,
         submission=submission,
     )
 
@@ -84,21 +87,16 @@ def _initial(*, current, submission):
     return {**form_initial({**current, **submission.data}), **sources_initial(submission.sources)}
 
 
-def _submission_form(request, *, entity_type, kind, target=None, submission=None):
+def _submission_form(request, *, entity_type, kind, target=None, target_id=None, submission=None):
+    """The proposal form; a correction's ``target`` is None when it was withdrawn since."""
     form_class = PROPOSAL_FORMS[entity_type]
-    current = entity_data(target, entity_type) if target is not None else {}
-    if kind == SubmissionKind.EDIT and target is None and request.method == "POST":
+    if request.method == "POST":
         form = form_class(request.POST, request.FILES)
-        form.is_valid()
-        form.add_error(
-            None, _("The entry was withdrawn meanwhile; this correction cannot be sent.")
-        )
-    elif request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        saved = _submission_save(request, form, entity_type, kind, target, current, submission)
+        saved = _submission_save(request, form, entity_type, target_id, submission)
         if saved is not None:
             return redirect("moderation:my-submission", pk=saved.pk)
     else:
+        current = entity_data(target, entity_type) if target is not None else {}
         form = form_class(initial=_initial(current=current, submission=submission))
     return render(
         request,
@@ -115,46 +113,34 @@ def _submission_form(request, *, entity_type, kind, target=None, submission=None
     )
 
 
-def _submission_save(request, form, entity_type, kind, target, current, submission):
-    """Validate and store; returns the submission, or None with errors on ``form``."""
-    valid = form.is_valid()
+def _submission_save(request, form, entity_type, target_id, submission):
+    """Store through ``submission_propose``; returns the submission, or None with the
+    errors on ``form``."""
+    form.is_valid()
     if "website" in form.errors:  # the honeypot: store nothing, say little
         return None
-    if not submission_allowed(request):
-        form.add_error(None, _("You have sent many submissions recently; try again in an hour."))
-        return None
     draft = request.POST.get("action") == "draft"
+    raw_draft = None
     if draft:
-        raw = {
+        raw_draft = {
             name: request.POST.get(name, "")[:DRAFT_VALUE_MAX]
             for name in form.fields
             if name not in ("attachments", "website")
         }
-        data, sources = {DRAFT_KEY: raw}, []
-    elif not valid:
-        return None
-    else:
-        data, sources = form.proposal(), form.cleaned_data["sources"]
-        if kind == SubmissionKind.EDIT:
-            data = data_changes(current, data)
-            if not data:
-                form.add_error(None, _("Nothing is changed yet: edit the values that are wrong."))
-                return None
-    attachments = [] if "attachments" in form.errors else form.cleaned_data.get("attachments", [])
     try:
-        saved = submission_store(
+        saved = submission_propose(
             volunteer=request.user,
+            client=client_address(request),
             entity_type=entity_type,
-            kind=kind,
-            target_id=target.pk if target is not None else None,
-            data=data,
-            sources=sources,
-            attachments=attachments,
-            submit=not draft,
+            form=form,
+            target_id=target_id,
+            raw_draft=raw_draft,
             submission=submission,
             language=get_language() or "en",
         )
-    except SubmissionConflict as error:
+    except SubmissionInvalid:
+        return None
+    except SubmissionRefused as error:
         form.add_error(None, str(error))
         return None
     if draft:

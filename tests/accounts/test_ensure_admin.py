@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from accounts.roles import Role
 from tests.factories import UserFactory
 
 
@@ -30,6 +31,8 @@ def test_the_administrator_signs_in_at_the_admin_and_on_the_site(fresh_rate_limi
     password = printed_password(output)
     admin = get_user_model().objects.get(username="asha-ops")
     assert admin.is_superuser and admin.is_staff and admin.email == "ops@example.org"
+    # Every permission through the role too, as for any later administrator.
+    assert admin.groups.filter(name=Role.ADMINISTRATOR).exists()
 
     assert Client().login(username="asha-ops", password=password)
     site = Client()

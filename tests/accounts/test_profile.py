@@ -69,7 +69,7 @@ def test_every_published_page_offers_a_correction(detail):
         HotspotFactory,
         RTIRequestFactory,
     )
-    from tracker.catalogue.selectors import detail_url
+    from tracker.catalogue.links import detail_url
 
     factory = {
         "deployment": DeploymentFactory,

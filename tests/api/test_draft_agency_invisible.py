@@ -13,7 +13,7 @@ from django.utils import translation
 
 from tests import factories as make
 from tests.site.test_pages_render import PAGES
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 from tracker.exports.datasets import EXPORTS
 from tracker.models import Publication
 from tracker.rti.lifecycle import rti_event_record

@@ -108,7 +108,7 @@ def phone_site_data():
         SourceFactory,
         VendorFactory,
     )
-    from tracker.catalogue.selectors import detail_url
+    from tracker.catalogue.links import detail_url
     from tracker.models import Publication
 
     police = AgencyFactory(

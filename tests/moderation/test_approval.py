@@ -9,7 +9,7 @@ from moderation.services import SubmissionConflict, submission_approve
 from tests.factories import AgencyFactory, DeploymentFactory
 from tests.moderation.helpers import NEW_DEPLOYMENT_URL, deployment_post
 from tests.roles import signed_in
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 from tracker.models import Citation, Deployment, Publication
 
 pytestmark = pytest.mark.django_db

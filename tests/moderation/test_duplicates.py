@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.gis.geos import Point
 
+from moderation.duplicates import deployment_duplicates
 from tests.factories import AgencyFactory, DeploymentFactory
-from tracker.catalogue.duplicates import deployment_duplicates
 from tracker.models import Publication
 
 pytestmark = pytest.mark.django_db

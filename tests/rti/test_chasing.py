@@ -4,9 +4,9 @@ request it reminds about is not changed by it."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.roles import Role, role_grant
 from tests.factories import UserFactory
 from tracker.models import RTIReminder, RTIRequest, RTIStatus
 from tracker.rti.chasing import rti_requests_chase
@@ -20,12 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people():
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    moderator = UserFactory(email="mod@example.org")
-    moderator.groups.add(moderators)
-    quiet = UserFactory(email="")  # a moderator without an address gets nothing
-    quiet.groups.add(moderators)
+    role_grant(user=UserFactory(email="mod@example.org"), role=Role.MODERATOR)
+    # A moderator without an address gets nothing.
+    role_grant(user=UserFactory(email=""), role=Role.MODERATOR)
     UserFactory(email="bystander@example.org")  # not a moderator
+    UserFactory(email="staff@example.org", is_staff=True)  # staff without the role
     return {"owner": UserFactory(email="filer@example.org")}
 
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from django.utils import translation
 
 from tests.factories import CitationFactory, SourceFactory
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from tracker.catalogue.selectors import detail_url as _detail_url
+from tracker.catalogue.links import detail_url as _detail_url
 
 
 def detail_url(obj):

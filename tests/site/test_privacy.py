@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import path as route
 from django.utils import translation
 
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 from tracker.middleware import content_security_policy, framed_by, tile_origin
 
 from .test_pages_render import PAGES

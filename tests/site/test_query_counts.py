@@ -13,7 +13,7 @@ from tests.factories import (
     RTIRequestFactory,
     VendorFactory,
 )
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 
 
 def queries_for(client, path):

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 
 from .conftest import SECRET_WORDS
 from .test_list_filters import row_titles

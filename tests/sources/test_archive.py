@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from warcio.archiveiterator import ArchiveIterator
 
+from accounts.roles import Role, role_grant
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory
-from tracker.catalogue.selectors import detail_url
+from tracker.catalogue.links import detail_url
 from tracker.checking import archive
 from tracker.models import ArchivedText, SourceVersion
 
@@ -25,7 +26,9 @@ def archive_root(settings, tmp_path):
 
 @pytest.fixture
 def moderator_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("meera", is_staff=True))
+    moderator = django_user_model.objects.create_user("meera")
+    role_grant(user=moderator, role=Role.MODERATOR)
+    client.force_login(moderator)
     return client
 
 

@@ -14,12 +14,13 @@ pytestmark = pytest.mark.browser
 def moderator_login(transactional_db):
     """A moderator (not staff) who signs in on the site with a confirmed e-mail."""
     from allauth.account.models import EmailAddress
-    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role, role_grant
 
     user = UserFactory(username="asha", email="asha@example.org")
     user.set_password("a long moderator passphrase")
     user.save()
-    user.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+    role_grant(user=user, role=Role.MODERATOR)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return "asha@example.org", "a long moderator passphrase"
 

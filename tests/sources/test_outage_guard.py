@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from accounts.roles import Role, role_grant
 from tests.factories import CitationFactory, SourceFactory
 from tracker.checking import fetch as fetcher
 from tracker.checking.outage import checker_is_offline
@@ -131,7 +132,8 @@ def test_the_moderation_page_says_the_checker_is_offline(client, django_user_mod
     for n in range(4):
         SourceFactory(url=f"https://b{n}.invalid/")
     run_check_sources()
-    staff = django_user_model.objects.create_user("mod", password="x", is_staff=True)
-    client.force_login(staff)
+    moderator = django_user_model.objects.create_user("mod", password="x")
+    role_grant(user=moderator, role=Role.MODERATOR)
+    client.force_login(moderator)
     page = client.get("/moderation/sources/").content.decode()
     assert "Checker offline since" in page

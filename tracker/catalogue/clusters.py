@@ -29,7 +29,7 @@ import math
 from django.contrib.gis.geos import Polygon
 from django.db import connection
 
-from ..exports.geojson import feature_collection
+from ..sql.geojson import feature_collection
 
 CELL_PIXELS = 64
 PRECOUNTED_MAX_ZOOM = 14  # keep equal to ZOOMS in migration 0009_map_cells

@@ -96,14 +96,6 @@ def rti_outcomes():
     return result
 
 
-def _days(value):
-    if value is None:
-        return None
-    if hasattr(value, "total_seconds"):
-        return round(value.total_seconds() / 86400, 1)
-    return round(float(value), 1)
-
-
 def headline_counts(*, queryset=None):
     """The figures on the home page and /api/v1/stats/: totals and breakdowns."""
     deployments = Deployment.objects.published() if queryset is None else queryset

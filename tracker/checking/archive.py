@@ -192,6 +192,11 @@ def version_read_warc(version: SourceVersion):
     raise FileNotFoundError(version.warc_path)
 
 
+def source_archived_copy(source) -> SourceVersion | None:
+    """The latest archived version of a source, if any (its "archived copy")."""
+    return source.versions.only("pk", "fetched_at", "source_id").first()
+
+
 def archive_storage() -> dict:
     """What the archive holds: WARC files and bytes on disk, versions, distinct texts, and
     versions per source (average and most)."""

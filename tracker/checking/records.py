@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from ..catalogue.datacache import sources_changed
@@ -28,7 +28,6 @@ from ..models import (
     SourceCheck,
     SourceCheckOutcome,
     SourceHealth,
-    SourceVersion,
 )
 from .archive import Capture, versions_archive
 from .outcomes import (
@@ -39,19 +38,15 @@ from .outcomes import (
     source_check_outcome,
     source_fetch,
 )
-from .text import STORED_TEXT_CHARS, change_excerpts, text_diff
+from .text import change_excerpts
 
 logger = logging.getLogger(__name__)
 
 # A claim older than this is presumed lost (its task died with its message).
 CLAIM_TIMEOUT = timedelta(hours=1)
-VERSIONS_SHOWN = 5
-ATTENTION_HEALTH = (
-    SourceHealth.CHANGED,
-    SourceHealth.BROKEN,
-    SourceHealth.REDIRECTED,
-    SourceHealth.BLOCKED,
-)
+# The start of a page's text kept with each check, and compared with the last one's for the
+# moderators' before-and-after excerpts (the evidence archive keeps the whole text).
+STORED_TEXT_CHARS = 4000
 
 # ---------------------------------------------------------------- claims and due sources
 
@@ -287,50 +282,7 @@ def _raise_review_items(*, source, check, decision, fetched):
     )
 
 
-# ---------------------------------------------------------------- moderation
-
-
-def sources_needing_attention(*, include_reviewed: bool = False, history: int = 10):
-    """Sources with review items no moderator has looked at yet (with ``include_reviewed``,
-    also every source still unhealthy), newest first, each with
-    ``open_items`` (and what cites it) and its ``recent_checks``."""
-    open_items = ReviewItem.objects.filter(reviewed_at__isnull=True).select_related(
-        "citation__deployment", "citation__agency", "citation__hotspot", "citation__rti_request"
-    )
-    wanted = Q(pk__in=ReviewItem.objects.filter(reviewed_at__isnull=True).values("source"))
-    if include_reviewed:
-        wanted |= Q(health__in=ATTENTION_HEALTH)
-    return (
-        Source.objects.filter(wanted)
-        .order_by("-last_checked_at", "-id")
-        .prefetch_related(
-            Prefetch("review_items", queryset=open_items, to_attr="open_items"),
-            Prefetch(
-                "checks", queryset=SourceCheck.objects.all()[:history], to_attr="recent_checks"
-            ),
-            Prefetch(
-                "versions",
-                queryset=SourceVersion.objects.select_related("text")[:VERSIONS_SHOWN],
-                to_attr="recent_versions",
-            ),
-        )
-    )
-
-
-def version_diff(source) -> list[tuple[str, str]]:
-    """The text diff between a source's two latest archived versions (see
-    ``sources_needing_attention``), or [] when there are not two."""
-    versions = getattr(source, "recent_versions", None)
-    if versions is None:
-        versions = list(source.versions.select_related("text")[:2])
-    if len(versions) < 2:
-        return []
-    return text_diff(versions[1].text.text, versions[0].text.text)
-
-
-def source_archived_copy(source) -> SourceVersion | None:
-    """The latest archived version of a source, if any (its "archived copy")."""
-    return source.versions.only("pk", "fetched_at", "source_id").first()
+# ---------------------------------------------------------------- closing review items
 
 
 @transaction.atomic

@@ -18,15 +18,10 @@ from itertools import islice, zip_longest
 import lxml.html
 from lxml import etree
 
-STORED_TEXT_CHARS = 4000
-EXCERPT_CHARS = 600
 # Text is read from at most this much of a page (parsing costs about 1 s per 2 MB of
 # the worst markup) and from at most this many blocks: extraction stays bounded in time.
 HTML_MAX_BYTES = 2 * 1024 * 1024
 MAX_BLOCKS = 100_000
-# A diff is computed on at most this many lines of each version (difflib is quadratic).
-DIFF_MAX_LINES = 3000
-
 # ---------------------------------------------------------------- readable text
 
 # Dropped with everything inside them, wherever they are.
@@ -150,6 +145,11 @@ def text_sha256(text: str) -> str:
 
 
 # ---------------------------------------------------------------- showing a change
+
+# A change is shown as this much of each version's text, around where they first differ.
+EXCERPT_CHARS = 600
+# A diff is computed on at most this many lines of each version (difflib is quadratic).
+DIFF_MAX_LINES = 3000
 
 
 def change_excerpts(old: str, new: str) -> tuple[str, str]:

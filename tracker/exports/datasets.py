@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, CharField, F, Func, Q, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, F, Func, Q, TextField, Value, When
 
 from ..catalogue.filters import (
     AgencyFilter,
@@ -46,8 +45,8 @@ from ..models import (
     SourceKind,
     Technology,
 )
-from . import geojson
-from .sql import SEPARATOR, Joined, quote, select_sql
+from ..sql import geojson
+from ..sql.columns import SEPARATOR, Joined, quote, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
 
@@ -116,10 +115,6 @@ def if_published(relation, value):
 
 def source_urls(target):
     return Joined(Citation, target, "source__url")
-
-
-def iso_text(field):
-    return Cast(field, CharField())
 
 
 def common_tail():

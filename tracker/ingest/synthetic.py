@@ -147,7 +147,6 @@ VENDOR_NAMES = [
 ]  # fmt: skip
 PUBLISHERS = ["The Hindu", "Indian Express", "Scroll", "The Wire", "Times of India", "MediaNama"]
 FUNDING = ["Nirbhaya Fund", "Smart Cities Mission", "State budget", "Municipal budget", ""]
-PRECISIONS = [LocationPrecision.EXACT, LocationPrecision.LOCALITY, LocationPrecision.CITY]
 BATCH = 5000
 
 

@@ -1,4 +1,4 @@
-"""Stored full-text documents with GIN indexes, kept current by triggers (#12)."""
+"""Stored full-text documents with GIN indexes, kept current by triggers."""
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search

@@ -1,4 +1,4 @@
-"""Map clusters counted ahead: a grid of counts per zoom, kept current by triggers (#12).
+"""Map clusters counted ahead: a grid of counts per zoom, kept current by triggers.
 
 ``tracker_map_cell`` holds, for every zoom up to ``PRECOUNTED_MAX_ZOOM`` of
 tracker.catalogue.clusters, the number of published points and the sums of

@@ -1,4 +1,4 @@
-"""Indexes for the lists' default orders and per-agency counts at scale (#12)."""
+"""Indexes for the lists' default orders and per-agency counts at scale."""
 
 from django.db import migrations, models
 

@@ -1,4 +1,4 @@
-"""Indexes for every sort option of the deployment and hotspot lists (#12): a deep page
+"""Indexes for every sort option of the deployment and hotspot lists: a deep page
 walks its order's index from the nearer end, and a seek link starts inside it."""
 
 

@@ -242,6 +242,8 @@ class RTIRequest(PublicEntity):
         ordering = ["-filed_on", "id"]
         verbose_name = _("RTI request")
         verbose_name_plural = _("RTI requests")
+        # tracker.permissions.RTI_REMINDERS
+        permissions = [("follow_rtirequest", "Is reminded of every RTI request's deadlines")]
         indexes = [
             GinIndex(
                 fields=["search_document"], name="rtirequest_search_document", fastupdate=False
@@ -419,6 +421,9 @@ class RTIDocument(models.Model):
         ordering = ["id"]
         verbose_name = _("RTI document")
         verbose_name_plural = _("RTI documents")
+        permissions = [
+            ("publish_rtidocument", "Can publish, redact and unpublish RTI documents"),
+        ]
 
     def __str__(self):
         return self.original_name

@@ -66,6 +66,8 @@ class Source(ChoiceLabels):
     class Meta:
         ordering = ["id"]
         verbose_name = _("source")
+        # tracker.permissions.SOURCE_REVIEW
+        permissions = [("review_source", "Can review sources that changed or broke")]
         indexes = [
             GinIndex(fields=["search_document"], name="source_search_document", fastupdate=False)
         ]

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..catalogue.selectors import detail_url
+from .. import permissions
+from ..catalogue.links import detail_url
 from ..mail import mail_queue
 from ..models import RTIReminder, RTIRequest
 from .deadlines import PENDING
@@ -73,9 +74,10 @@ def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None)
 
 
 def moderator_addresses() -> list[str]:
-    """Active members of RTI_REMINDER_GROUP with an address (none if there is no group)."""
-    users = get_user_model().objects.filter(
-        is_active=True, groups__name=settings.RTI_REMINDER_GROUP
+    """The addresses of active accounts holding RTI_REMINDERS (the moderators' role grants
+    it), as ``has_perm`` would decide."""
+    users = get_user_model().objects.with_perm(
+        permissions.RTI_REMINDERS, backend="django.contrib.auth.backends.ModelBackend"
     )
     return list(users.exclude(email="").values_list("email", flat=True).distinct())
 

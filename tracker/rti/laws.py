@@ -61,8 +61,6 @@ RTI_ACT_2005 = Law(
     second_appeal=Period("19(3)", days=90),
 )
 
-LAWS = {RTI_ACT_2005.code: RTI_ACT_2005}
-
 
 def law_today(law: Law = RTI_ACT_2005, *, now: datetime) -> date:
     """The day ``now`` falls on in the law's calendar (India's for the RTI Act), whatever

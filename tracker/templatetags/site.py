@@ -7,10 +7,10 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..catalogue import geography, selectors
+from ..catalogue import geography, links
 from ..catalogue.paging import PAGING_PARAMS, SEEK_PARAMS
 from ..catalogue.visibility import public_or_none
-from ..checking.records import source_archived_copy
+from ..checking.archive import source_archived_copy
 from ..markup import markdown_html
 from ..models import PurposeTag, SourceHealth
 from ..rti.deadlines import DEADLINE_LABELS, DEADLINE_PARTIES
@@ -56,7 +56,7 @@ def language_links(request):
 @register.filter
 def detail_url(obj):
     """The public page of a deployment, agency, hotspot or RTI request."""
-    return selectors.detail_url(obj)
+    return links.detail_url(obj)
 
 
 @register.filter

@@ -4,15 +4,15 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from .. import permissions
 from ..catalogue.visibility import public_rows
 from ..models import Source, SourceVersion
-from .moderation import is_moderator
 
 
 def archived_copy_visible(request, source) -> bool:
-    """Moderators always; the public only with ARCHIVE_PUBLIC, and only for a source a
-    published entry cites."""
-    if is_moderator(request.user):
+    """Holders of ARCHIVE_READ (moderators) always; the public only with ARCHIVE_PUBLIC,
+    and only for a source a published entry cites."""
+    if request.user.has_perm(permissions.ARCHIVE_READ):
         return True
     return settings.ARCHIVE_PUBLIC and public_rows(Source).filter(pk=source.pk).exists()
 

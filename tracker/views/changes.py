@@ -3,7 +3,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..catalogue.selectors import recent_changes
+from ..catalogue.selectors.history import recent_changes
 from ..middleware import public_page
 
 CHANGES_SHOWN = 100

@@ -4,7 +4,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from ..catalogue import selectors
+from ..catalogue.links import detail_url
+from ..catalogue.selectors import details
+from ..catalogue.selectors.history import history_entries
 from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot
@@ -18,11 +20,11 @@ def _detail(request, *, selector, model, pk, slug, template, extra=None):
     except model.DoesNotExist:
         raise Http404(f"no published {model._meta.verbose_name} {pk}") from None
     if slug != obj.slug:
-        return redirect(selectors.detail_url(obj), permanent=True)
+        return redirect(detail_url(obj), permanent=True)
     context = {
         "object": obj,
         "citations": list(obj.citations.all()),
-        "history": selectors.history_entries(obj),
+        "history": history_entries(obj),
     }
     if extra:
         context.update(extra(obj))
@@ -34,7 +36,7 @@ def _detail(request, *, selector, model, pk, slug, template, extra=None):
 def deployment_detail(request, pk, slug=None):
     return _detail(
         request,
-        selector=selectors.deployment_detail,
+        selector=details.deployment_detail,
         model=Deployment,
         pk=pk,
         slug=slug,
@@ -48,7 +50,7 @@ def deployment_detail(request, pk, slug=None):
 def agency_detail(request, pk, slug=None):
     return _detail(
         request,
-        selector=selectors.agency_detail,
+        selector=details.agency_detail,
         model=Agency,
         pk=pk,
         slug=slug,
@@ -56,7 +58,7 @@ def agency_detail(request, pk, slug=None):
         extra=lambda a: {
             "parent": public_or_none(a.parent),
             "rti_statistics": rti_authority_statistics(agency=a, today=rti_today()),
-            "related_rows": selectors.RELATED_ROWS,
+            "related_rows": details.RELATED_ROWS,
         },
     )
 
@@ -66,7 +68,7 @@ def agency_detail(request, pk, slug=None):
 def hotspot_detail(request, pk, slug=None):
     return _detail(
         request,
-        selector=selectors.hotspot_detail,
+        selector=details.hotspot_detail,
         model=Hotspot,
         pk=pk,
         slug=slug,

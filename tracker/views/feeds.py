@@ -8,7 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..catalogue.selectors import detail_url
+from ..catalogue.links import detail_url
 from ..catalogue.visibility import public_or_none
 from ..markup import markdown_html
 from ..models import Deployment, RTIRequest, State

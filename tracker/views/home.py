@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from ..catalogue import stats
 from ..catalogue.datacache import cached
 from ..catalogue.filters import DeploymentFilter
-from ..catalogue.selectors import deployment_rows
+from ..catalogue.selectors.rows import deployment_rows
 from ..middleware import public_page
 from ..models import Deployment
 from .common import deployment_filter_choices, filtered, state_extents

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from ..catalogue.datacache import cached
 from ..catalogue.filters import AgencyFilter, DeploymentFilter, HotspotFilter
 from ..catalogue.paging import PAGING_PARAMS, rows_in_order
-from ..catalogue.selectors import (
+from ..catalogue.selectors.rows import (
     agency_rows,
     counted_facets,
     deployment_rows,
@@ -48,11 +48,11 @@ class Facet:
     limit: int | None = None
 
     def spec(self):
-        """(expression, choices, label field, limit) for ``selectors.counted_facets``."""
+        """(expression, choices, label field, limit) for ``selectors.rows.counted_facets``."""
         expression = F(self.field)
         if self.only_published:
             expression = Case(When(public_q(self.only_published), then=F(self.field)))
-        # A state's label is its name in the reader's language (selectors.counted_facets).
+        # A state's label is its name in the reader's language (selectors.rows.counted_facets).
         label_field = f"{self.state}__name" if self.state else self.label_field
         return (expression, self.choices, label_field, self.limit)
 

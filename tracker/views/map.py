@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from ..catalogue.clusters import MAX_ZOOM, MIN_ZOOM, BoxTooLarge, check_box, map_layer
 from ..catalogue.filters import BBoxField, DeploymentFilter, HotspotFilter
-from ..catalogue.selectors import deployment_map_properties, hotspot_map_properties
+from ..catalogue.selectors.map import deployment_map_properties, hotspot_map_properties
 from ..middleware import public_page
 from ..models import Deployment, Hotspot, PurposeClass
 from .common import cached_document

@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from ..catalogue import selectors
+from .. import permissions
 from ..catalogue.filters import RTIRequestFilter
+from ..catalogue.selectors.details import rti_request_detail
+from ..catalogue.selectors.rows import rti_request_rows
 from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import RTIDocument, RTIOutcome, RTIRequest, RTIStatus
@@ -23,11 +25,10 @@ from ..rti.lifecycle import event_sort_key, rti_request_schedule
 from ..rti.statistics import exemption_sections
 from .details import _detail
 from .lists import EntityList, Facet, entity_list
-from .moderation import is_moderator
 
 RTI_REQUESTS = EntityList(
     filterset_class=RTIRequestFilter,
-    rows=selectors.rti_request_rows,
+    rows=rti_request_rows,
     template="tracker/rti_list.html",
     title=_("RTI requests"),
     varies_with=rti_time_key,
@@ -60,7 +61,7 @@ RTI_REQUESTS = EntityList(
 
 OVERDUE = EntityList(
     filterset_class=RTIRequestFilter,
-    rows=selectors.rti_request_rows,
+    rows=rti_request_rows,
     template="tracker/rti_list.html",
     title=_("Overdue RTI requests"),
     varies_with=rti_time_key,
@@ -174,7 +175,7 @@ def _rti_extra(rti_request):
 def rti_detail(request, pk, slug=None):
     return _detail(
         request,
-        selector=selectors.rti_request_detail,
+        selector=rti_request_detail,
         model=RTIRequest,
         pk=pk,
         slug=slug,
@@ -229,12 +230,14 @@ def rti_calculator(request):
 
 def rti_document_readable(user, document) -> bool:
     """The public reads a published document (its public copy); the request's owner and
-    moderators also read unpublished ones."""
+    those who publish documents also read unpublished ones."""
     if document.is_published and document.rti_request.is_published:
         return True
     if not user.is_authenticated:
         return False
-    return is_moderator(user) or document.rti_request.owner_id == user.pk
+    return user.has_perm(permissions.RTI_DOCUMENT_PUBLISH) or (
+        user.is_active and document.rti_request.owner_id == user.pk
+    )
 
 
 @require_safe

@@ -3,9 +3,10 @@
 The username is asked for rather than always ``admin``, so the admin's sign-in
 page gives a guesser nothing to start from. The e-mail address is confirmed
 from the start, so the administrator can sign in on the site too, reset the
-password and receive e-mail (the moderators' reminders, once given that
-role with ``grant_role``). Nothing happens when an
-administrator exists already, so ``make run`` can call this on every start.
+password and receive e-mail (the RTI reminders: the administrator role holds
+every permission, so every check passes through the role, not through
+``is_superuser`` alone). Nothing happens when an administrator exists
+already, so ``make run`` can call this on every start.
 """
 
 import secrets

@@ -33,7 +33,7 @@ def event_attachments_to_documents(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0011_order_indexes_for_every_sort'),
+        ('tracker', '0012_moderator_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -210,6 +210,7 @@ class Migration(migrations.Migration):
                 ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
             ],
             options={
+                'permissions': [('publish_rtidocument', 'Can publish, redact and unpublish RTI documents')],
                 'verbose_name': 'RTI document',
                 'verbose_name_plural': 'RTI documents',
                 'ordering': ['id'],

@@ -9,7 +9,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
-from .sql import quote, select_sql
+from .columns import quote, select_sql
 
 GEOMETRY_COLUMN = "geometry_geojson"
 

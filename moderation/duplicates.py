@@ -3,7 +3,7 @@
 from django.contrib.gis.measure import D
 from django.db.models import Q
 
-from ..models import Deployment, Publication
+from tracker.models import Deployment, Publication
 
 # A bounding box in degrees that surely contains every point within the radius (up to ~60°N),
 # so the spatial index narrows the search before the exact distance on the sphere.
