@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from tracker.exports.datasets import EXPORTS
 
 from . import rti, views
+from .rti_events import RTIEventsView
 from .submissions import SubmissionsView
 
 router = SimpleRouter()
@@ -46,6 +47,7 @@ urlpatterns = [
         name="agency-rti-statistics",
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
+    path("rti-requests/<int:pk>/events/", RTIEventsView.as_view(), name="rti-events"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script.
     # Swagger UI's page has an inline <style>, so it alone allows inline styles.

@@ -403,6 +403,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "celery.app.trace": {"level": "WARNING"},
         "celery.worker.strategy": {"level": "WARNING"},
+        # WeasyPrint logs each step of every RTI letter at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 # Celery workers and beat log through LOGGING above (config/celery.py).
@@ -417,6 +420,8 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 RTI_NEXT_WORKING_DAY = env.bool("RTI_NEXT_WORKING_DAY", default=False)
 RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
+# PDF letters one client may ask for in an hour (each costs a fraction of a second of CPU).
+RTI_LETTERS_PER_HOUR = env.int("RTI_LETTERS_PER_HOUR", default=60)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.

@@ -35,6 +35,7 @@ class EntityType(models.TextChoices):
     AGENCY = "agency", _("Agency")
     HOTSPOT = "hotspot", _("Hotspot")
     RTI_REQUEST = "rti_request", _("RTI request")
+    RTI_EVENT = "rti_event", _("RTI event")
 
 
 class Submission(models.Model):

@@ -276,6 +276,13 @@ EVENT_DETAILS = {
 }
 
 
+def rti_event_validate(*, rti_request: RTIRequest, event: RTIEvent, today=None) -> None:
+    """Raise ValidationError naming the field if ``event`` (unsaved, or proposed) does not
+    fit the request's recorded story; its details are cleaned in place. For forms: the
+    services check again under a lock."""
+    _event_checked(rti_request, event, today=today or rti_today())
+
+
 def _event_checked(rti_request, event, *, today):
     """Raise ValidationError naming the field if ``event`` does not fit the request's
     recorded story (the request row is locked by the caller)."""

@@ -18,7 +18,7 @@ from ..catalogue.selectors.details import rti_request_detail
 from ..catalogue.selectors.rows import rti_request_rows
 from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
-from ..models import RTIDocument, RTIOutcome, RTIRequest, RTIStatus
+from ..models import RTIDocument, RTIEvent, RTIOutcome, RTIRequest, RTIStatus
 from ..rti.clock import rti_time_key
 from ..rti.forms import DeadlineQueryForm
 from ..rti.lifecycle import event_sort_key, rti_request_schedule
@@ -152,21 +152,31 @@ def rti_timeline(rti_request, events, schedule, *, documents=(), proposed=()):
     return sorted(entries, key=lambda entry: (entry.day, entry.sort_rank))
 
 
-def _rti_extra(rti_request):
+def _rti_extra(request, rti_request):
     """The timeline from the engine, judged at the same clock reading as the database's
-    columns that the page's headline shows (status, overdue, next deadline)."""
+    columns that the page's headline shows (status, overdue, next deadline). Its owner
+    and moderators also see the events proposed and waiting for review."""
     events = list(rti_request.events.all())
     documents = list(rti_request.documents.all())
     schedule = rti_request_schedule(rti_request, events=events, now=rti_request.read_at)
+    user = request.user
+    is_owner = user.is_authenticated and user.is_active and rti_request.owner_id == user.pk
+    records = user.is_authenticated and user.has_perm(permissions.RTI_EVENT_RECORD)
+    proposed = []
+    if is_owner or records:
+        proposed = list(RTIEvent.proposals.filter(rti_request=rti_request).order_by("date", "id"))
+    next_deadline = schedule.get(rti_request.next_deadline) if rti_request.next_deadline else None
     return {
         "authority": public_or_none(rti_request.authority),
         "schedule": schedule,
-        "next_deadline": schedule.get(rti_request.next_deadline)
-        if rti_request.next_deadline
-        else None,
-        "timeline": rti_timeline(rti_request, events, schedule, documents=documents),
+        "next_deadline": next_deadline,
+        "timeline": rti_timeline(
+            rti_request, events, schedule, documents=documents, proposed=proposed
+        ),
         "documents": documents,
         "exemptions": exemption_sections(rti_request.exemption_sections),
+        "may_record": is_owner or records,
+        "may_publish": user.is_authenticated and user.has_perm(permissions.RTI_DOCUMENT_PUBLISH),
     }
 
 
@@ -180,7 +190,7 @@ def rti_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/rti_detail.html",
-        extra=_rti_extra,
+        extra=lambda rti_request: _rti_extra(request, rti_request),
     )
 
 
