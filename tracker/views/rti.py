@@ -6,6 +6,7 @@ only choose what to show.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -217,7 +218,15 @@ def rti_calculator(request):
     asked = any(request.GET.get(name) for name in CALCULATOR_FIELDS)
     form = DeadlineQueryForm(request.GET if asked else None)
     rows, schedule = [], None
+    letter_query = ""
     if asked and form.is_valid():
+        letter_query = urlencode(
+            {
+                name: form.cleaned_data[name].isoformat()
+                for name in ("received_on", "reply_received_on", "first_appeal_filed_on")
+                if form.cleaned_data.get(name)
+            }
+        )
         schedule = form.schedule(next_working_day=False)
         working = form.schedule(next_working_day=True)
         rows = [
@@ -234,6 +243,7 @@ def rti_calculator(request):
             "schedule": schedule,
             "rows": rows,
             "flag_labels": schedule.flag_labels if schedule else [],
+            "letter_query": letter_query,
         },
     )
 
