@@ -10,6 +10,12 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import AgencyFactory, RTIRequestFactory
+from tests.roles import (  # noqa: F401  (fixtures)
+    fresh_rate_limits,
+    moderator,
+    other_volunteer,
+    volunteer,
+)
 from tracker.models import RTIRequest
 from tracker.rti.lifecycle import rti_event_record
 

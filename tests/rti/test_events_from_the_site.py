@@ -11,13 +11,7 @@ from rest_framework.test import APIClient
 
 from moderation.models import EntityType, Submission, SubmissionStatus
 from tests.factories import AgencyFactory, RTIRequestFactory
-from tests.roles import (  # noqa: F401  (fixtures)
-    fresh_rate_limits,
-    moderator,
-    other_volunteer,
-    signed_in,
-    volunteer,
-)
+from tests.roles import signed_in
 from tracker.models import RTIDocument, RTIEvent, RTIRequest
 
 pytestmark = pytest.mark.django_db
