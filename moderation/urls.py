@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("rti/<int:pk>/events/new/", rti.rti_event_new, name="rti-event-new"),
     path("moderation/rti/<int:pk>/documents/", rti.rti_documents, name="rti-documents"),
+    path("moderation/rti/campaigns/new/", rti.rti_campaign_new, name="rti-campaign-new"),
     path(
         "moderation/rti/<int:pk>/documents/<int:document>/publish/",
         rti.rti_document_publish_view,

@@ -16,3 +16,5 @@ RTI_REMINDERS = "tracker.follow_rtirequest"
 RTI_EVENT_RECORD = "tracker.add_rtievent"
 # Publish, redact and unpublish an RTI request's documents, and read unpublished ones.
 RTI_DOCUMENT_PUBLISH = "tracker.publish_rtidocument"
+# Send one application to many authorities at once (a campaign's requests are published).
+RTI_CAMPAIGN_CREATE = "tracker.add_rticampaign"

@@ -5,6 +5,7 @@ from django.urls import path
 from .middleware import public_page
 from .views import (
     archive,
+    campaigns,
     changes,
     details,
     feeds,
@@ -40,6 +41,16 @@ urlpatterns = [
     path("rti/calculator/", rti.rti_calculator, name="rti-calculator"),
     path("rti/letters/", letters.rti_letters, name="rti-letter"),
     path("rti/<int:pk>/letters/", letters.rti_request_letters, name="rti-letters"),
+    path("rti/campaigns/<int:pk>-<slug:slug>/", campaigns.campaign_detail, name="rti-campaign"),
+    path("rti/campaigns/<int:pk>/", campaigns.campaign_detail, name="rti-campaign-id"),
+    path(
+        "rti/campaigns/<int:pk>/letters/", campaigns.campaign_letters, name="rti-campaign-letters"
+    ),
+    path(
+        "rti/campaigns/<int:pk>/letters/<str:token>/",
+        campaigns.campaign_zip,
+        name="rti-campaign-zip",
+    ),
     path("rti/<int:pk>-<slug:slug>/", rti.rti_detail, name="rti-detail"),
     path("rti/<int:pk>/", rti.rti_detail, name="rti-detail-id"),
     path("rti/<int:pk>/documents/<int:document>/", rti.rti_document, name="rti-document"),

@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 from tracker import permissions
 from tracker.catalogue.links import detail_url
 from tracker.models import RTIDocument, RTIEvent, RTIRequest
+from tracker.rti.campaigns import rti_campaign_create
 from tracker.rti.documents import rti_document_publish, rti_document_unpublish
+from tracker.rti.forms import CampaignForm
+from tracker.rti.questions import QUESTIONS
 
 from ..rti_events import RTIEventProposalForm, may_propose, may_record, rti_event_submit
 from ..services import SubmissionInvalid, SubmissionRefused
@@ -118,3 +121,34 @@ def rti_document_unpublish_view(request, pk, document):
     rti_document_unpublish(document=found, moderator=request.user)
     messages.success(request, _("No longer public: %(name)s") % {"name": found.original_name})
     return redirect("moderation:rti-documents", pk=pk)
+
+
+@login_required
+def rti_campaign_new(request):
+    """One application to many authorities: each gets its own published request."""
+    if not request.user.has_perm(permissions.RTI_CAMPAIGN_CREATE):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = rti_campaign_create(
+                title=form.cleaned_data["title"],
+                application_text=form.cleaned_data["application_text"],
+                authorities=form.chosen(),
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                _("Campaign created: %(n)d requests.") % {"n": campaign.requests.count()},
+            )
+            return redirect("tracker:rti-campaign", pk=campaign.pk, slug=campaign.slug)
+    return render(
+        request,
+        "moderation/rti_campaign_form.html",
+        {"form": form, "questions": QUESTIONS, "language": get_language()},
+    )

@@ -184,6 +184,7 @@ def test_each_permission_a_role_names_exists_and_its_group_holds_it():
         permissions.RTI_REMINDERS,
         permissions.RTI_EVENT_RECORD,
         permissions.RTI_DOCUMENT_PUBLISH,
+        permissions.RTI_CAMPAIGN_CREATE,
     }
 
 

@@ -1,7 +1,7 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
 from .review import ReviewItem
-from .rti import RTICalendarState, RTIDocument, RTIEvent, RTIReminder, RTIRequest
+from .rti import RTICalendarState, RTICampaign, RTIDocument, RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
 
@@ -14,6 +14,7 @@ __all__ = [
     "Hotspot",
     "LinkedDatabase",
     "RTICalendarState",
+    "RTICampaign",
     "RTIDocument",
     "RTIEvent",
     "RTIReminder",

@@ -148,6 +148,32 @@ class RTIRequestManager(WithoutDocumentManager.from_queryset(RTIRequestQuerySet)
         return super().get_queryset().current()
 
 
+class RTICampaign(models.Model):
+    """One application sent to many public authorities: a request per authority, linked."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, allow_unicode=True)
+    application_text = models.TextField(_("application"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Never shown publicly."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("RTI campaign")
+        verbose_name_plural = _("RTI campaigns")
+
+    def __str__(self):
+        return self.title
+
+
 class RTIRequest(PublicEntity):
     title = models.CharField(_("title"), max_length=300)
     reference_number = models.CharField(_("reference number"), max_length=100, blank=True)
@@ -228,6 +254,15 @@ class RTIRequest(PublicEntity):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=RTIOutcome.choices, blank=True)
     exemption_sections = models.CharField(_("exemption sections cited"), max_length=200, blank=True)
+    campaign = models.ForeignKey(
+        RTICampaign,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("campaign"),
+        help_text=_("The same application sent to several authorities."),
+    )
     deployments = models.ManyToManyField(
         "tracker.Deployment", blank=True, related_name="rti_requests", verbose_name=_("deployments")
     )

@@ -548,3 +548,50 @@ class LetterForm(forms.Form):
         letter.first_appeal_due_on = due("first_appeal")
         letter.first_appeal_decision_due_on = due("first_appeal_decision")
         letter.second_appeal_due_on = due("second_appeal")
+
+
+class CampaignForm(forms.Form):
+    """One application to many authorities: chosen by state, kind and level, or by hand."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    application_text = forms.CharField(
+        label=_("Application"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("The questions, one per line; the same text goes to every authority."),
+    )
+    state = forms.ModelChoiceField(
+        label=_("State or union territory"), queryset=None, required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind of authority"), required=False, choices=())
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=())
+    authorities = forms.ModelMultipleChoiceField(
+        label=_("Or choose them by hand"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from ..catalogue.visibility import public_rows
+        from ..models import Agency, AgencyKind, AgencyLevel, State
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].queryset = State.objects.order_by("name")
+        self.fields["kind"].choices = [("", "—"), *AgencyKind.choices]
+        self.fields["level"].choices = [("", "—"), *AgencyLevel.choices]
+        self.fields["authorities"].queryset = public_rows(Agency).order_by("name")
+
+    def chosen(self):
+        """The published authorities the valid form picks (at most one more than the cap,
+        so that too many is seen without reading them all)."""
+        from .campaigns import MAX_AUTHORITIES, campaign_authorities
+
+        data = self.cleaned_data
+        state = data.get("state")
+        return campaign_authorities(
+            state=state.pk if state else "",
+            kind=data.get("kind", ""),
+            level=data.get("level", ""),
+            ids=[a.pk for a in data.get("authorities") or []],
+        )[: MAX_AUTHORITIES + 1]

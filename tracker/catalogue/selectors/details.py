@@ -85,7 +85,7 @@ def hotspot_detail(*, pk):
 def rti_request_detail(*, pk):
     return (
         RTIRequest.objects.published()
-        .select_related("authority")
+        .select_related("authority", "campaign")
         .prefetch_related(
             Prefetch("events", queryset=RTIEvent.objects.order_by("date", "id")),
             Prefetch(
