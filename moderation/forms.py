@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import HoneypotMixin
 from tracker import uploads
+from tracker.forms import SiteForm
 from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
 
 from .entities import PROPOSABLE_FIELDS, field_to_json
@@ -22,6 +23,15 @@ from .models import EntityType
 
 SOURCE_SLOTS = 3
 MAX_AREA_VERTICES = 500
+
+
+class WebLinkField(forms.URLField):
+    """A link to a web page: http or https only, checked once (one message per problem)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=2000, assume_scheme="https", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,12 +75,8 @@ class ContributionForm(HoneypotMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, SOURCE_SLOTS + 1):
-            self.fields[f"source_url_{n}"] = forms.URLField(
-                label=_("Source link %(n)d") % {"n": n},
-                required=False,
-                max_length=2000,
-                assume_scheme="https",
-                validators=[URLValidator(schemes=["http", "https"])],
+            self.fields[f"source_url_{n}"] = WebLinkField(
+                label=_("Source link %(n)d") % {"n": n}, required=False
             )
             self.fields[f"source_title_{n}"] = forms.CharField(
                 label=_("Title of source %(n)d") % {"n": n}, required=False, max_length=500
@@ -261,7 +267,7 @@ def sources_initial(sources: list) -> dict:
     return initial
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SiteForm):
     """A moderator's decision with a note (e-mailed to the volunteer; the approval note is also
     public in the entry's history)."""
 
@@ -287,7 +293,7 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SiteForm):
     reason = forms.CharField(
         label=_("Reason for withdrawal (public)"),
         max_length=1000,

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import is_moderator, is_volunteer
-from tests.roles import PASSWORD, person
+from tests.support.people import PASSWORD, person
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -96,9 +96,28 @@ def test_failed_sign_ins_are_throttled(settings):
     response = client.post(
         reverse("account_login"), {"login": "ravi@example.org", "password": PASSWORD}
     )
-    # Even the right password waits now.
-    assert "Too many failed login attempts" in response.content.decode()
+    # Even the right password waits now; the page says how long, in the error summary.
+    page = response.content.decode()
+    assert "Too many failed sign-in attempts. Try again in 1 minute." in page
+    summary = page[page.index('class="error-summary"') : page.index("</main>")]
+    assert 'role="alert"' in summary and "Try again in 1 minute" in summary
+    assert "<title>Error: Sign in" in page
     assert "_auth_user_id" not in client.session
+
+
+def test_the_wait_after_failed_sign_ins_counts_from_the_attempt_that_must_expire(settings):
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "login_failed": "100/m/ip,3/10m/key",
+    }
+    person("ravi", "Ravi", email="ravi@example.org")
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("account_login"), {"login": "ravi@example.org", "password": "wrong"})
+    page = client.post(
+        reverse("account_login"), {"login": "ravi@example.org", "password": "wrong"}
+    ).content.decode()
+    assert "Try again in 10 minutes." in page
 
 
 def test_a_moderator_signs_in_on_the_site_not_the_admin(moderator):
@@ -148,7 +167,7 @@ def test_sign_up_and_e_mails_are_in_hindi_at_hi(mail_delivered):
 
 
 def test_moderation_pages_are_in_hindi_at_hi(moderator):
-    from tests.roles import signed_in
+    from tests.support.people import signed_in
 
     page = signed_in(moderator).get("/hi/moderation/").content.decode()
     assert "समीक्षा कतार" in page  # "Review queue"

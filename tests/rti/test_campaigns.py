@@ -15,7 +15,7 @@ from tracker.models import Agency, Publication, RTICampaign, RTIRequest
 from tracker.rti.campaigns import MAX_AUTHORITIES, rti_campaign_letters_zip
 from tracker.rti.lifecycle import rti_event_record
 
-from .conftest import clock_at
+from tests.support.data import clock_at
 
 pytestmark = pytest.mark.django_db
 D = date.fromisoformat

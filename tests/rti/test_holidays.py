@@ -67,7 +67,7 @@ def test_a_change_to_the_holidays_recounts_open_requests(settings, tmp_path):
 
     from tracker.models import RTIRequest
 
-    from .conftest import rti_with_events
+    from tests.support.data import rti_with_events
 
     settings.RTI_NEXT_WORKING_DAY = True
     settings.RTI_HOLIDAYS_FILE = ""

@@ -23,7 +23,7 @@ from tests.factories import AgencyFactory, RTIRequestFactory
 from tracker.models import RTIRequest
 from tracker.rti.lifecycle import rti_event_record, rti_request_schedule
 
-from .conftest import IST, clock_at, rti_with_events
+from tests.support.data import IST, clock_at, rti_with_events
 
 pytestmark = pytest.mark.django_db
 D = date.fromisoformat

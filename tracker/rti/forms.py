@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from .. import uploads
+from ..forms import SiteForm
 from ..models import RTIEvent, RTIEventKind, RTIOutcome
 from .clock import rti_now, rti_today
 from .deadlines import RTIFacts, rti_schedule
@@ -110,7 +111,7 @@ class MomentField(forms.CharField):
         return moment
 
 
-class DeadlineQueryForm(forms.Form):
+class DeadlineQueryForm(SiteForm):
     received_on = DayField(label=_("Date the public authority received the request"))
     received_at = MomentField(
         label=_("Time it was received"),
@@ -261,7 +262,7 @@ class DocumentsField(forms.FileField):
         return checked
 
 
-class RTIEventForm(forms.Form):
+class RTIEventForm(SiteForm):
     """One event of a request's life, as its owner or a moderator records it. The order
     rules are ``tracker.rti.lifecycle``'s, and each error names its field."""
 
@@ -346,7 +347,7 @@ class RTIEventForm(forms.Form):
         }
 
 
-class LetterForm(forms.Form):
+class LetterForm(SiteForm):
     """What a letter needs that the site does not store: who writes it, to whom, what
     they ask. The applicant's name and address go into the PDF and nowhere else."""
 
@@ -550,7 +551,7 @@ class LetterForm(forms.Form):
         letter.second_appeal_due_on = due("second_appeal")
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(SiteForm):
     """One application to many authorities: chosen by state, kind and level, or by hand."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
