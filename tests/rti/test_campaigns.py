@@ -11,11 +11,10 @@ import pytest
 
 from tests.factories import AgencyFactory
 from tests.roles import signed_in
+from tests.support.data import clock_at
 from tracker.models import Agency, Publication, RTICampaign, RTIRequest
 from tracker.rti.campaigns import MAX_AUTHORITIES, rti_campaign_letters_zip
 from tracker.rti.lifecycle import rti_event_record
-
-from tests.support.data import clock_at
 
 pytestmark = pytest.mark.django_db
 D = date.fromisoformat

@@ -65,9 +65,8 @@ def test_a_change_to_the_holidays_recounts_open_requests(settings, tmp_path):
 
     from django.core.management import call_command
 
-    from tracker.models import RTIRequest
-
     from tests.support.data import rti_with_events
+    from tracker.models import RTIRequest
 
     settings.RTI_NEXT_WORKING_DAY = True
     settings.RTI_HOLIDAYS_FILE = ""

@@ -20,10 +20,9 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from tests.factories import AgencyFactory, RTIRequestFactory
+from tests.support.data import IST, clock_at, rti_with_events
 from tracker.models import RTIRequest
 from tracker.rti.lifecycle import rti_event_record, rti_request_schedule
-
-from tests.support.data import IST, clock_at, rti_with_events
 
 pytestmark = pytest.mark.django_db
 D = date.fromisoformat
