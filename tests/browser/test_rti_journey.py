@@ -13,10 +13,10 @@ import subprocess
 
 import pytest
 
-from tests.conftest import SCREENSHOTS
 from tests.factories import AgencyFactory
-from tests.ops.servers import Gunicorn, database_url
-from tests.roles import PASSWORD, person
+from tests.support.browser import SCREENSHOTS
+from tests.support.people import PASSWORD, person
+from tests.support.servers import Gunicorn, database_url
 from tracker.models import RTIRequest
 from tracker.rti.letters import Letter, letter_pdf
 

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from tests.factories import AgencyFactory
-from tests.roles import signed_in
 from tests.support.data import clock_at
+from tests.support.people import signed_in
 from tracker.models import Agency, Publication, RTICampaign, RTIRequest
 from tracker.rti.campaigns import MAX_AUTHORITIES, rti_campaign_letters_zip
 from tracker.rti.lifecycle import rti_event_record

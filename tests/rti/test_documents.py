@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import AgencyFactory, RTIRequestFactory
-from tests.roles import signed_in
+from tests.support.people import signed_in
 from tracker.models import RTIDocument
 from tracker.rti.letters import Letter, letter_pdf
 from tracker.rti.lifecycle import rti_event_record

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from moderation.models import EntityType, Submission, SubmissionStatus
 from tests.factories import AgencyFactory, RTIRequestFactory
-from tests.roles import signed_in
+from tests.support.people import signed_in
 from tracker.models import RTIDocument, RTIEvent, RTIRequest
 
 pytestmark = pytest.mark.django_db
