@@ -20,17 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from moderation.rti_events import RTIEventProposalForm, rti_event_submit
-from moderation.services import (
-    SubmissionConflict,
-    SubmissionInvalid,
-    SubmissionRefused,
-    SubmissionThrottled,
-)
+from moderation.services import SubmissionRefused
 from moderation.throttles import client_address
 from tracker.models import RTIEventKind, RTIOutcome, RTIRequest
 
 from .authentication import ThrottledTokenAuthentication
-from .submissions import ERROR, SubmissionOut, _form_errors
+from .submissions import ERROR, SubmissionOut, refusal_response
 
 
 class RTIEventIn(serializers.Serializer):
@@ -107,14 +102,9 @@ class RTIEventsView(APIView):
                 form=form,
                 language=get_language() or "en",
             )
-        except SubmissionInvalid:
-            return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
-        except SubmissionThrottled as error:
-            return Response({"detail": str(error)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
-        except SubmissionConflict as error:
-            return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
         except SubmissionRefused as error:
-            return Response({error.field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+            # Refused here means: not the request's owner nor a moderator.
+            return refusal_response(error, form, conflict=status.HTTP_403_FORBIDDEN)
         if submission is not None:
             return Response(SubmissionOut(submission).data, status=status.HTTP_202_ACCEPTED)
         return Response(

@@ -274,3 +274,10 @@ class RTIReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(m.RTICampaign)
+class RTICampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "created_at"]
+    search_fields = ["title", "application_text"]
+    readonly_fields = ["created_by", "created_at"]

@@ -33,6 +33,11 @@ def campaign_detail(request, pk, slug=None):
     campaign, rows = _campaign(pk)
     if slug != campaign.slug:
         return redirect("tracker:rti-campaign", pk=campaign.pk, slug=campaign.slug)
+    form = LetterForm(initial={"kind": "application", "language": get_language()})
+    return _campaign_page(request, campaign, rows, form)
+
+
+def _campaign_page(request, campaign, rows, form, status=200):
     return render(
         request,
         "tracker/rti_campaign.html",
@@ -40,8 +45,9 @@ def campaign_detail(request, pk, slug=None):
             "campaign": campaign,
             "rows": rows,
             "figures": campaign_figures(campaign, today=rti_today()),
-            "form": LetterForm(initial={"kind": "application", "language": get_language()}),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -58,17 +64,7 @@ def campaign_letters(request, pk):
     if not allowed:
         form.add_error(None, _("Too many letters from here in the last hour; try again later."))
     if not allowed or not form.is_valid():
-        return render(
-            request,
-            "tracker/rti_campaign.html",
-            {
-                "campaign": campaign,
-                "rows": rows,
-                "figures": campaign_figures(campaign, today=rti_today()),
-                "form": form,
-            },
-            status=429 if not allowed else 400,
-        )
+        return _campaign_page(request, campaign, rows, form, status=400 if allowed else 429)
     data = form.cleaned_data
     token = secrets.token_hex(16)
     typed = [line.strip() for line in (data.get("questions") or "").splitlines() if line.strip()]
