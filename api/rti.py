@@ -15,8 +15,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.clock import rti_today
 from tracker.models import Agency
-from tracker.rti.clock import rti_today
 from tracker.rti.deadlines import schedule_as_dict
 from tracker.rti.forms import DayField, DeadlineQueryForm
 from tracker.rti.statistics import rti_authority_statistics

@@ -12,7 +12,13 @@ import json
 
 from django.http import Http404
 from django.utils.translation import get_language
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -31,18 +37,25 @@ from .submissions import ERROR, SubmissionOut, refusal_response
 class RTIEventIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RTIEventKind.choices, help_text="What happened.")
     date = serializers.CharField(help_text="When it happened (YYYY-MM-DD).")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, help_text="A note, shown publicly."
+    )
     outcome = serializers.ChoiceField(
         choices=RTIOutcome.choices, required=False, help_text="For a reply: what it decided."
     )
-    exemption_sections = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    exemption_sections = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="For a refusal: the exemption sections cited, e.g. 8(1)(g), 8(1)(j).",
+    )
     amount = serializers.CharField(required=False, allow_blank=True, help_text="Rupees, for a fee.")
 
 
 class RTIEventOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    date = serializers.DateField()
+    id = serializers.IntegerField(help_text="The event's id.")
+    kind = serializers.CharField(help_text="What happened.")
+    date = serializers.DateField(help_text="When it happened.")
     proposed = serializers.BooleanField(help_text="True while a moderator has not accepted it.")
 
 
@@ -53,6 +66,11 @@ class RTIEventsView(APIView):
 
     @extend_schema(
         summary="Record what happened to an RTI request",
+        parameters=[
+            OpenApiParameter(
+                "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The request's id."
+            )
+        ],
         request={
             "application/json": RTIEventIn,
             "multipart/form-data": inline_serializer(
@@ -60,7 +78,9 @@ class RTIEventsView(APIView):
                 {
                     "payload": serializers.CharField(help_text="The event as JSON."),
                     "documents": serializers.ListField(
-                        child=serializers.FileField(), required=False
+                        child=serializers.FileField(),
+                        required=False,
+                        help_text="PDF, PNG or JPEG files, at most 5.",
                     ),
                 },
             ),
@@ -75,8 +95,8 @@ class RTIEventsView(APIView):
             429: OpenApiResponse(ERROR),
         },
     )
-    def post(self, request, pk):
-        rti_request = RTIRequest.objects.filter(pk=pk).first()
+    def post(self, request, id):  # noqa: A002 (the path's name, as the schema says)
+        rti_request = RTIRequest.objects.filter(pk=id).first()
         if rti_request is None:
             raise Http404("No RTI request with this id.")
         data = request.data

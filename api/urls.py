@@ -48,7 +48,7 @@ urlpatterns = [
         name="agency-rti-statistics",
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
-    path("rti-requests/<int:pk>/events/", RTIEventsView.as_view(), name="rti-events"),
+    path("rti-requests/<int:id>/events/", RTIEventsView.as_view(), name="rti-events"),
     path(
         "schema/",
         query_parameters("format", "lang")(SpectacularAPIView.as_view()),

@@ -32,7 +32,7 @@ from tracker.catalogue.filters import (
 from tracker.catalogue.selectors import records
 from tracker.catalogue.stats import published_figures
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
-from tracker.rti.clock import rti_time_key
+from tracker.rti.lifecycle import rti_time_key
 from tracker.sql import geojson
 
 from . import serializers as s

@@ -8,9 +8,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import models as m
 from .catalogue.geography import plausibly_in_state_sql
+from .clock import rti_today
 from .models.sources import HEALTH_FIELDS
 from .publication import entity_publish, entity_withdraw
-from .rti.clock import rti_today
 from .rti.lifecycle import rti_event_problems, rti_request_refresh
 
 

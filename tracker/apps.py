@@ -25,4 +25,10 @@ class TrackerConfig(AppConfig):
         from .catalogue.datacache import connect_signals
 
         connect_signals()
+        from .models import RTIRequest
+        from .rti.lifecycle import rti_request_derived, rti_request_refresh
+
+        # Every save of a request or an event completes the request's stored dates.
+        RTIRequest.derived_columns = staticmethod(rti_request_derived)
+        RTIRequest.refresh = staticmethod(rti_request_refresh)
         post_migrate.connect(_rti_calendar_apply, sender=self, dispatch_uid="rti-calendar-apply")

@@ -16,11 +16,11 @@ from django.utils import timezone
 from .checking import host_limit as limits
 from .checking import records as sources
 from .checking import scheduler
+from .clock import rti_today
 from .mail import MAIL_TASK, MailDeferred, mail_deliver
 from .models import Source
 from .rti import campaigns
 from .rti.chasing import rti_requests_chase
-from .rti.clock import rti_today
 from .rti.holidays import rti_calendar_apply
 
 

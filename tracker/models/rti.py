@@ -5,7 +5,7 @@ happened and the dates things are due (``tracker.rti.lifecycle`` derives them
 on every save). What depends on today, its current status, whether it is
 overdue or deemed refused, its next deadline and its appeal windows, is
 computed by the database at read time (``RTIRequestQuerySet.current``),
-against the RTI clock (``tracker.rti.clock``) passed in as a parameter. Every
+against the RTI clock (``tracker.clock``) passed in as a parameter. Every
 query through ``RTIRequest.objects`` carries these columns, so every page,
 filter, feed, export and API answer agrees at every moment.
 """
@@ -21,7 +21,7 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Least
 from django.utils.translation import gettext_lazy as _
 
-from ..rti.clock import rti_now, rti_today
+from ..clock import rti_now, rti_today
 from .base import ChoiceLabels, PublicEntity, PublishedQuerySet, WithoutDocumentManager
 from .vocab import RTI_WAITING_STATUSES, RTIEventKind, RTIOutcome, RTIRoute, RTIStatus
 
@@ -290,11 +290,15 @@ class RTIRequest(PublicEntity):
     def __str__(self):
         return self.title
 
+    # What the facts and events fix, and storing it (``tracker.rti.lifecycle``'s
+    # ``rti_request_derived`` and ``rti_request_refresh``): set at start-up by
+    # ``tracker.apps``, since the models sit below the RTI engine.
+    derived_columns = None
+    refresh = None
+
     def save(self, *args, **kwargs):
         """Whatever path saves a request, its derived dates are complete at once."""
-        from ..rti.lifecycle import rti_request_derived
-
-        derived = rti_request_derived(self, events=None if self.pk else [])
+        derived = type(self).derived_columns(self, events=None if self.pk else [])
         for name, value in derived.items():
             setattr(self, name, value)
         update_fields = kwargs.get("update_fields")
@@ -398,11 +402,9 @@ class RTIEvent(ChoiceLabels):
         return result
 
     def _request_refresh(self):
-        from ..rti.lifecycle import rti_request_refresh
-
         rti_request = RTIRequest._base_manager.filter(pk=self.rti_request_id).first()
         if rti_request is not None:
-            rti_request_refresh(rti_request=rti_request)
+            RTIRequest.refresh(rti_request=rti_request)
 
 
 def rti_document_path(instance, filename):

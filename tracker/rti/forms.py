@@ -14,9 +14,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from .. import uploads
+from ..clock import rti_now, rti_today
 from ..forms import SiteForm
 from ..models import RTIEvent, RTIEventKind, RTIOutcome
-from .clock import rti_now, rti_today
 from .deadlines import RTIFacts, rti_schedule
 from .holidays import working_calendar
 from .laws import RTI_ACT_2005

@@ -64,5 +64,5 @@ RTI_ACT_2005 = Law(
 
 def law_today(law: Law = RTI_ACT_2005, *, now: datetime) -> date:
     """The day ``now`` falls on in the law's calendar (India's for the RTI Act), whatever
-    TIME_ZONE says. The clock itself is ``tracker.rti.clock``."""
+    TIME_ZONE says. The clock itself is ``tracker.clock``."""
     return now.astimezone(ZoneInfo(law.time_zone)).date()

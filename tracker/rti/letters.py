@@ -25,8 +25,8 @@ from datetime import date, timedelta
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from ..clock import rti_today
 from ..models import RTIOutcome
-from .clock import rti_today
 from .fees import CENTRAL, FeeRules, fee_rules_for, payment_modes_text
 from .lifecycle import rti_request_schedule
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from ..clock import rti_now, rti_today
 from ..models import (
     RTI_WAITING_STATUSES,
     RTIEvent,
@@ -24,7 +25,6 @@ from ..models import (
     RTIRoute,
     RTIStatus,
 )
-from .clock import rti_now, rti_today
 from .deadlines import RTIFacts, Schedule, rti_schedule
 from .holidays import working_calendar
 from .laws import RTI_ACT_2005
@@ -417,3 +417,20 @@ def rti_event_discard(*, event: RTIEvent) -> None:
         document.redacted_file.delete(save=False)
         document.delete()
     event.delete()
+
+
+def rti_time_key(*, now: datetime | None = None) -> str:
+    """What a cached answer about RTI requests depends on besides the stored data: the
+    day in India, and the latest stored moment (an overdue deadline, a refusal that
+    began) already behind us. It changes exactly when some request's current state can
+    change, so a cached page is never stale across a deadline. Two index lookups."""
+    now = now or rti_now()
+    rows = RTIRequest._base_manager.order_by()
+    latest = [
+        rows.filter(**{f"{name}__lte": now}).order_by(f"-{name}").values_list(name, flat=True)[:1]
+        for name in ("overdue_since", "deemed_refused_from")
+    ]
+    moments = [next(iter(found), None) for found in latest]
+    return "|".join(
+        [rti_today(now=now).isoformat(), *(m.isoformat() if m else "-" for m in moments)]
+    )

@@ -11,10 +11,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import tasks
+from ..clock import rti_today
 from ..middleware import public_page
 from ..models import RTICampaign
 from ..rti.campaigns import campaign_figures, campaign_rows, campaign_zip_path
-from ..rti.clock import rti_today
 from ..rti.forms import LetterForm
 from .letters import letters_allowed
 

@@ -8,9 +8,9 @@ from ..catalogue.links import detail_url
 from ..catalogue.selectors import details
 from ..catalogue.selectors.history import history_entries
 from ..catalogue.visibility import public_or_none
+from ..clock import rti_today
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot
-from ..rti.clock import rti_today
 from ..rti.statistics import rti_authority_statistics
 
 

@@ -20,9 +20,8 @@ from ..catalogue.selectors.rows import rti_request_rows
 from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import RTIDocument, RTIEvent, RTIOutcome, RTIRequest, RTIStatus
-from ..rti.clock import rti_time_key
 from ..rti.forms import DeadlineQueryForm
-from ..rti.lifecycle import event_sort_key, rti_request_schedule
+from ..rti.lifecycle import event_sort_key, rti_request_schedule, rti_time_key
 from ..rti.statistics import exemption_sections
 from .details import _detail
 from .lists import EntityList, Facet, entity_list

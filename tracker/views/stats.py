@@ -6,8 +6,8 @@ from django.views.decorators.http import require_safe
 
 from ..catalogue import stats as counts
 from ..catalogue.geography import state_name
+from ..clock import rti_today
 from ..middleware import public_page
-from ..rti.clock import rti_today
 from ..rti.statistics import rti_statistics_by_authority
 
 
