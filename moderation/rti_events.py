@@ -9,6 +9,7 @@ which checks the order again); rejection or withdrawal discards it with its
 documents. The order rules are the lifecycle's, through ``RTIEventForm``.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -95,8 +96,6 @@ def proposed_event(submission: Submission) -> RTIEvent | None:
 
 def rti_event_submission_approve(submission: Submission):
     """Inside the approval's transaction: the proposed event counts from now on."""
-    from django.core.exceptions import ValidationError
-
     event = proposed_event(submission)
     if event is None:
         raise SubmissionConflict(_("The proposed event is gone; it cannot be approved."))

@@ -9,6 +9,10 @@ figures are the statistics' rule (``statistics.rti_authority_figures``) over the
 campaign's requests, judged at read time like every other page.
 """
 
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 from ..catalogue.visibility import public_rows
 from ..models import Agency, Publication, RTICampaign, RTIRequest
 from ..models.base import unique_slug
+from .letters import Letter, letter_authority, letter_pdf
 from .statistics import ROW_FIELDS, TIME_OVER, rti_authority_figures
 
 MAX_AUTHORITIES = 500
@@ -120,11 +125,7 @@ ZIP_DIRECTORY = "letters"
 ZIP_KEEP_SECONDS = 3600
 
 
-def campaign_zip_path(token: str):
-    from pathlib import Path
-
-    from django.conf import settings
-
+def campaign_zip_path(token: str) -> Path:
     if not token.isalnum() or len(token) != 32:
         raise ValueError("not a letters token")
     return Path(settings.MEDIA_ROOT) / ZIP_DIRECTORY / f"{token}.zip"
@@ -133,10 +134,6 @@ def campaign_zip_path(token: str):
 def rti_campaign_letters_zip(*, campaign_id: int, token: str, letter: dict) -> int:
     """Write the zip of the campaign's letters (``letter``: the typed fields shared by all,
     as ``LetterForm`` cleans them); returns how many letters it holds."""
-    import zipfile
-
-    from .letters import Letter, letter_authority, letter_pdf
-
     campaign = RTICampaign.objects.get(pk=campaign_id)
     path = campaign_zip_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)
