@@ -8,7 +8,9 @@ CREATE OR REPLACE FUNCTION tracker_rtirequest_search() RETURNS trigger LANGUAGE 
 BEGIN
     NEW.search_document := tracker_search_text(concat_ws(' ', NEW.title, NEW.reference_number), 'A')
         || tracker_search_text(tracker_published_agency_name(NEW.authority_id, false), 'B')
-        || tracker_search_text(NEW.application_text, 'C')
+        || tracker_search_text(concat_ws(' ', NEW.application_text,
+            tracker_state_names((SELECT a.state_id FROM tracker_agency a
+                                  WHERE a.id = NEW.authority_id))), 'C')
         || tracker_search_text(
             (SELECT string_agg(d.text, ' ' ORDER BY d.id) FROM tracker_rtidocument d
               WHERE d.rti_request_id = NEW.id AND d.published_at IS NOT NULL), 'D');
@@ -36,13 +38,15 @@ CREATE OR REPLACE FUNCTION tracker_rtirequest_search() RETURNS trigger LANGUAGE 
 BEGIN
     NEW.search_document := tracker_search_text(concat_ws(' ', NEW.title, NEW.reference_number), 'A')
         || tracker_search_text(tracker_published_agency_name(NEW.authority_id, false), 'B')
-        || tracker_search_text(NEW.application_text, 'C');
+        || tracker_search_text(concat_ws(' ', NEW.application_text,
+            tracker_state_names((SELECT a.state_id FROM tracker_agency a
+                                  WHERE a.id = NEW.authority_id))), 'C');
     RETURN NEW;
 END $$;
 """
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracker", "0013_rti_live_deadlines_documents")]
+    dependencies = [("tracker", "0014_rti_live_deadlines_documents")]
 
     operations = [migrations.RunSQL(SEARCH_SQL, REVERSE_SQL)]

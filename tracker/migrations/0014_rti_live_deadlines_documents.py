@@ -33,7 +33,7 @@ def event_attachments_to_documents(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0012_moderator_permissions'),
+        ('tracker', '0013_search_state_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
