@@ -81,7 +81,7 @@ def sign_in(browser, url, email):
     page.goto(url + "/accounts/login/")
     page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     return page
 
@@ -174,7 +174,7 @@ def test_a_request_from_filing_to_a_published_redacted_reply(browser, site, tmp_
     volunteer.select_option("#id_outcome", "refused")
     volunteer.fill("#id_exemption_sections", "8(1)(j)")
     volunteer.set_input_files("#id_documents", str(reply))
-    volunteer.click("button[type=submit]")
+    volunteer.click("main button[type=submit]")
     volunteer.wait_for_selector("text=proposed, waiting for review")
     # Proposed only: still overdue everywhere until a moderator accepts it.
     assert overdue_everywhere(reader, site, rti) == (True, "deemed_refused")
@@ -199,7 +199,7 @@ def test_a_request_from_filing_to_a_published_redacted_reply(browser, site, tmp_
     volunteer.select_option("#id_kind", "first_appeal_filed")
     volunteer.fill("#id_date", "2024-03-15")
     volunteer.set_input_files("#id_documents", str(appeal))
-    volunteer.click("button[type=submit]")
+    volunteer.click("main button[type=submit]")
     volunteer.wait_for_selector("text=proposed, waiting for review")
     approve_everything_pending(moderator, site)
     # The appellate authority's 30 days ended on 2024-04-14: overdue again, its decision.
