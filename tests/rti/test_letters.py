@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import AgencyFactory, RTIRequestFactory
+from tracker.models import Publication
 from tracker.rti.fees import CENTRAL, FEE_RULES, fee_rules_for
 from tracker.rti.letters import Letter, letter_pdf
 from tracker.rti.lifecycle import rti_event_record
@@ -157,6 +158,24 @@ def test_a_second_appeal_after_the_first_was_decided(client, appealable, tmp_pat
     assert "सूचना का अधिकार अधिनियम, 2005 की धारा 19(3) के अंतर्गत द्वितीय अपील" in text
     assert "10 मार्च 2024 को निर्णय हुआ।" in text
     assert "सुरक्षा का कारण नहीं बनता।" in text
+
+
+def test_a_draft_authority_without_a_pio_address_leaves_marked_blanks(client, db, tmp_path):
+    """A request whose authority is still a draft: the letter names nothing the public may
+    not see, and leaves the authority and the PIO's address as blanks to fill in."""
+    draft = AgencyFactory(
+        name="Unreviewed Surveillance Cell", state_id="IN-DL", publication=Publication.DRAFT
+    )
+    rti = RTIRequestFactory(authority=draft, route="online", filed_on=D("2024-01-10"))
+    page = client.get(f"/rti/{rti.pk}/letters/").content.decode()
+    assert "Unreviewed Surveillance Cell" not in page
+    answer = client.post(f"/rti/{rti.pk}/letters/", {"kind": "first_appeal", "language": "en"})
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    text = text_of(answer.content, tmp_path)
+    assert "[To fill in: the name of the public authority]" in text
+    assert "[To fill in: the office address of the Public Information Officer" in text
+    assert "Unreviewed Surveillance Cell" not in text
+    assert "Filed on 10 January 2024." in text
 
 
 def test_letters_from_the_calculator_and_the_new_request_form(client, appealable):

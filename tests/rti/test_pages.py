@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.factories import AgencyFactory
-from tests.support.data import rti_with_events
+from tests.support.data import clock_at, rti_with_events
 from tracker.ingest.demo import demo_data_load
 from tracker.models import Agency, RTIRequest
 
@@ -132,3 +132,37 @@ def test_calculator_asks_for_the_date_of_receipt(client):
     body = client.get("/rti/calculator/?via_apio=on").content.decode()
     assert 'id="id_received_on_error"' in body
     assert "Give the date the public authority received the request." in body
+
+
+def page_text(client, rti):
+    body = client.get(f"/rti/{rti.pk}-{rti.slug}/").content.decode()
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_the_words_never_contradict_themselves(client):
+    """The first appeal's window is either open or over, never both; the status says its
+    outcome once; each overdue line says whose decision is late."""
+    waiting = rti_with_events(("filed", "2024-01-10"), title="No reply", route="online")
+    with clock_at(date(2024, 2, 20)):
+        open_window = page_text(client, waiting)
+    assert "The Public Information Officer's decision is overdue" in open_window
+    assert "The applicant can file a first appeal until" in open_window
+    assert "time for a first appeal ended" not in open_window
+    with clock_at(date(2024, 6, 1)):
+        closed_window = page_text(client, waiting)
+    assert "The applicant's time for a first appeal ended on" in closed_window
+    assert "can file a first appeal" not in closed_window
+
+    refused = rti_with_events(
+        ("filed", "2024-01-10"),
+        ("reply_received", "2024-01-30", "refused"),
+        title="Refused",
+        route="online",
+        outcome="refused",
+        exemption_sections="8(1)(j)",
+    )
+    status = re.search(
+        r'class="rti-status"[^>]*>([^<]+)<',
+        client.get(f"/rti/{refused.pk}-{refused.slug}/").content.decode(),
+    )
+    assert status.group(1).strip() == "Refused"

@@ -31,6 +31,8 @@ NEVER = [
     "\u200c",
     "नई आरटीआई",
 ]
+# Words that hold a forbidden one without meaning it: "पृष्ठभूमि" is a background, not a page.
+NOT_THE_WORD = ["पृष्ठभूमि"]
 
 
 def translations():
@@ -38,8 +40,15 @@ def translations():
     return re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', text, flags=re.M)
 
 
+def without_compounds(text):
+    for compound in NOT_THE_WORD:
+        text = text.replace(compound, "")
+    return text
+
+
 def test_no_word_the_glossary_forbids():
-    found = {word: [s for s in translations() if word in s][:3] for word in NEVER}
+    texts = [without_compounds(s) for s in translations()]
+    found = {word: [s for s in texts if word in s][:3] for word in NEVER}
     assert {word: hits for word, hits in found.items() if hits} == {}
 
 

@@ -1,9 +1,11 @@
 """The life of an RTI request: events in a valid order, and what follows from them.
 
-A request's status, decision deadline, reply date and overdue state are never
-typed in: ``rti_request_refresh`` derives them from the request's facts and its
-events through the deadline engine and stores them (lists and statistics filter
-on them in SQL). Every write goes through the services here, in one transaction.
+A request's recorded status, reply date and due dates are never typed in:
+``rti_request_refresh`` derives them from the request's facts and its events
+through the deadline engine and stores them. Nothing stored is judged against
+today: whether a request is overdue or deemed refused, and its next deadline,
+are computed by the database when it is read (``RTIRequestQuerySet.current``).
+Every write goes through the services here, in one transaction.
 """
 
 from datetime import date, datetime, time
