@@ -72,6 +72,7 @@ PROPOSABLE_FIELDS = {
         "state",
         "city",
         "website",
+        "wikidata_id",
         "location",
         "description",
     ],

@@ -1,9 +1,18 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
+from .osm import OsmCamera, OsmElement, OsmImport
 from .review import ReviewItem
 from .rti import RTICalendarState, RTICampaign, RTIDocument, RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
+from .webhooks import (
+    DeliveryState,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventKind,
+)
 
 __all__ = [
     "Agency",
@@ -16,6 +25,9 @@ __all__ = [
     "RTICalendarState",
     "RTICampaign",
     "RTIDocument",
+    "OsmCamera",
+    "OsmElement",
+    "OsmImport",
     "RTIEvent",
     "RTIReminder",
     "RTIRequest",
@@ -26,4 +38,10 @@ __all__ = [
     "State",
     "StateBoundary",
     "Vendor",
+    "DeliveryState",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookEventKind",
 ]

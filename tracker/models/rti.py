@@ -480,8 +480,9 @@ class RTIDocument(models.Model):
 
 
 class RTIReminder(models.Model):
-    """An appeal-deadline reminder that was sent: at most one per deadline, so the
-    daily chase can run any number of times."""
+    """A notice the daily chase sent: an appeal-deadline reminder, or a deemed refusal
+    announced to webhooks (``deadline`` "deemed_refused"); at most one per deadline, so
+    the chase can run any number of times."""
 
     rti_request = models.ForeignKey(RTIRequest, models.CASCADE, related_name="reminders")
     deadline = models.CharField(_("deadline"), max_length=40)

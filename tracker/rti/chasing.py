@@ -1,12 +1,12 @@
 """The daily reminders: the filer and the moderators hear a few days before an appeal
-window closes.
+window closes, and webhooks hear of requests the calendar made deemed refused.
 
-The job only sends mail: nothing about a request's state is stored by it (what
-depends on today is computed at read time, see ``tracker.models.rti``). Run it
-as often as you like: a reminder is recorded (``RTIReminder``, one per
-deadline) in the transaction whose commit queues its mails, so a second run on
-the same day sends nothing; the mail task retries a mail server that cannot
-take them yet.
+The job only sends notices: nothing about a request's state is stored by it
+(what depends on today is computed at read time, see ``tracker.models.rti``).
+Run it as often as you like: each notice is recorded (``RTIReminder``, one per
+deadline) in the transaction whose commit sends it, so a second run on the
+same day sends nothing; the mail task retries a mail server that cannot take
+them yet.
 """
 
 from datetime import date, timedelta
@@ -22,8 +22,12 @@ from .. import permissions
 from ..catalogue.links import detail_url
 from ..mail import mail_queue
 from ..models import RTIReminder, RTIRequest
+from ..webhooks.events import rti_announce
 from .deadlines import PENDING
 from .lifecycle import rti_request_schedule
+
+# A deemed refusal older than this when the job first sees it is not news any more.
+DEEMED_REFUSAL_NEWS_DAYS = 7
 
 REMINDED_DEADLINES = ("first_appeal", "second_appeal")
 
@@ -43,7 +47,32 @@ def rti_requests_chase(*, today: date) -> dict:
     reminders = 0
     for rti_request in candidates.iterator(chunk_size=500):
         reminders += rti_reminders_send(rti_request=rti_request, today=today, moderators=moderators)
-    return {"reminders": reminders}
+    return {"reminders": reminders, "deemed_refused": rti_deemed_refusals_announce(today=today)}
+
+
+def rti_deemed_refusals_announce(*, today: date) -> list[int]:
+    """Tell webhooks, once, of each published request deemed refused (s.7(2)) in the last
+    ``DEEMED_REFUSAL_NEWS_DAYS`` up to ``today``: a status the calendar gives, which no
+    event announces. Returns the requests announced."""
+    since = today - timedelta(days=DEEMED_REFUSAL_NEWS_DAYS)
+    refused = (
+        RTIRequest.objects.published()
+        .filter(deemed_refused=True, deemed_refused_from__date__gte=since)
+        .order_by("pk")
+    )
+    announced = []
+    for rti_request in refused.iterator(chunk_size=500):
+        with transaction.atomic():
+            _notice, created = RTIReminder.objects.get_or_create(
+                rti_request=rti_request,
+                deadline="deemed_refused",
+                due_on=rti_request.decision_due_on or today,
+                defaults={"sent_on": today},
+            )
+            if created:
+                rti_announce(rti_request=rti_request, status=rti_request.status)
+                announced.append(rti_request.pk)
+    return announced
 
 
 def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None) -> int:

@@ -6,7 +6,7 @@ checks each document and may upload a copy with those removed, which is then
 what the public downloads while the original stays private. The published
 copy's text layer (PDF; no OCR) is extracted with poppler's ``pdftotext``,
 bounded in pages, time and size, and feeds the request's search document (the
-trigger of migration ``0015_rti_document_search``), so a phrase from a reply
+trigger of migration ``0019_rti_document_search``), so a phrase from a reply
 finds the request.
 """
 

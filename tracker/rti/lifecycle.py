@@ -27,6 +27,7 @@ from ..models import (
     RTIRoute,
     RTIStatus,
 )
+from ..webhooks.events import rti_announce
 from .deadlines import RTIFacts, Schedule, rti_schedule
 from .holidays import working_calendar
 from .laws import RTI_ACT_2005
@@ -258,16 +259,28 @@ def _moment(value):
     return datetime.combine(value, time.min, tzinfo=ZoneInfo(RTI_ACT_2005.time_zone))
 
 
-def rti_request_refresh(*, rti_request: RTIRequest, reason="") -> bool:
-    """Store the derived dates; save (and add history) only if they changed."""
+def rti_request_refresh(*, rti_request: RTIRequest, reason="", event=None, today=None) -> bool:
+    """Store the derived dates; save (and add history) only if they changed. Webhooks
+    hear of ``event`` (one that now counts), with the status as of ``today``."""
     derived = rti_request_derived(rti_request)
     changed = [name for name, value in derived.items() if getattr(rti_request, name) != value]
-    if not changed:
-        return False
-    if reason or "recorded_status" in changed:
-        rti_request._change_reason = reason or _("Status follows from the recorded events")
-    rti_request.save(update_fields=[*changed, "updated_at"])
-    return True
+    if changed:
+        if reason or "recorded_status" in changed:
+            rti_request._change_reason = reason or _("Status follows from the recorded events")
+        rti_request.save(update_fields=[*changed, "updated_at"])
+    if event is not None:
+        rti_event_announce(rti_request=rti_request, event=event, today=today)
+    return bool(changed)
+
+
+def rti_event_announce(*, rti_request: RTIRequest, event: RTIEvent, today=None) -> None:
+    """Tell webhooks of an event that now counts, with the status it leaves as of ``today``
+    (default: today in India)."""
+    events = list(RTIEvent.objects.filter(rti_request_id=rti_request.pk))
+    schedule = rti_request_schedule(rti_request, events=events, today=today)
+    rti_announce(
+        rti_request=rti_request, event=event, status=rti_status(rti_request, events, schedule)
+    )
 
 
 # What each kind of event may carry besides its date and note.
@@ -322,8 +335,9 @@ def _event_checked(rti_request, event, *, today):
     event.full_clean(exclude=["rti_request", "recorded_by"])
 
 
-def _event_applied(rti_request, event):
-    """What a recorded event changes on the request itself, then its derived dates."""
+def _event_applied(rti_request, event, *, today):
+    """What a recorded event changes on the request itself, then its derived dates; then
+    webhooks hear of it."""
     fields = []
     if event.kind == K.FILED and rti_request.filed_on is None:
         rti_request.filed_on = event.date
@@ -344,8 +358,9 @@ def _event_applied(rti_request, event):
             "event": event.get_kind_display()
         }
         rti_request.save(update_fields=[*fields, "updated_at"])
+        rti_event_announce(rti_request=rti_request, event=event, today=today)
     else:
-        rti_request_refresh(rti_request=rti_request)
+        rti_request_refresh(rti_request=rti_request, event=event, today=today)
 
 
 @transaction.atomic
@@ -390,7 +405,7 @@ def rti_event_record(
     event.save()
     rti_documents_attach(rti_request=rti_request, event=event, files=documents, by=by)
     if not proposed:
-        _event_applied(rti_request, event)
+        _event_applied(rti_request, event, today=today)
     return event
 
 
@@ -404,7 +419,7 @@ def rti_event_accept(*, event: RTIEvent, today=None) -> RTIEvent:
     _event_checked(rti_request, event, today=today)
     event.proposed = False
     event.save(update_fields=["proposed", "outcome", "exemption_sections", "amount"])
-    _event_applied(rti_request, event)
+    _event_applied(rti_request, event, today=today)
     return event
 
 

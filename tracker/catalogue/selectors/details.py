@@ -13,6 +13,7 @@ from ...models import (
     RTIRequest,
     Vendor,
 )
+from ..osm import hotspot_osm_camera_count
 from .rows import without_shapes
 
 
@@ -71,6 +72,7 @@ def agency_detail(*, pk):
 def hotspot_detail(*, pk):
     return (
         Hotspot.objects.published()
+        .annotate(osm_camera_count=hotspot_osm_camera_count())
         .select_related("state", "agency")
         .prefetch_related(
             Prefetch(

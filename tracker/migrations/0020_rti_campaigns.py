@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0015_rti_document_search'),
+        ('tracker', '0019_rti_document_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -47,6 +47,6 @@ END $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracker", "0014_rti_live_deadlines_documents")]
+    dependencies = [("tracker", "0018_rti_live_deadlines_documents")]
 
     operations = [migrations.RunSQL(SEARCH_SQL, REVERSE_SQL)]
