@@ -222,3 +222,17 @@ def test_sql_and_the_engine_agree_on_every_day(settings, working_days):
                     }
                     assert sql == python, (day, hour, rti.title)
         day += timedelta(days=3)
+
+
+def test_the_api_never_keeps_a_compiled_page_of_rti_requests():
+    """The API compiles some list pages once per process; RTI requests are judged against
+    the clock, so theirs are never compiled (a kept query would keep its moment)."""
+    from api import serializers, sql_pages
+    from tracker.catalogue.selectors import records
+    from tracker.models import Deployment
+
+    assert (
+        sql_pages.page_query(serializers.RTIRequestSerializer, records.rti_request_records())
+        is None
+    )
+    assert not sql_pages._reads_the_clock(Deployment.objects.all())

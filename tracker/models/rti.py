@@ -39,6 +39,7 @@ class ClockNow(Expression):
     """The RTI clock's moment, as a parameter of the query (never SQL's ``now()``)."""
 
     output_field = models.DateTimeField()
+    reads_the_clock = True  # never compiled once and kept (``api.sql_pages``)
 
     def as_sql(self, compiler, connection):
         return "%s::timestamptz", [_clock_reading(compiler)[0]]
@@ -48,6 +49,7 @@ class ClockToday(Expression):
     """Today in India by the RTI clock, as a parameter (never ``CURRENT_DATE``)."""
 
     output_field = models.DateField()
+    reads_the_clock = True
 
     def as_sql(self, compiler, connection):
         return "%s::date", [_clock_reading(compiler)[1]]
