@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from moderation.rti_events import RTIEventProposalForm, rti_event_submit
 from moderation.services import SubmissionRefused
-from moderation.throttles import client_address
+from tracker.clients import client_address
 from tracker.models import RTIEventKind, RTIOutcome, RTIRequest
 
 from .authentication import ThrottledTokenAuthentication

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tracker import permissions
 from tracker.catalogue.links import detail_url
+from tracker.clients import client_address
 from tracker.models import RTIDocument, RTIEvent, RTIRequest
 from tracker.rti.campaigns import rti_campaign_create
 from tracker.rti.documents import rti_document_publish, rti_document_unpublish
@@ -19,7 +20,6 @@ from tracker.rti.questions import QUESTIONS
 
 from ..rti_events import RTIEventProposalForm, may_propose, may_record, rti_event_submit
 from ..services import SubmissionInvalid, SubmissionRefused
-from ..throttles import client_address
 
 
 @login_required

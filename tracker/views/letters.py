@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..catalogue.selectors.details import rti_request_detail
+from ..clients import client_address
 from ..middleware import public_page
 from ..models import RTIRequest
 from ..rti.forms import LetterForm
@@ -42,13 +43,9 @@ FROM_PROPOSAL = {
 }
 
 
-def _client(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def letters_allowed(request) -> bool:
     """Within this client's letters for the hour (every attempt counts)."""
-    key = f"rti:letters:{_client(request)}"
+    key = f"rti:letters:{client_address(request)}"
     cache.add(key, 0, timeout=3600)
     try:
         return cache.incr(key) <= settings.RTI_LETTERS_PER_HOUR
