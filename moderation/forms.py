@@ -14,10 +14,10 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import HoneypotMixin
+from tracker import uploads
 from tracker.forms import SiteForm
 from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
 
-from . import uploads
 from .entities import PROPOSABLE_FIELDS, field_to_json
 from .models import EntityType
 

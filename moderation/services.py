@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker import uploads
 from tracker.ingest.normalise import normalise_url
-from tracker.models import Citation, Publication, Source
+from tracker.models import Citation, Publication, RTIRequest, Source
 from tracker.publication import entity_publish
 
-from . import notifications, uploads
+from . import notifications
 from .entities import data_changes, entity_apply, entity_data, entity_model
-from .models import Attachment, Submission, SubmissionKind, SubmissionStatus
+from .models import Attachment, EntityType, Submission, SubmissionKind, SubmissionStatus
 from .throttles import submission_allowed
 
 APPROVED_REASON = "Approved"
@@ -204,6 +205,13 @@ def submission_approve(*, submission_id, moderator, note="", base_url=""):
         )
         if submission.status != SubmissionStatus.PENDING:
             raise SubmissionConflict(_("This submission has already been decided."))
+        if submission.entity_type == EntityType.RTI_EVENT:
+            from .rti_events import rti_event_submission_approve
+
+            entity = rti_event_submission_approve(submission)
+            _decided(submission, moderator=moderator, note=note, target=entity)
+            notifications.decision_send(submission=submission, base_url=base_url)
+            return entity
         model = entity_model(submission.entity_type)
         if submission.kind == SubmissionKind.EDIT:
             entity = published_target(
@@ -224,18 +232,24 @@ def submission_approve(*, submission_id, moderator, note="", base_url=""):
                 % {"errors": "; ".join(error.messages)}
             ) from None
         entity._history_contributor = submission.volunteer
+        if isinstance(entity, RTIRequest) and entity.owner_id is None:
+            entity.owner = submission.volunteer  # who may record what happens next
         entity_publish(entity=entity, actor=moderator, reason=note.strip() or APPROVED_REASON)
         _citations_attach(
             entity=entity, entity_type=submission.entity_type, sources=submission.sources
         )
-        submission.status = SubmissionStatus.APPROVED
-        submission.reviewer = moderator
-        submission.reviewer_note = note.strip()
-        submission.decided_at = timezone.now()
-        submission.target_id = entity.pk
-        submission.save()
+        _decided(submission, moderator=moderator, note=note, target=entity)
         notifications.decision_send(submission=submission, base_url=base_url)
     return entity
+
+
+def _decided(submission, *, moderator, note, target):
+    submission.status = SubmissionStatus.APPROVED
+    submission.reviewer = moderator
+    submission.reviewer_note = note.strip()
+    submission.decided_at = timezone.now()
+    submission.target_id = target.pk
+    submission.save()
 
 
 def submission_decide(*, submission_id, moderator, status, note, base_url=""):
@@ -254,10 +268,21 @@ def submission_decide(*, submission_id, moderator, status, note, base_url=""):
         if not changed:
             raise SubmissionConflict(_("This submission has already been decided."))
         submission = Submission.objects.select_related("volunteer").get(pk=submission_id)
+        if status == SubmissionStatus.REJECTED:
+            _proposal_drop(submission)
         notifications.decision_send(submission=submission, base_url=base_url)
     return submission
 
 
+def _proposal_drop(submission):
+    """What a rejected or withdrawn proposal left outside the queue goes with it."""
+    if submission.entity_type == EntityType.RTI_EVENT:
+        from .rti_events import rti_event_submission_drop
+
+        rti_event_submission_drop(submission)
+
+
+@transaction.atomic
 def submission_withdraw(*, submission_id, volunteer):
     """The volunteer takes back a submission that is not decided yet."""
     changed = Submission.objects.filter(
@@ -271,3 +296,4 @@ def submission_withdraw(*, submission_id, volunteer):
     ).update(status=SubmissionStatus.WITHDRAWN, updated_at=timezone.now())
     if not changed:
         raise SubmissionConflict(_("This submission can no longer be withdrawn."))
+    _proposal_drop(Submission.objects.get(pk=submission_id))

@@ -17,11 +17,22 @@ only the rows its tests are about.
 - ``long_lists`` / ``long_lists_once``: long lists whose sort keys tie and are NULL,
   for paging at any depth.
 - ``rti_with_events``: an RTI request and its events, recorded through the service.
+
+``world``, ``site_data`` and ``long_lists_once`` are built once per module, in a
+transaction rolled back after the module (``built_once``; the fixtures named ``*_once``):
+each test runs in a savepoint of it, so what it changes goes with it, and gets its own
+copy of the named rows. ``tests/conftest.py`` runs a module's tests that use such a data
+set after the others, so that no other test sees its rows.
 """
 
+import contextlib
+import copy
 import os
-from datetime import UTC, date, datetime, timedelta
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -38,7 +49,35 @@ from tests.factories import (
 )
 from tracker import models as m
 from tracker.models import Deployment, Publication
-from tracker.rti.lifecycle import rti_event_record, rti_request_refresh
+from tracker.rti.lifecycle import rti_event_record
+
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def reference_data_ensure():
+    """The migrated states and the roles' groups, put back if a transactional test
+    emptied them."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import roles_ensure
+    from tracker.ingest.reference import reference_data_load, reference_data_present
+
+    if not reference_data_present():
+        reference_data_load()
+    if not Group.objects.exists():
+        roles_ensure(apps)
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker):
+    """Around a module-scoped data set: a transaction held open for the module's tests and
+    rolled back after them. Each test that asks for ``db`` runs in a savepoint of it; a
+    transactional test cannot run inside it (``tests/conftest.py`` refuses one)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        reference_data_ensure()
+        yield
+        transaction.set_rollback(True)
 
 
 class Rows(SimpleNamespace):
@@ -65,8 +104,19 @@ def lucknow_story(*, police, deployment, vendor, hotspot, rti, source, citation=
     return rows
 
 
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        yield world_rows()
+
+
 @pytest.fixture
-def world(db):
+def world(world_once, db):
+    """Named rows for the API (``world_rows``), built once per module: this test's own copy."""
+    return copy.deepcopy(world_once)
+
+
+def world_rows():
     """Named rows for the API: published deployments in four states (one national, without
     a place), and drafts and withdrawn rows that must never appear."""
     story = lucknow_story(
@@ -85,7 +135,7 @@ def world(db):
         },
         vendor={"name": "Staqu"},
         hotspot={"name": "Aminabad market", "location": Point(80.93, 26.85, srid=4326)},
-        rti={"title": "Cameras at Lucknow hotspots", "status": "filed"},
+        rti={"title": "Cameras at Lucknow hotspots", "filed_on": date(2024, 1, 10)},
         source={"url": "https://news.example.org/lucknow", "title": "Lucknow story"},
         citation={"claim": "It exists."},
     )
@@ -185,8 +235,19 @@ SECRET_WORDS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def site_data_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        yield site_rows()
+
+
 @pytest.fixture
-def site_data(db):
+def site_data(site_data_once, db):
+    """The site's entries (``site_rows``), built once per module: this test's own copy."""
+    return copy.deepcopy(site_data_once)
+
+
+def site_rows():
     """Published entries in two states, plus drafts and withdrawn ones named with SECRET_WORDS."""
     story = lucknow_story(
         police={"name": "Lucknow Police", "state_id": "IN-UP", "city": "Lucknow"},
@@ -454,23 +515,35 @@ def long_lists(count=60):
 
 @pytest.fixture(scope="module")
 def long_lists_once(django_db_setup, django_db_blocker):
-    """``long_lists`` built once per module, inside a transaction rolled back
-    after it; each test that also asks for ``db`` runs in a savepoint of it, so a test's
-    own changes go with it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """``long_lists`` built once per module (``built_once``); each test that also asks for
+    ``db`` runs in a savepoint of it, so a test's own changes go with it."""
+    with built_once(django_db_blocker):
         long_lists(count=60)
         yield
-        transaction.set_rollback(True)
+
+
+@contextmanager
+def clock_at(day: date, hour: int = 12, minute: int = 0):
+    """Django's clock, which the RTI clock reads, at ``day`` ``hour``:``minute`` in India
+    (``time.time`` keeps running, so throttles and caches behave as usual)."""
+    moment = datetime.combine(day, time(hour, minute), tzinfo=IST)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 def rti_with_events(*events, today=date(2026, 1, 1), **fields):
-    """A published request and its events (kind, ISO date), recorded through the service."""
+    """A published request and its events (kind, ISO date[, outcome]), recorded through the
+    service, read back as the site reads it with the clock at ``today``."""
     fields.setdefault("authority", fields.get("authority") or AgencyFactory())
     rti_request = RTIRequestFactory(**fields)
-    rti_request_refresh(rti_request=rti_request, today=today)
-    for kind, day in events:
+    for kind, day, *outcome in events:
         rti_event_record(
-            rti_request=rti_request, kind=kind, day=date.fromisoformat(day), today=today
+            rti_request=rti_request,
+            kind=kind,
+            day=date.fromisoformat(day),
+            outcome=outcome[0] if outcome else (fields.get("outcome") or "granted"),
+            exemption_sections=fields.get("exemption_sections", ""),
+            today=today,
         )
-    rti_request.refresh_from_db()
-    return rti_request
+    with clock_at(today):
+        return m.RTIRequest.objects.get(pk=rti_request.pk)
