@@ -23,6 +23,7 @@ from .models import EntityType
 
 SOURCE_SLOTS = 3
 MAX_AREA_VERTICES = 500
+MAX_AREA_CHARACTERS = 100_000  # 500 points as GeoJSON, with room to spare
 
 
 class WebLinkField(forms.URLField):
@@ -31,7 +32,8 @@ class WebLinkField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=2000, assume_scheme="https", **kwargs)
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(assume_scheme="https", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -180,6 +182,7 @@ class AgencyProposalForm(ProposalForm):
     class Meta:
         model = Agency
         fields = _model_fields(EntityType.AGENCY)
+        field_classes = {"website": WebLinkField}
 
 
 class HotspotProposalForm(ProposalForm):
@@ -189,6 +192,7 @@ class HotspotProposalForm(ProposalForm):
     area = forms.CharField(
         label=_("Area (optional)"),
         required=False,
+        max_length=MAX_AREA_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A polygon as GeoJSON, for a hotspot that covers an area."),
     )
@@ -205,7 +209,7 @@ class HotspotProposalForm(ProposalForm):
         try:
             json.loads(text)
             shape = GEOSGeometry(text, srid=4326)
-        except (ValueError, GEOSException, TypeError):
+        except (ValueError, GEOSException, TypeError, RecursionError):
             raise ValidationError(_("Give the area as a GeoJSON polygon.")) from None
         if shape.geom_type == "Polygon":
             shape = MultiPolygon(shape, srid=4326)
