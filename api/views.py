@@ -44,7 +44,7 @@ from . import serializers as s
 from . import sql_pages
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
 from .renderers import GeoJSONRenderer
-from .schema import FEATURE_COLLECTION, FilteredFileSchema
+from .schema import FEATURE_COLLECTION, FilteredFileSchema, is_blank
 
 ERROR_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -98,7 +98,7 @@ class NoEmptyParametersMixin:
         if getattr(self, "filterset_class", None):
             documented |= set(self.filterset_class.base_filters)
         given = request.query_params
-        empty = sorted(k for k in documented if k in given and not given[k].strip())
+        empty = sorted(k for k in documented if k in given and is_blank(given[k]))
         if empty:
             raise ValidationError({name: [EMPTY_VALUE] for name in empty})
 

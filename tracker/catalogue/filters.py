@@ -226,7 +226,15 @@ def _as_id(ref):
     return None
 
 
-class AgencyRefField(forms.CharField):
+class RefField(forms.CharField):
+    """A reference typed into a query: a NUL character (which no one types, and PostgreSQL
+    cannot take) is dropped rather than refused, so any text the schema allows is read."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace("\x00", "") if isinstance(value, str) else value)
+
+
+class AgencyRefField(RefField):
     """A published agency's id or slug, resolved to its id."""
 
     def clean(self, value):
@@ -242,7 +250,7 @@ class AgencyRefField(forms.CharField):
         return NO_ROW if agency_id is None else agency_id
 
 
-class VendorRefField(forms.CharField):
+class VendorRefField(RefField):
     """A vendor's id or exact name (any case), resolved to its id."""
 
     def clean(self, value):
