@@ -18,6 +18,7 @@ from tests.support import wait_for
 from tests.support.browser import SCREENSHOTS
 from tests.support.people import PASSWORD, person
 from tests.support.servers import Gunicorn, database_url
+from tests.support.services import others_disconnected
 from tracker.models import RTIRequest
 from tracker.rti.letters import Letter, letter_pdf
 
@@ -62,16 +63,8 @@ def site(transactional_db, settings, tmp_path):
     with Gunicorn(env, workers=2) as server:
         yield server.url
 
-    def server_gone():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            return cursor.fetchone()[0] == 0
-
     # The test database is flushed (or dropped) next: the server's connections must be gone.
-    wait_for(server_gone, "the server's database connections to close")
+    wait_for(others_disconnected, "the server's database connections to close")
 
 
 def sign_in(browser, url, email):

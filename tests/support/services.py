@@ -239,14 +239,31 @@ def _disconnect_others(connection):
 
     A live-server thread or a Celery worker started by a test may still hold a connection
     when the session ends; PostgreSQL refuses to drop a database anyone is using."""
-    name = connection.settings_dict["NAME"]
     connection.close()
     with connection._nodb_cursor() as cursor:
+        _end_sessions(cursor, connection.settings_dict["NAME"])
+
+
+def _end_sessions(cursor, name):
+    cursor.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = %s AND pid <> pg_backend_pid()",
+        [name],
+    )
+
+
+def others_disconnected():
+    """After a test's server or worker has stopped: its sessions on the test database are
+    ended (a stopped process's may linger a moment), so flushing or dropping can go on."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _end_sessions(cursor, connection.settings_dict["NAME"])
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = %s AND pid <> pg_backend_pid()",
-            [name],
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+        return cursor.fetchone()[0] == 0
 
 
 @pytest.fixture(scope="session")
