@@ -39,6 +39,7 @@ ROLE_GRANTS = {
         tracker_permissions.SOURCE_REVIEW,
         tracker_permissions.ARCHIVE_READ,
         tracker_permissions.RTI_REMINDERS,
+        tracker_permissions.VERIFY,
     ],
     # Administrators also manage users, roles and every entry in the admin.
     Role.ADMINISTRATOR: [EVERY_PERMISSION],

@@ -18,9 +18,12 @@ from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
 
 from . import uploads
 from .entities import PROPOSABLE_FIELDS, field_to_json
+from .evidence import EvidenceFormSet, cited_sources, has_claims
 from .models import EntityType
 
 SOURCE_SLOTS = 3
+# The form's own error when an evidence row is wrong (the row says what).
+EVIDENCE_PROBLEM = _("Check the evidence: a row below has a problem.")
 MAX_AREA_VERTICES = 500
 
 
@@ -129,10 +132,30 @@ def published_agencies():
 
 
 class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
+    """A proposal of one kind of entry. For kinds with claims it carries the evidence
+    rows (``evidence_formset``, rendered by ``moderation/includes/evidence_fields.html``);
+    a valid form's ``cleaned_data["evidence"]`` holds them as items (``moderation.evidence``).
+
+    ``target``: the published entry a correction is for (its cited sources are offered to
+    the evidence rows); ``evidence_initial``: rows to start from.
+    """
+
     entity_type = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, target=None, evidence_initial=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.evidence_initial = evidence_initial
+        self.evidence_formset = self._evidence_formset(target)
+
+    def _evidence_formset(self, target):
+        if not has_claims(self.entity_type):
+            return None
+        return EvidenceFormSet(
+            self.data if self.is_bound else None,
+            cited=cited_sources(target),
+            source_slots=SOURCE_SLOTS,
+            initial=self.evidence_initial,
+        )
         for name in ("lead_agency", "agency", "authority"):
             if name in self.fields:
                 self.fields[name].queryset = published_agencies()
@@ -140,6 +163,41 @@ class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].validators.append(MinValueValidator(0))
                 self.fields[name].widget.attrs["min"] = 0
+
+    def target_set(self, target):
+        """The entry a correction is for, before validation (``submission_propose``)."""
+        if self.evidence_formset is not None:
+            self.evidence_formset = self._evidence_formset(target)
+            self._errors = None  # validate again with the entry's sources
+
+    def source_slot_urls(self) -> list:
+        """The URL each source row holds (None when empty), in order: evidence rows name
+        the proposal's sources by their place."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return [cleaned.get(f"source_url_{n}") for n in range(1, SOURCE_SLOTS + 1)]
+
+    def full_clean(self):
+        super().full_clean()
+        formset = self.evidence_formset
+        if formset is None or not self.is_bound:
+            return
+        valid = formset.is_valid()
+        items = formset.resolve(self.source_slot_urls())  # every row says what is wrong
+        if not valid or items is None:
+            self.add_error(None, EVIDENCE_PROBLEM)
+        else:
+            self.cleaned_data["evidence"] = items
+
+    def raw_input(self) -> dict:
+        """What was typed, valid or not, for "Save as draft"."""
+        raw = {
+            name: self.data.get(name, "")
+            for name in self.fields
+            if name not in ("attachments", "website")
+        }
+        if self.evidence_formset is not None:
+            raw["evidence"] = self.evidence_formset.raw_rows()
+        return raw
 
     def proposal(self) -> dict:
         """The valid proposal as JSON: every proposable field."""
@@ -263,21 +321,32 @@ def sources_initial(sources: list) -> dict:
 
 class DecisionForm(forms.Form):
     """A moderator's decision with a note (e-mailed to the volunteer; the approval note is also
-    public in the entry's history)."""
+    public in the entry's history), bound to the version of the submission reviewed.
+
+    Nothing is chosen to begin with: a decision is never made by default.
+    """
 
     decision = forms.ChoiceField(
         label=_("Decision"),
+        widget=forms.RadioSelect,
         choices=[
             ("approve", _("Approve and publish")),
             ("request_changes", _("Ask for changes")),
             ("reject", _("Reject")),
         ],
+        error_messages={"required": _("Choose a decision: approve, ask for changes or reject.")},
     )
     note = forms.CharField(
         label=_("Note to the volunteer"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # The version reviewed (moderation.services.review_version), as the page was rendered.
+    reviewed_version = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=100,
+        error_messages={"required": _("This page is out of date: open the submission again.")},
     )
 
     def clean(self):

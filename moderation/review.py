@@ -17,7 +17,8 @@ from tracker.models import ReviewItem, Source, State
 from .diff import field_changes
 from .duplicates import deployment_duplicates
 from .entities import PROPOSABLE_FIELDS, entity_data, entity_model
-from .models import EntityType, Submission, SubmissionKind, SubmissionStatus
+from .evidence import entity_evidence, evidence_display_changes
+from .models import DRAFT_KEY, EntityType, Submission, SubmissionKind, SubmissionStatus
 
 QUEUE_AGES = {"1": 1, "7": 7, "30": 30}  # "older than N days"
 SOURCES_KIND = "sources"
@@ -28,7 +29,8 @@ def _older_than(days):
 
 
 def queue_submissions(*, kind="", age=""):
-    """Pending submissions, oldest first (the queue index serves this)."""
+    """Pending submissions, oldest first (the queue index serves this), each with the
+    approvals its current revision has (``approval_count``)."""
     if kind == SOURCES_KIND:
         return Submission.objects.none()
     found = Submission.objects.filter(status=SubmissionStatus.PENDING)
@@ -37,7 +39,12 @@ def queue_submissions(*, kind="", age=""):
     before = _older_than(QUEUE_AGES.get(age))
     if before:
         found = found.filter(submitted_at__lte=before)
-    return found.select_related("volunteer").order_by("submitted_at", "id")
+    approvals = models.Count("approvals", filter=models.Q(approvals__revision=models.F("revision")))
+    return (
+        found.select_related("volunteer")
+        .annotate(approval_count=approvals)
+        .order_by("submitted_at", "id")
+    )
 
 
 def queue_review_items(*, kind="", age=""):
@@ -124,6 +131,21 @@ def submission_changes(submission) -> list[DisplayChange]:
         )
         for change in changes
     ]
+
+
+def submission_evidence_changes(submission):
+    """The evidence part of the diff: each proposed item against the entry's evidence."""
+    if DRAFT_KEY in submission.data or not submission.evidence:
+        return []
+    urls = {item["url"] for item in submission.evidence}
+    titles = dict(Source.objects.filter(url__in=urls).values_list("url", "title"))
+    for item in submission.sources:
+        titles.setdefault(normalise_url(item["url"]), item.get("title") or item["url"])
+    return evidence_display_changes(
+        current=entity_evidence(_current_entity(submission)),
+        changes=submission.evidence,
+        titles=titles,
+    )
 
 
 def submission_sources(submission):

@@ -7,6 +7,8 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .catalogue.datacache import connect_signals
+        from . import verification
+        from .catalogue import datacache
 
-        connect_signals()
+        datacache.connect_signals()
+        verification.connect_signals()

@@ -12,3 +12,5 @@ SOURCE_REVIEW = "tracker.review_source"
 ARCHIVE_READ = "tracker.view_sourceversion"
 # Reminders of every RTI request's appeal deadlines (the filer gets their own).
 RTI_REMINDERS = "tracker.follow_rtirequest"
+# Moderators: record that a deployment was re-checked against a live source.
+VERIFY = "tracker.verify_deployment"

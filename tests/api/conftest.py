@@ -119,6 +119,12 @@ def world(db):
         location=Point(80.9, 26.8, srid=4326),
     )
     w.published = [w.lucknow, w.mumbai, w.delhi, w.national]
+    w.news = SourceFactory(url="https://news.example.org/lucknow", title="Lucknow story")
+    w.hidden_source = SourceFactory(url="https://news.example.org/draft", title="Draft-only story")
+    CitationFactory(source=w.news, deployment=w.lucknow, claim="It exists.")
+    CitationFactory(source=w.news, deployment=w.mumbai)
+    CitationFactory(source=w.hidden_source, deployment=w.draft)
+    # Citing a source counts as a change of the entry: the stamps come after.
     stamps = {
         w.lucknow: datetime(2024, 1, 1, tzinfo=UTC),
         w.mumbai: datetime(2024, 6, 1, tzinfo=UTC),
@@ -127,12 +133,6 @@ def world(db):
     }
     for deployment, stamp in stamps.items():
         Deployment.objects.filter(pk=deployment.pk).update(updated_at=stamp)
-
-    w.news = SourceFactory(url="https://news.example.org/lucknow", title="Lucknow story")
-    w.hidden_source = SourceFactory(url="https://news.example.org/draft", title="Draft-only story")
-    CitationFactory(source=w.news, deployment=w.lucknow, claim="It exists.")
-    CitationFactory(source=w.news, deployment=w.mumbai)
-    CitationFactory(source=w.hidden_source, deployment=w.draft)
 
     w.market = HotspotFactory(
         name="Aminabad market", agency=w.lucknow_police, location=Point(80.93, 26.85, srid=4326)

@@ -34,3 +34,36 @@ def deployment_post(agency=None, **overrides):
 
 
 NEW_DEPLOYMENT_URL = reverse("moderation:submit-new", args=["deployment"])
+
+
+def current_version(submission):
+    """The version a moderator's review page of ``submission`` shows now."""
+    from moderation.entities import entity_model
+    from moderation.models import Submission, SubmissionKind
+    from moderation.services import review_version
+
+    submission = Submission.objects.get(pk=submission.pk)
+    entity = None
+    if submission.kind != SubmissionKind.NEW:
+        entity = (
+            entity_model(submission.entity_type).objects.filter(pk=submission.target_id).first()
+        )
+    return review_version(submission, entity)
+
+
+def decision_post(submission, decision, note=""):
+    """POST data of the review page's decision form, on the version stored now."""
+    return {"decision": decision, "note": note, "reviewed_version": current_version(submission)}
+
+
+def approve(submission, moderator, note=""):
+    """A moderator's approval of the version stored now (the service, as the page calls it)."""
+    from moderation.services import submission_decide
+
+    return submission_decide(
+        submission_id=submission.pk,
+        moderator=moderator,
+        decision="approve",
+        note=note,
+        reviewed_version=current_version(submission),
+    )

@@ -26,7 +26,6 @@ from ..models import (
     AgencyKind,
     AgencyLevel,
     Citation,
-    Confidence,
     DatePrecision,
     Deployment,
     DeploymentStatus,
@@ -44,6 +43,7 @@ from ..models import (
     SourceHealth,
     SourceKind,
     Technology,
+    VerificationLevel,
 )
 from ..sql import geojson
 from ..sql.columns import SEPARATOR, Joined, quote, select_sql
@@ -237,11 +237,18 @@ DEPLOYMENT_COLUMNS = (
         "confidence",
         "string",
         coded(
-            "How well it is established (confirmed: an official document; reported: the press)",
-            Confidence,
+            "Verification level, derived from the sources cited (confirmed: an official "
+            "document, tender, court record or RTI reply; corroborated: two independent "
+            "publishers; reported: one; unverified: none)",
+            VerificationLevel,
         ),
     ),
-    Column("last_verified_on", "last_verified_on", "date", "When the entry was last verified."),
+    Column(
+        "last_verified_on",
+        "last_verified_on",
+        "date",
+        "When someone last re-checked the entry against a live source; empty if never.",
+    ),
     Column("summary", "summary", "string", "Summary (Markdown)."),
     Column(
         "source_urls", source_urls("deployment"), "string", "Cited sources' URLs, ';'-separated."

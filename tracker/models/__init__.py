@@ -1,6 +1,7 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
+from .evidence import Evidence
 from .geography import State, StateBoundary
-from .review import ReviewItem
+from .review import Dispute, ReviewItem, VerificationHold
 from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
@@ -11,6 +12,8 @@ __all__ = [
     "CheckerStatus",
     "Citation",
     "Deployment",
+    "Dispute",
+    "Evidence",
     "Hotspot",
     "LinkedDatabase",
     "RTIEvent",
@@ -23,4 +26,5 @@ __all__ = [
     "State",
     "StateBoundary",
     "Vendor",
+    "VerificationHold",
 ]

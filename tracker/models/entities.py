@@ -11,7 +11,6 @@ from .base import PublicEntity
 from .vocab import (
     AgencyKind,
     AgencyLevel,
-    Confidence,
     DatePrecision,
     DeploymentStatus,
     HotspotKind,
@@ -19,6 +18,7 @@ from .vocab import (
     PurposeClass,
     PurposeTag,
     Technology,
+    VerificationLevel,
 )
 
 
@@ -167,15 +167,25 @@ class Deployment(PublicEntity):
     data_retention = models.TextField(_("data retention"), blank=True)
     accuracy_claims = models.TextField(_("accuracy claims"), blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    # Derived from the sources cited (tracker.models.evidence), never typed.
     confidence = models.CharField(
-        _("confidence"), max_length=12, choices=Confidence.choices, default=Confidence.REPORTED
+        _("verification level"),
+        max_length=12,
+        choices=VerificationLevel.choices,
+        default=VerificationLevel.UNVERIFIED,
+        editable=False,
     )
-    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    # Set when someone re-checks the entry against a live source (tracker.verification).
+    last_verified_on = models.DateField(
+        _("last verified on"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-updated_at", "id"]
         verbose_name = _("deployment")
         verbose_name_plural = _("deployments")
+        # tracker.permissions.VERIFY
+        permissions = [("verify_deployment", "Can record a re-check against a live source")]
         constraints = [
             models.CheckConstraint(
                 condition=valid_point("location"), name="deployment_valid_location"
@@ -205,6 +215,12 @@ class Deployment(PublicEntity):
             published_order_index("deployment_pub_announced_d", "-announced_on"),
             published_order_index("deployment_pub_announced_a", "announced_on"),
             published_order_index("deployment_pub_cameras_d", "-camera_count"),
+            # The verification level filter of lists, the map and the API.
+            models.Index(
+                fields=["confidence"],
+                name="deployment_published_level",
+                condition=Q(publication="published"),
+            ),
             # Each agency's count of published deployments, read from the index alone.
             models.Index(
                 fields=["lead_agency"],
