@@ -32,6 +32,7 @@ from tracker.catalogue.filters import (
 from tracker.catalogue.selectors import records
 from tracker.catalogue.stats import published_figures
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
+from tracker.models.evidence import claim_levels
 from tracker.rti.laws import law_today
 from tracker.sql import geojson
 
@@ -191,6 +192,17 @@ class DeploymentViewSet(PublicViewSet):
 
     def get_queryset(self):
         return records.deployment_records()
+
+    def get_serializer(self, *args, **kwargs):
+        """Every claim's level for the whole page (or the one entry) in one query."""
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            rows = instance if isinstance(instance, list | tuple) else [instance]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "claim_levels": claim_levels([row.pk for row in rows]),
+            }
+        return super().get_serializer(*args, **kwargs)
 
 
 @documented("agency", "agencies")

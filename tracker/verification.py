@@ -22,7 +22,6 @@ from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
-    DateField,
     Exists,
     F,
     OuterRef,
@@ -30,12 +29,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Now, TruncDate
+from django.db.models.functions import Now
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
+from .catalogue.ageing import checked_on_sql, stale_q
 from .catalogue.datacache import data_changed
 from .models import (
     Citation,
@@ -104,46 +104,6 @@ def connect_signals():
     post_save.connect(_source_changed, sender=Source, dispatch_uid="verification-source-save")
 
 
-# ---------------------------------------------------------------- ageing
-
-
-def verify_after():
-    return timedelta(days=settings.VERIFY_AFTER_DAYS)
-
-
-def checked_on(deployment) -> date:
-    """When the entry was last checked: re-verified, or else first recorded."""
-    if deployment.last_verified_on:
-        return deployment.last_verified_on
-    return timezone.localdate(deployment.created_at)
-
-
-def is_stale(deployment, *, today: date) -> bool:
-    """Not re-checked against a live source for ``VERIFY_AFTER_DAYS``."""
-    return checked_on(deployment) <= today - verify_after()
-
-
-def checked_on_sql():
-    """SQL: ``checked_on`` for each row (the day in the site's time zone)."""
-    return Coalesce(
-        "last_verified_on",
-        Cast(TruncDate("created_at", tzinfo=timezone.get_current_timezone()), DateField()),
-    )
-
-
-def stale_sql(*, today: date):
-    """SQL: ``is_stale`` for each row (for the map's faded points and the queue)."""
-    return Case(
-        When(Q(last_verified_on__lte=today - verify_after()), then=Value(True)),
-        When(
-            Q(last_verified_on__isnull=True, created_at__date__lte=today - verify_after()),
-            then=Value(True),
-        ),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-
-
 # ---------------------------------------------------------------- re-verification
 
 
@@ -172,7 +132,7 @@ def reverification_queue(*, today: date):
                 output_field=BooleanField(),
             ),
         )
-        .filter(Q(source_trouble=True) | Q(checked__lte=today - verify_after()))
+        .filter(Q(source_trouble=True) | stale_q(today=today))
         .select_related("state", "verification_hold__holder")
         .defer("area", "summary")
         .order_by(

@@ -38,7 +38,7 @@
     var link = el("a", null, props.title);
     link.href = props.url;
     box.appendChild(el("strong")).appendChild(link);
-    var facts = [props.technology_label, props.status_label];
+    var facts = [props.technology_label, props.status_label, props.level_label].filter(Boolean);
     box.appendChild(el("div", null, facts.join(" · ")));
     if (props.agency) box.appendChild(el("div", null, labels.agency + ": " + props.agency));
     var place = [props.city, props.state].filter(Boolean).join(", ");
@@ -59,19 +59,24 @@
     return box;
   }
 
-  var deploymentIcon = L.divIcon({
-    className: "deployment-marker",
-    html: "<span></span>",
-    iconSize: [18, 18],
-    iconAnchor: [9, 9],
-    popupAnchor: [0, -8]
-  });
+  function markerIcon(className) {
+    return L.divIcon({
+      className: className,
+      html: "<span></span>",
+      iconSize: [18, 18],
+      iconAnchor: [9, 9],
+      popupAnchor: [0, -8]
+    });
+  }
+  var deploymentIcon = markerIcon("deployment-marker");
+  // Not re-checked against a live source for VERIFY_AFTER_DAYS: drawn faded.
+  var staleIcon = markerIcon("deployment-marker stale");
 
   function deploymentMarkers(collection, labels) {
     return collection.features.map(function (feature) {
       var c = feature.geometry.coordinates;
       var marker = L.marker([c[1], c[0]], {
-        icon: deploymentIcon,
+        icon: feature.properties.stale ? staleIcon : deploymentIcon,
         title: feature.properties.title,
         alt: feature.properties.title,
         keyboard: true,

@@ -12,6 +12,8 @@ code against them, so they never change meaning. Where they apply:
   purpose tag code (``womens_safety``, ``attendance``...) is also accepted and
   matches deployments carrying that tag.
 - ``vendor``: a vendor's id or exact name (case-insensitive).
+- ``confidence``: a deployment's verification level (``confirmed``, ``corroborated``,
+  ``reported``, ``unverified``), derived from the sources it cites.
 - ``q``: full-text search (``catalogue.search.search``; web-search syntax).
 - ``announced_after``, ``announced_before``: ``YYYY-MM-DD``, inclusive.
 - ``year``: the year a deployment was announced (used by the public map).
@@ -53,8 +55,10 @@ from ..models import (
     Agency,
     AgencyKind,
     AgencyLevel,
+    Claim,
     Deployment,
     DeploymentStatus,
+    Evidence,
     Hotspot,
     HotspotKind,
     PurposeClass,
@@ -67,6 +71,7 @@ from ..models import (
     SourceKind,
     Technology,
     Vendor,
+    VerificationLevel,
 )
 from .search import search
 
@@ -458,6 +463,16 @@ class DeploymentFilter(GeoFilterSet):
         label=_("Announced on or before"),
         **_help(_("YYYY-MM-DD; deployments announced on or before this date.")),
     )
+    confidence = django_filters.ChoiceFilter(
+        choices=VerificationLevel.choices,
+        label=_("Verification level"),
+        **_help(
+            _(
+                "Verification level, derived from the sources cited: confirmed, "
+                "corroborated, reported or unverified."
+            )
+        ),
+    )
     year = django_filters.NumberFilter(
         field_name="announced_on",
         lookup_expr="year",
@@ -594,3 +609,27 @@ class SourceFilter(PublicFilterSet):
     class Meta(PublicFilterSet.Meta):
         model = Source
         fields = []
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    """The claim-to-source links of published deployments (the evidence export)."""
+
+    claim = django_filters.ChoiceFilter(
+        choices=Claim.choices, label=_("Claim"), **_help(_("Claim code."))
+    )
+    deployment = django_filters.NumberFilter(
+        field_name="citation__deployment_id",
+        label=_("Deployment"),
+        min_value=1,
+        **_help(_("A deployment's id.")),
+    )
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs.order_by("citation__deployment_id", "claim", "id")

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, TextField, Value, When
 
 from ..catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
+    EvidenceFilter,
     HotspotFilter,
     RTIRequestFilter,
     SourceFilter,
@@ -26,9 +27,11 @@ from ..models import (
     AgencyKind,
     AgencyLevel,
     Citation,
+    Claim,
     DatePrecision,
     Deployment,
     DeploymentStatus,
+    Evidence,
     Hotspot,
     HotspotKind,
     LinkedDatabase,
@@ -45,6 +48,7 @@ from ..models import (
     Technology,
     VerificationLevel,
 )
+from ..models.evidence import level_aggregates, level_of
 from ..sql import geojson
 from ..sql.columns import SEPARATOR, Joined, quote, select_sql
 
@@ -384,6 +388,56 @@ SOURCE_COLUMNS = (
     *common_tail(),
 )
 
+
+def claim_level():
+    """SQL: the level of the claim an evidence row supports, from every source cited for
+    that claim of that deployment (``models.evidence``)."""
+    same_claim = (
+        Evidence.objects.filter(
+            citation__deployment=OuterRef("citation__deployment"), claim=OuterRef("claim")
+        )
+        .order_by()
+        .values("claim")
+        .annotate(**level_aggregates("citation__source"))
+        .annotate(level=level_of())
+        .values("level")
+    )
+    return Subquery(same_claim, output_field=TextField())
+
+
+EVIDENCE_COLUMNS = (
+    Column("id", "id", "integer", "Stable id of this piece of evidence."),
+    Column(
+        "deployment_id",
+        "citation__deployment_id",
+        "integer",
+        "Id of the deployment whose claim it supports (see deployments).",
+    ),
+    Column("claim", "claim", "string", coded("The claim supported", Claim)),
+    Column(
+        "source_id", "citation__source_id", "integer", "Id of the supporting source (see sources)."
+    ),
+    Column("source_url", "citation__source__url", "string", "The supporting source's URL."),
+    Column(
+        "source_kind",
+        "citation__source__kind",
+        "string",
+        coded("Kind of the supporting source", SourceKind),
+    ),
+    Column("quote", "quote", "string", "The words of the source that support the claim."),
+    Column("page", "page", "string", "Page of the source where it says so."),
+    Column(
+        "claim_level",
+        claim_level(),
+        "string",
+        coded(
+            "Verification level of this claim of this deployment, from every source cited for it",
+            VerificationLevel,
+        ),
+    ),
+    Column("created_at", "created_at", "datetime", "When the evidence was recorded (UTC)."),
+)
+
 EXPORTS = {
     export.name: export
     for export in (
@@ -429,6 +483,16 @@ EXPORTS = {
             Source,
             SourceFilter,
             SOURCE_COLUMNS,
+        ),
+        Export(
+            "evidence",
+            "Evidence",
+            "Which cited source supports which claim of a deployment (status, technology, "
+            "vendors, cost, camera count, location, key dates, legal basis, data retention, "
+            "accuracy claims), with the quote and page; a claim with no row has no source.",
+            Evidence,
+            EvidenceFilter,
+            EVIDENCE_COLUMNS,
         ),
     )
 }

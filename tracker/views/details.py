@@ -1,9 +1,11 @@
 """Detail pages: every field in plain language, a small map, cited sources, relations, history."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from ..catalogue.ageing import checked_on, is_stale, site_today
 from ..catalogue.links import detail_url
 from ..catalogue.selectors import details
 from ..catalogue.selectors.history import history_entries
@@ -41,8 +43,20 @@ def deployment_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/deployment_detail.html",
-        extra=lambda d: {"lead_agency": public_or_none(d.lead_agency)},
+        extra=_deployment_extra,
     )
+
+
+def _deployment_extra(deployment):
+    citations = list(deployment.citations.all())
+    today = site_today()
+    return {
+        "lead_agency": public_or_none(deployment.lead_agency),
+        "claims": details.deployment_claims(deployment, citations),
+        "checked_on": checked_on(deployment),
+        "stale": is_stale(deployment, today=today),
+        "verify_after_days": settings.VERIFY_AFTER_DAYS,
+    }
 
 
 @require_safe

@@ -1,5 +1,6 @@
 """The home page: the map (its data comes from views.map), its filters and its list."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -42,6 +43,7 @@ def home(request):
         headline=stats.published_figures()["headline"],
         choices=deployment_filter_choices(),
         state_extents=state_extents(),
+        verify_after_days=settings.VERIFY_AFTER_DAYS,
     )
     return render(request, "tracker/home.html", context)
 

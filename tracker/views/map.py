@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ..catalogue.ageing import site_today
 from ..catalogue.clusters import MAX_ZOOM, MIN_ZOOM, BoxTooLarge, check_box, map_layer
 from ..catalogue.filters import BBoxField, DeploymentFilter, HotspotFilter
 from ..catalogue.selectors.map import deployment_map_properties, hotspot_map_properties
@@ -88,11 +89,12 @@ def _layer(request, *, name, filterset_class, model, properties):
         message = _("The box is too large for this zoom: zoom in or ask for a smaller box.")
         return JsonResponse({"bbox": [str(message)]}, status=400)
     query = sorted((k, v) for k, values in filters.lists() for v in values)
+    today = site_today()  # points fade when stale: the answer is the day's
 
     def build():
         layer = map_layer(
             filterset.qs,
-            properties(),
+            properties(today=today),
             bbox=bbox.extent,
             zoom=zoom,
             precounted=_precounted(name, filterset),
@@ -102,7 +104,7 @@ def _layer(request, *, name, filterset_class, model, properties):
     return cached_document(
         request,
         name=f"map-{name}",
-        vary=[bbox.extent, zoom, query],
+        vary=[bbox.extent, zoom, query, today],
         build=build,
         content_type=GEOJSON_TYPE,
     )
@@ -130,5 +132,5 @@ def hotspots_layer(request):
         name="hotspots",
         filterset_class=HotspotFilter,
         model=Hotspot,
-        properties=hotspot_map_properties,
+        properties=lambda today: hotspot_map_properties(),  # hotspots do not age
     )
