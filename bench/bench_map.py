@@ -32,7 +32,7 @@ from django.contrib.gis.geos import Point  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.testcases import LiveServerThread, _StaticFilesHandler  # noqa: E402
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, COUNT_ON_MAP  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, COUNT_ON_MAP  # noqa: E402
 
 DEPLOYMENTS = int(os.environ.get("BENCH_MAP_DEPLOYMENTS", "10000"))
 RUNS = int(os.environ.get("BENCH_MAP_RUNS", "3"))
@@ -95,7 +95,9 @@ def time_geojson():
     timings, size = [], 0
     for _ in range(RUNS):
         start = time.perf_counter()
-        body = feature_collection(Deployment.objects.published(), deployment_map_properties(today=site_today()))
+        body = feature_collection(
+            Deployment.objects.published(), deployment_map_properties(today=site_today())
+        )
         timings.append(time.perf_counter() - start)
         size = len(body)
     return statistics.median(timings), size

@@ -5,8 +5,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission
-from tests.moderation.helpers import NEW_DEPLOYMENT_URL, approve, deployment_post
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, approve, deployment_post
+from tests.support.people import signed_in
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from api.urls import VIEWSETS
 from tests import factories as make
-from tests.site.test_pages_render import PAGES
+from tests.support.pages import PAGES
 from tracker.catalogue.links import detail_url
 from tracker.exports.datasets import EXPORTS
 from tracker.models import Publication

@@ -7,8 +7,8 @@ from django.urls import reverse
 from moderation.models import Submission, SubmissionKind, SubmissionStatus
 from moderation.services import SubmissionConflict
 from tests.factories import AgencyFactory, DeploymentFactory
-from tests.moderation.helpers import NEW_DEPLOYMENT_URL, approve, decision_post, deployment_post
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, approve, decision_post, deployment_post
+from tests.support.people import signed_in
 from tracker.catalogue.links import detail_url
 from tracker.models import Citation, Deployment, Publication
 
@@ -23,10 +23,8 @@ def pending(volunteer):
 
 
 def decide(moderator, submission, decision, note=""):
-    return signed_in(moderator).post(
-        reverse("moderation:review", args=[submission.pk]),
-        decision_post(submission, decision, note),
-    )
+    data = decision_post(submission, decision, note)
+    return signed_in(moderator).post(reverse("moderation:review", args=[submission.pk]), data)
 
 
 def test_the_queue_shows_submissions_and_source_items_side_by_side(moderator, pending):

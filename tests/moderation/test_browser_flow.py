@@ -11,9 +11,9 @@ import re
 import pytest
 
 from moderation.models import Submission
-from tests.conftest import SCREENSHOTS
 from tests.factories import AgencyFactory
-from tests.roles import PASSWORD, person
+from tests.support.browser import SCREENSHOTS
+from tests.support.people import PASSWORD, person
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from django.db import connection
 from moderation.models import Submission, SubmissionStatus
 from moderation.services import SubmissionConflict
 from tests.factories import AgencyFactory
-from tests.moderation.helpers import approve
+from tests.support.pages import approve
 from tracker.models import Citation, Deployment
 
 

@@ -10,8 +10,8 @@ from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory
-from tests.moderation.helpers import NEW_DEPLOYMENT_URL, approve, deployment_post
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, approve, deployment_post
+from tests.support.people import signed_in
 from tracker.models import Citation, Deployment, Evidence
 
 pytestmark = pytest.mark.django_db

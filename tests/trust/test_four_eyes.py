@@ -10,8 +10,8 @@ from accounts.roles import Role
 from moderation.models import Approval, Submission, SubmissionStatus
 from moderation.services import SubmissionConflict
 from tests.factories import DeploymentFactory
-from tests.moderation.helpers import NEW_DEPLOYMENT_URL, approve, decision_post, deployment_post
-from tests.roles import person, signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, approve, decision_post, deployment_post
+from tests.support.people import person, signed_in
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
