@@ -144,6 +144,13 @@ class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
 
     def __init__(self, *args, target=None, evidence_initial=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("lead_agency", "agency", "authority"):
+            if name in self.fields:
+                self.fields[name].queryset = published_agencies()
+        for name in ("camera_count", "cost_inr"):
+            if name in self.fields:
+                self.fields[name].validators.append(MinValueValidator(0))
+                self.fields[name].widget.attrs["min"] = 0
         self.evidence_initial = evidence_initial
         self.evidence_formset = self._evidence_formset(target)
 
@@ -156,13 +163,6 @@ class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
             source_slots=SOURCE_SLOTS,
             initial=self.evidence_initial,
         )
-        for name in ("lead_agency", "agency", "authority"):
-            if name in self.fields:
-                self.fields[name].queryset = published_agencies()
-        for name in ("camera_count", "cost_inr"):
-            if name in self.fields:
-                self.fields[name].validators.append(MinValueValidator(0))
-                self.fields[name].widget.attrs["min"] = 0
 
     def target_set(self, target):
         """The entry a correction is for, before validation (``submission_propose``)."""
