@@ -10,6 +10,7 @@ from tracker.exports.datasets import EXPORTS
 
 from . import rti, views
 from .submissions import SubmissionsView
+from .withdrawals import WithdrawalsView
 
 router = SimpleRouter()
 VIEWSETS = {
@@ -46,6 +47,7 @@ urlpatterns = [
         name="agency-rti-statistics",
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
+    path("withdrawals/", WithdrawalsView.as_view(), name="withdrawals"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script.
     # Swagger UI's page has an inline <style>, so it alone allows inline styles.

@@ -5,7 +5,7 @@ FilterSet the site's lists use, and shapes it with ``api.serializers``.
 """
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +30,7 @@ from tracker.catalogue.filters import (
     SourceFilter,
 )
 from tracker.catalogue.selectors import records
+from tracker.catalogue.selectors.tombstones import TITLE_FIELD, tombstone
 from tracker.catalogue.stats import published_figures
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.models.evidence import claim_levels
@@ -46,6 +47,17 @@ ERROR_RESPONSE = OpenApiResponse(
     description="A parameter is invalid: the JSON body maps each parameter name to messages.",
 )
 NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No published entry with this id.")
+GONE = OpenApiResponse(
+    inline_serializer(
+        "Withdrawn",
+        {
+            "id": serializers.IntegerField(help_text="The entry's id."),
+            "withdrawn_at": serializers.DateTimeField(help_text="When it was withdrawn."),
+            "reason": serializers.CharField(help_text="Why, as the moderators made public."),
+        },
+    ),
+    description="The entry was withdrawn (see /api/v1/withdrawals/ to sync deletions).",
+)
 THROTTLED = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Too many requests; retry after Retry-After seconds."
 )
@@ -151,13 +163,32 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        if not self.wants_geojson():
-            return super().retrieve(request, *args, **kwargs)
-        instance = self.get_object()
+        try:
+            if not self.wants_geojson():
+                return super().retrieve(request, *args, **kwargs)
+            instance = self.get_object()
+        except Http404:
+            return self.gone_or_404(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
         return self.geojson_response(type(instance).objects.filter(pk=instance.pk))
+
+    def gone_or_404(self, pk):
+        """A withdrawn entry answers 410 with its id, when and why; anything else is 404."""
+        model = self.get_queryset().model
+        known = model in TITLE_FIELD and str(pk).isascii() and str(pk).isdigit()
+        found = tombstone(model, int(pk)) if known else None
+        if found is None:
+            raise NotFound("No published entry with this id.")
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return Response(found.as_json(), status=410)
 
 
 PLAIN_RESPONSES = {400: ERROR_RESPONSE, 404: NOT_FOUND, 429: THROTTLED}
+
+
+def model_has_tombstones(viewset):
+    """Entries (not sources) are withdrawn, and answer 410 once they are."""
+    return EXPORTS[viewset.export_name].model in TITLE_FIELD
 
 
 def documented(singular, plural, *, description=None):
@@ -178,7 +209,12 @@ def documented(singular, plural, *, description=None):
                 description=description or f"Published {plural}, filtered and paginated.",
                 responses=responses(True),
             ),
-            retrieve=extend_schema(summary=f"One {singular}", responses=responses(False)),
+            retrieve=extend_schema(
+                summary=f"One {singular}",
+                responses={**responses(False), 410: GONE}
+                if model_has_tombstones(viewset)
+                else responses(False),
+            ),
         )(viewset)
 
     return decorate
@@ -369,6 +405,7 @@ def api_root(request):
             "docs": url("docs"),
             "schema": url("schema"),
             "stats": url("stats"),
+            "withdrawals": url("withdrawals"),
             **{name: url(f"{basename}-list") for name, basename in ENDPOINTS.items()},
             "exports": {
                 f"{name}.{fmt}": url(f"export-{name}-{fmt}")

@@ -9,6 +9,7 @@ from ..catalogue.ageing import checked_on, is_stale, site_today
 from ..catalogue.links import detail_url
 from ..catalogue.selectors import details
 from ..catalogue.selectors.history import history_entries
+from ..catalogue.selectors.tombstones import tombstone
 from ..catalogue.visibility import public_or_none
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot
@@ -20,7 +21,7 @@ def _detail(request, *, selector, model, pk, slug, template, extra=None):
     try:
         obj = selector(pk=pk)
     except model.DoesNotExist:
-        raise Http404(f"no published {model._meta.verbose_name} {pk}") from None
+        return gone_or_404(request, model, pk)
     if slug != obj.slug:
         return redirect(detail_url(obj), permanent=True)
     context = {
@@ -31,6 +32,15 @@ def _detail(request, *, selector, model, pk, slug, template, extra=None):
     if extra:
         context.update(extra(obj))
     return render(request, template, context)
+
+
+def gone_or_404(request, model, pk):
+    """A withdrawn entry's tombstone (410 Gone, with its public reason), else a 404."""
+    found = tombstone(model, pk)
+    if found is None:
+        raise Http404(f"no published {model._meta.verbose_name} {pk}")
+    context = {"tombstone": found, "kind": model._meta.verbose_name}
+    return render(request, "tracker/tombstone.html", context, status=410)
 
 
 @require_safe

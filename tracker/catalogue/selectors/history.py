@@ -19,23 +19,15 @@ class HistoryEntry:
     """One public change: when, what kind, which fields, why."""
 
     date: datetime
-    kind: str  # "created", "published", "changed"
+    kind: str  # "created", "published", "changed", "withdrawn", "restored", "disputed"
     fields: list = field(default_factory=list)
     reason: str = ""
     entity: object = None
     entity_label: str = ""
     url: str = ""
-    made_by: str = ""  # the public display name of who saved it (an approving moderator)
+    made_by: str = ""  # the public display name of who saved it (the approving moderators)
     proposed_by: str = ""  # ... and of the volunteer who proposed it, if any
-
-
-def public_name(user):
-    """A user's public display name (``first_name``); never the e-mail or username."""
-    return (user.first_name or "").strip() if user is not None else ""
-
-
-# History records with the users a change log names, in the same query.
-HISTORY_USERS = ("history_user", "history_contributor")
+    title: str = ""  # the entry's title as last published (the change log's link)
 
 
 def _changed_fields(new, old, model):
@@ -54,6 +46,8 @@ def _entries_from_records(records, model):
         if record.publication == Publication.PUBLISHED:
             if previous is None:
                 entries.append(HistoryEntry(record.history_date, "created"))
+            elif previous.publication == Publication.WITHDRAWN:
+                entries.append(HistoryEntry(record.history_date, "restored"))
             elif previous.publication != Publication.PUBLISHED:
                 entries.append(HistoryEntry(record.history_date, "published"))
             else:
@@ -62,17 +56,30 @@ def _entries_from_records(records, model):
                     entries.append(HistoryEntry(record.history_date, "changed", changed))
             if entries and entries[-1].date == record.history_date:
                 entries[-1].reason = record.history_change_reason or ""
-                entries[-1].made_by = public_name(record.history_user)
-                entries[-1].proposed_by = public_name(record.history_contributor)
+                _credit(entries[-1], record)
+        elif (
+            record.publication == Publication.WITHDRAWN
+            and previous is not None
+            and previous.publication == Publication.PUBLISHED
+        ):
+            # The public reason only: nothing the record says besides is public now.
+            entry = HistoryEntry(record.history_date, "withdrawn", reason=record.withdrawn_reason)
+            entries.append(_credit(entry, record))
         previous = record
     return entries
 
 
+def _credit(entry, record):
+    """Who made the change and who proposed it: the names they had then (copied into the
+    record), never who they are now."""
+    entry.made_by = record.history_user_name
+    entry.proposed_by = record.history_contributor_name
+    return entry
+
+
 def history_entries(obj, *, limit=50):
     """The public change history of one entity, newest first (one query)."""
-    records = list(
-        obj.history.select_related(*HISTORY_USERS).order_by("history_date", "history_id")
-    )
+    records = list(obj.history.order_by("history_date", "history_id"))
     entries = _entries_from_records(records, type(obj))
     return list(reversed(entries))[:limit]
 
@@ -81,34 +88,42 @@ CHANGE_LOG_MODELS = (Deployment, Agency, Hotspot, RTIRequest)
 
 
 def recent_changes(*, limit=50, models=CHANGE_LOG_MODELS):
-    """Recent public changes to entities that are published now, newest first.
+    """Recent public changes to entries that are published now, and withdrawals of entries
+    that were (each under the title it had when last published), newest first.
 
     Two queries per kind of entity: the latest records, then the full
     history of just those entities so each change can name its fields.
     """
     entries = []
     for model in models:
-        published_ids = model.objects.published().values("pk")
+        visible_ids = model.objects.filter(
+            publication__in=(Publication.PUBLISHED, Publication.WITHDRAWN)
+        ).values("pk")
         recent_ids = list(
-            model.history.filter(id__in=published_ids, publication=Publication.PUBLISHED)
+            model.history.filter(
+                id__in=visible_ids,
+                publication__in=(Publication.PUBLISHED, Publication.WITHDRAWN),
+            )
             .order_by("-history_date")
             .values_list("id", flat=True)[: limit * 2]
         )
         if not recent_ids:
             continue
         current = {obj.pk: obj for obj in model.objects.filter(pk__in=set(recent_ids))}
-        records = (
-            model.history.filter(id__in=set(recent_ids))
-            .select_related(*HISTORY_USERS)
-            .order_by("id", "history_date", "history_id")
+        records = model.history.filter(id__in=set(recent_ids)).order_by(
+            "id", "history_date", "history_id"
         )
         by_id = {}
         for record in records:
             by_id.setdefault(record.id, []).append(record)
         for pk, obj_records in by_id.items():
             obj = current[pk]
+            published = [r for r in obj_records if r.publication == Publication.PUBLISHED]
+            if not published:
+                continue  # withdrawn before it was ever public
             for entry in _entries_from_records(obj_records, model):
                 entry.entity = obj
+                entry.title = str(published[-1].instance)
                 entry.entity_label = str(model._meta.verbose_name)
                 entry.url = detail_url(obj)
                 entries.append(entry)

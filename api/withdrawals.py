@@ -1,0 +1,100 @@
+"""/api/v1/withdrawals/: the deletions a mirror applies (the sync of withdrawn entries).
+
+A researcher mirroring the data set reads the rows updated since their last sync
+(``updated_since`` on each list) and the entries withdrawn since then (here), and
+applies both: an id is never in both answers, since a withdrawn entry is on no
+list and a restored one is updated again (and withdrawn no more). The detail of a
+withdrawn entry answers 410 with the same id, date and reason.
+"""
+
+from django import forms
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from tracker.catalogue.filters import TimestampField
+from tracker.catalogue.selectors.tombstones import withdrawals
+from tracker.models import EntryType
+
+from .pagination import StrictLimitOffsetPagination
+
+
+class WithdrawalsQuery(forms.Form):
+    since = TimestampField(required=False)
+    type = forms.ChoiceField(choices=EntryType.choices, required=False)
+
+
+class WithdrawalsPagination(StrictLimitOffsetPagination):
+    """Limit and offset as on every list; withdrawals are few, so a page is a plain slice
+    of them and the count is counted each time."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return LimitOffsetPagination.paginate_queryset(self, queryset, request, view)
+
+    def get_count(self, queryset, *, name="api-count"):
+        return queryset.count()
+
+
+WITHDRAWAL = inline_serializer(
+    "Withdrawal",
+    {
+        "type": serializers.ChoiceField(choices=EntryType.choices, help_text="The kind of entry."),
+        "id": serializers.IntegerField(help_text="The entry's id (as on its list)."),
+        "withdrawn_at": serializers.DateTimeField(help_text="When it was withdrawn."),
+        "reason": serializers.CharField(help_text="Why, as the moderators made public."),
+    },
+    many=True,
+)
+
+
+class WithdrawalsView(APIView):
+    """Entries withdrawn since a time, oldest withdrawal first: the deletions to apply when
+    syncing with ``updated_since``."""
+
+    renderer_classes = [JSONRenderer]
+    pagination_class = WithdrawalsPagination
+
+    @extend_schema(
+        summary="Withdrawn entries since a time (sync deletions)",
+        parameters=[
+            OpenApiParameter(
+                "since",
+                str,
+                description="ISO 8601 date or date-time (UTC if no offset): entries withdrawn "
+                "at or after it. Leave out for every withdrawn entry.",
+            ),
+            OpenApiParameter(
+                "type", str, enum=EntryType.values, description="Only this kind of entry."
+            ),
+            OpenApiParameter("limit", int, description="Rows per page, 1 to 500 (default 50)."),
+            OpenApiParameter("offset", int, description="Number of rows to skip."),
+        ],
+        responses={200: WITHDRAWAL},
+    )
+    def get(self, request):
+        query = WithdrawalsQuery(request.query_params)
+        if not query.is_valid():
+            raise ValidationError(
+                {
+                    name: [e["message"] for e in errors]
+                    for name, errors in query.errors.get_json_data().items()
+                }
+            )
+        rows = withdrawals(
+            since=query.cleaned_data["since"], entry_type=query.cleaned_data["type"] or None
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        results = [
+            {
+                "type": row["type"],
+                "id": row["id"],
+                "withdrawn_at": serializers.DateTimeField().to_representation(row["withdrawn_at"]),
+                "reason": row["withdrawn_reason"],
+            }
+            for row in page
+        ]
+        return paginator.get_paginated_response(results)
