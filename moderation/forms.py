@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import HoneypotMixin
 from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
+from tracker.models.review import DISPUTE_REASON_MAX
 
 from . import uploads
 from .entities import PROPOSABLE_FIELDS, field_to_json
@@ -361,4 +362,58 @@ class WithdrawForm(forms.Form):
         label=_("Reason for withdrawal (public)"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DisputeForm(HoneypotMixin):
+    """A reader's "this is wrong": which claim (or the entry as a whole), why, and
+    optionally a source that shows it."""
+
+    claim = forms.ChoiceField(label=_("What is wrong"), required=False)
+    reason = forms.CharField(
+        label=_("Why is it wrong?"),
+        max_length=DISPUTE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Say what is wrong and what is right, as precisely as you can."),
+        error_messages={
+            "required": _("Say why it is wrong."),
+            "max_length": _("Keep it under %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+    source_url = forms.URLField(
+        label=_("A source that shows it (optional)"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+
+    def __init__(self, *args, claims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claim"].choices = [("", _("The entry as a whole")), *claims]
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say why it is wrong."))
+        return reason
+
+
+class DisputeOutcomeForm(forms.Form):
+    """A moderator's outcome of a dispute, public on the entry's history."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("upheld", _("Upheld: the entry is (or will be) corrected")),
+            ("dismissed", _("Dismissed: the entry stays as it is")),
+        ],
+        error_messages={"required": _("Choose an outcome: upheld or dismissed.")},
+    )
+    note = forms.CharField(
+        label=_("Note (public, on the entry's history)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what was corrected, or why nothing was.")},
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tracker.catalogue.geography import point_plausibly_in_state
 from tracker.catalogue.links import detail_url
 from tracker.ingest.normalise import normalise_url
-from tracker.models import ReviewItem, Source, State
+from tracker.models import Dispute, ReviewItem, Source, State
 
 from .diff import field_changes
 from .duplicates import deployment_duplicates
@@ -22,6 +22,7 @@ from .models import DRAFT_KEY, EntityType, Submission, SubmissionKind, Submissio
 
 QUEUE_AGES = {"1": 1, "7": 7, "30": 30}  # "older than N days"
 SOURCES_KIND = "sources"
+DISPUTES_KIND = "disputes"
 
 
 def _older_than(days):
@@ -31,7 +32,7 @@ def _older_than(days):
 def queue_submissions(*, kind="", age=""):
     """Pending submissions, oldest first (the queue index serves this), each with the
     approvals its current revision has (``approval_count``)."""
-    if kind == SOURCES_KIND:
+    if kind in (SOURCES_KIND, DISPUTES_KIND):
         return Submission.objects.none()
     found = Submission.objects.filter(status=SubmissionStatus.PENDING)
     if kind in EntityType.values:
@@ -45,6 +46,17 @@ def queue_submissions(*, kind="", age=""):
         .annotate(approval_count=approvals)
         .order_by("submitted_at", "id")
     )
+
+
+def queue_disputes(*, kind="", age=""):
+    """Readers' open disputes, oldest first."""
+    if kind and kind != DISPUTES_KIND:
+        return Dispute.objects.none()
+    found = Dispute.objects.filter(status=Dispute.Status.OPEN)
+    before = _older_than(QUEUE_AGES.get(age))
+    if before:
+        found = found.filter(created_at__lte=before)
+    return found.order_by("created_at", "id")
 
 
 def queue_review_items(*, kind="", age=""):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import contribute, queue, sources
+from .views import contribute, disputes, queue, sources
 
 app_name = "moderation"
 
@@ -23,6 +23,9 @@ urlpatterns = [
         name="my-submission-withdraw",
     ),
     path("attachments/<int:pk>/", contribute.attachment_download, name="attachment"),
+    path("report/<str:entity_type>/<int:pk>/", disputes.dispute_new, name="dispute-new"),
+    path("report/<str:entity_type>/<int:pk>/sent/", disputes.dispute_sent, name="dispute-sent"),
+    path("moderation/disputes/<int:pk>/", disputes.dispute_review, name="dispute-review"),
     path("moderation/", queue.queue, name="queue"),
     path("moderation/submissions/<int:pk>/", queue.review, name="review"),
     path("moderation/entries/", queue.entries, name="entries"),

@@ -18,8 +18,10 @@ from ..entities import entity_model
 from ..forms import DecisionForm, WithdrawForm
 from ..models import DRAFT_KEY, EntityType, Submission, SubmissionKind, SubmissionStatus
 from ..review import (
+    DISPUTES_KIND,
     QUEUE_AGES,
     SOURCES_KIND,
+    queue_disputes,
     queue_review_items,
     queue_submissions,
     submission_changes,
@@ -46,7 +48,7 @@ def _page(queryset, number):
 @moderator_required
 def queue(request):
     kind = request.GET.get("kind", "")
-    kind = kind if kind in (*EntityType.values, SOURCES_KIND) else ""
+    kind = kind if kind in (*EntityType.values, SOURCES_KIND, DISPUTES_KIND) else ""
     age = request.GET.get("age", "")
     age = age if age in QUEUE_AGES else ""
     return render(
@@ -55,10 +57,16 @@ def queue(request):
         {
             "submissions": _page(queue_submissions(kind=kind, age=age), request.GET.get("page")),
             "review_items": _page(queue_review_items(kind=kind, age=age), request.GET.get("spage")),
+            "disputes": _page(queue_disputes(kind=kind, age=age), request.GET.get("dpage")),
             "kind": kind,
             "age": age,
             "approvals_required": settings.APPROVALS_REQUIRED,
-            "kinds": [("", _("Everything")), *EntityType.choices, (SOURCES_KIND, _("Sources"))],
+            "kinds": [
+                ("", _("Everything")),
+                *EntityType.choices,
+                (SOURCES_KIND, _("Sources")),
+                (DISPUTES_KIND, _("Disputes")),
+            ],
             "ages": [
                 ("", _("Any age")),
                 ("1", _("Older than a day")),

@@ -7,8 +7,9 @@ saved it and who proposed it by their public display name, never more.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ...models import Agency, Deployment, Hotspot, Publication, RTIRequest
+from ...models import Agency, Deployment, Dispute, Hotspot, Publication, RTIRequest
 from ..links import detail_url
+from .tombstones import entry_type_of
 
 # Fields never shown as "what changed": bookkeeping, not facts.
 HISTORY_EXCLUDED_FIELDS = {"updated_at", "created_at", "slug", "is_demo"}
@@ -28,6 +29,7 @@ class HistoryEntry:
     made_by: str = ""  # the public display name of who saved it (the approving moderators)
     proposed_by: str = ""  # ... and of the volunteer who proposed it, if any
     title: str = ""  # the entry's title as last published (the change log's link)
+    dispute: object = None  # a decided dispute ("disputed"): its claim and outcome
 
 
 def _changed_fields(new, old, model):
@@ -78,10 +80,32 @@ def _credit(entry, record):
 
 
 def history_entries(obj, *, limit=50):
-    """The public change history of one entity, newest first (one query)."""
+    """The public change history of one entity, with the outcomes of readers' disputes
+    about it, newest first (two queries)."""
     records = list(obj.history.order_by("history_date", "history_id"))
-    entries = _entries_from_records(records, type(obj))
+    entries = _entries_from_records(records, type(obj)) + _dispute_outcomes(obj)
+    entries.sort(key=lambda entry: entry.date)
     return list(reversed(entries))[:limit]
+
+
+def _dispute_outcomes(obj):
+    """Decided disputes as history entries: the claim, upheld or dismissed, the moderator's
+    public note and name (never the reader, nor their reason)."""
+    decided = Dispute.objects.filter(
+        entity_type=entry_type_of(type(obj)), entity_id=obj.pk, decided_at__isnull=False
+    ).exclude(status=Dispute.Status.OPEN)
+    return [
+        HistoryEntry(
+            dispute.decided_at,
+            "disputed",
+            reason=dispute.outcome_note,
+            made_by=dispute.decided_by_name,
+            dispute=dispute,
+        )
+        for dispute in decided.only(
+            "claim", "status", "outcome_note", "decided_at", "decided_by_name"
+        )
+    ]
 
 
 CHANGE_LOG_MODELS = (Deployment, Agency, Hotspot, RTIRequest)
