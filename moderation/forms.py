@@ -417,3 +417,33 @@ class DisputeOutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what was corrected, or why nothing was.")},
     )
+
+
+class VerificationForm(forms.Form):
+    """A re-check of a published deployment against one of its live sources."""
+
+    source = forms.ModelChoiceField(
+        label=_("The source you checked"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Choose the source you checked.")},
+    )
+    note = forms.CharField(
+        label=_("What you checked (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("The source, live today, still supports what the entry says."),
+        error_messages={
+            "required": _(
+                "Confirm that the source still supports the entry; if it does not, "
+                "suggest a correction instead."
+            )
+        },
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources

@@ -20,12 +20,20 @@ from tracker.ingest.normalise import normalise_url
 from tracker.models import Citation, Publication, Source
 from tracker.models.base import display_name
 from tracker.publication import entity_publish
-from tracker.verification import deployment_verify
+from tracker.verification import deployment_verify, live_sources
 
 from . import notifications, uploads
 from .entities import data_changes, entity_apply, entity_data, entity_model
 from .evidence import entity_evidence, evidence_apply, evidence_changes
-from .models import DRAFT_KEY, Approval, Attachment, Submission, SubmissionKind, SubmissionStatus
+from .models import (
+    DRAFT_KEY,
+    Approval,
+    Attachment,
+    EntityType,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
 from .throttles import submission_allowed
 
 APPROVED_REASON = "Approved"
@@ -136,6 +144,30 @@ def submission_propose(
         submit=not draft and raw_draft is None,
         submission=submission,
         language=language,
+    )
+
+
+def verification_propose(*, volunteer, client: str, deployment_id, source, note=""):
+    """A volunteer's re-check of a published deployment against a live source it cites,
+    sent for review; approving it moves the entry's ``last_verified_on``
+    (``tracker.verification.deployment_verify``)."""
+    target = published_target(entity_type=EntityType.DEPLOYMENT, target_id=deployment_id)
+    if target is None:
+        raise SubmissionTargetGone(_("This entry is not published."))
+    if source not in live_sources(target):
+        raise SubmissionRefused(_("Choose a live source this entry cites."))
+    if not submission_allowed(volunteer=volunteer, client=client):
+        raise SubmissionThrottled(
+            _("You have sent many submissions recently; try again in an hour.")
+        )
+    return submission_store(
+        volunteer=volunteer,
+        entity_type=EntityType.DEPLOYMENT,
+        kind=SubmissionKind.VERIFY,
+        target_id=target.pk,
+        data={"source_url": source.url, "source_title": source.title, "note": note.strip()},
+        sources=[],
+        submit=True,
     )
 
 

@@ -103,7 +103,10 @@ class PublicEntity(ChoiceLabels):
         db_index=True,
     )
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, db_index=True)
+    # Set by tracker.publication when the entry is withdrawn (its tombstone's date).
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"), null=True, blank=True, db_index=True, editable=False
+    )
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Sample data loaded by make run.")
     )

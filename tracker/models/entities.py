@@ -175,10 +175,9 @@ class Deployment(PublicEntity):
         default=VerificationLevel.UNVERIFIED,
         editable=False,
     )
-    # Set when someone re-checks the entry against a live source (tracker.verification).
-    last_verified_on = models.DateField(
-        _("last verified on"), null=True, blank=True, editable=False
-    )
+    # Set when someone re-checks the entry against a live source (tracker.verification);
+    # never typed (the admin shows it read-only; no proposal form has it).
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "id"]

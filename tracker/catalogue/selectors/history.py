@@ -33,6 +33,7 @@ class HistoryEntry:
 
 
 def _changed_fields(new, old, model):
+    # (Fields no form edits, such as the derived verification level, are never diffed.)
     delta = new.diff_against(old, excluded_fields=HISTORY_EXCLUDED_FIELDS)
     return [str(model._meta.get_field(change.field).verbose_name) for change in delta.changes]
 
