@@ -1,15 +1,25 @@
-"""Account forms: the sign-up's extra fields and the profile."""
+"""Account forms: the honeypot, the public display name and the profile."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from tracker.forms import SiteForm
 
 DISPLAY_NAME_HELP = _(
     "Shown publicly next to what you contribute. Not your e-mail address; it may be a pseudonym."
 )
 
 
-class HoneypotMixin(forms.Form):
+def display_name_clean(name: str) -> str:
+    """A display name as shown: spaces folded, and never an e-mail address."""
+    name = " ".join(name.split())
+    if "@" in name:
+        raise forms.ValidationError(_("A display name cannot contain an e-mail address."))
+    return name
+
+
+class HoneypotMixin(SiteForm):
     """A field people never see (hidden by CSS, labelled for screen readers to leave empty);
     bots that fill every field give themselves away."""
 
@@ -17,6 +27,7 @@ class HoneypotMixin(forms.Form):
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        template_name="forms/honeypot.html",
     )
 
     def clean_website(self):
@@ -25,27 +36,7 @@ class HoneypotMixin(forms.Form):
         return ""
 
 
-class SignupDetailsForm(HoneypotMixin):
-    """Fields allauth's sign-up form adds: the public display name, and the honeypot."""
-
-    display_name = forms.CharField(
-        label=_("Public display name"), max_length=60, help_text=DISPLAY_NAME_HELP
-    )
-
-    field_order = ["email", "display_name", "password1", "password2", "website"]
-
-    def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if "@" in name:
-            raise forms.ValidationError(_("A display name cannot contain an e-mail address."))
-        return name
-
-    def signup(self, request, user):
-        user.first_name = self.cleaned_data["display_name"]
-        user.save(update_fields=["first_name"])
-
-
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SiteForm, forms.ModelForm):
     first_name = forms.CharField(
         label=_("Public display name"), max_length=60, help_text=DISPLAY_NAME_HELP
     )
@@ -55,7 +46,4 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name"]
 
     def clean_first_name(self):
-        name = " ".join(self.cleaned_data["first_name"].split())
-        if "@" in name:
-            raise forms.ValidationError(_("A display name cannot contain an e-mail address."))
-        return name
+        return display_name_clean(self.cleaned_data["first_name"])

@@ -21,8 +21,6 @@ from tracker.rti.forms import DayField, DeadlineQueryForm
 from tracker.rti.laws import law_today
 from tracker.rti.statistics import rti_authority_statistics
 
-ALLOWED_EXTRA = {"format"}
-
 
 def _parameter(name, field):
     kind = OpenApiTypes.BOOL
@@ -125,11 +123,6 @@ class RTIDeadlinesView(APIView):
         responses={200: SCHEDULE, 400: ERRORS},
     )
     def get(self, request):
-        unknown = sorted(
-            set(request.query_params) - set(DeadlineQueryForm.base_fields) - ALLOWED_EXTRA
-        )
-        if unknown:
-            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
         form = DeadlineQueryForm(request.query_params)
         if not form.is_valid():
             raise ValidationError({name: list(errors) for name, errors in form.errors.items()})

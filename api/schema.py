@@ -5,6 +5,7 @@ declared here instead (loaded by ``ApiConfig.ready``).
 """
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -53,6 +54,14 @@ class DescribedFilterExtension(DjangoFilterExtension):
             elif schema.get("type") == "array":
                 schema["minItems"] = 1
         return parameters
+
+
+class FilteredFileSchema(AutoSchema):
+    """A whole-file download (an export) documents the filters of its FilterSet, as the list
+    it mirrors does: drf-spectacular only looks for filters on list views."""
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
 
 
 FEATURE_COLLECTION = {

@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from tracker.exports.datasets import EXPORTS
 
 from . import rti, views
+from .parameters import ANY, query_parameters
 from .submissions import SubmissionsView
 from .withdrawals import WithdrawalsView
 
@@ -48,17 +49,23 @@ urlpatterns = [
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
     path("withdrawals/", WithdrawalsView.as_view(), name="withdrawals"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "schema/",
+        query_parameters("format", "lang")(SpectacularAPIView.as_view()),
+        name="schema",
+    ),
     # The split view serves Swagger UI's start-up script as a file: no inline script.
     # Swagger UI's page has an inline <style>, so it alone allows inline styles.
     path(
         "docs/",
-        csp_update({"style-src": [UNSAFE_INLINE]})(
-            SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+        query_parameters("script", "lang")(
+            csp_update({"style-src": [UNSAFE_INLINE]})(
+                SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+            )
         ),
         name="docs",
     ),
     # Anything else under /api/v1/ is a JSON 404, never the site's HTML page.
-    re_path(r"^export/.*$", views.not_found),
-    re_path(r"^.*/$", views.not_found),
+    re_path(r"^export/.*$", query_parameters(ANY)(views.not_found)),
+    re_path(r"^.*/$", query_parameters(ANY)(views.not_found)),
 ]

@@ -40,7 +40,7 @@ from tracker.sql import geojson
 from . import serializers as s
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
 from .renderers import GeoJSONRenderer
-from .schema import FEATURE_COLLECTION
+from .schema import FEATURE_COLLECTION, FilteredFileSchema
 
 ERROR_RESPONSE = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -297,6 +297,7 @@ class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = None
     renderer_classes = [JSONRenderer]
+    schema = FilteredFileSchema()
 
     def get_queryset(self):
         return EXPORTS[self.export_name].queryset()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for tracker.forms.SiteFormRenderer
     "rest_framework",
     "rest_framework.authtoken",
     "rest_framework_gis",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # An API endpoint answers a query parameter it does not take with a 400 naming it.
+    "api.parameters.UnknownParametersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -173,6 +176,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
+# The address pages give readers and volunteers who need to reach the people running the
+# site (shown where a page says to contact us).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Accounts (django-allauth): sign-in by e-mail, confirmed before first use; failed sign-ins,
 # sign-ups and password resets are rate-limited per client and per account (counters in the
@@ -185,11 +191,23 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "moderation:my-submissions"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "signup": "accounts.allauth_forms.SignupForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+    "change_password": "accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.allauth_forms.SetPasswordForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.allauth_forms.ReauthenticateForm",
+}
+# Pages and allauth's messages name people by their public display name, never the
+# internal username.
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Panoptic Tracker] "
 ACCOUNT_PREVENT_ENUMERATION = True

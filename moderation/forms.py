@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import HoneypotMixin
+from tracker.forms import SiteForm
 from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
 from tracker.models.review import DISPUTE_REASON_MAX
 
@@ -26,6 +27,15 @@ SOURCE_SLOTS = 3
 # The form's own error when an evidence row is wrong (the row says what).
 EVIDENCE_PROBLEM = _("Check the evidence: a row below has a problem.")
 MAX_AREA_VERTICES = 500
+
+
+class WebLinkField(forms.URLField):
+    """A link to a web page: http or https only, checked once (one message per problem)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=2000, assume_scheme="https", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,12 +79,8 @@ class ContributionForm(HoneypotMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, SOURCE_SLOTS + 1):
-            self.fields[f"source_url_{n}"] = forms.URLField(
-                label=_("Source link %(n)d") % {"n": n},
-                required=False,
-                max_length=2000,
-                assume_scheme="https",
-                validators=[URLValidator(schemes=["http", "https"])],
+            self.fields[f"source_url_{n}"] = WebLinkField(
+                label=_("Source link %(n)d") % {"n": n}, required=False
             )
             self.fields[f"source_title_{n}"] = forms.CharField(
                 label=_("Title of source %(n)d") % {"n": n}, required=False, max_length=500
@@ -320,7 +326,7 @@ def sources_initial(sources: list) -> dict:
     return initial
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SiteForm):
     """A moderator's decision with a note (e-mailed to the volunteer; the approval note is also
     public in the entry's history), bound to the version of the submission reviewed.
 
@@ -356,8 +362,18 @@ class DecisionForm(forms.Form):
             self.add_error("note", _("Say what should change, or why it is rejected."))
         return cleaned
 
+    @classmethod
+    def again(cls, *, version, note, problem):
+        """The form for a review to do again: on ``version``, the note kept, nothing
+        chosen, and ``problem`` said (in the page's error summary)."""
+        form = cls({"note": note, "reviewed_version": version})
+        form.full_clean()
+        form.errors.pop("decision", None)  # not a mistake: asked again on purpose
+        form.add_error(None, problem)
+        return form
 
-class WithdrawForm(forms.Form):
+
+class WithdrawForm(SiteForm):
     reason = forms.CharField(
         label=_("Reason for withdrawal (public)"),
         max_length=1000,
@@ -380,13 +396,7 @@ class DisputeForm(HoneypotMixin):
             "max_length": _("Keep it under %(limit_value)d characters (it has %(show_value)d)."),
         },
     )
-    source_url = forms.URLField(
-        label=_("A source that shows it (optional)"),
-        required=False,
-        max_length=2000,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-    )
+    source_url = WebLinkField(label=_("A source that shows it"), required=False)
 
     def __init__(self, *args, claims=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -399,7 +409,7 @@ class DisputeForm(HoneypotMixin):
         return reason
 
 
-class DisputeOutcomeForm(forms.Form):
+class DisputeOutcomeForm(SiteForm):
     """A moderator's outcome of a dispute, public on the entry's history."""
 
     outcome = forms.ChoiceField(
@@ -419,7 +429,7 @@ class DisputeOutcomeForm(forms.Form):
     )
 
 
-class VerificationForm(forms.Form):
+class VerificationForm(SiteForm):
     """A re-check of a published deployment against one of its live sources."""
 
     source = forms.ModelChoiceField(
@@ -429,7 +439,7 @@ class VerificationForm(forms.Form):
         error_messages={"required": _("Choose the source you checked.")},
     )
     note = forms.CharField(
-        label=_("What you checked (optional)"),
+        label=_("What you checked"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),

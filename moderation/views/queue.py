@@ -91,7 +91,6 @@ def review(request, pk):
         )
     version = review_version(submission, None if submission.kind == SubmissionKind.NEW else entity)
     form = DecisionForm(request.POST or None, initial={"reviewed_version": version})
-    problem = ""
     if request.method == "POST" and form.is_valid():
         try:
             outcome = submission_decide(
@@ -103,13 +102,12 @@ def review(request, pk):
                 base_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except SubmissionStale as error:
-            # The page is shown again with what is stored now, and its version.
-            problem = str(error)
-            form = DecisionForm(
-                initial={"reviewed_version": version, "note": form.cleaned_data["note"]}
+            # Shown again with what is stored now and its version; nothing chosen.
+            form = DecisionForm.again(
+                version=version, note=form.cleaned_data["note"], problem=str(error)
             )
         except SubmissionRefused as error:
-            problem = str(error)
+            form.add_error(None, str(error))
         else:
             messages.success(request, _decision_message(outcome))
             return redirect("moderation:queue")
@@ -131,7 +129,6 @@ def review(request, pk):
             if entity is not None and entity.publication == Publication.PUBLISHED
             else "",
             "form": form,
-            "problem": problem,
             "own_submission": own,
             "approvals": approvals_count(submission),
             "approvals_required": settings.APPROVALS_REQUIRED,

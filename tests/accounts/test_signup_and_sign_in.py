@@ -96,9 +96,28 @@ def test_failed_sign_ins_are_throttled(settings):
     response = client.post(
         reverse("account_login"), {"login": "ravi@example.org", "password": PASSWORD}
     )
-    # Even the right password waits now.
-    assert "Too many failed login attempts" in response.content.decode()
+    # Even the right password waits now; the page says how long, in the error summary.
+    page = response.content.decode()
+    assert "Too many failed sign-in attempts. Try again in 1 minute." in page
+    summary = page[page.index('class="error-summary"') : page.index("</main>")]
+    assert 'role="alert"' in summary and "Try again in 1 minute" in summary
+    assert "<title>Error: Sign in" in page
     assert "_auth_user_id" not in client.session
+
+
+def test_the_wait_after_failed_sign_ins_counts_from_the_attempt_that_must_expire(settings):
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "login_failed": "100/m/ip,3/10m/key",
+    }
+    person("ravi", "Ravi", email="ravi@example.org")
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("account_login"), {"login": "ravi@example.org", "password": "wrong"})
+    page = client.post(
+        reverse("account_login"), {"login": "ravi@example.org", "password": "wrong"}
+    ).content.decode()
+    assert "Try again in 10 minutes." in page
 
 
 def test_a_moderator_signs_in_on_the_site_not_the_admin(moderator):

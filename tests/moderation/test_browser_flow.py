@@ -1,9 +1,9 @@
 """The whole volunteer-to-public flow in a real Chromium against the live server.
 
-A volunteer signs up, confirms by the e-mailed link, proposes a deployment with
-a point picked on the map and a source; a moderator who is not staff signs in
-on the site, sees the diff and approves; the deployment is then on the public
-map, in search and in the API.
+A volunteer signs up, confirms by the e-mailed link (which signs them in),
+proposes a deployment with a point picked on the map and a source; a moderator
+who is not staff signs in on the site, sees the diff and approves; the
+deployment is then on the public map, in search and in the API.
 """
 
 import re
@@ -60,9 +60,13 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site, mail_delivere
         page.wait_for_load_state()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", outbox[-1].body).group(0)
     page.goto(link)
+    assert "kiran@example.org" in page.locator("main").inner_text()
+    assert "user-" not in page.content()  # no internal username anywhere
     page.click("button[type=submit]")
     page.wait_for_load_state()
-    sign_in(page, site, "kiran@example.org")
+    # Confirming signs the volunteer in: no second sign-in.
+    page.goto(site + "/accounts/profile/")
+    assert page.url.endswith("/accounts/profile/")
 
     # Propose a deployment; the point comes from a click on the map.
     page.goto(site + "/submit/deployment/")

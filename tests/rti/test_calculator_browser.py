@@ -49,4 +49,4 @@ def test_calculator_in_hindi_without_javascript(hindi_page, live_server):
     page.goto(page.url)
     assert page.locator("tr[data-deadline='first_appeal']").count() == 1
     page.goto(live_server.url + "/hi/rti/calculator/?received_on=2024-02-30")
-    assert "यह सही तारीख़ नहीं है" in page.locator("#error-received_on").inner_text()
+    assert "यह सही तारीख़ नहीं है" in page.locator("#id_received_on_error").inner_text()

@@ -94,10 +94,10 @@ def test_calculator_shows_both_dates_and_errors_beside_fields(client):
     assert "7(1), 5(2) proviso" in body
     assert '<time datetime="2024-03-15">' in body  # first appeal: 14 Feb + 30, a Friday
     bad = client.get("/rti/calculator/?received_on=2024-01-10&fee_paid_on=2024-01-12")
-    assert 'id="error-fee_paid_on"' in bad.content.decode()
+    assert 'id="id_fee_paid_on_error"' in bad.content.decode()
     assert "data-deadline" not in bad.content.decode()
     empty = client.get("/rti/calculator/").content.decode()
-    assert "Your deadlines" not in empty and 'id="error-' not in empty
+    assert "Your deadlines" not in empty and '_error"' not in empty
 
 
 def test_demo_data_fills_the_overdue_view_and_the_statistics(client):
@@ -126,5 +126,5 @@ def test_demo_data_fills_the_overdue_view_and_the_statistics(client):
 
 def test_calculator_asks_for_the_date_of_receipt(client):
     body = client.get("/rti/calculator/?via_apio=on").content.decode()
-    assert 'id="error-received_on"' in body
+    assert 'id="id_received_on_error"' in body
     assert "Give the date the public authority received the request." in body

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from ..forms import SiteForm
 from .deadlines import RTIFacts, rti_schedule
 from .holidays import working_calendar
 from .laws import RTI_ACT_2005, law_today
@@ -106,7 +107,7 @@ class MomentField(forms.CharField):
         return moment
 
 
-class DeadlineQueryForm(forms.Form):
+class DeadlineQueryForm(SiteForm):
     received_on = DayField(label=_("Date the public authority received the request"))
     received_at = MomentField(
         label=_("Time it was received"),

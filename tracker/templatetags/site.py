@@ -11,6 +11,7 @@ from ..catalogue import geography, links
 from ..catalogue.paging import PAGING_PARAMS, SEEK_PARAMS
 from ..catalogue.visibility import public_or_none
 from ..checking.archive import source_archived_copy
+from ..forms import error_summary
 from ..markup import markdown_html
 from ..models import VERIFICATION_LEVEL_MEANINGS, PurposeTag, SourceHealth, VerificationLevel
 
@@ -156,6 +157,18 @@ def map_tiles_url():
 def map_tiles_attribution():
     """The attribution the operator's tiles require ("" for the offline outline)."""
     return settings.MAP_TILES_ATTRIBUTION
+
+
+@register.simple_tag
+def form_error_summary(form):
+    """The error summary's items for the page's ``form`` (none when it has no errors)."""
+    return error_summary(form)
+
+
+@register.simple_tag
+def contact_email():
+    """The address the pages give for "contact us" (``CONTACT_EMAIL``)."""
+    return settings.CONTACT_EMAIL
 
 
 @register.filter
