@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from tracker.forms import SiteForm
 from tracker.ingest.normalise import normalise_url
 from tracker.models import Citation, Claim, Deployment, Evidence, Source
 from tracker.models.evidence import PAGE_MAX, QUOTE_MAX
@@ -89,7 +90,7 @@ def evidence_merged(current: list[dict], changes: list[dict]) -> list[dict]:
 # ---------------------------------------------------------------- the form component
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(SiteForm):
     """One row: a claim, the source supporting it, an optional quote and page."""
 
     claim = forms.ChoiceField(label=_("Claim"), choices=[("", "—"), *Claim.choices], required=False)

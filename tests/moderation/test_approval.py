@@ -239,8 +239,9 @@ def test_moderators_withdraw_with_a_reason_and_restore(moderator):
     client.post(withdraw, {"reason": "The only source was retracted."})
     deployment.refresh_from_db()
     assert deployment.publication == Publication.WITHDRAWN
-    assert signed_in(None).get(f"/deployments/{deployment.pk}/").status_code == 404
-    assert signed_in(None).get(f"/api/v1/deployments/{deployment.pk}/").status_code == 404
+    # Gone, with its reason (a tombstone), from the page and the API.
+    assert signed_in(None).get(f"/deployments/{deployment.pk}/").status_code == 410
+    assert signed_in(None).get(f"/api/v1/deployments/{deployment.pk}/").status_code == 410
     assert "Contested system" in client.get(reverse("moderation:entries")).content.decode()
     client.post(reverse("moderation:entry-restore", args=["deployment", deployment.pk]))
     deployment.refresh_from_db()
