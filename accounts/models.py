@@ -27,7 +27,8 @@ class DisplayName(models.Model):
         settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, related_name="display_name"
     )
     key = models.CharField(max_length=200, unique=True)
-    changed_at = models.DateTimeField(_("changed at"))
+    # When the name last changed: None while it is the one chosen at sign-up.
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("display name")

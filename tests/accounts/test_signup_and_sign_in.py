@@ -82,7 +82,7 @@ def test_a_display_name_cannot_be_an_email_address():
 def test_sign_ups_are_throttled_per_client(settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/h/ip"}
     for n in range(3):
-        response = sign_up(Client(), email=f"v{n}@example.org")
+        response = sign_up(Client(), email=f"v{n}@example.org", name=f"Kiran {n}")
     assert response.status_code == 429
     assert User.objects.count() == 2
 
