@@ -68,7 +68,16 @@ def test_the_evidence_export_and_the_data_package_validate(evidence_world, tmp_p
     assert by_claim["status"]["source_url"] == "https://news.example.org/n1"
     deployments = {r["title"]: r for r in csv.DictReader((tmp_path / "deployments.csv").open())}
     assert deployments["Tendered cameras"]["confidence"] == "confirmed"
+    tender, news = evidence_world["tender"].source_id, evidence_world["news"].source_id
+    assert deployments["Tendered cameras"]["evidence"] == f"cost:{tender};status:{news}"
+    assert deployments["Reported cameras"]["evidence"] == ""
     assert deployments["Reported cameras"]["confidence"] == "reported"
+
+    geojson = json.loads((tmp_path / "deployments.geojson").read_text())
+    tendered = next(
+        f for f in geojson["features"] if f["properties"]["title"] == "Tendered cameras"
+    )
+    assert tendered["properties"]["evidence"] == f"cost:{tender};status:{news}"
 
     tabular = {
         **package,

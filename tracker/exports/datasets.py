@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Case, F, Func, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.functions import Cast, Concat
 
 from ..catalogue.filters import (
     AgencyFilter,
@@ -246,6 +247,23 @@ DEPLOYMENT_COLUMNS = (
             "publishers; reported: one; unverified: none)",
             VerificationLevel,
         ),
+    ),
+    Column(
+        "evidence",
+        Joined(
+            Evidence,
+            "citation__deployment",
+            Concat(
+                "claim",
+                Value(":"),
+                Cast("citation__source_id", TextField()),
+                output_field=TextField(),
+            ),
+        ),
+        "string",
+        "Each claim with the id of a source supporting it, as claim:source_id, "
+        "';'-separated (quotes and pages in the evidence file); a claim not listed has no "
+        "source.",
     ),
     Column(
         "last_verified_on",
