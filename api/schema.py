@@ -28,6 +28,7 @@ extend_schema_field(OpenApiTypes.STR)(filters.VendorRefFilter)
 extend_schema_field(TIMESTAMP)(filters.TimestampFilter)
 extend_schema_field(BBOX)(filters.BBoxFilter)
 extend_schema_field(POINT)(filters.PointFilter)
+extend_schema_field({"type": "integer", "minimum": 1, "maximum": filters.MAX_ID})(filters.IdFilter)
 
 
 class DescribedFilterExtension(DjangoFilterExtension):

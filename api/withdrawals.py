@@ -19,7 +19,9 @@ from tracker.catalogue.filters import TimestampField
 from tracker.catalogue.selectors.tombstones import withdrawals
 from tracker.models import EntryType
 
-from .pagination import StrictLimitOffsetPagination
+from .pagination import MAX_OFFSET, MAX_PAGE_SIZE, StrictLimitOffsetPagination
+from .schema import TIMESTAMP
+from .views import EMPTY_VALUE, ERROR_RESPONSE, THROTTLED
 
 
 class WithdrawalsQuery(forms.Form):
@@ -38,15 +40,23 @@ class WithdrawalsPagination(StrictLimitOffsetPagination):
         return queryset.count()
 
 
-WITHDRAWAL = inline_serializer(
-    "Withdrawal",
+class WithdrawalOut(serializers.Serializer):
+    type = serializers.ChoiceField(choices=EntryType.choices, help_text="The kind of entry.")
+    id = serializers.IntegerField(help_text="The entry's id (as on its list).")
+    withdrawn_at = serializers.DateTimeField(help_text="When it was withdrawn.")
+    reason = serializers.CharField(help_text="Why, as the moderators made public.")
+
+
+WITHDRAWAL_PAGE = inline_serializer(
+    "WithdrawalPage",
     {
-        "type": serializers.ChoiceField(choices=EntryType.choices, help_text="The kind of entry."),
-        "id": serializers.IntegerField(help_text="The entry's id (as on its list)."),
-        "withdrawn_at": serializers.DateTimeField(help_text="When it was withdrawn."),
-        "reason": serializers.CharField(help_text="Why, as the moderators made public."),
+        "count": serializers.IntegerField(help_text="Number of withdrawals matching."),
+        "next": serializers.URLField(allow_null=True, help_text="The next page; null last."),
+        "previous": serializers.URLField(
+            allow_null=True, help_text="The previous page; null first."
+        ),
+        "results": WithdrawalOut(many=True, help_text="This page's withdrawals, oldest first."),
     },
-    many=True,
 )
 
 
@@ -62,39 +72,43 @@ class WithdrawalsView(APIView):
         parameters=[
             OpenApiParameter(
                 "since",
-                str,
+                TIMESTAMP,
                 description="ISO 8601 date or date-time (UTC if no offset): entries withdrawn "
                 "at or after it. Leave out for every withdrawn entry.",
             ),
             OpenApiParameter(
                 "type", str, enum=EntryType.values, description="Only this kind of entry."
             ),
-            OpenApiParameter("limit", int, description="Rows per page, 1 to 500 (default 50)."),
-            OpenApiParameter("offset", int, description="Number of rows to skip."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 50},
+                description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 50).",
+            ),
+            OpenApiParameter(
+                "offset",
+                {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+                description="Number of rows to skip.",
+            ),
         ],
-        responses={200: WITHDRAWAL},
+        responses={200: WITHDRAWAL_PAGE, 400: ERROR_RESPONSE, 429: THROTTLED},
     )
     def get(self, request):
+        params = ("since", "type", "limit", "offset")
+        empty = [name for name in params if request.query_params.get(name, None) == ""]
+        if empty:
+            raise ValidationError({name: [EMPTY_VALUE] for name in empty})
         query = WithdrawalsQuery(request.query_params)
         if not query.is_valid():
+            errors = query.errors.get_json_data()
             raise ValidationError(
-                {
-                    name: [e["message"] for e in errors]
-                    for name, errors in query.errors.get_json_data().items()
-                }
+                {name: [e["message"] for e in errs] for name, errs in errors.items()}
             )
         rows = withdrawals(
             since=query.cleaned_data["since"], entry_type=query.cleaned_data["type"] or None
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
-        results = [
-            {
-                "type": row["type"],
-                "id": row["id"],
-                "withdrawn_at": serializers.DateTimeField().to_representation(row["withdrawn_at"]),
-                "reason": row["withdrawn_reason"],
-            }
-            for row in page
-        ]
+        results = WithdrawalOut(
+            [{**row, "reason": row["withdrawn_reason"]} for row in page], many=True
+        ).data
         return paginator.get_paginated_response(results)

@@ -316,7 +316,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "tracker.models.vocab.DatePrecision"},
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "tracker.models.vocab.DatePrecision",
+        "EntryTypeEnum": "tracker.models.vocab.EntryType",
+        "VerificationLevelEnum": "tracker.models.vocab.VerificationLevel",
+        "ClaimEnum": "tracker.models.vocab.Claim",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.describe_format_parameter",

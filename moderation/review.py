@@ -82,7 +82,8 @@ class DisplayChange:
 
 
 def _current_entity(submission):
-    if submission.kind != SubmissionKind.EDIT:
+    """The published entry a correction or a re-check is about (None for a new one)."""
+    if submission.kind == SubmissionKind.NEW:
         return None
     return entity_model(submission.entity_type).objects.filter(pk=submission.target_id).first()
 
@@ -198,7 +199,7 @@ def submission_warnings(submission) -> list[dict]:
             technology=merged.get("technology") or "",
             city=merged.get("city") or "",
             point=point,
-            exclude_id=submission.target_id if submission.kind == SubmissionKind.EDIT else None,
+            exclude_id=None if submission.kind == SubmissionKind.NEW else submission.target_id,
         ):
             warnings.append(
                 {

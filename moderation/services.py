@@ -165,7 +165,12 @@ def verification_propose(*, volunteer, client: str, deployment_id, source, note=
         entity_type=EntityType.DEPLOYMENT,
         kind=SubmissionKind.VERIFY,
         target_id=target.pk,
-        data={"source_url": source.url, "source_title": source.title, "note": note.strip()},
+        data={
+            "title": target.title,  # what the queue calls it (the entry is not changed)
+            "source_url": source.url,
+            "source_title": source.title,
+            "note": note.strip(),
+        },
         sources=[],
         submit=True,
     )

@@ -611,16 +611,26 @@ class SourceFilter(PublicFilterSet):
         fields = []
 
 
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+class IdFilter(django_filters.Filter):
+    """A row's id: a whole number (an id in another form is an error, not a guess)."""
+
+    field_class = forms.IntegerField
+
+
 class EvidenceFilter(django_filters.FilterSet):
     """The claim-to-source links of published deployments (the evidence export)."""
 
     claim = django_filters.ChoiceFilter(
         choices=Claim.choices, label=_("Claim"), **_help(_("Claim code."))
     )
-    deployment = django_filters.NumberFilter(
+    deployment = IdFilter(
         field_name="citation__deployment_id",
         label=_("Deployment"),
         min_value=1,
+        max_value=MAX_ID,
         **_help(_("A deployment's id.")),
     )
 

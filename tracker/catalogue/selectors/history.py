@@ -9,7 +9,7 @@ from datetime import datetime
 
 from ...models import Agency, Deployment, Dispute, Hotspot, Publication, RTIRequest
 from ..links import detail_url
-from .tombstones import entry_type_of
+from .tombstones import TITLE_FIELD, entry_type_of
 
 # Fields never shown as "what changed": bookkeeping, not facts.
 HISTORY_EXCLUDED_FIELDS = {"updated_at", "created_at", "slug", "is_demo"}
@@ -148,7 +148,7 @@ def recent_changes(*, limit=50, models=CHANGE_LOG_MODELS):
                 continue  # withdrawn before it was ever public
             for entry in _entries_from_records(obj_records, model):
                 entry.entity = obj
-                entry.title = str(published[-1].instance)
+                entry.title = getattr(published[-1], TITLE_FIELD[model])
                 entry.entity_label = str(model._meta.verbose_name)
                 entry.url = detail_url(obj)
                 entries.append(entry)
