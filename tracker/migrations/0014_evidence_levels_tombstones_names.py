@@ -56,7 +56,7 @@ def history_names_copy(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0012_moderator_permissions'),
+        ('tracker', '0013_search_state_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
