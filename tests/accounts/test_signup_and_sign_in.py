@@ -9,24 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import is_moderator, is_volunteer
-from tests.support.people import PASSWORD, person
+from tests.support.people import PASSWORD, person, sign_up
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-
-def sign_up(client, email="new.volunteer@example.org", name="Kiran", **extra):
-    return client.post(
-        reverse("account_signup"),
-        {
-            "email": email,
-            "display_name": name,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "website": "",
-            **extra,
-        },
-    )
 
 
 def confirmation_link(message):

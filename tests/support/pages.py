@@ -6,12 +6,16 @@ valid proposal that the moderation tests post and then vary.
   path in braces naming a detail page of the data set (``tests/browser/test_phone.py``).
 - ``row_titles`` (a site list page) and ``ids`` (an API list page): what a page lists.
 - ``deployment_post`` and ``NEW_DEPLOYMENT_URL``: a valid new-deployment form.
+- ``token_client``, ``submission_body`` and ``api_submit``: the API's submission endpoint
+  as a volunteer's script would use it.
 - Fixture ``generous_throttle``: API rates no test reaches.
 """
 
+import json
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import AgencyFactory
@@ -111,6 +115,43 @@ def deployment_post(agency=None, **overrides):
 
 
 NEW_DEPLOYMENT_URL = reverse("moderation:submit-new", args=["deployment"])
+
+SUBMISSIONS_API_URL = "/api/v1/submissions/"
+
+
+def token_client(user):
+    """A client sending ``user``'s API token, as a script would."""
+    from rest_framework.authtoken.models import Token
+
+    client = Client()
+    client.defaults["HTTP_AUTHORIZATION"] = "Token " + Token.objects.create(user=user).key
+    return client
+
+
+def submission_body(**fields):
+    """The JSON body of a valid new deployment for the API (``fields`` override its fields)."""
+    agency = AgencyFactory(name="Pune Police", city="Pune", state_id="IN-MH")
+    return {
+        "entity_type": "deployment",
+        "fields": {
+            "title": "Pune traffic ANPR",
+            "lead_agency": agency.pk,
+            "technology": "plate_recognition",
+            "purpose_class": "surveillance",
+            "status": "in_use",
+            "state": "IN-MH",
+            "city": "Pune",
+            "latitude": 18.52,
+            "longitude": 73.85,
+            **fields,
+        },
+        "sources": [{"url": "https://news.example.org/pune-anpr", "title": "Pune ANPR"}],
+    }
+
+
+def api_submit(client, body):
+    """POST ``body`` as JSON to the submissions endpoint."""
+    return client.post(SUBMISSIONS_API_URL, json.dumps(body), content_type="application/json")
 
 
 def current_version(submission):

@@ -1,16 +1,19 @@
 """Evidence in the submission and correction forms (and the API), the diff a moderator
 reads, and what approval writes."""
 
-import json
-
 import pytest
-from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory
-from tests.support.pages import NEW_DEPLOYMENT_URL, approve, deployment_post
+from tests.support.pages import (
+    NEW_DEPLOYMENT_URL,
+    api_submit,
+    approve,
+    deployment_post,
+    submission_body,
+    token_client,
+)
 from tests.support.people import signed_in
 from tracker.models import Citation, Deployment, Evidence
 
@@ -171,33 +174,17 @@ def test_a_draft_keeps_its_evidence_rows(volunteer):
 
 
 def test_the_api_takes_evidence_and_names_what_is_wrong(volunteer):
-    from tests.factories import AgencyFactory
-
-    api = Client()
-    api.defaults["HTTP_AUTHORIZATION"] = "Token " + Token.objects.create(user=volunteer).key
-    agency = AgencyFactory(name="Pune Police")
-    body = {
-        "entity_type": "deployment",
-        "fields": {
-            "title": "Pune traffic ANPR",
-            "lead_agency": agency.pk,
-            "technology": "plate_recognition",
-            "purpose_class": "surveillance",
-            "status": "in_use",
-            "state": "IN-MH",
-            "city": "Pune",
-        },
-        "sources": [{"url": "https://news.example.org/pune-anpr", "title": "Pune ANPR"}],
-        "evidence": [
-            {"claim": "status", "source_url": "https://news.example.org/pune-anpr", "quote": "live"}
-        ],
-    }
-    response = api.post("/api/v1/submissions/", json.dumps(body), content_type="application/json")
+    api = token_client(volunteer)
+    body = submission_body()
+    body["evidence"] = [
+        {"claim": "status", "source_url": "https://news.example.org/pune-anpr", "quote": "live"}
+    ]
+    response = api_submit(api, body)
     assert response.status_code == 201, response.content
     assert response.json()["evidence"][0]["claim"] == "status"
 
     body["evidence"] = [{"claim": "cost", "source_url": "https://elsewhere.example.org/x"}]
-    response = api.post("/api/v1/submissions/", json.dumps(body), content_type="application/json")
+    response = api_submit(api, body)
     assert response.status_code == 400
     assert response.json() == {
         "evidence": [
