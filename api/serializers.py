@@ -250,12 +250,13 @@ class ClaimLevelsField(serializers.DictField):
 class VendorSerializer(DescribedSerializer):
     class Meta:
         model = Vendor
-        fields = ["id", "name", "country", "website"]
+        fields = ["id", "name", "country", "website", "wikidata_id"]
         descriptions = {
             "id": "Vendor id (usable as vendor=).",
             "name": "Vendor's name.",
             "country": "Country.",
             "website": "Website.",
+            "wikidata_id": "Wikidata item id (Q followed by a number); empty if none.",
         }
 
 
@@ -378,6 +379,7 @@ class AgencySerializer(DescribedSerializer):
             "city",
             "parent",
             "website",
+            "wikidata_id",
             "location",
             "pio_address",
             "rti_portal_url",

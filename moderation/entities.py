@@ -62,6 +62,7 @@ PROPOSABLE_FIELDS = {
         "state",
         "city",
         "website",
+        "wikidata_id",
         "location",
         "description",
     ],

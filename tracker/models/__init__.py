@@ -1,10 +1,19 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .evidence import Evidence
 from .geography import State, StateBoundary
+from .osm import OsmCamera, OsmElement, OsmImport
 from .review import Dispute, ReviewItem, VerificationHold
 from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
+from .webhooks import (
+    DeliveryState,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventKind,
+)
 
 __all__ = [
     "Agency",
@@ -16,6 +25,9 @@ __all__ = [
     "Evidence",
     "Hotspot",
     "LinkedDatabase",
+    "OsmCamera",
+    "OsmElement",
+    "OsmImport",
     "RTIEvent",
     "RTIReminder",
     "RTIRequest",
@@ -27,4 +39,10 @@ __all__ = [
     "StateBoundary",
     "Vendor",
     "VerificationHold",
+    "DeliveryState",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookEventKind",
 ]

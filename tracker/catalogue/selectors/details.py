@@ -18,6 +18,7 @@ from ...models import (
     VerificationLevel,
 )
 from ...models.evidence import claim_levels
+from ..osm import hotspot_osm_camera_count
 from .rows import without_shapes
 
 
@@ -81,6 +82,7 @@ def agency_detail(*, pk):
 def hotspot_detail(*, pk):
     return (
         Hotspot.objects.published()
+        .annotate(osm_camera_count=hotspot_osm_camera_count())
         .select_related("state", "agency")
         .prefetch_related(
             Prefetch(

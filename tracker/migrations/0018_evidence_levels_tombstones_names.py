@@ -56,7 +56,7 @@ def history_names_copy(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0013_search_state_names'),
+        ('tracker', '0017_deployment_state_order_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
