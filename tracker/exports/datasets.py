@@ -10,7 +10,7 @@ with ``;``. Related entities that are not published are left out.
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Func, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import Case, F, Func, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Cast, Concat
 
 from ..catalogue.filters import (
@@ -48,7 +48,7 @@ from ..models import (
     Technology,
     VerificationLevel,
 )
-from ..models.evidence import level_aggregates, level_of
+from ..models.evidence import claim_level_sql
 from ..sql import geojson
 from ..sql.columns import SEPARATOR, Joined, copy_out, quote, select_sql
 
@@ -427,22 +427,6 @@ SOURCE_COLUMNS = (
 )
 
 
-def claim_level():
-    """SQL: the level of the claim an evidence row supports, from every source cited for
-    that claim of that deployment (``models.evidence``)."""
-    same_claim = (
-        Evidence.objects.filter(
-            citation__deployment=OuterRef("citation__deployment"), claim=OuterRef("claim")
-        )
-        .order_by()
-        .values("claim")
-        .annotate(**level_aggregates("citation__source"))
-        .annotate(level=level_of())
-        .values("level")
-    )
-    return Subquery(same_claim, output_field=TextField())
-
-
 EVIDENCE_COLUMNS = (
     Column("id", "id", "integer", "Stable id of this piece of evidence."),
     Column(
@@ -466,7 +450,7 @@ EVIDENCE_COLUMNS = (
     Column("page", "page", "string", "Page of the source where it says so."),
     Column(
         "claim_level",
-        claim_level(),
+        claim_level_sql(deployment=OuterRef("citation__deployment"), claim=OuterRef("claim")),
         "string",
         coded(
             "Verification level of this claim of this deployment, from every source cited for it",

@@ -116,6 +116,20 @@ def claim_levels(deployment_ids):
     return {(deployment_id, claim): level for deployment_id, claim, level in rows}
 
 
+def claim_level_sql(*, deployment, claim):
+    """SQL: the level of ``claim`` of ``deployment`` (each a value or an ``OuterRef``), from
+    every source cited for that claim; NULL when no source is (unverified)."""
+    same_claim = (
+        Evidence.objects.filter(citation__deployment=deployment, claim=claim)
+        .order_by()
+        .values("claim")
+        .annotate(**level_aggregates("citation__source"))
+        .annotate(level=level_of())
+        .values("level")
+    )
+    return models.Subquery(same_claim, output_field=models.CharField())
+
+
 def deployment_level(citation_model=None):
     """SQL: a deployment's level, from every source it cites (for ``update()``).
 
