@@ -22,19 +22,24 @@ def display_name_clean(name: str) -> str:
     return name
 
 
+# The honeypot's name: one no entry has as a field (an agency has a website), so a real
+# value is never mistaken for a bot's, and one a bot is keen to fill.
+HONEYPOT = "fax_number"
+
+
 class HoneypotMixin(SiteForm):
     """A field people never see (hidden by CSS, labelled for screen readers to leave empty);
     bots that fill every field give themselves away."""
 
-    website = forms.CharField(
+    fax_number = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         template_name="forms/honeypot.html",
     )
 
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
+    def clean_fax_number(self):
+        if self.cleaned_data.get(HONEYPOT):
             raise forms.ValidationError(_("This form could not be accepted."))
         return ""
 

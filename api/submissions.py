@@ -12,7 +12,7 @@ import json
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,11 +29,12 @@ from moderation.services import (
     SubmissionThrottled,
     submission_propose,
 )
-from moderation.throttles import client_address
+from tracker.clients import client_address
 from tracker.models import Claim
 from tracker.models.evidence import PAGE_MAX, QUOTE_MAX
 
 from .authentication import ThrottledTokenAuthentication
+from .parsers import BoundedJSONParser
 
 
 class IsVolunteer(BasePermission):
@@ -186,7 +187,7 @@ def _envelope_data(request):
     if request.content_type.startswith("multipart/"):
         try:
             return json.loads(request.data.get("payload", ""))
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     return request.data
 
@@ -218,7 +219,7 @@ def _form_data(envelope):
 class SubmissionsView(APIView):
     authentication_classes = [ThrottledTokenAuthentication]
     permission_classes = [IsAuthenticated, IsVolunteer]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     @extend_schema(
         summary="Your own submissions",

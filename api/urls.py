@@ -34,6 +34,14 @@ export_urls = [
     )
     for name, export in EXPORTS.items()
     for file_format in (("csv", "geojson") if export.geometry else ("csv",))
+] + [
+    # For OpenStreetMap's mappers to review and upload by hand (tracker/exports/osm.py).
+    path(
+        f"export/hotspots.{file_format}",
+        views.osm_export_view(file_format),
+        name=f"export-hotspots-{file_format.replace('.', '-')}",
+    )
+    for file_format in views.OSM_FORMATS
 ]
 
 urlpatterns = [
@@ -75,7 +83,8 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    # Anything else under /api/v1/ is a JSON 404, never the site's HTML page.
-    re_path(r"^export/.*$", query_parameters(ANY)(views.not_found)),
-    re_path(r"^.*/$", query_parameters(ANY)(views.not_found)),
+    # Anything else under /api/v1/ is a JSON 404, never the site's HTML page; a path with a
+    # newline in it too ("[\s\S]" matches it where "." would not; "\Z" is the very end).
+    re_path(r"^export/[\s\S]*\Z", query_parameters(ANY)(views.not_found)),
+    re_path(r"^[\s\S]*/\Z", query_parameters(ANY)(views.not_found)),
 ]

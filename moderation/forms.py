@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import HoneypotMixin
+from accounts.forms import HONEYPOT, HoneypotMixin
 from tracker.forms import SiteForm
 from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
 from tracker.models.review import DISPUTE_REASON_MAX
@@ -27,6 +27,7 @@ SOURCE_SLOTS = 3
 # The form's own error when an evidence row is wrong (the row says what).
 EVIDENCE_PROBLEM = _("Check the evidence: a row below has a problem.")
 MAX_AREA_VERTICES = 500
+MAX_AREA_CHARACTERS = 100_000  # 500 points as GeoJSON, with room to spare
 
 
 class WebLinkField(forms.URLField):
@@ -35,7 +36,8 @@ class WebLinkField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=2000, assume_scheme="https", **kwargs)
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(assume_scheme="https", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -200,7 +202,7 @@ class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
         raw = {
             name: self.data.get(name, "")
             for name in self.fields
-            if name not in ("attachments", "website")
+            if name not in ("attachments", HONEYPOT)
         }
         if self.evidence_formset is not None:
             raw["evidence"] = self.evidence_formset.raw_rows()
@@ -239,6 +241,7 @@ class AgencyProposalForm(ProposalForm):
     class Meta:
         model = Agency
         fields = _model_fields(EntityType.AGENCY)
+        field_classes = {"website": WebLinkField}
 
 
 class HotspotProposalForm(ProposalForm):
@@ -248,6 +251,7 @@ class HotspotProposalForm(ProposalForm):
     area = forms.CharField(
         label=_("Area (optional)"),
         required=False,
+        max_length=MAX_AREA_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A polygon as GeoJSON, for a hotspot that covers an area."),
     )
@@ -264,7 +268,7 @@ class HotspotProposalForm(ProposalForm):
         try:
             json.loads(text)
             shape = GEOSGeometry(text, srid=4326)
-        except (ValueError, GEOSException, TypeError):
+        except (ValueError, GEOSException, TypeError, RecursionError):
             raise ValidationError(_("Give the area as a GeoJSON polygon.")) from None
         if shape.geom_type == "Polygon":
             shape = MultiPolygon(shape, srid=4326)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tracker.catalogue.geography import point_plausibly_in_state
 from tracker.catalogue.links import detail_url
+from tracker.catalogue.visibility import public_rows
 from tracker.ingest.normalise import normalise_url
 from tracker.models import Dispute, ReviewItem, Source, State
 
@@ -70,6 +71,12 @@ def queue_review_items(*, kind="", age=""):
     return found.select_related("source").order_by("created_at", "id")
 
 
+def reviewable_submissions():
+    """Every submission a moderator may open: all but drafts, which stay private to their
+    author until sent."""
+    return Submission.objects.exclude(status=SubmissionStatus.DRAFT)
+
+
 # ---------------------------------------------------------------- one submission
 
 
@@ -102,14 +109,27 @@ def _display(meta, name, value, names):
         return _("an area of %(count)d points") % {"count": count}
     field = meta.get_field(name)
     if isinstance(field, models.ForeignKey):
-        return names.get((field.related_model, value), f"#{value}")
+        return names.get((field.related_model, value), _("an entry that is not public"))
     if field.choices:
         return str(dict(field.choices).get(value, value))
     return str(value)
 
 
-def submission_changes(submission) -> list[DisplayChange]:
-    """The proposal against what is published now, field by field, in readable words."""
+def _related_names(wanted, *, moderator):
+    """{(model, pk): name} for the related rows a diff names: every row for a moderator,
+    only public ones for anyone else (a draft agency's name stays unseen)."""
+    names = {}
+    for related, pks in wanted.items():
+        hidden = not moderator and hasattr(related, "publication")
+        rows = public_rows(related) if hidden else related._base_manager
+        names.update({(related, obj.pk): str(obj) for obj in rows.filter(pk__in=pks)})
+    return names
+
+
+def submission_changes(submission, *, moderator=False) -> list[DisplayChange]:
+    """The proposal against what is published now, field by field, in readable words.
+
+    Related entries are named only when public, unless a ``moderator`` reads it."""
     model = entity_model(submission.entity_type)
     current_entity = _current_entity(submission)
     current = entity_data(current_entity, submission.entity_type) if current_entity else {}
@@ -126,11 +146,7 @@ def submission_changes(submission) -> list[DisplayChange]:
             wanted.setdefault(field.related_model, set()).update(
                 v for v in (change.old, change.new) if v is not None
             )
-    names = {
-        (related, obj.pk): str(obj)
-        for related, pks in wanted.items()
-        for obj in related._base_manager.filter(pk__in=pks)
-    }
+    names = _related_names(wanted, moderator=moderator)
     return [
         DisplayChange(
             field=change.field,

@@ -9,14 +9,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import HONEYPOT
 from accounts.roles import is_moderator, volunteer_required
 from tracker.catalogue.links import detail_url
+from tracker.clients import client_address
 
 from ..entities import entity_data
 from ..evidence import cited_sources, entity_evidence, evidence_merged, evidence_rows_initial
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import Attachment, EntityType, Submission, SubmissionKind
-from ..review import submission_changes, submission_evidence_changes
+from ..review import reviewable_submissions, submission_changes, submission_evidence_changes
 from ..services import (
     DRAFT_KEY,
     SubmissionConflict,
@@ -26,7 +28,7 @@ from ..services import (
     submission_propose,
     submission_withdraw,
 )
-from ..throttles import client_address
+from ..uploads import download_name
 
 DRAFT_VALUE_MAX = 20000
 
@@ -135,7 +137,7 @@ def _submission_save(request, form, entity_type, target_id, submission):
     """Store through ``submission_propose``; returns the submission, or None with the
     errors on ``form``."""
     form.is_valid()
-    if "website" in form.errors:  # the honeypot: store nothing, say little
+    if HONEYPOT in form.errors:  # the honeypot: store nothing, say little
         return None
     draft = request.POST.get("action") == "draft"
     raw_draft = None
@@ -200,16 +202,21 @@ def my_submission_withdraw(request, pk):
 
 
 def attachment_download(request, pk):
-    """Only the submitter and moderators may fetch an attachment, and only as a download."""
+    """Only the submitter, and moderators once it is sent, may fetch an attachment, and only
+    as a download."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attachment = get_object_or_404(Attachment.objects.select_related("submission"), pk=pk)
-    if attachment.submission.volunteer_id != request.user.pk and not is_moderator(request.user):
+    own = attachment.submission.volunteer_id == request.user.pk
+    if not own and not (
+        is_moderator(request.user)
+        and reviewable_submissions().filter(pk=attachment.submission_id).exists()
+    ):
         raise PermissionDenied
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -6,8 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.forms import HONEYPOT
 from accounts.roles import moderator_required
 from tracker.catalogue.links import detail_url
+from tracker.clients import client_address
 from tracker.models import Dispute, EntryType
 
 from ..disputes import (
@@ -19,7 +21,6 @@ from ..disputes import (
     published_entry,
 )
 from ..forms import DisputeForm, DisputeOutcomeForm
-from ..throttles import client_address
 
 
 def _entry_or_404(entity_type, pk):
@@ -52,7 +53,7 @@ def dispute_new(request, entity_type, pk):
             form.add_error(error.field, str(error))
         else:
             return redirect("moderation:dispute-sent", entity_type=entity_type, pk=entry.pk)
-    status = 200 if request.method != "POST" or "website" not in form.errors else 400
+    status = 200 if request.method != "POST" or HONEYPOT not in form.errors else 400
     return render(
         request,
         "moderation/dispute_form.html",

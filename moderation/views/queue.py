@@ -16,7 +16,7 @@ from tracker.publication import entity_restore, entity_withdraw
 
 from ..entities import entity_model
 from ..forms import DecisionForm, WithdrawForm
-from ..models import DRAFT_KEY, EntityType, Submission, SubmissionKind, SubmissionStatus
+from ..models import DRAFT_KEY, EntityType, SubmissionKind, SubmissionStatus
 from ..review import (
     DISPUTES_KIND,
     QUEUE_AGES,
@@ -24,6 +24,7 @@ from ..review import (
     queue_disputes,
     queue_review_items,
     queue_submissions,
+    reviewable_submissions,
     submission_changes,
     submission_evidence_changes,
     submission_sources,
@@ -82,7 +83,7 @@ def review(request, pk):
     """One submission's review: the diff, its evidence and sources, warnings, and the
     decision form bound to the version shown (``review_version``)."""
     submission = get_object_or_404(
-        Submission.objects.select_related("volunteer", "reviewer"), pk=pk
+        reviewable_submissions().select_related("volunteer", "reviewer"), pk=pk
     )
     entity = None
     if submission.target_id:

@@ -14,6 +14,7 @@ from accounts.roles import volunteer_required
 from tracker import permissions
 from tracker.catalogue.ageing import site_today
 from tracker.catalogue.links import detail_url
+from tracker.clients import client_address
 from tracker.models import Deployment
 from tracker.verification import (
     deployment_verify,
@@ -26,7 +27,6 @@ from tracker.verification import (
 
 from ..forms import VerificationForm
 from ..services import SubmissionRefused, verification_propose
-from ..throttles import client_address
 
 PAGE_SIZE = 25
 

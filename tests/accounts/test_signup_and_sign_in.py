@@ -53,7 +53,7 @@ def test_an_unconfirmed_account_cannot_sign_in():
 
 def test_the_honeypot_refuses_a_bot_sign_up(mail_delivered):
     with mail_delivered() as outbox:
-        response = sign_up(Client(), website="http://spam.example")
+        response = sign_up(Client(), fax_number="+91 22 5555 0000")
     assert response.status_code == 200
     assert not User.objects.filter(email="new.volunteer@example.org").exists()
     assert outbox == []

@@ -6,7 +6,7 @@ import pytest
 
 from moderation.models import Submission, SubmissionStatus
 from tests.factories import DeploymentFactory
-from tests.support.pages import SUBMISSIONS_API_URL, api_submit, submission_body, token_client
+from tests.support.pages import SUBMISSIONS_API_URL, api_submit, deployment_body, token_client
 from tracker.publication import entity_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def api(volunteer):
 
 
 def test_a_valid_proposal_is_queued_and_listed_for_its_author(api, other_volunteer):
-    response = api_submit(api, submission_body())
+    response = api_submit(api, deployment_body())
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "pending" and body["data"]["location"] == [73.85, 18.52]
@@ -37,11 +37,11 @@ def test_a_valid_proposal_is_queued_and_listed_for_its_author(api, other_volunte
         (lambda b: b["fields"].update(technology="mind_reading"), "technology"),
         (lambda b: b.update(entity_type="spaceship"), "entity_type"),
         (lambda b: b.update(sources=[{"url": "ftp://example.org/x"}]), "sources"),
-        (lambda b: b["fields"].update(website="bot"), "website"),
+        (lambda b: b["fields"].update(fax_number="bot"), "fax_number"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_nothing_is_stored(api, change, field):
-    body = submission_body()
+    body = deployment_body()
     change(body)
     response = api_submit(api, body)
     assert response.status_code == 400
@@ -90,15 +90,15 @@ def test_a_correction_keeps_only_what_changed(api):
 
 
 def test_drafts_can_be_saved(api):
-    response = api_submit(api, {**submission_body(), "draft": True})
+    response = api_submit(api, {**deployment_body(), "draft": True})
     assert response.status_code == 201
     assert Submission.objects.get().status == SubmissionStatus.DRAFT
 
 
 def test_the_api_is_throttled_per_account(api, settings):
     settings.SUBMISSION_RATE_ACCOUNT = "1/3600"
-    assert api_submit(api, submission_body()).status_code == 201
-    assert api_submit(api, submission_body(title="Second")).status_code == 429
+    assert api_submit(api, deployment_body()).status_code == 201
+    assert api_submit(api, deployment_body(title="Second")).status_code == 429
     assert Submission.objects.count() == 1
 
 
@@ -108,13 +108,13 @@ def test_attachments_travel_in_a_multipart_body(api, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     pdf = SimpleUploadedFile("reply.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
     response = api.post(
-        SUBMISSIONS_API_URL, {"payload": json.dumps(submission_body()), "attachments": [pdf]}
+        SUBMISSIONS_API_URL, {"payload": json.dumps(deployment_body()), "attachments": [pdf]}
     )
     assert response.status_code == 201, response.content
     assert Submission.objects.get().attachments.get().content_type == "application/pdf"
     fake = SimpleUploadedFile("reply.pdf", b"<html></html>", "application/pdf")
     response = api.post(
-        SUBMISSIONS_API_URL, {"payload": json.dumps(submission_body()), "attachments": [fake]}
+        SUBMISSIONS_API_URL, {"payload": json.dumps(deployment_body()), "attachments": [fake]}
     )
     assert response.status_code == 400 and "attachments" in response.json()
     response = api.post(SUBMISSIONS_API_URL, {"payload": "{not json"})

@@ -6,8 +6,8 @@ valid proposal that the moderation tests post and then vary.
   path in braces naming a detail page of the data set (``tests/browser/test_phone.py``).
 - ``row_titles`` (a site list page) and ``ids`` (an API list page): what a page lists.
 - ``deployment_post`` and ``NEW_DEPLOYMENT_URL``: a valid new-deployment form.
-- ``token_client``, ``submission_body`` and ``api_submit``: the API's submission endpoint
-  as a volunteer's script would use it.
+- ``token_client`` and ``api_submit``: the API's submission endpoint as a volunteer's
+  script would use it (``deployment_body``: a valid proposal to it).
 - Fixture ``generous_throttle``: API rates no test reaches.
 """
 
@@ -108,28 +108,14 @@ def deployment_post(agency=None, **overrides):
         "source_url_1": "https://news.example.org/lucknow-station-frt",
         "source_title_1": "Station gets face recognition",
         "action": "submit",
-        "website": "",
+        "fax_number": "",
     }
     data.update(overrides)
     return data
 
 
-NEW_DEPLOYMENT_URL = reverse("moderation:submit-new", args=["deployment"])
-
-SUBMISSIONS_API_URL = "/api/v1/submissions/"
-
-
-def token_client(user):
-    """A client sending ``user``'s API token, as a script would."""
-    from rest_framework.authtoken.models import Token
-
-    client = Client()
-    client.defaults["HTTP_AUTHORIZATION"] = "Token " + Token.objects.create(user=user).key
-    return client
-
-
-def submission_body(**fields):
-    """The JSON body of a valid new deployment for the API (``fields`` override its fields)."""
+def deployment_body(**fields):
+    """The JSON body of a valid new-deployment proposal to the API."""
     agency = AgencyFactory(name="Pune Police", city="Pune", state_id="IN-MH")
     return {
         "entity_type": "deployment",
@@ -147,6 +133,20 @@ def submission_body(**fields):
         },
         "sources": [{"url": "https://news.example.org/pune-anpr", "title": "Pune ANPR"}],
     }
+
+
+NEW_DEPLOYMENT_URL = reverse("moderation:submit-new", args=["deployment"])
+
+SUBMISSIONS_API_URL = "/api/v1/submissions/"
+
+
+def token_client(user):
+    """A client sending ``user``'s API token, as a script would."""
+    from rest_framework.authtoken.models import Token
+
+    client = Client()
+    client.defaults["HTTP_AUTHORIZATION"] = "Token " + Token.objects.create(user=user).key
+    return client
 
 
 def api_submit(client, body):

@@ -14,6 +14,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
+from accounts.forms import HONEYPOT
 from accounts.roles import Role, role_grant
 from tests.factories import UserFactory
 
@@ -50,7 +51,7 @@ def sign_up(client=None, email="new.volunteer@example.org", name="Kiran", **extr
             "display_name": name,
             "password1": PASSWORD,
             "password2": PASSWORD,
-            "website": "",
+            HONEYPOT: "",
             **extra,
         },
     )

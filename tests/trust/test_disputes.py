@@ -17,7 +17,7 @@ def report_url(entry, kind="deployment"):
 
 
 def report(client, entry, **data):
-    return client.post(report_url(entry), {"claim": "", "source_url": "", "website": "", **data})
+    return client.post(report_url(entry), {"claim": "", "source_url": "", "fax_number": "", **data})
 
 
 def test_an_anonymous_reader_disputes_a_claim(client):
@@ -65,7 +65,7 @@ def test_a_signed_in_reader_is_recorded_for_moderators_only(volunteer, moderator
         ({"reason": "x" * 5001}, "Keep it under 5000 characters (it has 5001)."),
         ({"reason": "Wrong", "source_url": "javascript:alert(1)"}, "Enter a valid URL."),
         ({"reason": "Wrong", "claim": "colour"}, "Select a valid choice."),
-        ({"reason": "Wrong", "website": "spam.example"}, "This form could not be accepted."),
+        ({"reason": "Wrong", "fax_number": "spam.example"}, "This form could not be accepted."),
     ],
 )
 def test_bad_input_is_a_clear_error_and_nothing_is_stored(client, data, message):

@@ -10,8 +10,8 @@ from tests.support.pages import (
     NEW_DEPLOYMENT_URL,
     api_submit,
     approve,
+    deployment_body,
     deployment_post,
-    submission_body,
     token_client,
 )
 from tests.support.people import signed_in
@@ -175,7 +175,7 @@ def test_a_draft_keeps_its_evidence_rows(volunteer):
 
 def test_the_api_takes_evidence_and_names_what_is_wrong(volunteer):
     api = token_client(volunteer)
-    body = submission_body()
+    body = deployment_body()
     body["evidence"] = [
         {"claim": "status", "source_url": "https://news.example.org/pune-anpr", "quote": "live"}
     ]

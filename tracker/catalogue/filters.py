@@ -166,13 +166,18 @@ class PointParamField(ExactCharField):
 
 
 class TimestampField(forms.CharField):
-    """An ISO 8601 date or date-time; without an offset it means UTC."""
+    """An ISO 8601 date or date-time; without an offset it means UTC. Nothing around it:
+    a space or newline is refused, as the schema's format says."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, strip=False, **kwargs)
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        value = value.strip()
+        if value != value.strip():
+            value = ""  # refused below
         try:
             parsed = parse_datetime(value)
             if parsed is None:
@@ -572,6 +577,18 @@ class OsmCameraFilter(django_filters.FilterSet):
 
     class Meta:
         model = OsmCamera
+        fields = []
+
+
+class OsmExportFilter(django_filters.FilterSet):
+    """What the export for OpenStreetMap's mappers takes: a state and a box (it applies
+    them to hotspots and to located deployments alike, ``tracker.exports.osm``)."""
+
+    state = StateFilter(field_name="state_id", label=_("State"), **STATE_HELP)
+    in_bbox = BBoxFilter(field_name="location", label=_("In box"), **BBOX_HELP)
+
+    class Meta:
+        model = Hotspot
         fields = []
 
 
