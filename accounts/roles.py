@@ -40,6 +40,9 @@ ROLE_GRANTS = {
         tracker_permissions.ARCHIVE_READ,
         tracker_permissions.RTI_REMINDERS,
         tracker_permissions.VERIFY,
+        tracker_permissions.RTI_EVENT_RECORD,
+        tracker_permissions.RTI_DOCUMENT_PUBLISH,
+        tracker_permissions.RTI_CAMPAIGN_CREATE,
     ],
     # Administrators also manage users, roles and every entry in the admin.
     Role.ADMINISTRATOR: [EVERY_PERMISSION],

@@ -37,7 +37,9 @@ def administrators_are_staff(sender, instance, action, pk_set, reverse, **kwargs
 
 @receiver(pre_save, sender=get_user_model())
 def note_password_change(sender, instance, update_fields=None, **kwargs):
-    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
+    """A new password is one given through ``set_password`` (Django keeps it as
+    ``_password`` until the save); a stored hash upgraded at sign-in is not one."""
+    if instance.pk is None or getattr(instance, "_password", None) is None:
         return
     stored = sender._base_manager.filter(pk=instance.pk).values_list("password", flat=True)
     instance._password_changed = stored.first() not in (None, instance.password)

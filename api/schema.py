@@ -10,6 +10,17 @@ from drf_spectacular.utils import extend_schema_field
 
 from tracker.catalogue import filters
 
+# A parameter's value made only of these (ASCII whitespace) is blank: a 400
+# (api.views.NoEmptyParametersMixin). The schema says so with NOT_BLANK, a pattern
+# both Python and the schema's (ECMAScript) regular expressions read alike.
+BLANK_CHARACTERS = " \t\n\v\f\r"
+NOT_BLANK = "[^ \\t\\n\\v\\f\\r]"
+
+
+def is_blank(value: str) -> bool:
+    return all(character in BLANK_CHARACTERS for character in value)
+
+
 STATE_CODE = {"type": "string", "pattern": "^[A-Za-z]{2}-[A-Za-z]{2,3}$", "example": "IN-UP"}
 TIMESTAMP = {
     "anyOf": [
@@ -51,9 +62,11 @@ class DescribedFilterExtension(DjangoFilterExtension):
             for keyword, option in bounds.items():
                 if filter_field.extra.get(option) is not None:
                     schema[keyword] = filter_field.extra[option]
-            # An empty value is a 400 (api.views.NoEmptyParametersMixin).
+            # An empty or blank value is a 400 (api.views.NoEmptyParametersMixin).
             if schema.get("type") == "string":
                 schema["minLength"] = 1
+                if "pattern" not in schema and "enum" not in schema:
+                    schema["pattern"] = NOT_BLANK
             elif schema.get("type") == "array":
                 schema["minItems"] = 1
         return parameters

@@ -292,6 +292,8 @@ def page_query(serializer_class, queryset):
     key = (serializer_class, queryset.model)
     if key not in _compiled:
         try:
+            if _reads_the_clock(queryset):
+                raise Uncompilable("its rows depend on the time they are read")
             row, finishes = _object(serializer_class(), queryset.model, "", _prefetches(queryset))
         except Uncompilable:
             _compiled[key] = None
@@ -307,6 +309,16 @@ def page_query(serializer_class, queryset):
             name = f"api_page_{queryset.model._meta.model_name}_{serializer_class.__name__.lower()}"
             _compiled[key] = PageQuery(name, sql, finishes)
     return _compiled[key]
+
+
+def _reads_the_clock(queryset) -> bool:
+    """A queryset judged against the time it runs (the RTI clock's parameters): its SQL,
+    compiled once, would keep the moment it was compiled at."""
+    return any(
+        getattr(part, "reads_the_clock", False)
+        for annotation in queryset.query.annotations.values()
+        for part in annotation.flatten()
+    )
 
 
 def _execute(cursor, query, ids):

@@ -268,12 +268,18 @@ class SubmissionsView(APIView):
                 draft=envelope.validated_data["draft"],
                 language=get_language() or "en",
             )
-        except SubmissionInvalid:
-            return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
-        except SubmissionThrottled as error:
-            return Response({"detail": str(error)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
-        except SubmissionConflict as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         except SubmissionRefused as error:
-            return Response({error.field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+            return refusal_response(error, form)
         return Response(SubmissionOut(submission).data, status=status.HTTP_201_CREATED)
+
+
+def refusal_response(error: SubmissionRefused, form, *, conflict=status.HTTP_409_CONFLICT):
+    """The JSON answer to a refused proposal: the form's errors by field (400), too many
+    (429), a conflict (``conflict``), or the one field the refusal names (400)."""
+    if isinstance(error, SubmissionInvalid):
+        return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(error, SubmissionThrottled):
+        return Response({"detail": str(error)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    if isinstance(error, SubmissionConflict):
+        return Response({"detail": str(error)}, status=conflict)
+    return Response({error.field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)

@@ -10,6 +10,7 @@ from tracker.exports.datasets import EXPORTS
 
 from . import releases, rti, views, webhooks
 from .parameters import ANY, query_parameters
+from .rti_events import RTIEventsView
 from .submissions import SubmissionsView
 from .withdrawals import WithdrawalsView
 
@@ -60,6 +61,7 @@ urlpatterns = [
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
     path("withdrawals/", WithdrawalsView.as_view(), name="withdrawals"),
+    path("rti-requests/<int:id>/events/", RTIEventsView.as_view(), name="rti-events"),
     path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
     path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook"),
     path(

@@ -7,6 +7,7 @@ only what differs and a moderator sees a diff of like with like.
 """
 
 import datetime
+import decimal
 import json
 
 from django.contrib.gis.db import models as gis_models
@@ -14,7 +15,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from tracker.models import Agency, Deployment, Hotspot, RTIRequest
+from tracker.models import Agency, Deployment, Hotspot, RTIEvent, RTIRequest
 
 from .models import EntityType
 
@@ -23,7 +24,16 @@ ENTITY_MODELS = {
     EntityType.AGENCY: Agency,
     EntityType.HOTSPOT: Hotspot,
     EntityType.RTI_REQUEST: RTIRequest,
+    EntityType.RTI_EVENT: RTIEvent,
 }
+# Entries a volunteer proposes on their own and a moderator publishes or withdraws; an RTI
+# event is proposed from its request's page (moderation/rti_events.py).
+PUBLIC_ENTITY_TYPES = [
+    EntityType.DEPLOYMENT,
+    EntityType.AGENCY,
+    EntityType.HOTSPOT,
+    EntityType.RTI_REQUEST,
+]
 
 # The fields a volunteer proposes, per kind of entry, in the order forms and diffs show them.
 PROPOSABLE_FIELDS = {
@@ -76,6 +86,15 @@ PROPOSABLE_FIELDS = {
         "route",
         "application_text",
     ],
+    EntityType.RTI_EVENT: [
+        "rti_request",
+        "kind",
+        "date",
+        "outcome",
+        "exemption_sections",
+        "amount",
+        "note",
+    ],
 }
 
 
@@ -95,6 +114,8 @@ def field_to_json(field, value):
         return value.pk if isinstance(value, models.Model) else value
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
     return value
 
 

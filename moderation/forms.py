@@ -14,11 +14,11 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import HONEYPOT, HoneypotMixin
+from tracker import uploads
 from tracker.forms import SiteForm
 from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
 from tracker.models.review import DISPUTE_REASON_MAX
 
-from . import uploads
 from .entities import PROPOSABLE_FIELDS, field_to_json
 from .evidence import EvidenceFormSet, cited_sources, has_claims
 from .models import EntityType

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import uploads
+from tracker import uploads
 
 
 class SubmissionKind(models.TextChoices):
@@ -42,6 +42,7 @@ class EntityType(models.TextChoices):
     AGENCY = "agency", _("Agency")
     HOTSPOT = "hotspot", _("Hotspot")
     RTI_REQUEST = "rti_request", _("RTI request")
+    RTI_EVENT = "rti_event", _("RTI event")
 
 
 class Submission(models.Model):

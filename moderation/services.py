@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import REVIEW_PERMISSION
+from tracker import uploads
 from tracker.ingest.normalise import normalise_url
-from tracker.models import Citation, Publication, Source
+from tracker.models import Citation, Publication, RTIRequest, Source
 from tracker.models.base import display_name
 from tracker.publication import entity_publish
 from tracker.verification import deployment_verify, live_sources
 
-from . import notifications, uploads
+from . import notifications
 from .entities import data_changes, entity_apply, entity_data, entity_model
 from .evidence import entity_evidence, evidence_apply, evidence_changes
 from .models import (
@@ -292,6 +293,10 @@ def _apply(*, submission, moderator, approvers, note):
     """Publish the proposal (the submission and its entry are locked); returns the entry."""
     if submission.kind == SubmissionKind.VERIFY:
         return _verification_apply(submission=submission, moderator=moderator, note=note)
+    if submission.entity_type == EntityType.RTI_EVENT:
+        from .rti_events import rti_event_submission_approve
+
+        return rti_event_submission_approve(submission)
     model = entity_model(submission.entity_type)
     if submission.kind == SubmissionKind.EDIT:
         entity = published_target(
@@ -312,6 +317,8 @@ def _apply(*, submission, moderator, approvers, note):
         ) from None
     entity._history_contributor = submission.volunteer
     entity._history_user_name = ", ".join(display_name(user) for user in approvers)
+    if isinstance(entity, RTIRequest) and entity.owner_id is None:
+        entity.owner = submission.volunteer  # who may record what happens next
     entity_publish(entity=entity, actor=moderator, reason=note or APPROVED_REASON)
     _citations_attach(entity=entity, entity_type=submission.entity_type, sources=submission.sources)
     try:
@@ -415,11 +422,22 @@ def submission_decide(
         submission.reviewer_note = note
         submission.decided_at = timezone.now()
         submission.save()
+        if status == SubmissionStatus.REJECTED:
+            _proposal_drop(submission)
         notifications.decision_send(submission=submission, base_url=base_url)
     count = required if applied is not None else 0
     return Decision(submission, entity=applied, approvals=count, required=required)
 
 
+def _proposal_drop(submission):
+    """What a rejected or withdrawn proposal left outside the queue goes with it."""
+    if submission.entity_type == EntityType.RTI_EVENT:
+        from .rti_events import rti_event_submission_drop
+
+        rti_event_submission_drop(submission)
+
+
+@transaction.atomic
 def submission_withdraw(*, submission_id, volunteer):
     """The volunteer takes back a submission that is not decided yet."""
     changed = Submission.objects.filter(
@@ -433,3 +451,4 @@ def submission_withdraw(*, submission_id, volunteer):
     ).update(status=SubmissionStatus.WITHDRAWN, updated_at=timezone.now())
     if not changed:
         raise SubmissionConflict(_("This submission can no longer be withdrawn."))
+    _proposal_drop(Submission.objects.get(pk=submission_id))

@@ -145,10 +145,12 @@ class PrivacyMiddleware:
 request_log = logging.getLogger("panoptic.request")
 
 # Paths that carry a secret: the keys of password-reset and e-mail-confirmation links
-# (django-allauth's URLs). Whoever reads the logs could otherwise take over the account.
+# (django-allauth's URLs), whose reader could take over the account, and the token of an
+# RTI campaign's letters (the applicant's name and address).
 SECRET_PATHS = [
     re.compile(r"(/password/reset/key/)(?!done/$)[^?#]+"),
     re.compile(r"(/confirm-email/)[^/?#]+"),
+    re.compile(r"(/rti/campaigns/\d+/letters/)[^/?#]+"),
 ]
 
 

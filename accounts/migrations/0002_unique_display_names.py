@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         ('accounts', '0001_roles'),
         ('auth', '0012_alter_user_first_name_max_length'),
         # History copies the names as they were before any duplicate is renumbered.
-        ('tracker', '0018_evidence_levels_tombstones_names'),
+        ('tracker', '0021_evidence_levels_tombstones_names'),
     ]
 
     operations = [

@@ -13,8 +13,10 @@ from accounts.forms import HONEYPOT
 from accounts.roles import is_moderator, volunteer_required
 from tracker.catalogue.links import detail_url
 from tracker.clients import client_address
+from tracker.rti.questions import QUESTIONS
+from tracker.uploads import download_name
 
-from ..entities import entity_data
+from ..entities import PUBLIC_ENTITY_TYPES, entity_data
 from ..evidence import cited_sources, entity_evidence, evidence_merged, evidence_rows_initial
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import Attachment, EntityType, Submission, SubmissionKind
@@ -28,21 +30,24 @@ from ..services import (
     submission_propose,
     submission_withdraw,
 )
-from ..uploads import download_name
 
 DRAFT_VALUE_MAX = 20000
 
 
 def _entity_type(value):
     try:
-        return EntityType(value)
+        entity_type = EntityType(value)
     except ValueError:
         raise Http404("unknown kind of entry") from None
+    if entity_type not in PUBLIC_ENTITY_TYPES:  # an RTI event is recorded from its request
+        raise Http404("not proposed on its own")
+    return entity_type
 
 
 @volunteer_required
 def submit_start(request):
-    return render(request, "moderation/submit_start.html", {"entity_types": EntityType.choices})
+    choices = [(t.value, t.label) for t in PUBLIC_ENTITY_TYPES]
+    return render(request, "moderation/submit_start.html", {"entity_types": choices})
 
 
 @volunteer_required
@@ -66,6 +71,12 @@ def submission_edit(request, pk):
     submission = get_object_or_404(Submission, pk=pk, volunteer=request.user)
     if not submission.is_editable:
         messages.error(request, _("This submission can no longer be changed."))
+        return redirect("moderation:my-submission", pk=submission.pk)
+    if submission.entity_type == EntityType.RTI_EVENT:
+        messages.error(
+            request,
+            _("A proposed event is not edited: withdraw it and record it again, corrected."),
+        )
         return redirect("moderation:my-submission", pk=submission.pk)
     target = None
     if submission.kind == SubmissionKind.EDIT:
@@ -129,6 +140,8 @@ def _submission_form(request, *, entity_type, kind, target=None, target_id=None,
             "target": target,
             "target_url": detail_url(target) if target is not None else "",
             "submission": submission,
+            "questions": QUESTIONS if entity_type == EntityType.RTI_REQUEST else (),
+            "language": get_language(),
         },
     )
 

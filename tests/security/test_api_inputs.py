@@ -40,3 +40,24 @@ def test_updated_since_with_whitespace_is_a_400_naming_it(client, path, value):
 def test_a_clean_updated_since_still_works(client):
     response = client.get("/api/v1/export/deployments.csv", {"updated_since": "2024-01-01"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"agency": "\x00h"}, 200),  # a NUL is dropped: names nothing
+        ({"vendor": "\x00x"}, 200),
+        ({"q": "\x85"}, 200),  # not blank to the schema: read as text
+        ({"agency": "\x0b"}, 400),  # blank to both the code and the schema
+        ({"agency": " "}, 400),
+    ],
+)
+def test_odd_characters_are_read_as_the_schema_says(client, query, status):
+    response = client.get("/api/v1/deployments/", query)
+    assert response.status_code == status, response.content
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    (name,) = query
+    (parameter,) = [
+        p for p in schema["paths"]["/api/v1/deployments/"]["get"]["parameters"] if p["name"] == name
+    ]
+    assert parameter["schema"]["pattern"] == "[^ \\t\\n\\v\\f\\r]"

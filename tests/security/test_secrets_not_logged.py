@@ -59,3 +59,13 @@ def test_gunicorns_access_line_hides_the_key_too(capsys):
     line = capsys.readouterr().out
     assert json.loads(line)["path"] == "/accounts/confirm-email/[secret]/"
     assert "abc" not in line
+
+
+def test_an_rti_campaigns_letters_token_is_not_logged():
+    from tracker.middleware import path_for_log
+
+    token = "0123456789abcdef0123456789abcdef"
+    assert path_for_log(f"/hi/rti/campaigns/7/letters/{token}/") == (
+        "/hi/rti/campaigns/7/letters/[secret]/"
+    )
+    assert path_for_log("/rti/campaigns/7/letters/") == "/rti/campaigns/7/letters/"

@@ -3,12 +3,19 @@
 import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from tests.support.people import PASSWORD, signed_in
 
 pytestmark = pytest.mark.django_db
+
+
+class QuickPBKDF2(PBKDF2PasswordHasher):
+    iterations = 1
+
+
 NEW_PASSWORD = "a brand new passphrase 77"
 
 
@@ -49,4 +56,17 @@ def test_signing_in_keeps_the_token(volunteer):
         "/accounts/login/", {"login": "ravi.private@example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
+    assert token_works(key)
+
+
+def test_a_hash_upgraded_at_sign_in_keeps_the_token(volunteer, settings):
+    """Django rehashes a stored password when its hasher changes: the same password."""
+    key = Token.objects.create(user=volunteer).key
+    settings.PASSWORD_HASHERS = [
+        f"{__name__}.QuickPBKDF2",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    assert Client().login(username=volunteer.username, password=PASSWORD)
+    volunteer.refresh_from_db()
+    assert volunteer.password.startswith("pbkdf2_sha256$1$")  # upgraded
     assert token_works(key)

@@ -49,7 +49,6 @@ from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import Q
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +75,8 @@ from ..models import (
     Vendor,
     VerificationLevel,
 )
+from ..models.rti import DEEMED_REFUSED as RTI_DEEMED_REFUSED
+from ..models.rti import OVERDUE as RTI_OVERDUE
 from .search import search
 
 MAX_RADIUS_KM = 2000.0
@@ -230,7 +231,15 @@ def _as_id(ref):
     return None
 
 
-class AgencyRefField(forms.CharField):
+class RefField(forms.CharField):
+    """A reference typed into a query: a NUL character (which no one types, and PostgreSQL
+    cannot take) is dropped rather than refused, so any text the schema allows is read."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace("\x00", "") if isinstance(value, str) else value)
+
+
+class AgencyRefField(RefField):
     """A published agency's id or slug, resolved to its id."""
 
     def clean(self, value):
@@ -246,7 +255,7 @@ class AgencyRefField(forms.CharField):
         return NO_ROW if agency_id is None else agency_id
 
 
-class VendorRefField(forms.CharField):
+class VendorRefField(RefField):
     """A vendor's id or exact name (any case), resolved to its id."""
 
     def clean(self, value):
@@ -633,7 +642,29 @@ class RTIRequestFilter(PublicFilterSet):
         choices=(("true", _("Overdue")), ("false", _("Not overdue"))),
         method="filter_overdue",
         label=_("Overdue"),
-        **_help(_("true: the authority owes a decision whose deadline has passed.")),
+        **_help(
+            _(
+                "true: as of today in India, the public authority owes a decision whose "
+                "deadline has passed (the PIO's, or the first appellate authority's)."
+            )
+        ),
+    )
+    deemed_refused = django_filters.ChoiceFilter(
+        choices=(("true", _("Deemed refused")), ("false", _("Not deemed refused"))),
+        method="filter_deemed_refused",
+        label=_("Deemed refused"),
+        **_help(_("true: no reply came within the PIO's deadline (section 7(2)), as of today.")),
+    )
+    first_appeal = django_filters.ChoiceFilter(
+        choices=(
+            ("pending", _("Window open")),
+            ("expired", _("Window closed, no appeal")),
+            ("met", _("Filed in time")),
+            ("late", _("Filed late")),
+        ),
+        field_name="first_appeal_state",
+        label=_("First appeal"),
+        **_help(_("The applicant's first-appeal window as of today (section 19(1)).")),
     )
     ordering = ordering_filter("filed_on", "updated_at", "overdue_since", "decision_due_on")
 
@@ -641,9 +672,15 @@ class RTIRequestFilter(PublicFilterSet):
         model = RTIRequest
         fields = []
 
-    def filter_overdue(self, queryset, name, value):
-        overdue = Q(overdue_since__lte=timezone.now())
-        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+    def filter_overdue(self, queryset, name, value: str):
+        return queryset.filter(RTI_OVERDUE) if value == "true" else queryset.exclude(RTI_OVERDUE)
+
+    def filter_deemed_refused(self, queryset, name, value: str):
+        return (
+            queryset.filter(RTI_DEEMED_REFUSED)
+            if value == "true"
+            else queryset.exclude(RTI_DEEMED_REFUSED)
+        )
 
     def filter_agency(self, queryset, name, agency_id):
         related = RTIRequest.agencies.through.objects.filter(agency_id=agency_id)

@@ -3,7 +3,7 @@ from .evidence import Evidence
 from .geography import State, StateBoundary
 from .osm import OsmCamera, OsmElement, OsmImport
 from .review import Dispute, ReviewItem, VerificationHold
-from .rti import RTIEvent, RTIReminder, RTIRequest
+from .rti import RTICalendarState, RTICampaign, RTIDocument, RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
 from .webhooks import (
@@ -25,6 +25,9 @@ __all__ = [
     "Evidence",
     "Hotspot",
     "LinkedDatabase",
+    "RTICalendarState",
+    "RTICampaign",
+    "RTIDocument",
     "OsmCamera",
     "OsmElement",
     "OsmImport",

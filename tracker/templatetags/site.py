@@ -16,6 +16,7 @@ from ..checking.archive import source_archived_copy
 from ..forms import error_summary
 from ..markup import markdown_html
 from ..models import VERIFICATION_LEVEL_MEANINGS, PurposeTag, SourceHealth, VerificationLevel
+from ..rti.deadlines import DEADLINE_LABELS, DEADLINE_PARTIES
 
 register = template.Library()
 
@@ -298,3 +299,15 @@ def level_label(code):
 def level_meaning(code):
     """What a verification level means, in words beside its badge."""
     return VERIFICATION_LEVEL_MEANINGS[VerificationLevel(code)]
+
+
+@register.filter
+def deadline_label(key):
+    """The line for a deadline key, naming whose deadline it is."""
+    return DEADLINE_LABELS.get(key, "")
+
+
+@register.filter
+def deadline_party(key):
+    """Who owes the deadline ``key`` (a short column heading's value)."""
+    return DEADLINE_PARTIES.get(key, "")

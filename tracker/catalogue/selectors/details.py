@@ -12,6 +12,7 @@ from ...models import (
     Deployment,
     Evidence,
     Hotspot,
+    RTIDocument,
     RTIEvent,
     RTIRequest,
     Vendor,
@@ -97,9 +98,15 @@ def hotspot_detail(*, pk):
 def rti_request_detail(*, pk):
     return (
         RTIRequest.objects.published()
-        .select_related("authority")
+        .select_related("authority", "campaign")
         .prefetch_related(
             Prefetch("events", queryset=RTIEvent.objects.order_by("date", "id")),
+            Prefetch(
+                "documents",
+                queryset=RTIDocument.objects.filter(published_at__isnull=False).select_related(
+                    "event"
+                ),
+            ),
             Prefetch("deployments", queryset=Deployment.objects.published()),
             Prefetch("agencies", queryset=Agency.objects.published()),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),

@@ -14,6 +14,7 @@ from ...models import (
     Deployment,
     Evidence,
     Hotspot,
+    RTIDocument,
     RTIEvent,
     RTIRequest,
     Source,
@@ -108,6 +109,10 @@ def rti_request_records(queryset=None):
         .defer(*_summary_only("authority", Agency))
         .prefetch_related(
             _into("events", RTIEvent.objects.order_by("date", "id")),
+            _into(
+                "documents",
+                RTIDocument.objects.filter(published_at__isnull=False).select_related("event"),
+            ),
             _into("deployments", _summaries(Deployment)),
             _into("agencies", _summaries(Agency)),
             _citations(),

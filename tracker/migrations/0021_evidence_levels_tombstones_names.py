@@ -56,7 +56,7 @@ def history_names_copy(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0017_deployment_state_order_index'),
+        ('tracker', '0020_rti_campaigns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0001_initial'),
+        ('moderation', '0002_rti_event_submissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

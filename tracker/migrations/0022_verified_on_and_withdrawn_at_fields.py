@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0018_evidence_levels_tombstones_names'),
+        ('tracker', '0021_evidence_levels_tombstones_names'),
     ]
 
     operations = [
