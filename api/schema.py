@@ -6,6 +6,7 @@ declared here instead (loaded by ``ApiConfig.ready``).
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from tracker.catalogue import filters
@@ -33,11 +34,9 @@ BBOX = {"type": "string", "pattern": filters.BBOX_PATTERN, "example": "72.8,18.9
 POINT = {"type": "string", "pattern": filters.POINT_PATTERN, "example": "80.95,26.85"}
 
 extend_schema_field(STATE_CODE)(filters.StateFilter)
-# An id or a name: text without a NUL character (Django's form fields refuse it).
-REF = {"type": "string", "pattern": "^[^\\x00]*$"}
-
-extend_schema_field(REF)(filters.AgencyRefFilter)
-extend_schema_field(REF)(filters.VendorRefFilter)
+# An id or a name; a NUL character in it is dropped (the filter's field), so any text.
+extend_schema_field(OpenApiTypes.STR)(filters.AgencyRefFilter)
+extend_schema_field(OpenApiTypes.STR)(filters.VendorRefFilter)
 extend_schema_field(TIMESTAMP)(filters.TimestampFilter)
 extend_schema_field(BBOX)(filters.BBoxFilter)
 extend_schema_field(POINT)(filters.PointFilter)

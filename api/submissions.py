@@ -157,7 +157,7 @@ def _form_errors(form):
         texts = [m["message"] for m in messages if m["message"] != str(EVIDENCE_PROBLEM)]
         if texts:
             errors.setdefault(key, []).extend(texts)
-    formset = form.evidence_formset
+    formset = getattr(form, "evidence_formset", None)  # forms that take evidence
     if formset is not None and formset.is_bound:
         problems = list(formset.non_form_errors())
         for n, row in enumerate(formset.forms, start=1):
