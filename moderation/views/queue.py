@@ -126,7 +126,7 @@ def review(request, pk):
         {
             "submission": submission,
             "is_draft": is_draft,
-            "changes": [] if is_draft else submission_changes(submission),
+            "changes": [] if is_draft else submission_changes(submission, moderator=True),
             "evidence_changes": submission_evidence_changes(submission),
             "sources": submission_sources(submission),
             "warnings": submission_warnings(submission),
