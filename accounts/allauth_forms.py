@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.forms import SiteForm
 
 from .forms import DISPLAY_NAME_HELP, HONEYPOT, HoneypotMixin, display_name_clean
+from .names import display_name_problem, display_name_save
 
 LABELS = {
     "login": _("E-mail address"),
@@ -51,11 +52,18 @@ class SignupForm(AccountForm, HoneypotMixin, allauth.SignupForm):
     )
 
     def clean_display_name(self):
-        return display_name_clean(self.cleaned_data["display_name"])
+        name = display_name_clean(self.cleaned_data["display_name"])
+        problem = display_name_problem(name=name)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
 
     def custom_signup(self, request, user):
         user.first_name = self.cleaned_data["display_name"]
-        user.save(update_fields=["first_name"])
+        # Taken by another sign-up at the same moment: the account keeps no name, and its
+        # owner chooses one on the profile page.
+        if not display_name_save(save=lambda: user.save(update_fields=["first_name"])):
+            user.first_name = ""
 
 
 class AddEmailForm(AccountForm, allauth.AddEmailForm):

@@ -8,7 +8,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
         from . import signals  # noqa: F401  (confirmed e-mail -> volunteer role)
+        from .names import display_name_sync
+
+        post_save.connect(
+            display_name_sync, sender=get_user_model(), dispatch_uid="accounts.display_name"
+        )
 
         post_migrate.connect(_roles_after_migrate, dispatch_uid="accounts.roles_after_migrate")
 

@@ -6,8 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.forms import SiteForm
 
+from .names import display_name_problem
+
 DISPLAY_NAME_HELP = _(
-    "Shown publicly next to what you contribute. Not your e-mail address; it may be a pseudonym."
+    "Shown publicly next to what you contribute. Not your e-mail address; it may be a "
+    "pseudonym. No two people share a name, and you can change it once every 30 days."
 )
 
 
@@ -51,4 +54,8 @@ class ProfileForm(SiteForm, forms.ModelForm):
         fields = ["first_name"]
 
     def clean_first_name(self):
-        return display_name_clean(self.cleaned_data["first_name"])
+        name = display_name_clean(self.cleaned_data["first_name"])
+        problem = display_name_problem(name=name, user=self.instance)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name

@@ -13,6 +13,7 @@ from tracker.webhooks.delivery import delivery_log
 from tracker.webhooks.registration import webhook_delete, webhook_update
 
 from .forms import ProfileForm
+from .names import display_name_save, display_name_taken_message
 from .roles import is_moderator, is_volunteer
 
 
@@ -20,9 +21,10 @@ from .roles import is_moderator, is_volunteer
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your display name is saved."))
-        return redirect("accounts:profile")
+        if display_name_save(save=form.save):
+            messages.success(request, _("Your display name is saved."))
+            return redirect("accounts:profile")
+        form.add_error("first_name", display_name_taken_message())
     return render(
         request,
         "accounts/profile.html",

@@ -34,11 +34,13 @@ BBOX = {"type": "string", "pattern": filters.BBOX_PATTERN, "example": "72.8,18.9
 POINT = {"type": "string", "pattern": filters.POINT_PATTERN, "example": "80.95,26.85"}
 
 extend_schema_field(STATE_CODE)(filters.StateFilter)
+# An id or a name; a NUL character in it is dropped (the filter's field), so any text.
 extend_schema_field(OpenApiTypes.STR)(filters.AgencyRefFilter)
 extend_schema_field(OpenApiTypes.STR)(filters.VendorRefFilter)
 extend_schema_field(TIMESTAMP)(filters.TimestampFilter)
 extend_schema_field(BBOX)(filters.BBoxFilter)
 extend_schema_field(POINT)(filters.PointFilter)
+extend_schema_field({"type": "integer", "minimum": 1, "maximum": filters.MAX_ID})(filters.IdFilter)
 
 
 class DescribedFilterExtension(DjangoFilterExtension):

@@ -27,8 +27,10 @@ from tracker.exports.datasets import coded, column_descriptions
 from tracker.models import (
     Agency,
     Citation,
+    Claim,
     DatePrecision,
     Deployment,
+    Evidence,
     Hotspot,
     LinkedDatabase,
     RTIEvent,
@@ -39,7 +41,9 @@ from tracker.models import (
     SourceHealth,
     State,
     Vendor,
+    VerificationLevel,
 )
+from tracker.models.evidence import claim_levels
 from tracker.rti.deadlines import schedule_as_dict
 from tracker.rti.lifecycle import rti_request_schedule
 
@@ -205,6 +209,46 @@ class CitationSerializer(DescribedSerializer):
         }
 
 
+class EvidenceSerializer(DescribedSerializer):
+    claim = serializers.ChoiceField(choices=Claim.choices)
+
+    class Meta:
+        model = Evidence
+        fields = ["claim", "quote", "page"]
+        descriptions = {
+            "claim": coded("The claim of the deployment this source supports", Claim),
+            "quote": "The words of the source that support it.",
+            "page": "The page of the source where it says so.",
+        }
+
+
+class DeploymentCitationSerializer(CitationSerializer):
+    evidence = EvidenceSerializer(
+        many=True,
+        source="prefetched_evidence",
+        help_text="The claims of the deployment this source supports.",
+    )
+
+    class Meta(CitationSerializer.Meta):
+        fields = [*CitationSerializer.Meta.fields, "evidence"]
+
+
+class ClaimLevelsField(serializers.DictField):
+    """Each claim's verification level, from the sources cited for it. The viewset reads
+    the levels of a whole page at once (``claim_levels`` in the context)."""
+
+    def __init__(self, **kwargs):
+        child = serializers.ChoiceField(choices=VerificationLevel.choices)
+        super().__init__(child=child, source="*", **kwargs)
+
+    def get_attribute(self, instance):
+        levels = self.context.get("claim_levels")
+        if levels is None:
+            levels = claim_levels([instance.pk])
+        unverified = VerificationLevel.UNVERIFIED
+        return {code: levels.get((instance.pk, code), unverified) for code in Claim.values}
+
+
 class VendorSerializer(DescribedSerializer):
     class Meta:
         model = Vendor
@@ -246,9 +290,13 @@ class DeploymentSerializer(DescribedSerializer):
         source="prefetched_linked_databases",
         help_text="Databases it matches against or feeds.",
     )
-    citations = CitationSerializer(many=True, source="prefetched_citations")
+    citations = DeploymentCitationSerializer(many=True, source="prefetched_citations")
     purpose_tags = serializers.ListField(
         child=serializers.CharField(), help_text="Purpose tag codes."
+    )
+    claims = ClaimLevelsField(
+        help_text="Each claim's verification level (" + ", ".join(Claim.values) + "), from the "
+        "sources cited for it: " + ", ".join(VerificationLevel.values) + "."
     )
 
     class Meta:
@@ -290,6 +338,7 @@ class DeploymentSerializer(DescribedSerializer):
             "accuracy_claims",
             "summary",
             "confidence",
+            "claims",
             "last_verified_on",
             "citations",
             "is_demo",

@@ -6,7 +6,9 @@ list page's ``results`` are built by PostgreSQL in one query: each serializer
 is compiled, field by field and in its order, into ``json_build_object`` over
 the viewset's own queryset, its nested summaries into the same joins, and each
 ``many=True`` field into an ordered ``json_agg`` over the very queryset the
-selector prefetches (its filters, such as "published only", and its order).
+selector prefetches (its filters, such as "published only", and its order; a set
+that queryset prefetches in turn, such as a citation's evidence, likewise), and a
+deployment's claim levels into one subquery per claim (``models.evidence``).
 Python parses the page once and the JSON renderer writes it. Two kinds of value
 come back raw and are written by the serializer's own field, so their text is
 exactly its text: datetimes (as microseconds since 1970; DRF writes them in the
@@ -32,14 +34,17 @@ from django.db import connection, models
 from django.db.models import Case, F, Func, JSONField, OuterRef, Q, Subquery, Value, When
 from django.db.models.aggregates import Aggregate
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from psycopg import ClientCursor
 from rest_framework import fields as drf
 from rest_framework import relations, serializers
 from rest_framework.settings import api_settings
 
 from tracker.catalogue.visibility import public_q
+from tracker.models import Claim, Deployment, VerificationLevel
+from tracker.models.evidence import claim_level_sql
 
-from .serializers import GeoJSONGeometryField, PublishedOnly
+from .serializers import ClaimLevelsField, GeoJSONGeometryField, PublishedOnly
 
 JSON = JSONField()
 NULL_JSON = RawSQL("NULL::json", (), output_field=JSON)
@@ -157,6 +162,8 @@ def _field(field, model, prefix, prefetches):
     columns are reached through ``prefix``."""
     if isinstance(field, serializers.ListSerializer):
         return _many(field, model, prefix, prefetches)
+    if isinstance(field, ClaimLevelsField):
+        return _claim_levels(model, prefix), []
     if isinstance(field, serializers.SerializerMethodField) or len(field.source_attrs) != 1:
         raise Uncompilable(field.field_name)
     name = field.source_attrs[0]
@@ -215,6 +222,17 @@ def _one(serializer, model_field, path):
     return written, _nested(finishes, serializer.field_name)
 
 
+def _claim_levels(model, prefix):
+    """Each claim's level, in the field's order, "unverified" where no source is cited."""
+    if prefix or model is not Deployment:
+        raise Uncompilable("claims")
+    pairs = []
+    for code in Claim.values:
+        level = claim_level_sql(deployment=OuterRef("pk"), claim=code)
+        pairs += [Value(code), Coalesce(level, Value(VerificationLevel.UNVERIFIED))]
+    return JSONObject(*pairs)
+
+
 def _many(serializer, model, prefix, prefetches):
     """A ``many=True`` field read from ``prefetched_<name>``: the prefetch's own queryset,
     narrowed to the row, aggregated in its order (ties broken by id)."""
@@ -229,7 +247,7 @@ def _many(serializer, model, prefix, prefetches):
         owner = relation.related_query_name()
     rows = prefetch.queryset if prefetch.queryset is not None else related._default_manager.all()
     ordering = [*(rows.query.order_by or related._meta.ordering or ()), "pk"]
-    built, finishes = _object(serializer.child, related, "", {})
+    built, finishes = _object(serializer.child, related, "", _prefetches(rows))
     aggregate = (
         rows.filter(**{owner: OuterRef("pk")})
         .order_by()
@@ -258,21 +276,25 @@ _compiled = {}
 _prepared = weakref.WeakKeyDictionary()  # database connection -> names prepared on it
 
 
+def _prefetches(queryset):
+    """{attribute: Prefetch} of the sets ``queryset`` prefetches into attributes."""
+    return {
+        lookup.to_attr: lookup
+        for lookup in queryset._prefetch_related_lookups
+        if getattr(lookup, "to_attr", None)
+    }
+
+
 def page_query(serializer_class, queryset):
     """The compiled query writing rows by id, or None if the serializer is not compilable.
     Made once per serializer and model: the SQL depends on nothing else (a page only
     supplies its ids; datetimes are finished in Python, in the reader's time zone)."""
     key = (serializer_class, queryset.model)
     if key not in _compiled:
-        prefetches = {
-            lookup.to_attr: lookup
-            for lookup in queryset._prefetch_related_lookups
-            if getattr(lookup, "to_attr", None)
-        }
         try:
             if _reads_the_clock(queryset):
                 raise Uncompilable("its rows depend on the time they are read")
-            row, finishes = _object(serializer_class(), queryset.model, "", prefetches)
+            row, finishes = _object(serializer_class(), queryset.model, "", _prefetches(queryset))
         except Uncompilable:
             _compiled[key] = None
         else:

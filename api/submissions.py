@@ -18,7 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_volunteer
-from moderation.forms import PROPOSAL_FORMS, SOURCE_SLOTS
+from moderation.evidence import MAX_EVIDENCE, URL_REF
+from moderation.evidence import PREFIX as EVIDENCE_PREFIX
+from moderation.forms import EVIDENCE_PROBLEM, PROPOSAL_FORMS, SOURCE_SLOTS
 from moderation.models import EntityType, Submission
 from moderation.services import (
     SubmissionConflict,
@@ -28,6 +30,8 @@ from moderation.services import (
     submission_propose,
 )
 from tracker.clients import client_address
+from tracker.models import Claim
+from tracker.models.evidence import PAGE_MAX, QUOTE_MAX
 
 from .authentication import ThrottledTokenAuthentication
 from .parsers import BoundedJSONParser
@@ -47,6 +51,24 @@ class SourceIn(serializers.Serializer):
     )
 
 
+class EvidenceIn(serializers.Serializer):
+    claim = serializers.ChoiceField(choices=Claim.choices, help_text="The claim supported.")
+    source_url = serializers.CharField(
+        max_length=2000,
+        help_text="The supporting source: one of this submission's sources, or (for a "
+        "correction) one the entry cites already.",
+    )
+    quote = serializers.CharField(
+        max_length=QUOTE_MAX, required=False, allow_blank=True, help_text="Its words."
+    )
+    page = serializers.CharField(
+        max_length=PAGE_MAX, required=False, allow_blank=True, help_text="Page number(s)."
+    )
+    remove = serializers.BooleanField(
+        default=False, help_text="A correction: take this evidence away from the entry."
+    )
+
+
 class SubmissionIn(serializers.Serializer):
     entity_type = serializers.ChoiceField(
         choices=EntityType.choices, help_text="What kind of entry is proposed."
@@ -63,6 +85,11 @@ class SubmissionIn(serializers.Serializer):
         required=False,
         help_text="Up to 3 sources; at least one, except for an RTI request.",
     )
+    evidence = EvidenceIn(
+        many=True,
+        required=False,
+        help_text=f"Which source supports which claim (deployments only; at most {MAX_EVIDENCE}).",
+    )
     draft = serializers.BooleanField(
         default=False, help_text="Save as a private draft instead of sending it for review."
     )
@@ -70,6 +97,11 @@ class SubmissionIn(serializers.Serializer):
     def validate_sources(self, value):
         if len(value) > SOURCE_SLOTS:
             raise serializers.ValidationError(f"At most {SOURCE_SLOTS} sources.")
+        return value
+
+    def validate_evidence(self, value):
+        if len(value) > MAX_EVIDENCE:
+            raise serializers.ValidationError(f"At most {MAX_EVIDENCE} pieces of evidence.")
         return value
 
 
@@ -81,6 +113,8 @@ SUBMISSION_FIELD_HELP = {
     "status": "draft, pending, changes_requested, approved, rejected or withdrawn.",
     "data": "The proposed values (for a correction, only those that change).",
     "sources": "The cited sources, each with url and title.",
+    "evidence": "Which source supports which claim: claim, url, quote, page (and remove: "
+    "true for evidence a correction takes away).",
     "reviewer_note": "The moderator's note.",
     "created_at": "When it was created.",
     "submitted_at": "When it was last sent for review.",
@@ -99,6 +133,7 @@ class SubmissionOut(serializers.ModelSerializer):
             "status",
             "data",
             "sources",
+            "evidence",
             "reviewer_note",
             "created_at",
             "submitted_at",
@@ -119,7 +154,18 @@ def _form_errors(form):
     errors = {}
     for name, messages in form.errors.get_json_data().items():
         key = FORM_TO_API.get(name, name if name != "__all__" else "non_field_errors")
-        errors.setdefault(key, []).extend(m["message"] for m in messages)
+        texts = [m["message"] for m in messages if m["message"] != str(EVIDENCE_PROBLEM)]
+        if texts:
+            errors.setdefault(key, []).extend(texts)
+    formset = getattr(form, "evidence_formset", None)  # forms that take evidence
+    if formset is not None and formset.is_bound:
+        problems = list(formset.non_form_errors())
+        for n, row in enumerate(formset.forms, start=1):
+            for name, messages in row.errors.get_json_data().items():
+                where = f"item {n}" if name == "__all__" else f"item {n}, {name}"
+                problems += [f"{where}: {m['message']}" for m in messages]
+        if problems:
+            errors["evidence"] = problems
     return errors
 
 
@@ -156,6 +202,17 @@ def _form_data(envelope):
     for n, source in enumerate(envelope.get("sources", []), start=1):
         form_data[f"source_url_{n}"] = source["url"]
         form_data[f"source_title_{n}"] = source.get("title", "")
+    items = envelope.get("evidence", [])
+    form_data[f"{EVIDENCE_PREFIX}-TOTAL_FORMS"] = str(len(items))
+    form_data[f"{EVIDENCE_PREFIX}-INITIAL_FORMS"] = "0"
+    for n, item in enumerate(items):
+        row = f"{EVIDENCE_PREFIX}-{n}-"
+        form_data[row + "claim"] = item["claim"]
+        form_data[row + "source"] = URL_REF + item["source_url"]
+        form_data[row + "quote"] = item.get("quote", "")
+        form_data[row + "page"] = item.get("page", "")
+        if item.get("remove"):
+            form_data[row + "DELETE"] = "on"
     return form_data
 
 

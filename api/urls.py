@@ -12,6 +12,7 @@ from . import releases, rti, views, webhooks
 from .parameters import ANY, query_parameters
 from .rti_events import RTIEventsView
 from .submissions import SubmissionsView
+from .withdrawals import WithdrawalsView
 
 router = SimpleRouter()
 VIEWSETS = {
@@ -59,6 +60,7 @@ urlpatterns = [
         name="agency-rti-statistics",
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
+    path("withdrawals/", WithdrawalsView.as_view(), name="withdrawals"),
     path("rti-requests/<int:id>/events/", RTIEventsView.as_view(), name="rti-events"),
     path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
     path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook"),

@@ -5,7 +5,7 @@ FilterSet the site's lists use, and shapes it with ``api.serializers``.
 """
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -33,10 +33,12 @@ from tracker.catalogue.filters import (
     SourceFilter,
 )
 from tracker.catalogue.selectors import records
+from tracker.catalogue.selectors.tombstones import TITLE_FIELD, tombstone
 from tracker.catalogue.stats import published_figures
 from tracker.exports import ocds
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.exports.osm import osm_geojson_chunks, osm_points, osm_xml_chunks
+from tracker.models.evidence import claim_levels
 from tracker.rti.lifecycle import rti_time_key
 from tracker.sql import geojson
 
@@ -51,6 +53,17 @@ ERROR_RESPONSE = OpenApiResponse(
     description="A parameter is invalid: the JSON body maps each parameter name to messages.",
 )
 NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No published entry with this id.")
+GONE = OpenApiResponse(
+    inline_serializer(
+        "Withdrawn",
+        {
+            "id": serializers.IntegerField(help_text="The entry's id."),
+            "withdrawn_at": serializers.DateTimeField(help_text="When it was withdrawn."),
+            "reason": serializers.CharField(help_text="Why, as the moderators made public."),
+        },
+    ),
+    description="The entry was withdrawn (see /api/v1/withdrawals/ to sync deletions).",
+)
 THROTTLED = OpenApiResponse(
     OpenApiTypes.OBJECT, description="Too many requests; retry after Retry-After seconds."
 )
@@ -169,13 +182,32 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        if not self.wants_geojson():
-            return super().retrieve(request, *args, **kwargs)
-        instance = self.get_object()
+        try:
+            if not self.wants_geojson():
+                return super().retrieve(request, *args, **kwargs)
+            instance = self.get_object()
+        except Http404:
+            return self.gone_or_404(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
         return self.geojson_response(type(instance).objects.filter(pk=instance.pk))
+
+    def gone_or_404(self, pk):
+        """A withdrawn entry answers 410 with its id, when and why; anything else is 404."""
+        model = self.get_queryset().model
+        known = model in TITLE_FIELD and str(pk).isascii() and str(pk).isdigit()
+        found = tombstone(model, int(pk)) if known else None
+        if found is None:
+            raise NotFound("No published entry with this id.")
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return Response(found.as_json(), status=410)
 
 
 PLAIN_RESPONSES = {400: ERROR_RESPONSE, 404: NOT_FOUND, 429: THROTTLED}
+
+
+def model_has_tombstones(viewset):
+    """Entries (not sources) are withdrawn, and answer 410 once they are."""
+    return EXPORTS[viewset.export_name].model in TITLE_FIELD
 
 
 def documented(singular, plural, *, description=None):
@@ -196,7 +228,12 @@ def documented(singular, plural, *, description=None):
                 description=description or f"Published {plural}, filtered and paginated.",
                 responses=responses(True),
             ),
-            retrieve=extend_schema(summary=f"One {singular}", responses=responses(False)),
+            retrieve=extend_schema(
+                summary=f"One {singular}",
+                responses={**responses(False), 410: GONE}
+                if model_has_tombstones(viewset)
+                else responses(False),
+            ),
         )(viewset)
 
     return decorate
@@ -210,6 +247,17 @@ class DeploymentViewSet(PublicViewSet):
 
     def get_queryset(self):
         return records.deployment_records()
+
+    def get_serializer(self, *args, **kwargs):
+        """Every claim's level for the whole page (or the one entry) in one query."""
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            rows = instance if isinstance(instance, list | tuple) else [instance]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "claim_levels": claim_levels([row.pk for row in rows]),
+            }
+        return super().get_serializer(*args, **kwargs)
 
 
 @documented("agency", "agencies")
@@ -431,6 +479,7 @@ def api_root(request):
             "docs": url("docs"),
             "schema": url("schema"),
             "stats": url("stats"),
+            "withdrawals": url("withdrawals"),
             "releases": url("releases"),
             **{name: url(f"{basename}-list") for name, basename in ENDPOINTS.items()},
             "exports": {

@@ -264,6 +264,22 @@ SUBMISSION_RATE_CLIENT = env.str("SUBMISSION_RATE_CLIENT", default="60/3600")
 SUBMISSION_ATTACHMENT_MAX_BYTES = env.int(
     "SUBMISSION_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
 )
+# Readers' disputes ("this is wrong"): per client address (anonymous or not) and per
+# account, "count/seconds".
+DISPUTE_RATE_CLIENT = env.str("DISPUTE_RATE_CLIENT", default="5/3600")
+DISPUTE_RATE_ACCOUNT = env.str("DISPUTE_RATE_ACCOUNT", default="20/3600")
+# Four-eyes moderation: how many different moderators approve a submission's same
+# revision before it is published.
+APPROVALS_REQUIRED = env.int("APPROVALS_REQUIRED", default=1)
+if APPROVALS_REQUIRED < 1:
+    raise environ.ImproperlyConfigured("APPROVALS_REQUIRED must be 1 or more.")
+# Days after which an entry not re-checked against a live source says so, and joins
+# the re-verification queue.
+VERIFY_AFTER_DAYS = env.int("VERIFY_AFTER_DAYS", default=365)
+if VERIFY_AFTER_DAYS < 1:
+    raise environ.ImproperlyConfigured("VERIFY_AFTER_DAYS must be 1 or more.")
+# How long "I'll check this" keeps a re-verification item for one person.
+VERIFICATION_HOLD_DAYS = 7
 # Every uploaded file is counted as it streams in: one past SUBMISSION_ATTACHMENT_MAX_BYTES
 # is refused by name without being kept (tracker/uploads.py).
 FILE_UPLOAD_HANDLERS = [
@@ -371,6 +387,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "tracker.models.vocab.DatePrecision",
         "RTIEventKindEnum": "tracker.models.vocab.RTIEventKind",
+        "EntryTypeEnum": "tracker.models.vocab.EntryType",
+        "VerificationLevelEnum": "tracker.models.vocab.VerificationLevel",
+        "ClaimEnum": "tracker.models.vocab.Claim",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,15 +13,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import HoneypotMixin
+from accounts.forms import HONEYPOT, HoneypotMixin
 from tracker import uploads
 from tracker.forms import SiteForm
 from tracker.models import Agency, Deployment, Hotspot, Publication, RTIRequest
+from tracker.models.review import DISPUTE_REASON_MAX
 
 from .entities import PROPOSABLE_FIELDS, field_to_json
+from .evidence import EvidenceFormSet, cited_sources, has_claims
 from .models import EntityType
 
 SOURCE_SLOTS = 3
+# The form's own error when an evidence row is wrong (the row says what).
+EVIDENCE_PROBLEM = _("Check the evidence: a row below has a problem.")
 MAX_AREA_VERTICES = 500
 MAX_AREA_CHARACTERS = 100_000  # 500 points as GeoJSON, with room to spare
 
@@ -137,9 +141,17 @@ def published_agencies():
 
 
 class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
+    """A proposal of one kind of entry. For kinds with claims it carries the evidence
+    rows (``evidence_formset``, rendered by ``moderation/includes/evidence_fields.html``);
+    a valid form's ``cleaned_data["evidence"]`` holds them as items (``moderation.evidence``).
+
+    ``target``: the published entry a correction is for (its cited sources are offered to
+    the evidence rows); ``evidence_initial``: rows to start from.
+    """
+
     entity_type = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, target=None, evidence_initial=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("lead_agency", "agency", "authority"):
             if name in self.fields:
@@ -148,6 +160,53 @@ class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].validators.append(MinValueValidator(0))
                 self.fields[name].widget.attrs["min"] = 0
+        self.evidence_initial = evidence_initial
+        self.evidence_formset = self._evidence_formset(target)
+
+    def _evidence_formset(self, target):
+        if not has_claims(self.entity_type):
+            return None
+        return EvidenceFormSet(
+            self.data if self.is_bound else None,
+            cited=cited_sources(target),
+            source_slots=SOURCE_SLOTS,
+            initial=self.evidence_initial,
+        )
+
+    def target_set(self, target):
+        """The entry a correction is for, before validation (``submission_propose``)."""
+        if self.evidence_formset is not None:
+            self.evidence_formset = self._evidence_formset(target)
+            self._errors = None  # validate again with the entry's sources
+
+    def source_slot_urls(self) -> list:
+        """The URL each source row holds (None when empty), in order: evidence rows name
+        the proposal's sources by their place."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return [cleaned.get(f"source_url_{n}") for n in range(1, SOURCE_SLOTS + 1)]
+
+    def full_clean(self):
+        super().full_clean()
+        formset = self.evidence_formset
+        if formset is None or not self.is_bound:
+            return
+        valid = formset.is_valid()
+        items = formset.resolve(self.source_slot_urls())  # every row says what is wrong
+        if not valid or items is None:
+            self.add_error(None, EVIDENCE_PROBLEM)
+        else:
+            self.cleaned_data["evidence"] = items
+
+    def raw_input(self) -> dict:
+        """What was typed, valid or not, for "Save as draft"."""
+        raw = {
+            name: self.data.get(name, "")
+            for name in self.fields
+            if name not in ("attachments", HONEYPOT)
+        }
+        if self.evidence_formset is not None:
+            raw["evidence"] = self.evidence_formset.raw_rows()
+        return raw
 
     def proposal(self) -> dict:
         """The valid proposal as JSON: every proposable field."""
@@ -273,21 +332,32 @@ def sources_initial(sources: list) -> dict:
 
 class DecisionForm(SiteForm):
     """A moderator's decision with a note (e-mailed to the volunteer; the approval note is also
-    public in the entry's history)."""
+    public in the entry's history), bound to the version of the submission reviewed.
+
+    Nothing is chosen to begin with: a decision is never made by default.
+    """
 
     decision = forms.ChoiceField(
         label=_("Decision"),
+        widget=forms.RadioSelect,
         choices=[
             ("approve", _("Approve and publish")),
             ("request_changes", _("Ask for changes")),
             ("reject", _("Reject")),
         ],
+        error_messages={"required": _("Choose a decision: approve, ask for changes or reject.")},
     )
     note = forms.CharField(
         label=_("Note to the volunteer"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # The version reviewed (moderation.services.review_version), as the page was rendered.
+    reviewed_version = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=100,
+        error_messages={"required": _("This page is out of date: open the submission again.")},
     )
 
     def clean(self):
@@ -296,6 +366,16 @@ class DecisionForm(SiteForm):
             self.add_error("note", _("Say what should change, or why it is rejected."))
         return cleaned
 
+    @classmethod
+    def again(cls, *, version, note, problem):
+        """The form for a review to do again: on ``version``, the note kept, nothing
+        chosen, and ``problem`` said (in the page's error summary)."""
+        form = cls({"note": note, "reviewed_version": version})
+        form.full_clean()
+        form.errors.pop("decision", None)  # not a mistake: asked again on purpose
+        form.add_error(None, problem)
+        return form
+
 
 class WithdrawForm(SiteForm):
     reason = forms.CharField(
@@ -303,3 +383,81 @@ class WithdrawForm(SiteForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DisputeForm(HoneypotMixin):
+    """A reader's "this is wrong": which claim (or the entry as a whole), why, and
+    optionally a source that shows it."""
+
+    claim = forms.ChoiceField(label=_("What is wrong"), required=False)
+    reason = forms.CharField(
+        label=_("Why is it wrong?"),
+        max_length=DISPUTE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Say what is wrong and what is right, as precisely as you can."),
+        error_messages={
+            "required": _("Say why it is wrong."),
+            "max_length": _("Keep it under %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+    source_url = WebLinkField(label=_("A source that shows it"), required=False)
+
+    def __init__(self, *args, claims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claim"].choices = [("", _("The entry as a whole")), *claims]
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say why it is wrong."))
+        return reason
+
+
+class DisputeOutcomeForm(SiteForm):
+    """A moderator's outcome of a dispute, public on the entry's history."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("upheld", _("Upheld: the entry is (or will be) corrected")),
+            ("dismissed", _("Dismissed: the entry stays as it is")),
+        ],
+        error_messages={"required": _("Choose an outcome: upheld or dismissed.")},
+    )
+    note = forms.CharField(
+        label=_("Note (public, on the entry's history)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what was corrected, or why nothing was.")},
+    )
+
+
+class VerificationForm(SiteForm):
+    """A re-check of a published deployment against one of its live sources."""
+
+    source = forms.ModelChoiceField(
+        label=_("The source you checked"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Choose the source you checked.")},
+    )
+    note = forms.CharField(
+        label=_("What you checked"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("The source, live today, still supports what the entry says."),
+        error_messages={
+            "required": _(
+                "Confirm that the source still supports the entry; if it does not, "
+                "suggest a correction instead."
+            )
+        },
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources

@@ -13,6 +13,7 @@ from tracker import uploads
 class SubmissionKind(models.TextChoices):
     NEW = "new", _("New entry")
     EDIT = "edit", _("Correction of a published entry")
+    VERIFY = "verify", _("Re-check of a published entry")
 
 
 class SubmissionStatus(models.TextChoices):
@@ -23,6 +24,10 @@ class SubmissionStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
+
+# A draft saved from the site keeps the form's raw input, valid or not, under this key of
+# ``Submission.data``.
+DRAFT_KEY = "_draft"
 
 # A volunteer may still change a submission in these states.
 EDITABLE_STATUSES = (
@@ -54,6 +59,12 @@ class Submission(models.Model):
     )
     data = models.JSONField(_("proposed data"), default=dict, blank=True)
     sources = models.JSONField(_("sources"), default=list, blank=True)
+    # Which source supports which claim: [{"claim", "url", "quote", "page"}]
+    # (moderation.evidence).
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    # Goes up by one with every change of what a moderator reviews (the proposal, its
+    # sources, evidence, attachments): a decision names the revision it was made on.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -133,3 +144,26 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Approval(models.Model):
+    """One moderator's approval of one revision of a submission (four-eyes moderation:
+    ``APPROVALS_REQUIRED`` different moderators must approve the same revision)."""
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="approvals")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    revision = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("approval")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "moderator", "revision"], name="approval_once_per_revision"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.submission_id} r{self.revision} by {self.moderator_id}"

@@ -13,15 +13,17 @@ from tracker.catalogue.geography import point_plausibly_in_state
 from tracker.catalogue.links import detail_url
 from tracker.catalogue.visibility import public_rows
 from tracker.ingest.normalise import normalise_url
-from tracker.models import ReviewItem, Source, State
+from tracker.models import Dispute, ReviewItem, Source, State
 
 from .diff import field_changes
 from .duplicates import deployment_duplicates
 from .entities import PROPOSABLE_FIELDS, entity_data, entity_model
-from .models import EntityType, Submission, SubmissionKind, SubmissionStatus
+from .evidence import entity_evidence, evidence_display_changes
+from .models import DRAFT_KEY, EntityType, Submission, SubmissionKind, SubmissionStatus
 
 QUEUE_AGES = {"1": 1, "7": 7, "30": 30}  # "older than N days"
 SOURCES_KIND = "sources"
+DISPUTES_KIND = "disputes"
 
 
 def _older_than(days):
@@ -29,8 +31,9 @@ def _older_than(days):
 
 
 def queue_submissions(*, kind="", age=""):
-    """Pending submissions, oldest first (the queue index serves this)."""
-    if kind == SOURCES_KIND:
+    """Pending submissions, oldest first (the queue index serves this), each with the
+    approvals its current revision has (``approval_count``)."""
+    if kind in (SOURCES_KIND, DISPUTES_KIND):
         return Submission.objects.none()
     found = Submission.objects.filter(status=SubmissionStatus.PENDING)
     if kind in EntityType.values:
@@ -38,7 +41,23 @@ def queue_submissions(*, kind="", age=""):
     before = _older_than(QUEUE_AGES.get(age))
     if before:
         found = found.filter(submitted_at__lte=before)
-    return found.select_related("volunteer").order_by("submitted_at", "id")
+    approvals = models.Count("approvals", filter=models.Q(approvals__revision=models.F("revision")))
+    return (
+        found.select_related("volunteer")
+        .annotate(approval_count=approvals)
+        .order_by("submitted_at", "id")
+    )
+
+
+def queue_disputes(*, kind="", age=""):
+    """Readers' open disputes, oldest first."""
+    if kind and kind != DISPUTES_KIND:
+        return Dispute.objects.none()
+    found = Dispute.objects.filter(status=Dispute.Status.OPEN)
+    before = _older_than(QUEUE_AGES.get(age))
+    if before:
+        found = found.filter(created_at__lte=before)
+    return found.order_by("created_at", "id")
 
 
 def queue_review_items(*, kind="", age=""):
@@ -70,7 +89,8 @@ class DisplayChange:
 
 
 def _current_entity(submission):
-    if submission.kind != SubmissionKind.EDIT:
+    """The published entry a correction or a re-check is about (None for a new one)."""
+    if submission.kind == SubmissionKind.NEW:
         return None
     return entity_model(submission.entity_type).objects.filter(pk=submission.target_id).first()
 
@@ -142,6 +162,21 @@ def submission_changes(submission, *, moderator=False) -> list[DisplayChange]:
     ]
 
 
+def submission_evidence_changes(submission):
+    """The evidence part of the diff: each proposed item against the entry's evidence."""
+    if DRAFT_KEY in submission.data or not submission.evidence:
+        return []
+    urls = {item["url"] for item in submission.evidence}
+    titles = dict(Source.objects.filter(url__in=urls).values_list("url", "title"))
+    for item in submission.sources:
+        titles.setdefault(normalise_url(item["url"]), item.get("title") or item["url"])
+    return evidence_display_changes(
+        current=entity_evidence(_current_entity(submission)),
+        changes=submission.evidence,
+        titles=titles,
+    )
+
+
 def submission_sources(submission):
     """Each cited URL with the health of the Source it matches, if it is already known."""
     known = {
@@ -180,7 +215,7 @@ def submission_warnings(submission) -> list[dict]:
             technology=merged.get("technology") or "",
             city=merged.get("city") or "",
             point=point,
-            exclude_id=submission.target_id if submission.kind == SubmissionKind.EDIT else None,
+            exclude_id=None if submission.kind == SubmissionKind.NEW else submission.target_id,
         ):
             warnings.append(
                 {

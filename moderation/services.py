@@ -1,29 +1,43 @@
 """Writes for submissions: store, submit, decide, withdraw. The one way each is done.
 
-Approval publishes through tracker's publication service inside one
-transaction that holds a row lock on the submission, so an approval either
-applies completely (entry, citations, submission status, history naming the
-moderator, the note and the proposing volunteer) or not at all, and two
-moderators approving at once apply it once.
+A decision (``submission_decide``) is bound to the version the moderator reviewed and
+runs inside one transaction holding a row lock on the submission: an approval applies
+completely (entry, citations, evidence, submission status, history naming the
+moderators, the note and the proposing volunteer) or not at all, two moderators
+approving at once apply it once, and nobody approves their own submission.
 """
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import REVIEW_PERMISSION
 from tracker import uploads
 from tracker.ingest.normalise import normalise_url
 from tracker.models import Citation, Publication, RTIRequest, Source
+from tracker.models.base import display_name
 from tracker.publication import entity_publish
+from tracker.verification import deployment_verify, live_sources
 
 from . import notifications
 from .entities import data_changes, entity_apply, entity_data, entity_model
-from .models import Attachment, EntityType, Submission, SubmissionKind, SubmissionStatus
+from .evidence import entity_evidence, evidence_apply, evidence_changes
+from .models import (
+    DRAFT_KEY,
+    Approval,
+    Attachment,
+    EntityType,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
 from .throttles import submission_allowed
 
 APPROVED_REASON = "Approved"
-DRAFT_KEY = "_draft"  # a draft saved from the site keeps the form's raw input, valid or not
 
 
 class SubmissionRefused(Exception):
@@ -100,16 +114,20 @@ def submission_propose(
         raise SubmissionThrottled(
             _("You have sent many submissions recently; try again in an hour.")
         )
+    if target is not None:
+        form.target_set(target)  # evidence rows may point at the sources it cites
     valid = form.is_valid()
     if raw_draft is not None:
-        data, sources = {DRAFT_KEY: raw_draft}, []
+        data, sources, evidence = {DRAFT_KEY: raw_draft}, [], []
     elif not valid:
         raise SubmissionInvalid
     else:
         data, sources = form.proposal(), form.cleaned_data["sources"]
+        evidence = form.cleaned_data.get("evidence", [])
         if target is not None:
             data = data_changes(entity_data(target, entity_type), data)
-            if not data:
+            evidence = evidence_changes(entity_evidence(target), evidence)
+            if not data and not evidence:
                 raise SubmissionUnchanged(
                     _("Nothing is changed yet: edit the values that are wrong.")
                 )
@@ -122,10 +140,40 @@ def submission_propose(
         target_id=target_id,
         data=data,
         sources=sources,
+        evidence=evidence,
         attachments=attachments,
         submit=not draft and raw_draft is None,
         submission=submission,
         language=language,
+    )
+
+
+def verification_propose(*, volunteer, client: str, deployment_id, source, note=""):
+    """A volunteer's re-check of a published deployment against a live source it cites,
+    sent for review; approving it moves the entry's ``last_verified_on``
+    (``tracker.verification.deployment_verify``)."""
+    target = published_target(entity_type=EntityType.DEPLOYMENT, target_id=deployment_id)
+    if target is None:
+        raise SubmissionTargetGone(_("This entry is not published."))
+    if source not in live_sources(target):
+        raise SubmissionRefused(_("Choose a live source this entry cites."))
+    if not submission_allowed(volunteer=volunteer, client=client):
+        raise SubmissionThrottled(
+            _("You have sent many submissions recently; try again in an hour.")
+        )
+    return submission_store(
+        volunteer=volunteer,
+        entity_type=EntityType.DEPLOYMENT,
+        kind=SubmissionKind.VERIFY,
+        target_id=target.pk,
+        data={
+            "title": target.title,  # what the queue calls it (the entry is not changed)
+            "source_url": source.url,
+            "source_title": source.title,
+            "note": note.strip(),
+        },
+        sources=[],
+        submit=True,
     )
 
 
@@ -137,6 +185,7 @@ def submission_store(
     kind,
     data,
     sources,
+    evidence=(),
     attachments=(),
     target_id=None,
     submit,
@@ -146,6 +195,8 @@ def submission_store(
     """Create or update a volunteer's submission; ``submit`` sends it to the queue.
 
     ``attachments`` are (uploaded file, sniffed content type) pairs already checked.
+    Every change of a stored submission raises its revision, so approvals given to an
+    earlier revision no longer count and a moderator's open review page is stale.
     """
     if submission is None:
         submission = Submission(
@@ -163,8 +214,11 @@ def submission_store(
                 _("A submission may have at most %(count)d attachments.")
                 % {"count": uploads.MAX_ATTACHMENTS}
             )
+    if submission.pk:
+        submission.revision += 1
     submission.data = data
     submission.sources = sources
+    submission.evidence = list(evidence)
     submission.language = language
     if submit:
         submission.status = SubmissionStatus.PENDING
@@ -197,81 +251,182 @@ def _citations_attach(*, entity, entity_type, sources):
         Citation.objects.get_or_create(source=source, **{entity_type: entity})
 
 
-def submission_approve(*, submission_id, moderator, note="", base_url=""):
-    """Publish the proposal; returns the entry. Raises SubmissionConflict if it cannot."""
+class SubmissionStale(SubmissionConflict):
+    """What the moderator reviewed is not what is stored now."""
+
+
+DECISIONS = {
+    "approve": SubmissionStatus.APPROVED,
+    "request_changes": SubmissionStatus.CHANGES_REQUESTED,
+    "reject": SubmissionStatus.REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a decision did: ``entity`` is set once the proposal is applied; an approval
+    that still waits for other moderators has ``approvals`` below ``required``."""
+
+    submission: Submission
+    entity: object = None
+    approvals: int = 0
+    required: int = 1
+
+
+def _target_stamp(entity):
+    return "new" if entity is None else entity.updated_at.isoformat()
+
+
+def review_version(submission, entity=None) -> str:
+    """The version of what a moderator reviews: the submission's revision and, for a
+    correction or a re-check, when its entry last changed. The review page puts it in
+    the decision form; a decision on any other version is refused."""
+    return f"{submission.revision}/{_target_stamp(entity)}"
+
+
+def approvals_count(submission) -> int:
+    """Different moderators who approved the submission's current revision."""
+    return submission.approvals.filter(revision=submission.revision).count()
+
+
+def _apply(*, submission, moderator, approvers, note):
+    """Publish the proposal (the submission and its entry are locked); returns the entry."""
+    if submission.kind == SubmissionKind.VERIFY:
+        return _verification_apply(submission=submission, moderator=moderator, note=note)
+    if submission.entity_type == EntityType.RTI_EVENT:
+        from .rti_events import rti_event_submission_approve
+
+        return rti_event_submission_approve(submission)
+    model = entity_model(submission.entity_type)
+    if submission.kind == SubmissionKind.EDIT:
+        entity = published_target(
+            entity_type=submission.entity_type, target_id=submission.target_id, lock=True
+        )
+        if entity is None:
+            raise SubmissionConflict(
+                _("The entry was withdrawn after this correction was sent; it cannot apply.")
+            )
+    else:
+        entity = model()
+    entity_apply(entity, submission.data)
+    try:
+        entity.full_clean(exclude=["slug", "publication"], validate_unique=False)
+    except ValidationError as error:
+        raise SubmissionConflict(
+            _("The proposal is no longer valid: %(errors)s") % {"errors": "; ".join(error.messages)}
+        ) from None
+    entity._history_contributor = submission.volunteer
+    entity._history_user_name = ", ".join(display_name(user) for user in approvers)
+    if isinstance(entity, RTIRequest) and entity.owner_id is None:
+        entity.owner = submission.volunteer  # who may record what happens next
+    entity_publish(entity=entity, actor=moderator, reason=note or APPROVED_REASON)
+    _citations_attach(entity=entity, entity_type=submission.entity_type, sources=submission.sources)
+    try:
+        evidence_apply(entity=entity, items=submission.evidence)
+    except ValidationError as error:
+        raise SubmissionConflict(" ".join(error.messages)) from None
+    return entity
+
+
+def _verification_apply(*, submission, moderator, note):
+    """A volunteer's re-check, approved: the entry's ``last_verified_on`` moves."""
+    source = Source.objects.filter(url=normalise_url(submission.data.get("source_url", ""))).first()
+    try:
+        return deployment_verify(
+            deployment_id=submission.target_id,
+            actor=moderator,
+            source_id=source.pk if source else None,
+            note=" ".join(filter(None, [submission.data.get("note", ""), note])),
+            today=timezone.localdate(),
+            contributor=submission.volunteer,
+        )
+    except ValidationError as error:
+        raise SubmissionConflict(" ".join(error.messages)) from None
+
+
+def submission_decide(
+    *, submission_id, moderator, decision, note="", reviewed_version, base_url=""
+) -> Decision:
+    """A moderator's decision on the version of a pending submission they reviewed.
+
+    Under the submission's row lock (and its entry's), in this order: only a pending
+    submission is decided; nobody decides on their own submission; the decision must
+    be on ``reviewed_version`` (``review_version``), or it is refused with "changed since
+    you opened it", and nothing is published that the moderator did not see. An approval
+    counts once per moderator and revision; with ``APPROVALS_REQUIRED`` different
+    moderators' approvals of the same revision the proposal is applied, all at once or
+    not at all. Rejecting or asking for changes needs one moderator. The volunteer is
+    e-mailed when the submission is decided. A volunteer's edit raises the revision, so
+    approvals given before it stop counting (and the queue shows the count again).
+    """
+    if decision not in DECISIONS:
+        raise SubmissionRefused(_("Choose a decision: approve, ask for changes or reject."))
+    if not moderator.has_perm(REVIEW_PERMISSION):
+        raise SubmissionConflict(_("Only moderators decide on submissions."))
+    note = (note or "").strip()
+    required = settings.APPROVALS_REQUIRED
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update().select_related("volunteer").get(pk=submission_id)
         )
         if submission.status != SubmissionStatus.PENDING:
             raise SubmissionConflict(_("This submission has already been decided."))
-        if submission.entity_type == EntityType.RTI_EVENT:
-            from .rti_events import rti_event_submission_approve
-
-            entity = rti_event_submission_approve(submission)
-            _decided(submission, moderator=moderator, note=note, target=entity)
-            notifications.decision_send(submission=submission, base_url=base_url)
-            return entity
-        model = entity_model(submission.entity_type)
-        if submission.kind == SubmissionKind.EDIT:
-            entity = published_target(
-                entity_type=submission.entity_type, target_id=submission.target_id, lock=True
-            )
-            if entity is None:
-                raise SubmissionConflict(
-                    _("The entry was withdrawn after this correction was sent; it cannot apply.")
-                )
-        else:
-            entity = model()
-        entity_apply(entity, submission.data)
-        try:
-            entity.full_clean(exclude=["slug", "publication"], validate_unique=False)
-        except ValidationError as error:
+        if submission.volunteer_id == moderator.pk:
             raise SubmissionConflict(
-                _("The proposal is no longer valid: %(errors)s")
-                % {"errors": "; ".join(error.messages)}
-            ) from None
-        entity._history_contributor = submission.volunteer
-        if isinstance(entity, RTIRequest) and entity.owner_id is None:
-            entity.owner = submission.volunteer  # who may record what happens next
-        entity_publish(entity=entity, actor=moderator, reason=note.strip() or APPROVED_REASON)
-        _citations_attach(
-            entity=entity, entity_type=submission.entity_type, sources=submission.sources
-        )
-        _decided(submission, moderator=moderator, note=note, target=entity)
-        notifications.decision_send(submission=submission, base_url=base_url)
-    return entity
-
-
-def _decided(submission, *, moderator, note, target):
-    submission.status = SubmissionStatus.APPROVED
-    submission.reviewer = moderator
-    submission.reviewer_note = note.strip()
-    submission.decided_at = timezone.now()
-    submission.target_id = target.pk
-    submission.save()
-
-
-def submission_decide(*, submission_id, moderator, status, note, base_url=""):
-    """Reject, or ask for changes: only while the submission is still pending."""
-    assert status in (SubmissionStatus.REJECTED, SubmissionStatus.CHANGES_REQUESTED)
-    with transaction.atomic():
-        changed = Submission.objects.filter(
-            pk=submission_id, status=SubmissionStatus.PENDING
-        ).update(
-            status=status,
-            reviewer=moderator,
-            reviewer_note=note.strip(),
-            decided_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-        if not changed:
-            raise SubmissionConflict(_("This submission has already been decided."))
-        submission = Submission.objects.select_related("volunteer").get(pk=submission_id)
+                _(
+                    "You cannot decide on your own submission: another moderator must "
+                    "review it. You may withdraw it instead."
+                )
+            )
+        entity = None
+        if submission.kind in (SubmissionKind.EDIT, SubmissionKind.VERIFY):
+            entity = (
+                entity_model(submission.entity_type)
+                .objects.select_for_update()
+                .filter(pk=submission.target_id)
+                .first()
+            )
+        if reviewed_version != review_version(submission, entity):
+            raise SubmissionStale(
+                _("This submission changed since you opened it; review it again.")
+                if not str(reviewed_version).startswith(f"{submission.revision}/")
+                else _("The entry it changes changed since you opened it; review it again.")
+            )
+        status = DECISIONS[decision]
+        applied = None
+        if status == SubmissionStatus.APPROVED:
+            approval, created = Approval.objects.get_or_create(
+                submission=submission,
+                moderator=moderator,
+                revision=submission.revision,
+                defaults={"note": note},
+            )
+            if not created:
+                raise SubmissionConflict(
+                    _("You have approved this version already; another moderator must approve it.")
+                )
+            approvals = list(
+                submission.approvals.filter(revision=submission.revision).select_related(
+                    "moderator"
+                )
+            )
+            if len(approvals) < required:
+                return Decision(submission, approvals=len(approvals), required=required)
+            approvers = [a.moderator for a in approvals]
+            applied = _apply(
+                submission=submission, moderator=moderator, approvers=approvers, note=note
+            )
+            submission.target_id = applied.pk
+        submission.status = status
+        submission.reviewer = moderator
+        submission.reviewer_note = note
+        submission.decided_at = timezone.now()
+        submission.save()
         if status == SubmissionStatus.REJECTED:
             _proposal_drop(submission)
         notifications.decision_send(submission=submission, base_url=base_url)
-    return submission
+    count = required if applied is not None else 0
+    return Decision(submission, entity=applied, approvals=count, required=required)
 
 
 def _proposal_drop(submission):

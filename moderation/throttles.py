@@ -26,3 +26,12 @@ def submission_allowed(*, volunteer, client: str) -> bool:
     account_ok = _hit(f"submit:user:{volunteer.pk}", settings.SUBMISSION_RATE_ACCOUNT)
     client_ok = _hit(f"submit:ip:{client}", settings.SUBMISSION_RATE_CLIENT)
     return account_ok and client_ok
+
+
+def dispute_allowed(*, reader, client: str) -> bool:
+    """Count one dispute for the client's address and, when signed in, the account; False
+    when over a limit (``DISPUTE_RATE_CLIENT``, ``DISPUTE_RATE_ACCOUNT``)."""
+    client_ok = _hit(f"dispute:ip:{client}", settings.DISPUTE_RATE_CLIENT)
+    if reader is None or not reader.is_authenticated:
+        return client_ok
+    return _hit(f"dispute:user:{reader.pk}", settings.DISPUTE_RATE_ACCOUNT) and client_ok

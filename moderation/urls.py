@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import contribute, queue, rti, sources
+from .views import contribute, disputes, queue, rti, sources, verify
 
 app_name = "moderation"
 
@@ -23,6 +23,13 @@ urlpatterns = [
         name="my-submission-withdraw",
     ),
     path("attachments/<int:pk>/", contribute.attachment_download, name="attachment"),
+    path("report/<str:entity_type>/<int:pk>/", disputes.dispute_new, name="dispute-new"),
+    path("report/<str:entity_type>/<int:pk>/sent/", disputes.dispute_sent, name="dispute-sent"),
+    path("moderation/disputes/<int:pk>/", disputes.dispute_review, name="dispute-review"),
+    path("verify/", verify.verify_queue, name="verify-queue"),
+    path("verify/<int:pk>/", verify.verify_entry, name="verify-entry"),
+    path("verify/<int:pk>/take/", verify.verify_take, name="verify-take"),
+    path("verify/<int:pk>/release/", verify.verify_release, name="verify-release"),
     path("moderation/", queue.queue, name="queue"),
     path("moderation/submissions/<int:pk>/", queue.review, name="review"),
     path("moderation/entries/", queue.entries, name="entries"),

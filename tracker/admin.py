@@ -81,6 +81,8 @@ class DeploymentAdmin(EntityAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [LinkedDatabaseInline, CitationInline]
     list_select_related = ["lead_agency", "state"]
+    # Derived from the sources, and set by a re-check against a live source: never typed.
+    readonly_fields = [*EntityAdmin.readonly_fields, "confidence", "last_verified_on"]
     date_hierarchy = "announced_on"
 
     def get_queryset(self, request):

@@ -22,12 +22,13 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .catalogue.datacache import connect_signals
-
-        connect_signals()
+        from . import verification
+        from .catalogue import datacache
         from .models import RTIRequest
         from .rti.lifecycle import rti_request_derived, rti_request_refresh
 
+        datacache.connect_signals()
+        verification.connect_signals()
         # Every save of a request or an event completes the request's stored dates.
         RTIRequest.derived_columns = staticmethod(rti_request_derived)
         RTIRequest.refresh = staticmethod(rti_request_refresh)

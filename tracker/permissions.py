@@ -12,6 +12,8 @@ SOURCE_REVIEW = "tracker.review_source"
 ARCHIVE_READ = "tracker.view_sourceversion"
 # Reminders of every RTI request's appeal deadlines (the filer gets their own).
 RTI_REMINDERS = "tracker.follow_rtirequest"
+# Moderators: record that a deployment was re-checked against a live source.
+VERIFY = "tracker.verify_deployment"
 # Record an RTI event at once, without review (a volunteer's event is a submission).
 RTI_EVENT_RECORD = "tracker.add_rtievent"
 # Publish, redact and unpublish an RTI request's documents, and read unpublished ones.

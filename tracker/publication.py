@@ -10,6 +10,7 @@ be restored.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .catalogue.datacache import data_changed
 from .models import Publication
@@ -39,6 +40,11 @@ def _saved(*, entity, actor, reason):
 def _publication_set(*, entity, publication, actor, reason, withdrawn_reason=""):
     entity.publication = publication
     entity.withdrawn_reason = withdrawn_reason
+    # A tombstone says when; the API's sync of withdrawals reads it.
+    if publication == Publication.WITHDRAWN:
+        entity.withdrawn_at = timezone.now()
+    else:
+        entity.withdrawn_at = None
     return _saved(entity=entity, actor=actor, reason=reason)
 
 
@@ -68,7 +74,13 @@ def entities_publish_new(*, entities, actor=None, reason: str = ""):
 
 @transaction.atomic
 def entity_withdraw(*, entity, reason: str, actor=None):
-    """Take ``entity`` off every public page, feed, export and API answer; history keeps it."""
+    """Take ``entity`` off every public page, feed, export and API answer; history keeps it.
+
+    What stays public is its tombstone: its page and API detail answer 410 Gone with
+    the title it had when last published, the reason and the date
+    (``catalogue.selectors.tombstones``), and the change log, the feeds and the API's
+    sync of withdrawals list it.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the entry is withdrawn."})
@@ -90,5 +102,6 @@ def entity_save(*, entity, actor=None, reason: str = ""):
 
 @transaction.atomic
 def entity_restore(*, entity, actor=None, reason: str = ""):
-    """Publish a withdrawn entry again."""
+    """Publish a withdrawn entry again: its page and API answers come back, and the change
+    log says it was restored."""
     return entity_publish(entity=entity, actor=actor, reason=reason or "Restored")

@@ -17,9 +17,10 @@ from tracker.rti.questions import QUESTIONS
 from tracker.uploads import download_name
 
 from ..entities import PUBLIC_ENTITY_TYPES, entity_data
+from ..evidence import cited_sources, entity_evidence, evidence_merged, evidence_rows_initial
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import Attachment, EntityType, Submission, SubmissionKind
-from ..review import reviewable_submissions, submission_changes
+from ..review import reviewable_submissions, submission_changes, submission_evidence_changes
 from ..services import (
     DRAFT_KEY,
     SubmissionConflict,
@@ -100,17 +101,34 @@ def _initial(*, current, submission):
     return {**form_initial({**current, **submission.data}), **sources_initial(submission.sources)}
 
 
+def _evidence_initial(*, target, submission):
+    """Evidence rows to start from: the entry's, with the submission's changes on top."""
+    current = entity_evidence(target)
+    if submission is None:
+        items, slots = current, []
+    elif DRAFT_KEY in submission.data:
+        return submission.data[DRAFT_KEY].get("evidence") or []
+    else:
+        items = evidence_merged(current, submission.evidence)
+        slots = [source.get("url") for source in submission.sources]
+    return evidence_rows_initial(items, source_urls=slots, cited=cited_sources(target))
+
+
 def _submission_form(request, *, entity_type, kind, target=None, target_id=None, submission=None):
     """The proposal form; a correction's ``target`` is None when it was withdrawn since."""
     form_class = PROPOSAL_FORMS[entity_type]
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
+        form = form_class(request.POST, request.FILES, target=target)
         saved = _submission_save(request, form, entity_type, target_id, submission)
         if saved is not None:
             return redirect("moderation:my-submission", pk=saved.pk)
     else:
         current = entity_data(target, entity_type) if target is not None else {}
-        form = form_class(initial=_initial(current=current, submission=submission))
+        form = form_class(
+            initial=_initial(current=current, submission=submission),
+            target=target,
+            evidence_initial=_evidence_initial(target=target, submission=submission),
+        )
     return render(
         request,
         "moderation/submission_form.html",
@@ -138,9 +156,8 @@ def _submission_save(request, form, entity_type, target_id, submission):
     raw_draft = None
     if draft:
         raw_draft = {
-            name: request.POST.get(name, "")[:DRAFT_VALUE_MAX]
-            for name in form.fields
-            if name not in ("attachments", HONEYPOT)
+            name: value[:DRAFT_VALUE_MAX] if isinstance(value, str) else value
+            for name, value in form.raw_input().items()
         }
     try:
         saved = submission_propose(
@@ -180,6 +197,7 @@ def my_submission(request, pk):
         {
             "submission": submission,
             "changes": [] if DRAFT_KEY in submission.data else submission_changes(submission),
+            "evidence_changes": submission_evidence_changes(submission),
             "attachments": submission.attachments.all(),
         },
     )

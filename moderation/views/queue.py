@@ -1,5 +1,6 @@
 """Moderators' pages: the review queue, one submission's review, withdrawing and restoring."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,18 +16,27 @@ from tracker.publication import entity_restore, entity_withdraw
 
 from ..entities import PUBLIC_ENTITY_TYPES, entity_model
 from ..forms import DecisionForm, WithdrawForm
-from ..models import EntityType, SubmissionStatus
+from ..models import DRAFT_KEY, EntityType, SubmissionKind, SubmissionStatus
 from ..review import (
+    DISPUTES_KIND,
     QUEUE_AGES,
     SOURCES_KIND,
+    queue_disputes,
     queue_review_items,
     queue_submissions,
     reviewable_submissions,
     submission_changes,
+    submission_evidence_changes,
     submission_sources,
     submission_warnings,
 )
-from ..services import SubmissionConflict, submission_approve, submission_decide
+from ..services import (
+    SubmissionRefused,
+    SubmissionStale,
+    approvals_count,
+    review_version,
+    submission_decide,
+)
 
 QUEUE_PAGE_SIZE = 25
 
@@ -39,7 +49,7 @@ def _page(queryset, number):
 @moderator_required
 def queue(request):
     kind = request.GET.get("kind", "")
-    kind = kind if kind in (*EntityType.values, SOURCES_KIND) else ""
+    kind = kind if kind in (*EntityType.values, SOURCES_KIND, DISPUTES_KIND) else ""
     age = request.GET.get("age", "")
     age = age if age in QUEUE_AGES else ""
     return render(
@@ -48,9 +58,16 @@ def queue(request):
         {
             "submissions": _page(queue_submissions(kind=kind, age=age), request.GET.get("page")),
             "review_items": _page(queue_review_items(kind=kind, age=age), request.GET.get("spage")),
+            "disputes": _page(queue_disputes(kind=kind, age=age), request.GET.get("dpage")),
             "kind": kind,
             "age": age,
-            "kinds": [("", _("Everything")), *EntityType.choices, (SOURCES_KIND, _("Sources"))],
+            "approvals_required": settings.APPROVALS_REQUIRED,
+            "kinds": [
+                ("", _("Everything")),
+                *EntityType.choices,
+                (SOURCES_KIND, _("Sources")),
+                (DISPUTES_KIND, _("Disputes")),
+            ],
             "ages": [
                 ("", _("Any age")),
                 ("1", _("Older than a day")),
@@ -63,37 +80,11 @@ def queue(request):
 
 @moderator_required
 def review(request, pk):
+    """One submission's review: the diff, its evidence and sources, warnings, and the
+    decision form bound to the version shown (``review_version``)."""
     submission = get_object_or_404(
         reviewable_submissions().select_related("volunteer", "reviewer"), pk=pk
     )
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
-        base_url = request.build_absolute_uri("/").rstrip("/")
-        try:
-            if decision == "approve":
-                entity = submission_approve(
-                    submission_id=pk, moderator=request.user, note=note, base_url=base_url
-                )
-                messages.success(
-                    request, _("Approved and published: %(entry)s") % {"entry": entity}
-                )
-            else:
-                status = {
-                    "reject": SubmissionStatus.REJECTED,
-                    "request_changes": SubmissionStatus.CHANGES_REQUESTED,
-                }[decision]
-                submission_decide(
-                    submission_id=pk,
-                    moderator=request.user,
-                    status=status,
-                    note=note,
-                    base_url=base_url,
-                )
-                messages.success(request, _("Decision recorded; the volunteer is told by e-mail."))
-            return redirect("moderation:queue")
-        except SubmissionConflict as error:
-            form.add_error(None, str(error))
     entity = None
     if submission.target_id:
         entity = (
@@ -105,15 +96,38 @@ def review(request, pk):
         event = event.first()
         entity = event.rti_request if event is not None else None
         documents = list(event.documents.all()) if event is not None else []
+    version = review_version(submission, None if submission.kind == SubmissionKind.NEW else entity)
+    form = DecisionForm(request.POST or None, initial={"reviewed_version": version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = submission_decide(
+                submission_id=pk,
+                moderator=request.user,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                reviewed_version=form.cleaned_data["reviewed_version"],
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except SubmissionStale as error:
+            # Shown again with what is stored now and its version; nothing chosen.
+            form = DecisionForm.again(
+                version=version, note=form.cleaned_data["note"], problem=str(error)
+            )
+        except SubmissionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _decision_message(outcome))
+            return redirect("moderation:queue")
+    own = submission.volunteer_id == request.user.pk
+    is_draft = DRAFT_KEY in submission.data
     return render(
         request,
         "moderation/review.html",
         {
             "submission": submission,
-            "is_draft": "_draft" in submission.data,
-            "changes": []
-            if "_draft" in submission.data
-            else submission_changes(submission, moderator=True),
+            "is_draft": is_draft,
+            "changes": [] if is_draft else submission_changes(submission, moderator=True),
+            "evidence_changes": submission_evidence_changes(submission),
             "sources": submission_sources(submission),
             "warnings": submission_warnings(submission),
             "attachments": submission.attachments.all(),
@@ -123,8 +137,25 @@ def review(request, pk):
             if entity is not None and entity.publication == Publication.PUBLISHED
             else "",
             "form": form,
+            "own_submission": own,
+            "approvals": approvals_count(submission),
+            "approvals_required": settings.APPROVALS_REQUIRED,
+            "approved_by_me": submission.approvals.filter(
+                revision=submission.revision, moderator=request.user
+            ).exists(),
         },
     )
+
+
+def _decision_message(outcome):
+    if outcome.entity is not None:
+        return _("Approved and published: %(entry)s") % {"entry": outcome.entity}
+    if outcome.submission.status == SubmissionStatus.PENDING:
+        return _(
+            "Your approval is recorded: %(count)d of %(required)d. Another moderator must "
+            "approve this version before it is published."
+        ) % {"count": outcome.approvals, "required": outcome.required}
+    return _("Decision recorded; the volunteer is told by e-mail.")
 
 
 def _entry(entity_type, pk):

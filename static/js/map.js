@@ -353,7 +353,8 @@
 
   function deploymentSummary(props, box) {
     box.appendChild(el("strong")).appendChild(entryLink(props.title, props.url));
-    box.appendChild(el("div", null, [props.technology_label, props.status_label].join(" · ")));
+    var facts = [props.technology_label, props.status_label, props.level_label].filter(Boolean);
+    box.appendChild(el("div", null, facts.join(" · ")));
     if (props.agency) {
       var agency = el("div", null, say("agency") + ": ");
       agency.appendChild(english(el("span", null, props.agency)));
@@ -389,6 +390,8 @@
       summary: deploymentSummary,
       name: function (props) { return props.title; },
       icon: L.divIcon({ className: "deployment-marker", html: "<span></span>", iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8] }),
+      // Not re-checked against a live source for VERIFY_AFTER_DAYS: drawn faded.
+      staleIcon: L.divIcon({ className: "deployment-marker stale", html: "<span></span>", iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8] }),
       clusterOne: "cluster_deployments_one",
       clusterOther: "cluster_deployments_other",
       stackOne: "stack_deployments_one",
@@ -422,7 +425,7 @@
     var k = KINDS[kind];
     var c = feature.geometry.coordinates;
     var marker = L.marker([c[1], c[0]], {
-      icon: k.icon,
+      icon: feature.properties.stale && k.staleIcon ? k.staleIcon : k.icon,
       title: k.name(feature.properties),
       keyboard: true,
       zIndexOffset: k.zIndexOffset

@@ -5,8 +5,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission
-from moderation.services import submission_approve
-from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.pages import NEW_DEPLOYMENT_URL, approve, deployment_post
 from tests.support.people import signed_in
 from tracker.models import Deployment
 
@@ -19,7 +18,7 @@ def test_the_display_name_can_change_and_shows_in_the_public_history(
     client = signed_in(volunteer)
     client.post(reverse("accounts:profile"), {"first_name": "Ravi from Lucknow"})
     client.post(NEW_DEPLOYMENT_URL, deployment_post())
-    submission_approve(submission_id=Submission.objects.get().pk, moderator=moderator)
+    approve(Submission.objects.get(), moderator)
     deployment = Deployment.objects.get(title="Lucknow station face recognition")
     page = signed_in(None).get(f"/deployments/{deployment.pk}-{deployment.slug}/")
     text = page.content.decode()

@@ -9,24 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import is_moderator, is_volunteer
-from tests.support.people import PASSWORD, person
+from tests.support.people import PASSWORD, person, sign_up
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-
-def sign_up(client, email="new.volunteer@example.org", name="Kiran", **extra):
-    return client.post(
-        reverse("account_signup"),
-        {
-            "email": email,
-            "display_name": name,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "fax_number": "",
-            **extra,
-        },
-    )
 
 
 def confirmation_link(message):
@@ -82,7 +68,7 @@ def test_a_display_name_cannot_be_an_email_address():
 def test_sign_ups_are_throttled_per_client(settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/h/ip"}
     for n in range(3):
-        response = sign_up(Client(), email=f"v{n}@example.org")
+        response = sign_up(Client(), email=f"v{n}@example.org", name=f"Kiran {n}")
     assert response.status_code == 429
     assert User.objects.count() == 2
 

@@ -102,7 +102,7 @@ def test_export_dataset_writes_files_and_a_data_package(world, tmp_path):
     paths = {r["path"] for r in package["resources"]}
     assert paths == {
         "deployments.csv", "deployments.geojson", "agencies.csv", "agencies.geojson",
-        "hotspots.csv", "hotspots.geojson", "rti-requests.csv", "sources.csv",
+        "hotspots.csv", "hotspots.geojson", "rti-requests.csv", "sources.csv", "evidence.csv",
     }  # fmt: skip
     for resource in package["resources"]:
         for field in resource["schema"]["fields"]:

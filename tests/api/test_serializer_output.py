@@ -12,7 +12,7 @@ from rest_framework import serializers
 from api import serializers as api_serializers
 from api import sql_pages
 from api.urls import VIEWSETS
-from tracker.models import Deployment, LinkedDatabase
+from tracker.models import Citation, Deployment, Evidence, LinkedDatabase
 
 PAGES = [f"/api/v1/{name}/" for name in VIEWSETS] + [
     "/api/v1/deployments/?limit=2&offset=1",
@@ -26,7 +26,8 @@ PAGES = [f"/api/v1/{name}/" for name in VIEWSETS] + [
 def awkward(world):
     """Values whose text is easy to get wrong: an area, whole-number coordinates, a time
     with microseconds and one without, a line separator in a summary, no state, vendors
-    with and without Wikidata ids, a linked database, a draft lead agency of a hotspot."""
+    with and without Wikidata ids, a linked database, a draft lead agency of a hotspot, a
+    citation's evidence for two claims (each claim's level)."""
     world.rti.events.create(kind="filed", date=date(2024, 1, 2), note="Sent by post")
     world.lucknow.area = MultiPolygon(
         Polygon(((80.9, 26.8), (81.0, 26.8), (81.0, 26.9), (80.9, 26.8))), srid=4326
@@ -42,6 +43,9 @@ def awkward(world):
     world.staqu.save()
     LinkedDatabase.objects.create(deployment=world.lucknow, name="CCTNS", is_public=False)
     LinkedDatabase.objects.create(deployment=world.lucknow, name="Aadhaar")
+    cited = Citation.objects.filter(deployment=world.lucknow).first()
+    Evidence.objects.create(citation=cited, claim="status", quote="Live since \u2028 May — मई")
+    Evidence.objects.create(citation=cited, claim="camera_count", page="12")
     world.market.agency = world.draft_agency
     world.market.area = world.lucknow.area
     world.market.save()

@@ -3,36 +3,27 @@
 import json
 
 import pytest
-from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission, SubmissionStatus
 from tests.factories import DeploymentFactory
-from tests.support.pages import deployment_body
+from tests.support.pages import SUBMISSIONS_API_URL, api_submit, deployment_body, token_client
 from tracker.publication import entity_withdraw
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/submissions/"
 
 
 @pytest.fixture
 def api(volunteer):
-    client = Client()
-    client.defaults["HTTP_AUTHORIZATION"] = "Token " + Token.objects.create(user=volunteer).key
-    return client
-
-
-def post(client, body):
-    return client.post(URL, json.dumps(body), content_type="application/json")
+    return token_client(volunteer)
 
 
 def test_a_valid_proposal_is_queued_and_listed_for_its_author(api, other_volunteer):
-    response = post(api, deployment_body())
+    response = api_submit(api, deployment_body())
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "pending" and body["data"]["location"] == [73.85, 18.52]
     Submission.objects.create(volunteer=other_volunteer, kind="new", entity_type="agency")
-    listed = api.get(URL).json()
+    listed = api.get(SUBMISSIONS_API_URL).json()
     assert [s["id"] for s in listed] == [body["id"]]
     assert "cookie" not in {k.lower() for k in response.headers}
 
@@ -52,7 +43,7 @@ def test_a_valid_proposal_is_queued_and_listed_for_its_author(api, other_volunte
 def test_bad_input_is_a_400_naming_the_field_and_nothing_is_stored(api, change, field):
     body = deployment_body()
     change(body)
-    response = post(api, body)
+    response = api_submit(api, body)
     assert response.status_code == 400
     assert field in response.json(), response.json()
     assert Submission.objects.count() == 0
@@ -67,7 +58,7 @@ def test_a_correction_to_a_withdrawn_entry_is_refused(api, moderator):
         "fields": {"title": "Still gone"},
         "sources": [{"url": "https://news.example.org/a"}],
     }
-    response = post(api, body)
+    response = api_submit(api, body)
     assert response.status_code == 400 and "target_id" in response.json()
     assert Submission.objects.count() == 0
 
@@ -93,21 +84,21 @@ def test_a_correction_keeps_only_what_changed(api):
         "fields": form_fields,
         "sources": [{"url": "https://news.example.org/metro"}],
     }
-    response = post(api, body)
+    response = api_submit(api, body)
     assert response.status_code == 201, response.content
     assert response.json()["data"] == {"camera_count": 30}
 
 
 def test_drafts_can_be_saved(api):
-    response = post(api, {**deployment_body(), "draft": True})
+    response = api_submit(api, {**deployment_body(), "draft": True})
     assert response.status_code == 201
     assert Submission.objects.get().status == SubmissionStatus.DRAFT
 
 
 def test_the_api_is_throttled_per_account(api, settings):
     settings.SUBMISSION_RATE_ACCOUNT = "1/3600"
-    assert post(api, deployment_body()).status_code == 201
-    assert post(api, deployment_body(title="Second")).status_code == 429
+    assert api_submit(api, deployment_body()).status_code == 201
+    assert api_submit(api, deployment_body(title="Second")).status_code == 429
     assert Submission.objects.count() == 1
 
 
@@ -116,12 +107,16 @@ def test_attachments_travel_in_a_multipart_body(api, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     pdf = SimpleUploadedFile("reply.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
-    response = api.post(URL, {"payload": json.dumps(deployment_body()), "attachments": [pdf]})
+    response = api.post(
+        SUBMISSIONS_API_URL, {"payload": json.dumps(deployment_body()), "attachments": [pdf]}
+    )
     assert response.status_code == 201, response.content
     assert Submission.objects.get().attachments.get().content_type == "application/pdf"
     fake = SimpleUploadedFile("reply.pdf", b"<html></html>", "application/pdf")
-    response = api.post(URL, {"payload": json.dumps(deployment_body()), "attachments": [fake]})
+    response = api.post(
+        SUBMISSIONS_API_URL, {"payload": json.dumps(deployment_body()), "attachments": [fake]}
+    )
     assert response.status_code == 400 and "attachments" in response.json()
-    response = api.post(URL, {"payload": "{not json"})
+    response = api.post(SUBMISSIONS_API_URL, {"payload": "{not json"})
     assert response.status_code == 400 and "payload" in response.json()
     assert Submission.objects.count() == 1

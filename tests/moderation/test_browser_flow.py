@@ -103,7 +103,7 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site, mail_delivere
     assert TITLE in diff.inner_text() and "Bhopal Police" in diff.inner_text()
     assert "new source, not checked yet" in page.content()
     page.screenshot(path=SCREENSHOTS / "moderation-review.png", full_page=True)
-    page.select_option("#id_decision", "approve")
+    page.check("input[name=decision][value=approve]")
     page.fill("#id_note", "Matches the report.")
     page.click("text=Record the decision")
     page.wait_for_selector("text=Approved and published")

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 
 from moderation.models import Submission, SubmissionStatus
-from moderation.services import SubmissionConflict, submission_approve
+from moderation.services import SubmissionConflict
 from tests.factories import AgencyFactory
+from tests.support.pages import approve
 from tracker.models import Citation, Deployment
 
 
@@ -34,17 +35,17 @@ def test_parallel_approvals_apply_once(volunteer, moderator, administrator):
     start = threading.Barrier(2)
     outcomes = []
 
-    def approve(user):
+    def approve_as(user):
         try:
             start.wait(timeout=10)
-            submission_approve(submission_id=submission.pk, moderator=user, note="ok")
+            approve(submission, user, note="ok")
             outcomes.append("applied")
         except SubmissionConflict:
             outcomes.append("conflict")
         finally:
             connection.close()  # each thread has its own connection and transaction
 
-    threads = [threading.Thread(target=approve, args=(u,)) for u in (moderator, administrator)]
+    threads = [threading.Thread(target=approve_as, args=(u,)) for u in (moderator, administrator)]
     for thread in threads:
         thread.start()
     for thread in threads:

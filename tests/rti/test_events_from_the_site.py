@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from moderation.models import EntityType, Submission, SubmissionStatus
 from tests.factories import AgencyFactory, RTIRequestFactory
+from tests.support.pages import decision_post
 from tests.support.people import signed_in
 from tracker.models import RTIDocument, RTIEvent, RTIRequest
 
@@ -63,7 +64,7 @@ def test_the_owner_proposes_a_reply_and_a_moderator_accepts_it(owned, volunteer,
     review = signed_in(moderator).get(f"/moderation/submissions/{submission.pk}/")
     assert "reply.pdf" in review.content.decode()
     signed_in(moderator).post(
-        f"/moderation/submissions/{submission.pk}/", {"decision": "approve", "note": ""}
+        f"/moderation/submissions/{submission.pk}/", decision_post(submission, "approve")
     )
     accepted = RTIRequest.objects.get(pk=owned.pk)
     assert (accepted.status, accepted.outcome, accepted.exemption_sections) == (
@@ -98,7 +99,7 @@ def test_rejecting_a_proposed_event_drops_it_and_its_documents(owned, volunteer,
     submission = Submission.objects.get()
     signed_in(moderator).post(
         f"/moderation/submissions/{submission.pk}/",
-        {"decision": "reject", "note": "This reply belongs to another request."},
+        decision_post(submission, "reject", "This reply belongs to another request."),
     )
     assert not RTIEvent.every.exists() and not RTIDocument.objects.exists()
 
@@ -191,7 +192,7 @@ def test_approving_a_request_makes_its_volunteer_the_owner(volunteer, moderator)
     )
     submission = Submission.objects.get()
     signed_in(moderator).post(
-        f"/moderation/submissions/{submission.pk}/", {"decision": "approve", "note": ""}
+        f"/moderation/submissions/{submission.pk}/", decision_post(submission, "approve")
     )
     rti = RTIRequest.objects.get()
     assert rti.owner == volunteer

@@ -106,7 +106,7 @@ def test_sign_ups_are_limited_per_client_behind_a_proxy(one_proxy, settings):
             reverse("account_signup"),
             {
                 "email": f"new{n}.{client_ip}@example.org",
-                "display_name": f"New {n}",
+                "display_name": f"New {n} at {client_ip}",  # display names are unique
                 "password1": PASSWORD,
                 "password2": PASSWORD,
             },

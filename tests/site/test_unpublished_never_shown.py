@@ -63,7 +63,13 @@ def test_withdrawing_an_entry_removes_it_from_map_feed_and_sitemap(client, site_
     assert "Delhi Police FRS" in client.get("/map/deployments.geojson").content.decode()
     delhi.publication = "withdrawn"
     delhi.save()
-    for path in ("/map/deployments.geojson", "/feeds/deployments/", "/sitemap.xml", "/changes/"):
+    for path in ("/map/deployments.geojson", "/sitemap.xml"):
         body = client.get(path).content.decode()
         assert "Delhi Police FRS" not in body, path
         assert f"/deployments/{delhi.pk}-" not in body, path
+    # The feed and the change log list the withdrawal itself (its tombstone), and no more.
+    feed = client.get("/feeds/deployments/").content.decode()
+    entry = feed[feed.index("Withdrawn: Delhi Police FRS") :].split("</entry>")[0]
+    assert "Pilot" not in entry and "New Delhi" not in entry
+    changes = client.get("/changes/").content.decode()
+    assert "<strong>Withdrawn</strong>" in changes

@@ -205,6 +205,10 @@ def world_rows():
         location=Point(80.9, 26.8, srid=4326),
     )
     w.published = [w.lucknow, w.mumbai, w.delhi, w.national]
+    w.hidden_source = SourceFactory(url="https://news.example.org/draft", title="Draft-only story")
+    CitationFactory(source=w.news, deployment=w.mumbai)
+    CitationFactory(source=w.hidden_source, deployment=w.draft)
+    # Citing a source counts as a change of the entry: the stamps come after.
     stamps = {
         w.lucknow: datetime(2024, 1, 1, tzinfo=UTC),
         w.mumbai: datetime(2024, 6, 1, tzinfo=UTC),
@@ -214,9 +218,6 @@ def world_rows():
     for deployment, stamp in stamps.items():
         Deployment.objects.filter(pk=deployment.pk).update(updated_at=stamp)
 
-    w.hidden_source = SourceFactory(url="https://news.example.org/draft", title="Draft-only story")
-    CitationFactory(source=w.news, deployment=w.mumbai)
-    CitationFactory(source=w.hidden_source, deployment=w.draft)
     w.market.deployments.add(w.draft)
     w.draft_hotspot = HotspotFactory(name="Draft hotspot", publication=Publication.DRAFT)
     w.rti.deployments.add(w.draft)

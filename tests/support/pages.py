@@ -6,12 +6,16 @@ valid proposal that the moderation tests post and then vary.
   path in braces naming a detail page of the data set (``tests/browser/test_phone.py``).
 - ``row_titles`` (a site list page) and ``ids`` (an API list page): what a page lists.
 - ``deployment_post`` and ``NEW_DEPLOYMENT_URL``: a valid new-deployment form.
+- ``token_client`` and ``api_submit``: the API's submission endpoint as a volunteer's
+  script would use it (``deployment_body``: a valid proposal to it).
 - Fixture ``generous_throttle``: API rates no test reaches.
 """
 
+import json
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import AgencyFactory
@@ -132,6 +136,54 @@ def deployment_body(**fields):
 
 
 NEW_DEPLOYMENT_URL = reverse("moderation:submit-new", args=["deployment"])
+
+SUBMISSIONS_API_URL = "/api/v1/submissions/"
+
+
+def token_client(user):
+    """A client sending ``user``'s API token, as a script would."""
+    from rest_framework.authtoken.models import Token
+
+    client = Client()
+    client.defaults["HTTP_AUTHORIZATION"] = "Token " + Token.objects.create(user=user).key
+    return client
+
+
+def api_submit(client, body):
+    """POST ``body`` as JSON to the submissions endpoint."""
+    return client.post(SUBMISSIONS_API_URL, json.dumps(body), content_type="application/json")
+
+
+def current_version(submission):
+    """The version a moderator's review page of ``submission`` shows now."""
+    from moderation.entities import entity_model
+    from moderation.models import Submission, SubmissionKind
+    from moderation.services import review_version
+
+    submission = Submission.objects.get(pk=submission.pk)
+    entity = None
+    if submission.kind != SubmissionKind.NEW:
+        model = entity_model(submission.entity_type)
+        entity = model.objects.filter(pk=submission.target_id).first()
+    return review_version(submission, entity)
+
+
+def decision_post(submission, decision, note=""):
+    """POST data of the review page's decision form, on the version stored now."""
+    return {"decision": decision, "note": note, "reviewed_version": current_version(submission)}
+
+
+def approve(submission, moderator, note=""):
+    """A moderator's approval of the version stored now (the service, as the page calls it)."""
+    from moderation.services import submission_decide
+
+    return submission_decide(
+        submission_id=submission.pk,
+        moderator=moderator,
+        decision="approve",
+        note=note,
+        reviewed_version=current_version(submission),
+    )
 
 
 @pytest.fixture

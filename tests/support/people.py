@@ -2,6 +2,7 @@
 
 - ``person``: a confirmed account (verified e-mail, ``PASSWORD``) with an optional role.
 - ``signed_in``: a test client with that person's session.
+- ``sign_up``: the sign-up form posted as a newcomer would.
 - Fixtures ``volunteer``, ``other_volunteer``, ``moderator``, ``administrator``.
 
 The suite hashes passwords with a fast hasher (``tests/conftest.py``); the roles' groups
@@ -11,7 +12,9 @@ come back after a transactional test emptied them (``reference_data`` there).
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
+from django.urls import reverse
 
+from accounts.forms import HONEYPOT
 from accounts.roles import Role, role_grant
 from tests.factories import UserFactory
 
@@ -36,6 +39,22 @@ def signed_in(user):
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+def sign_up(client=None, email="new.volunteer@example.org", name="Kiran", **extra):
+    """Post the sign-up form (with ``PASSWORD``, the honeypot left empty unless ``extra``
+    fills it) through ``client``, a fresh one by default."""
+    return (client or Client()).post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "display_name": name,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            HONEYPOT: "",
+            **extra,
+        },
+    )
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ code against them, so they never change meaning. Where they apply:
   purpose tag code (``womens_safety``, ``attendance``...) is also accepted and
   matches deployments carrying that tag.
 - ``vendor``: a vendor's id or exact name (case-insensitive).
+- ``confidence``: a deployment's verification level (``confirmed``, ``corroborated``,
+  ``reported``, ``unverified``), derived from the sources it cites.
 - ``q``: full-text search (``catalogue.search.search``; web-search syntax).
 - ``announced_after``, ``announced_before``: ``YYYY-MM-DD``, inclusive.
 - ``year``: the year a deployment was announced (used by the public map).
@@ -54,8 +56,10 @@ from ..models import (
     Agency,
     AgencyKind,
     AgencyLevel,
+    Claim,
     Deployment,
     DeploymentStatus,
+    Evidence,
     Hotspot,
     HotspotKind,
     OsmCamera,
@@ -69,6 +73,7 @@ from ..models import (
     SourceKind,
     Technology,
     Vendor,
+    VerificationLevel,
 )
 from ..models.rti import DEEMED_REFUSED as RTI_DEEMED_REFUSED
 from ..models.rti import OVERDUE as RTI_OVERDUE
@@ -505,6 +510,16 @@ class DeploymentFilter(GeoFilterSet):
         label=_("Announced on or before"),
         **_help(_("YYYY-MM-DD; deployments announced on or before this date.")),
     )
+    confidence = django_filters.ChoiceFilter(
+        choices=VerificationLevel.choices,
+        label=_("Verification level"),
+        **_help(
+            _(
+                "Verification level, derived from the sources cited: confirmed, "
+                "corroborated, reported or unverified."
+            )
+        ),
+    )
     year = django_filters.NumberFilter(
         field_name="announced_on",
         lookup_expr="year",
@@ -689,3 +704,37 @@ class SourceFilter(PublicFilterSet):
     class Meta(PublicFilterSet.Meta):
         model = Source
         fields = []
+
+
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+class IdFilter(django_filters.Filter):
+    """A row's id: a whole number (an id in another form is an error, not a guess)."""
+
+    field_class = forms.IntegerField
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    """The claim-to-source links of published deployments (the evidence export)."""
+
+    claim = django_filters.ChoiceFilter(
+        choices=Claim.choices, label=_("Claim"), **_help(_("Claim code."))
+    )
+    deployment = IdFilter(
+        field_name="citation__deployment_id",
+        label=_("Deployment"),
+        min_value=1,
+        max_value=MAX_ID,
+        **_help(_("A deployment's id.")),
+    )
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs.order_by("citation__deployment_id", "claim", "id")

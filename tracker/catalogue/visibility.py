@@ -11,7 +11,7 @@ cannot drift between them.
 
 from django.db.models import Case, F, Q, Value, When
 
-from ..models import Citation, Publication, Source
+from ..models import Citation, Evidence, Publication, Source
 
 
 def is_public(obj) -> bool:
@@ -43,8 +43,10 @@ def public_rows(model):
     """Every row of ``model`` the public may see, before any filter.
 
     Sources have no publication of their own: a source is public while a
-    public entity cites it.
+    public entity cites it; evidence is public with the deployment citing it.
     """
+    if model is Evidence:
+        return Evidence.objects.filter(public_q("citation__deployment"))
     if model is Source:
         cited = Q()
         for target in Citation.TARGETS:

@@ -10,11 +10,13 @@ with ``;``. Related entities that are not published are left out.
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models import Case, F, Func, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import Cast, Concat
 
 from ..catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
+    EvidenceFilter,
     HotspotFilter,
     RTIRequestFilter,
     SourceFilter,
@@ -25,10 +27,11 @@ from ..models import (
     AgencyKind,
     AgencyLevel,
     Citation,
-    Confidence,
+    Claim,
     DatePrecision,
     Deployment,
     DeploymentStatus,
+    Evidence,
     Hotspot,
     HotspotKind,
     LinkedDatabase,
@@ -43,7 +46,9 @@ from ..models import (
     SourceHealth,
     SourceKind,
     Technology,
+    VerificationLevel,
 )
+from ..models.evidence import claim_level_sql
 from ..sql import geojson
 from ..sql.columns import SEPARATOR, Joined, copy_out, quote, select_sql
 
@@ -251,11 +256,35 @@ DEPLOYMENT_COLUMNS = (
         "confidence",
         "string",
         coded(
-            "How well it is established (confirmed: an official document; reported: the press)",
-            Confidence,
+            "Verification level, derived from the sources cited (confirmed: an official "
+            "document, tender, court record or RTI reply; corroborated: two independent "
+            "publishers; reported: one; unverified: none)",
+            VerificationLevel,
         ),
     ),
-    Column("last_verified_on", "last_verified_on", "date", "When the entry was last verified."),
+    Column(
+        "evidence",
+        Joined(
+            Evidence,
+            "citation__deployment",
+            Concat(
+                "claim",
+                Value(":"),
+                Cast("citation__source_id", TextField()),
+                output_field=TextField(),
+            ),
+        ),
+        "string",
+        "Each claim with the id of a source supporting it, as claim:source_id, "
+        "';'-separated (quotes and pages in the evidence file); a claim not listed has no "
+        "source.",
+    ),
+    Column(
+        "last_verified_on",
+        "last_verified_on",
+        "date",
+        "When someone last re-checked the entry against a live source; empty if never.",
+    ),
     Column("summary", "summary", "string", "Summary (Markdown)."),
     Column(
         "source_urls", source_urls("deployment"), "string", "Cited sources' URLs, ';'-separated."
@@ -434,6 +463,40 @@ SOURCE_COLUMNS = (
     *common_tail(),
 )
 
+
+EVIDENCE_COLUMNS = (
+    Column("id", "id", "integer", "Stable id of this piece of evidence."),
+    Column(
+        "deployment_id",
+        "citation__deployment_id",
+        "integer",
+        "Id of the deployment whose claim it supports (see deployments).",
+    ),
+    Column("claim", "claim", "string", coded("The claim supported", Claim)),
+    Column(
+        "source_id", "citation__source_id", "integer", "Id of the supporting source (see sources)."
+    ),
+    Column("source_url", "citation__source__url", "string", "The supporting source's URL."),
+    Column(
+        "source_kind",
+        "citation__source__kind",
+        "string",
+        coded("Kind of the supporting source", SourceKind),
+    ),
+    Column("quote", "quote", "string", "The words of the source that support the claim."),
+    Column("page", "page", "string", "Page of the source where it says so."),
+    Column(
+        "claim_level",
+        claim_level_sql(deployment=OuterRef("citation__deployment"), claim=OuterRef("claim")),
+        "string",
+        coded(
+            "Verification level of this claim of this deployment, from every source cited for it",
+            VerificationLevel,
+        ),
+    ),
+    Column("created_at", "created_at", "datetime", "When the evidence was recorded (UTC)."),
+)
+
 EXPORTS = {
     export.name: export
     for export in (
@@ -479,6 +542,16 @@ EXPORTS = {
             Source,
             SourceFilter,
             SOURCE_COLUMNS,
+        ),
+        Export(
+            "evidence",
+            "Evidence",
+            "Which cited source supports which claim of a deployment (status, technology, "
+            "vendors, cost, camera count, location, key dates, legal basis, data retention, "
+            "accuracy claims), with the quote and page; a claim with no row has no source.",
+            Evidence,
+            EvidenceFilter,
+            EVIDENCE_COLUMNS,
         ),
     )
 }

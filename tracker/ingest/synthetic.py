@@ -24,7 +24,6 @@ from ..models import (
     AgencyKind,
     AgencyLevel,
     Citation,
-    Confidence,
     DatePrecision,
     Deployment,
     DeploymentStatus,
@@ -39,6 +38,7 @@ from ..models import (
     SourceKind,
     Technology,
     Vendor,
+    VerificationLevel,
 )
 from ..rti.lifecycle import rti_request_derived
 
@@ -231,6 +231,7 @@ def _deployments(rng, tag, count, agencies, vendors, log):
             tags = rng.sample(AUTHENTICATION_TAGS if authentication else SURVEILLANCE_TAGS, 1)
             announced = date(2015, 1, 1) + timedelta(days=rng.randrange(11 * 365))
             title = f"{Technology(technology).label} for {PurposeTag(tags[0]).label} in {city}"
+            source_kind = rng.choice([SourceKind.NEWS, SourceKind.NEWS, SourceKind.TENDER])
             rows.append(
                 Deployment(
                     title=f"{title} #{i + 1}",
@@ -258,7 +259,10 @@ def _deployments(rng, tag, count, agencies, vendors, log):
                     cost_inr=rng.choice([None, rng.randrange(10**5, 10**10)]),
                     funding_source=rng.choice(FUNDING),
                     summary=f"Synthetic entry {i + 1} for benchmarks: {title.lower()}.",
-                    confidence=rng.choice(Confidence.values),
+                    # The level its one source gives it (tracker.models.evidence).
+                    confidence=VerificationLevel.CONFIRMED
+                    if source_kind == SourceKind.TENDER
+                    else VerificationLevel.REPORTED,
                     # A few drafts, so "published only" is measured too.
                     publication=Publication.DRAFT if rng.random() < 0.03 else Publication.PUBLISHED,
                     is_demo=True,
@@ -269,7 +273,7 @@ def _deployments(rng, tag, count, agencies, vendors, log):
                     url=f"https://news.example.org/synthetic/{tag}/{i + 1}",
                     title=f"Report on {title.lower()}",
                     publisher=rng.choice(PUBLISHERS),
-                    kind=rng.choice([SourceKind.NEWS, SourceKind.NEWS, SourceKind.TENDER]),
+                    kind=source_kind,
                     is_demo=True,
                 )
             )

@@ -1,7 +1,8 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
+from .evidence import Evidence
 from .geography import State, StateBoundary
 from .osm import OsmCamera, OsmElement, OsmImport
-from .review import ReviewItem
+from .review import Dispute, ReviewItem, VerificationHold
 from .rti import RTICalendarState, RTICampaign, RTIDocument, RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
@@ -20,6 +21,8 @@ __all__ = [
     "CheckerStatus",
     "Citation",
     "Deployment",
+    "Dispute",
+    "Evidence",
     "Hotspot",
     "LinkedDatabase",
     "RTICalendarState",
@@ -38,6 +41,7 @@ __all__ = [
     "State",
     "StateBoundary",
     "Vendor",
+    "VerificationHold",
     "DeliveryState",
     "Webhook",
     "WebhookAttempt",

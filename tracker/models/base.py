@@ -14,6 +14,8 @@ from simple_history.signals import pre_create_historical_record
 
 from .vocab import Publication
 
+DISPLAY_NAME_MAX = 60
+
 
 class PublishedQuerySet(models.QuerySet):
     def published(self):
@@ -44,15 +46,30 @@ class ContributedHistory(models.Model):
     history_contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The public display names at the time of the change, copied: renaming an account
+    # later never rewrites the record.
+    history_user_name = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True)
+    history_contributor_name = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True)
 
     class Meta:
         abstract = True
 
 
+def display_name(user):
+    """A user's public display name (``first_name``); never the e-mail or username."""
+    return (user.first_name or "").strip() if user is not None else ""
+
+
 @receiver(pre_create_historical_record)
 def _history_contributor_set(sender, instance, history_instance, **kwargs):
     if hasattr(history_instance, "history_contributor_id"):
-        history_instance.history_contributor = getattr(instance, "_history_contributor", None)
+        contributor = getattr(instance, "_history_contributor", None)
+        history_instance.history_contributor = contributor
+        history_instance.history_contributor_name = display_name(contributor)
+        # Several approving moderators are named together (four-eyes moderation).
+        history_instance.history_user_name = getattr(
+            instance, "_history_user_name", None
+        ) or display_name(history_instance.history_user)
 
 
 class ChoiceLabels(models.Model):
@@ -86,6 +103,10 @@ class PublicEntity(ChoiceLabels):
         db_index=True,
     )
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Set by tracker.publication when the entry is withdrawn (its tombstone's date).
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"), null=True, blank=True, db_index=True, editable=False
+    )
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Sample data loaded by make run.")
     )

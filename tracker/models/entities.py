@@ -12,7 +12,6 @@ from .base import PublicEntity
 from .vocab import (
     AgencyKind,
     AgencyLevel,
-    Confidence,
     DatePrecision,
     DeploymentStatus,
     HotspotKind,
@@ -20,6 +19,7 @@ from .vocab import (
     PurposeClass,
     PurposeTag,
     Technology,
+    VerificationLevel,
 )
 
 
@@ -197,15 +197,24 @@ class Deployment(PublicEntity):
     data_retention = models.TextField(_("data retention"), blank=True)
     accuracy_claims = models.TextField(_("accuracy claims"), blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    # Derived from the sources cited (tracker.models.evidence), never typed.
     confidence = models.CharField(
-        _("confidence"), max_length=12, choices=Confidence.choices, default=Confidence.REPORTED
+        _("verification level"),
+        max_length=12,
+        choices=VerificationLevel.choices,
+        default=VerificationLevel.UNVERIFIED,
+        editable=False,
     )
+    # Set when someone re-checks the entry against a live source (tracker.verification);
+    # never typed (the admin shows it read-only; no proposal form has it).
     last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "id"]
         verbose_name = _("deployment")
         verbose_name_plural = _("deployments")
+        # tracker.permissions.VERIFY
+        permissions = [("verify_deployment", "Can record a re-check against a live source")]
         constraints = [
             models.CheckConstraint(
                 condition=valid_point("location"), name="deployment_valid_location"
@@ -235,6 +244,12 @@ class Deployment(PublicEntity):
             published_order_index("deployment_pub_announced_d", "-announced_on"),
             published_order_index("deployment_pub_announced_a", "announced_on"),
             published_order_index("deployment_pub_cameras_d", "-camera_count"),
+            # The verification level filter of lists, the map and the API.
+            models.Index(
+                fields=["confidence"],
+                name="deployment_published_level",
+                condition=Q(publication="published"),
+            ),
             # A state's list in the default order, and its counts, from the index alone: the
             # commonest filter of one-off API queries (state, with a status or technology).
             models.Index(

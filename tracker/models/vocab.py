@@ -65,10 +65,47 @@ class LocationPrecision(models.TextChoices):
     STATE = "state", _("State")
 
 
-class Confidence(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed by an official document")
-    REPORTED = "reported", _("Reported by press")
-    UNVERIFIED = "unverified", _("Unverified claim")
+class VerificationLevel(models.TextChoices):
+    """How well a claim, or an entry, is supported by the sources it cites: derived from
+    them (``tracker.models.evidence``), never typed. Best first."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    CORROBORATED = "corroborated", _("Corroborated")
+    REPORTED = "reported", _("Reported")
+    UNVERIFIED = "unverified", _("Unverified")
+
+
+# What each level means, in words a reader sees beside its badge.
+VERIFICATION_LEVEL_MEANINGS = {
+    VerificationLevel.CONFIRMED: _("an official document, tender, court record or RTI reply"),
+    VerificationLevel.CORROBORATED: _("two independent publishers"),
+    VerificationLevel.REPORTED: _("one publisher"),
+    VerificationLevel.UNVERIFIED: _("no source given"),
+}
+
+
+class Claim(models.TextChoices):
+    """The claims of a deployment that each cite the sources supporting them."""
+
+    STATUS = "status", _("Status")
+    TECHNOLOGY = "technology", _("Technology")
+    VENDORS = "vendors", _("Vendors")
+    COST = "cost", _("Cost")
+    CAMERA_COUNT = "camera_count", _("Number of cameras")
+    LOCATION = "location", _("Location")
+    DATES = "dates", _("Key dates")
+    LEGAL_BASIS = "legal_basis", _("Legal basis")
+    DATA_RETENTION = "data_retention", _("Data retention")
+    ACCURACY_CLAIMS = "accuracy_claims", _("Accuracy claims")
+
+
+class EntryType(models.TextChoices):
+    """The kinds of public entry, by the code pages, the API and submissions use."""
+
+    DEPLOYMENT = "deployment", _("Deployment")
+    AGENCY = "agency", _("Agency")
+    HOTSPOT = "hotspot", _("Hotspot")
+    RTI_REQUEST = "rti_request", _("RTI request")
 
 
 class AgencyKind(models.TextChoices):

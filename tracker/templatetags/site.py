@@ -15,7 +15,7 @@ from ..catalogue.visibility import public_or_none
 from ..checking.archive import source_archived_copy
 from ..forms import error_summary
 from ..markup import markdown_html
-from ..models import PurposeTag, SourceHealth
+from ..models import VERIFICATION_LEVEL_MEANINGS, PurposeTag, SourceHealth, VerificationLevel
 from ..rti.deadlines import DEADLINE_LABELS, DEADLINE_PARTIES
 
 register = template.Library()
@@ -287,6 +287,18 @@ def bar_chart(rows, title, chart_id):
 
 def _truncate(text, length):
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@register.filter
+def level_label(code):
+    """A verification level's name (confirmed, corroborated, reported, unverified)."""
+    return VerificationLevel(code).label
+
+
+@register.filter
+def level_meaning(code):
+    """What a verification level means, in words beside its badge."""
+    return VERIFICATION_LEVEL_MEANINGS[VerificationLevel(code)]
 
 
 @register.filter

@@ -1,12 +1,15 @@
 """Detail pages: every field in plain language, a small map, cited sources, relations, history."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from ..catalogue.ageing import checked_on, is_stale, site_today
 from ..catalogue.links import detail_url
 from ..catalogue.selectors import details
 from ..catalogue.selectors.history import history_entries
+from ..catalogue.selectors.tombstones import tombstone
 from ..catalogue.visibility import public_or_none
 from ..clock import rti_today
 from ..middleware import public_page
@@ -18,7 +21,7 @@ def _detail(request, *, selector, model, pk, slug, template, extra=None):
     try:
         obj = selector(pk=pk)
     except model.DoesNotExist:
-        raise Http404(f"no published {model._meta.verbose_name} {pk}") from None
+        return gone_or_404(request, model, pk)
     if slug != obj.slug:
         return redirect(detail_url(obj), permanent=True)
     context = {
@@ -31,6 +34,15 @@ def _detail(request, *, selector, model, pk, slug, template, extra=None):
     return render(request, template, context)
 
 
+def gone_or_404(request, model, pk):
+    """A withdrawn entry's tombstone (410 Gone, with its public reason), else a 404."""
+    found = tombstone(model, pk)
+    if found is None:
+        raise Http404(f"no published {model._meta.verbose_name} {pk}")
+    context = {"tombstone": found, "kind": model._meta.verbose_name}
+    return render(request, "tracker/tombstone.html", context, status=410)
+
+
 @require_safe
 @public_page
 def deployment_detail(request, pk, slug=None):
@@ -41,8 +53,20 @@ def deployment_detail(request, pk, slug=None):
         pk=pk,
         slug=slug,
         template="tracker/deployment_detail.html",
-        extra=lambda d: {"lead_agency": public_or_none(d.lead_agency)},
+        extra=_deployment_extra,
     )
+
+
+def _deployment_extra(deployment):
+    citations = list(deployment.citations.all())
+    today = site_today()
+    return {
+        "lead_agency": public_or_none(deployment.lead_agency),
+        "claims": details.deployment_claims(deployment, citations),
+        "checked_on": checked_on(deployment),
+        "stale": is_stale(deployment, today=today),
+        "verify_after_days": settings.VERIFY_AFTER_DAYS,
+    }
 
 
 @require_safe

@@ -30,8 +30,9 @@ from ..catalogue.filters import BBoxField, DeploymentFilter
 from ..catalogue.geography import state_extents, state_name
 from ..catalogue.links import detail_url
 from ..catalogue.selectors import details
+from ..catalogue.selectors.tombstones import tombstone
 from ..middleware import framed_by, public_page
-from ..models import Agency, Deployment, Hotspot, Publication, State
+from ..models import Agency, Deployment, Hotspot, State
 
 # The home map's filters, which the embedded map takes (and its first view).
 MAP_FILTERS = ("state", "technology", "status", "purpose", "agency", "year")
@@ -155,34 +156,17 @@ def embed_deployment(request, pk):
     try:
         deployment = details.deployment_detail(pk=pk)
     except Deployment.DoesNotExist:
-        withdrawn = _withdrawn(pk)
-        if withdrawn is None:
+        gone = tombstone(Deployment, pk)
+        if gone is None:
             raise Http404(f"no published deployment {pk}") from None
-        return render(request, "tracker/embed/tombstone.html", withdrawn, status=410)
+        context = {"title": gone.title, "reason": gone.reason, "on": gone.withdrawn_at}
+        return render(request, "tracker/embed/tombstone.html", context, status=410)
     context = {
         "object": deployment,
         "citations": list(deployment.citations.all()),
         "full_url": detail_url(deployment),
     }
     return render(request, "tracker/embed/deployment.html", context)
-
-
-def _withdrawn(pk):
-    """The tombstone of a withdrawn deployment that was once published, else None."""
-    row = (
-        Deployment._base_manager.filter(pk=pk, publication=Publication.WITHDRAWN)
-        .values("withdrawn_reason", "updated_at")
-        .first()
-    )
-    last_public = (
-        Deployment.history.filter(id=pk, publication=Publication.PUBLISHED)
-        .order_by("-history_date")
-        .values_list("title", flat=True)
-        .first()
-    )
-    if row is None or last_public is None:
-        return None
-    return {"title": last_public, "reason": row["withdrawn_reason"], "on": row["updated_at"]}
 
 
 # ---------- oEmbed ----------

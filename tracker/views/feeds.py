@@ -2,6 +2,7 @@
 requests (all, and the overdue ones)."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -9,14 +10,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue.links import detail_url
+from ..catalogue.selectors.tombstones import public_titles, was_published
 from ..catalogue.visibility import public_or_none
 from ..markup import markdown_html
-from ..models import Deployment, RTIRequest, State
+from ..models import Deployment, Publication, RTIRequest, State
 from ..models.rti import OVERDUE as RTI_OVERDUE
 from ..rti.deadlines import DEADLINE_LABELS
 
 FEED_ITEMS = 50
 DEMO_LABEL = _("Demo data")
+WITHDRAWN_LABEL = _("Withdrawn")
 
 
 class DeploymentFeed(Feed):
@@ -24,7 +27,7 @@ class DeploymentFeed(Feed):
 
     feed_type = Atom1Feed
     public_page = True  # PrivacyMiddleware: never a cookie
-    title = _("Panoptic Tracker: new and changed deployments")
+    title = _("Panoptic Tracker: new, changed and withdrawn deployments")
     subtitle = _(
         "Facial-recognition and AI-camera deployments in India, as they are added or updated."
     )
@@ -33,19 +36,41 @@ class DeploymentFeed(Feed):
         return reverse("tracker:deployment-list")
 
     def deployments(self, obj):
-        qs = Deployment.objects.published().select_related("lead_agency", "state")
+        """Published deployments and withdrawals (of deployments once published), newest
+        change first; a withdrawal carries the title it had when last published."""
+        qs = (
+            Deployment.objects.filter(
+                Q(publication=Publication.PUBLISHED)
+                | Q(publication=Publication.WITHDRAWN) & Q(was_published(Deployment))
+            )
+            .select_related("lead_agency", "state")
+            .defer("area")
+        )
         if obj is not None:
             qs = qs.filter(state=obj)
-        return qs.order_by("-updated_at", "-id")[:FEED_ITEMS]
+        items = list(qs.order_by("-updated_at", "-id")[:FEED_ITEMS])
+        gone = [item.pk for item in items if item.publication == Publication.WITHDRAWN]
+        titles = public_titles(Deployment, gone)
+        for item in items:
+            if item.publication == Publication.WITHDRAWN:
+                item.public_title = titles.get(item.pk, "")
+        return items
 
     def items(self, obj=None):
         return self.deployments(obj)
 
     def item_title(self, item):
+        if item.publication == Publication.WITHDRAWN:
+            return _("Withdrawn: %(title)s") % {"title": item.public_title}
         return item.title
 
     def item_description(self, item):
-        """HTML: the facts line escaped, the summary through the site's sanitiser."""
+        """HTML: the facts line escaped, the summary through the site's sanitiser; for a
+        withdrawal, only its public reason."""
+        if item.publication == Publication.WITHDRAWN:
+            return format_html(
+                "<p>{}</p>", _("Withdrawn: %(reason)s") % {"reason": item.withdrawn_reason}
+            )
         place = ", ".join(p for p in [item.city, item.state.name if item.state else ""] if p)
         parts = [item.get_technology_display(), item.get_status_display(), place]
         if item.is_demo:
@@ -68,6 +93,8 @@ class DeploymentFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
+        if item.publication == Publication.WITHDRAWN:
+            return [WITHDRAWN_LABEL]
         categories = [item.get_technology_display(), item.get_status_display()]
         return [*categories, DEMO_LABEL] if item.is_demo else categories
 

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -59,6 +60,7 @@ def home(request):
         headline=stats.published_figures()["headline"],
         choices=deployment_filter_choices(),
         state_extents=state_extents(),
+        verify_after_days=settings.VERIFY_AFTER_DAYS,
     )
     return render(request, "tracker/home.html", context)
 

@@ -30,6 +30,7 @@ from ..models import (
     HotspotKind,
     PurposeClass,
     Technology,
+    VerificationLevel,
 )
 from .common import filtered, paginate
 
@@ -84,6 +85,12 @@ DEPLOYMENTS = EntityList(
         Facet("technology", _("Technology"), "technology", tuple(Technology.choices)),
         Facet("status", _("Status"), "status", tuple(DeploymentStatus.choices)),
         Facet("purpose", _("Purpose"), "purpose_class", tuple(PurposeClass.choices)),
+        Facet(
+            "confidence",
+            _("Verification level"),
+            "confidence",
+            tuple(VerificationLevel.choices),
+        ),
         Facet(
             "agency",
             _("Lead agency"),

@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ..catalogue.ageing import site_today
 from ..catalogue.clusters import MAX_ZOOM, MIN_ZOOM, BoxTooLarge, check_box, map_layer
 from ..catalogue.filters import BBoxField, DeploymentFilter, HotspotFilter, OsmCameraFilter
 from ..catalogue.osm import osm_cameras_live
@@ -95,11 +96,12 @@ def _layer(request, *, name, filterset_class, rows, properties):
         message = _("The box is too large for this zoom: zoom in or ask for a smaller box.")
         return JsonResponse({"bbox": [str(message)]}, status=400)
     query = sorted((k, v) for k, values in filters.lists() for v in values)
+    today = site_today()  # points fade when stale: the answer is the day's
 
     def build():
         layer = map_layer(
             filterset.qs,
-            properties(),
+            properties(today=today),
             bbox=bbox.extent,
             zoom=zoom,
             precounted=_precounted(name, filterset),
@@ -109,7 +111,7 @@ def _layer(request, *, name, filterset_class, rows, properties):
     return cached_document(
         request,
         name=f"map-{name}",
-        vary=[bbox.extent, zoom, query],
+        vary=[bbox.extent, zoom, query, today],
         build=build,
         content_type=GEOJSON_TYPE,
     )
@@ -137,7 +139,7 @@ def hotspots_layer(request):
         name="hotspots",
         filterset_class=HotspotFilter,
         rows=Hotspot.objects.published(),
-        properties=hotspot_map_properties,
+        properties=lambda today: hotspot_map_properties(),  # hotspots do not age
     )
 
 
@@ -150,5 +152,5 @@ def osm_cameras_layer(request):
         name="osm-cameras",
         filterset_class=OsmCameraFilter,
         rows=osm_cameras_live(),
-        properties=osm_camera_map_properties,
+        properties=lambda today: osm_camera_map_properties(),  # nor do mapped cameras
     )

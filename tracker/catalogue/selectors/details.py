@@ -1,18 +1,24 @@
 """The site's detail pages: one published entry with everything its page shows
 (published related entries only), in a constant number of queries."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Prefetch
 
 from ...models import (
     Agency,
     Citation,
+    Claim,
     Deployment,
+    Evidence,
     Hotspot,
     RTIDocument,
     RTIEvent,
     RTIRequest,
     Vendor,
+    VerificationLevel,
 )
+from ...models.evidence import claim_levels
 from ..osm import hotspot_osm_camera_count
 from .rows import without_shapes
 
@@ -26,7 +32,12 @@ def deployment_detail(*, pk):
             Prefetch("partner_agencies", queryset=Agency.objects.published()),
             Prefetch("vendors", queryset=Vendor.objects.order_by("name")),
             "linked_databases",
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("source").prefetch_related(
+                    Prefetch("evidence", queryset=Evidence.objects.order_by("claim", "id"))
+                ),
+            ),
             Prefetch("hotspots", queryset=Hotspot.objects.published()),
             Prefetch("rti_requests", queryset=RTIRequest.objects.published()),
         )
@@ -102,3 +113,46 @@ def rti_request_detail(*, pk):
         )
         .get(pk=pk)
     )
+
+
+@dataclass
+class Note:
+    """A numbered note on a claim: the source it cites (its number in the page's list of
+    sources) and what that source says for it."""
+
+    number: int
+    citation: Citation
+    evidence: Evidence
+
+    @property
+    def source(self):
+        return self.citation.source
+
+
+@dataclass
+class ClaimEvidence:
+    """One claim of an entry: its level and its notes (none: "no source given")."""
+
+    claim: str
+    level: str = VerificationLevel.UNVERIFIED
+    notes: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return Claim(self.claim).label
+
+    @property
+    def level_label(self):
+        return VerificationLevel(self.level).label
+
+
+def deployment_claims(deployment, citations) -> dict:
+    """{claim code: ClaimEvidence} for every claim of a deployment, its notes numbered as
+    the page lists ``citations`` (one query, for the levels)."""
+    claims = {code: ClaimEvidence(code) for code in Claim.values}
+    for number, citation in enumerate(citations, start=1):
+        for evidence in citation.evidence.all():
+            claims[evidence.claim].notes.append(Note(number, citation, evidence))
+    for (_pk, code), level in claim_levels([deployment.pk]).items():
+        claims[code].level = level
+    return claims

@@ -4,7 +4,8 @@ whole layer in one query (``sql.geojson``); labels and URLs in the current langu
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.fields.json import KeyTextTransform
 
-from ...models import DeploymentStatus, HotspotKind, Technology
+from ...models import DeploymentStatus, HotspotKind, Technology, VerificationLevel
+from ..ageing import stale_sql
 from ..geography import state_name_sql
 from ..links import detail_url_sql
 from ..visibility import public_value
@@ -19,10 +20,12 @@ def _label(field, choices):
     )
 
 
-def deployment_map_properties():
+def deployment_map_properties(*, today):
     """Properties of each deployment on the map, for ``sql.geojson.feature_collection``.
 
-    Labels and URLs are in the current language; the API can reuse these.
+    Labels and URLs are in the current language; the API can reuse these. ``stale``:
+    not re-checked against a live source for ``VERIFY_AFTER_DAYS`` on ``today`` (the map
+    fades it).
     """
     return {
         "id": "id",
@@ -35,6 +38,9 @@ def deployment_map_properties():
         "agency": public_value("lead_agency", "name", default="", output_field=CharField()),
         "state": state_name_sql("state"),
         "city": "city",
+        "level": "confidence",
+        "level_label": _label("confidence", VerificationLevel.choices),
+        "stale": stale_sql(today=today),
     }
 
 

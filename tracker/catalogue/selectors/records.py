@@ -12,6 +12,7 @@ from ...models import (
     Agency,
     Citation,
     Deployment,
+    Evidence,
     Hotspot,
     RTIDocument,
     RTIEvent,
@@ -59,10 +60,13 @@ def _summary_only(relation, model):
     ]
 
 
-def _citations():
+def _citations(*, with_evidence=False):
     cited = Citation.objects.select_related("source")
     columns = ("claim", "quote", *Citation.TARGETS)
-    return _into("citations", cited.only(*columns, *(f"source__{f}" for f in CITED_SOURCE_FIELDS)))
+    cited = cited.only(*columns, *(f"source__{f}" for f in CITED_SOURCE_FIELDS))
+    if with_evidence:
+        cited = cited.prefetch_related(_into("evidence", Evidence.objects.order_by("claim", "id")))
+    return _into("citations", cited)
 
 
 def deployment_records(queryset=None):
@@ -74,7 +78,7 @@ def deployment_records(queryset=None):
             _into("partner_agencies", _summaries(Agency)),
             _into("vendors", Vendor.objects.order_by("name")),
             _into("linked_databases"),
-            _citations(),
+            _citations(with_evidence=True),
         )
     )
 
