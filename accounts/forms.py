@@ -19,19 +19,23 @@ def display_name_clean(name: str) -> str:
     return name
 
 
+HONEYPOT_FIELD = "homepage"
+
+
 class HoneypotMixin(SiteForm):
     """A field people never see (hidden by CSS, labelled for screen readers to leave empty);
-    bots that fill every field give themselves away."""
+    bots that fill every field give themselves away. Named so no real form field is
+    (an agency has a website)."""
 
-    website = forms.CharField(
+    homepage = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         template_name="forms/honeypot.html",
     )
 
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
+    def clean_homepage(self):
+        if self.cleaned_data.get(HONEYPOT_FIELD):
             raise forms.ValidationError(_("This form could not be accepted."))
         return ""
 

@@ -304,6 +304,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.describe_format_parameter",
+        "api.schema.document_proposal_fields",
     ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -22,6 +22,11 @@ urlpatterns = [
         contribute.my_submission_withdraw,
         name="my-submission-withdraw",
     ),
+    path(
+        "submissions/<int:pk>/withdraw/undo/",
+        contribute.my_submission_withdraw_undo,
+        name="my-submission-withdraw-undo",
+    ),
     path("attachments/<int:pk>/", contribute.attachment_download, name="attachment"),
     path("moderation/", queue.queue, name="queue"),
     path("moderation/submissions/<int:pk>/", queue.review, name="review"),

@@ -19,6 +19,7 @@ from ..models import EntityType, Submission, SubmissionStatus
 from ..review import (
     QUEUE_AGES,
     SOURCES_KIND,
+    proposed_agency_rows,
     queue_review_items,
     queue_submissions,
     submission_changes,
@@ -105,6 +106,7 @@ def review(request, pk):
             "submission": submission,
             "is_draft": "_draft" in submission.data,
             "changes": [] if "_draft" in submission.data else submission_changes(submission),
+            "new_agency": proposed_agency_rows(submission),
             "sources": submission_sources(submission),
             "warnings": submission_warnings(submission),
             "attachments": submission.attachments.all(),

@@ -27,10 +27,27 @@ def deployment_post(agency=None, **overrides):
         "source_url_1": "https://news.example.org/lucknow-station-frt",
         "source_title_1": "Station gets face recognition",
         "action": "submit",
-        "website": "",
+        "homepage": "",
     }
     data.update(overrides)
     return data
 
 
 NEW_DEPLOYMENT_URL = reverse("moderation:submit-new", args=["deployment"])
+
+
+def as_browser_sends(form):
+    """The POST a browser sends for an unchanged ``form`` as it opened: several values for a
+    field that takes several, nothing for an unticked box, files left out."""
+    post = {}
+    for name, field in form.fields.items():
+        if name == "attachments":
+            continue
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            post[name] = [str(item) for item in value]
+        elif value is True:
+            post[name] = "on"
+        elif value not in (None, False):
+            post[name] = str(value)
+    return post

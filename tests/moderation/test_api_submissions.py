@@ -65,7 +65,7 @@ def test_a_valid_proposal_is_queued_and_listed_for_its_author(api, other_volunte
         (lambda b: b["fields"].update(technology="mind_reading"), "technology"),
         (lambda b: b.update(entity_type="spaceship"), "entity_type"),
         (lambda b: b.update(sources=[{"url": "ftp://example.org/x"}]), "sources"),
-        (lambda b: b["fields"].update(website="bot"), "website"),
+        (lambda b: b["fields"].update(homepage="bot"), "homepage"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_nothing_is_stored(api, change, field):
@@ -105,6 +105,7 @@ def test_a_correction_keeps_only_what_changed(api):
         "longitude": deployment.location.x,
         "location_precision": deployment.location_precision,
         "camera_count": 30,
+        "why": "The city's press release says 30.",
     }
     body = {
         "entity_type": "deployment",
@@ -115,6 +116,8 @@ def test_a_correction_keeps_only_what_changed(api):
     response = post(api, body)
     assert response.status_code == 201, response.content
     assert response.json()["data"] == {"camera_count": 30}
+    assert response.json()["why"] == "The city's press release says 30."
+    assert response.json()["title"] == "Correction: Metro cameras"
 
 
 def test_drafts_can_be_saved(api):

@@ -46,6 +46,7 @@ def correction_post(deployment):
         location_precision=deployment.location_precision,
         camera_count=str(deployment.camera_count or ""),
         summary=deployment.summary,
+        why="The published figure is out of date.",
     )
 
 
@@ -53,7 +54,7 @@ def as_api_body(post, *, target_id=None):
     fields = {
         name: value
         for name, value in post.items()
-        if not name.startswith("source_") and name not in ("action", "website")
+        if not name.startswith("source_") and name not in ("action", "homepage")
     }
     body = {
         "entity_type": "deployment",
