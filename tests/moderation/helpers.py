@@ -40,7 +40,7 @@ def as_browser_sends(form):
     """The POST a browser sends for an unchanged ``form`` as it opened: several values for a
     field that takes several, nothing for an unticked box, files left out."""
     post = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         if name == "attachments":
             continue
         value = form[name].value()

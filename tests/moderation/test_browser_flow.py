@@ -1,7 +1,7 @@
 """The whole volunteer-to-public flow in a real Chromium against the live server.
 
-A volunteer signs up, confirms by the e-mailed link (which signs them in), proposes a deployment with
-a point picked on the map and a source; a moderator who is not staff signs in
+A volunteer signs up, confirms by the e-mailed link (which signs them in), proposes
+a deployment with a point picked on the map and a source; a moderator who is not staff signs in
 on the site, sees the diff and approves; the deployment is then on the public
 map, in search and in the API.
 """
