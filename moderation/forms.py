@@ -160,10 +160,26 @@ class AttachmentsField(forms.FileField):
         return checked
 
 
+@dataclass(frozen=True)
+class Fieldset:
+    """Layout: fields that answer one question together, under a legend; ``collapsed``
+    folds them away (a disclosure) unless one of them has a value or an error."""
+
+    legend: str
+    names: tuple
+    collapsed: bool = False
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Layout: two fields side by side on wide screens (a date and its precision)."""
+
+    names: tuple
+
+
 @dataclass
 class Section:
-    """A heading and the form's bound fields under it; ``groups`` gather some of them in
-    fieldsets with their own legend."""
+    """A heading and the form's bound fields under it, some of them in groups."""
 
     title: str
     items: list  # BoundField or Group
@@ -171,10 +187,17 @@ class Section:
 
 @dataclass
 class Group:
-    legend: str
+    """Bound fields laid out together: a fieldset (with a legend) or a pair."""
+
     fields: list
+    legend: str = ""
     name: str = ""
+    collapsed: bool = False
     is_group = True
+
+    @property
+    def open(self):
+        return any(field.errors or field.value() not in (None, "", []) for field in self.fields)
 
 
 class ContributionForm(HoneypotMixin):
@@ -252,9 +275,10 @@ class ContributionForm(HoneypotMixin):
         """The sections every submission form ends with."""
         sources = [
             Group(
-                _("Source %(n)d") % {"n": n},
                 [self[f"source_url_{n}"], self[f"source_title_{n}"]],
+                legend=_("Source %(n)d") % {"n": n},
                 name=f"source-{n}",
+                collapsed=n > 1,
             )
             for n in range(1, SOURCE_SLOTS + 1)
         ]
@@ -342,8 +366,8 @@ class ProposalMeta:
 
 class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
     entity_type = None
-    # (heading, [field name, or (legend, [field names])]): the page's layout; fields left
-    # out of every section are not shown. Set per kind of entry.
+    # (heading, [field name, Fieldset or Pair]): the page's layout; fields left out of
+    # every section are not shown. Set per kind of entry.
     layout = ()
 
     def __init__(self, *args, **kwargs):
@@ -360,18 +384,20 @@ class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        for precision in DATE_PRECISIONS.values():
+        for date, precision in DATE_PRECISIONS.items():
             if precision in self.fields:
                 self.fields[precision].choices = PRECISION_CHOICES
                 self.fields[precision].required = False
-                self.fields[precision].label = _("How precise is that date?")
+                self.fields[precision].label = _("%(date)s: how precise is it?") % {
+                    "date": self.fields[date].label
+                }
         self.order_fields(self._layout_names() + self.contribution_names())
 
     def _layout_names(self):
         names = []
         for _heading, items in self.layout:
             for item in items:
-                names += item[1] if isinstance(item, tuple) else [item]
+                names += [item] if isinstance(item, str) else list(item.names)
         return names
 
     def sections(self):
@@ -381,13 +407,20 @@ class ProposalForm(ContributionForm, LocationMixin, forms.ModelForm):
         for heading, items in self.layout:
             bound = []
             for item in items:
-                if isinstance(item, tuple):
-                    legend, names = item
-                    fields = [self[name] for name in names if name in self.fields]
-                    if fields:
-                        bound.append(Group(legend, fields, name=names[0]))
-                elif item in self.fields:
-                    bound.append(self[item])
+                if isinstance(item, str):
+                    if item in self.fields:
+                        bound.append(self[item])
+                    continue
+                fields = [self[name] for name in item.names if name in self.fields]
+                if fields:
+                    bound.append(
+                        Group(
+                            fields,
+                            legend=getattr(item, "legend", ""),
+                            name=item.names[0],
+                            collapsed=getattr(item, "collapsed", False),
+                        )
+                    )
             if bound:
                 found.append(Section(heading, bound))
         return found + self.contribution_sections()
@@ -482,9 +515,9 @@ class DeploymentProposalForm(ProposalForm):
             _("Who runs it"),
             [
                 "lead_agency",
-                (
-                    _("Or propose the lead agency, if it is not on the site"),
-                    [
+                Fieldset(
+                    _("The lead agency is not on the site: propose it"),
+                    (
                         "new_agency_name",
                         "new_agency_short_name",
                         "new_agency_kind",
@@ -492,18 +525,20 @@ class DeploymentProposalForm(ProposalForm):
                         "new_agency_state",
                         "new_agency_city",
                         "new_agency_website",
-                    ],
+                    ),
+                    collapsed=True,
                 ),
                 "partner_agencies",
                 "vendors",
                 *[
-                    (
+                    Fieldset(
                         _("A vendor not on the site (%(n)d)") % {"n": n},
-                        [
+                        (
                             f"new_vendor_name_{n}",
                             f"new_vendor_country_{n}",
                             f"new_vendor_website_{n}",
-                        ],
+                        ),
+                        collapsed=True,
                     )
                     for n in range(1, VENDOR_SLOTS + 1)
                 ],
@@ -511,12 +546,7 @@ class DeploymentProposalForm(ProposalForm):
         ),
         (
             _("When"),
-            [
-                (_("Announced"), ["announced_on", "announced_precision"]),
-                (_("Tender published"), ["tender_published_on", "tender_published_precision"]),
-                (_("In use since"), ["in_use_since", "in_use_since_precision"]),
-                (_("Last reported use"), ["last_reported_use", "last_reported_use_precision"]),
-            ],
+            [Pair((date, precision)) for date, precision in DATE_PRECISIONS.items()],
         ),
         (
             _("Where"),
@@ -535,9 +565,10 @@ class DeploymentProposalForm(ProposalForm):
                 "data_retention",
                 "accuracy_claims",
                 *[
-                    (
+                    Fieldset(
                         _("Linked database %(n)d") % {"n": n},
-                        [f"database_name_{n}", f"database_public_{n}", f"database_storage_{n}"],
+                        (f"database_name_{n}", f"database_public_{n}", f"database_storage_{n}"),
+                        collapsed=n > 1,
                     )
                     for n in range(1, DATABASE_SLOTS + 1)
                 ],
@@ -548,6 +579,7 @@ class DeploymentProposalForm(ProposalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_agency"].required = False
+        self.fields["lead_agency"].requirement_note = _("required, or propose it below")
         self.fields["lead_agency"].help_text = _(
             "Choose it from the agencies on the site; if it is not there, propose it below."
         )
@@ -599,6 +631,8 @@ class DeploymentProposalForm(ProposalForm):
             required=False,
             choices=[("", "---------"), *AgencyKind.choices],
         )
+        for name in ("new_agency_name", "new_agency_kind"):
+            self.fields[name].requirement_note = _("required for a new agency")
         self.fields["new_agency_level"] = forms.ChoiceField(
             label=_("Level"), required=False, choices=[("", "---------"), *AgencyLevel.choices]
         )

@@ -154,6 +154,8 @@ def _database_display(item):
 
 
 def _label(meta, name):
+    if name == "linked_databases":
+        return _("Linked databases")
     if name in DATE_PRECISIONS.values():
         date_field = next(d for d, p in DATE_PRECISIONS.items() if p == name)
         return _("%(date)s: precision") % {

@@ -51,9 +51,18 @@ def _entity_type(value):
         raise Http404("unknown kind of entry") from None
 
 
+# Whole sentences per kind (Hindi agrees its words with each).
+START_LINKS = {
+    EntityType.DEPLOYMENT: gettext_lazy("A new deployment"),
+    EntityType.AGENCY: gettext_lazy("A new agency"),
+    EntityType.HOTSPOT: gettext_lazy("A new hotspot"),
+    EntityType.RTI_REQUEST: gettext_lazy("A new RTI request"),
+}
+
+
 @volunteer_required
 def submit_start(request):
-    return render(request, "moderation/submit_start.html", {"entity_types": EntityType.choices})
+    return render(request, "moderation/submit_start.html", {"entity_types": START_LINKS.items()})
 
 
 @volunteer_required

@@ -27,6 +27,8 @@
       var input = document.getElementById(decodeURIComponent(link.hash.slice(1)));
       if (!input) return;
       event.preventDefault();
+      var folded = input.closest("details");
+      if (folded) folded.open = true;
       fieldLabel(input).scrollIntoView();
       input.focus({ preventScroll: true });
     });
