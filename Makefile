@@ -6,14 +6,23 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench setup system-packages venv services stop messages demo lock \
+.PHONY: run test test-fast lint bench setup system-packages venv services stop messages demo lock \
 	check-lock backup restore install
 
 run: setup messages
 	@exec scripts/run.sh
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database
+# and Redis databases; a file's tests stay together. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 3
+PYTEST := $(VENV)/bin/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
 test: setup messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# Everything but the browser, real Celery workers and stopped servers: a quick check.
+test-fast: setup messages
+	$(PYTEST) -m "not browser and not celery_worker and not faults" $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

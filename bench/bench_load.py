@@ -111,7 +111,7 @@ def main():
     django.setup()
     from django.conf import settings
 
-    from tests.ops.servers import Gunicorn, database_url, production_env, run_manage
+    from tests.support.servers import Gunicorn, database_url, production_env, run_manage
 
     db = dict(settings.DATABASES["default"])
     with admin_connection(db) as admin:

@@ -32,7 +32,7 @@ from django.contrib.gis.geos import Point  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.testcases import LiveServerThread, _StaticFilesHandler  # noqa: E402
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, COUNT_ON_MAP  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, COUNT_ON_MAP  # noqa: E402
 
 DEPLOYMENTS = int(os.environ.get("BENCH_MAP_DEPLOYMENTS", "10000"))
 RUNS = int(os.environ.get("BENCH_MAP_RUNS", "3"))

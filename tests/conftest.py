@@ -1,68 +1,83 @@
-"""Fixtures shared by every test package: one Chromium driven by Playwright."""
+"""Set-up for every test: the shared fixtures, this process's Redis databases, and what a
+test that uses the database gets (an empty cache, the reference data).
 
-import os
-from pathlib import Path
+Where the rest lives: ``tests/support/__init__.py`` (the index) and docs/architecture.md.
+"""
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS
+# Support modules import each other; their asserts are rewritten all the same.
+pytest.register_assert_rewrite("tests.support")
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
+pytest_plugins = [
+    "tests.support.browser",
+    "tests.support.data",
+    "tests.support.pages",
+    "tests.support.people",
+    "tests.support.servers",
+    "tests.support.services",
+]
 
-
-@pytest.fixture(scope="session")
-def browser():
-    """One Chromium for the session.
-
-    Playwright's sync API keeps an asyncio loop running in the test thread, which
-    makes Django refuse database calls from that thread; the tests only make
-    ordinary synchronous calls, so they say so (Playwright's documented advice).
-    """
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+_suite_settings = None
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+def pytest_configure(config):
+    """Before any test: this process's own Redis databases (named, not connected to) and
+    a fast password hasher (the suite signs many people up; none tests the hasher)."""
+    global _suite_settings
+    from django.test.utils import override_settings
+
+    from tests.support.services import redis_use_worker_databases
+
+    redis_use_worker_databases(config)
+    _suite_settings = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    _suite_settings.enable()
+
+
+def pytest_collection_modifyitems(items):
+    """The slowest tests first (real Celery workers, faults, then the browser), so that in a
+    parallel run they start at once and the quick ones fill in around them."""
+    slow = ("celery_worker", "faults", "browser")
+
+    def rank(item):
+        marks = {mark.name for mark in item.iter_markers()}
+        return next((n for n, name in enumerate(slow) if name in marks), len(slow))
+
+    items.sort(key=rank)
+
+
+def uses_database(request):
+    return "_django_db_helper" in request.fixturenames or bool(
+        request.node.get_closest_marker("django_db")
+    )
 
 
 @pytest.fixture(autouse=True)
-def fresh_data_cache():
-    """Cached figures are keyed by a data version that rolled-back test data never bumps;
-    each test starts with an empty cache."""
-    from django.core.cache import cache
+def redis_for_database_tests(request):
+    """A test that uses the database may read cached figures, throttle counters or the
+    checker's state in Redis: it gets an empty cache and a broker emptied once per
+    session. A test that uses neither never connects to Redis."""
+    if uses_database(request):
+        request.getfixturevalue("test_broker")
+        request.getfixturevalue("fresh_cache")
 
-    cache.clear()
-    yield
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Transactional tests truncate every table, the migrated states and the roles'
+    groups included: put them back for every test that touches the database."""
+    if not uses_database(request):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+    from django.contrib.auth.models import Group
 
-@pytest.fixture(scope="module")
-def long_lists_once(django_db_setup, django_db_blocker):
-    """``factories.long_lists`` built once per module, inside a transaction rolled back
-    after it; each test that also asks for ``db`` runs in a savepoint of it, so a test's
-    own changes go with it."""
-    from django.db import transaction
+    from accounts.roles import roles_ensure
+    from tracker.ingest.reference import reference_data_load, reference_data_present
 
-    from tests.factories import long_lists
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        long_lists(count=60)
-        yield
-        transaction.set_rollback(True)
+    if not reference_data_present():
+        reference_data_load()
+    if not Group.objects.exists():
+        roles_ensure(apps)

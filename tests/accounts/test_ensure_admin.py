@@ -25,7 +25,7 @@ def printed_password(output):
 
 
 @pytest.mark.django_db
-def test_the_administrator_signs_in_at_the_admin_and_on_the_site(fresh_rate_limits):
+def test_the_administrator_signs_in_at_the_admin_and_on_the_site():
     output = ensure_admin("--username", "asha-ops", "--email", "ops@example.org")
     assert "Username: asha-ops  E-mail: ops@example.org" in output
     password = printed_password(output)

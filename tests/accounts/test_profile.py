@@ -6,8 +6,8 @@ from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission
 from moderation.services import submission_approve
-from tests.moderation.helpers import NEW_DEPLOYMENT_URL, deployment_post
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.people import signed_in
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import is_moderator, is_volunteer
-from tests.roles import PASSWORD, person
+from tests.support.people import PASSWORD, person
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -167,7 +167,7 @@ def test_sign_up_and_e_mails_are_in_hindi_at_hi(mail_delivered):
 
 
 def test_moderation_pages_are_in_hindi_at_hi(moderator):
-    from tests.roles import signed_in
+    from tests.support.people import signed_in
 
     page = signed_in(moderator).get("/hi/moderation/").content.decode()
     assert "समीक्षा कतार" in page  # "Review queue"

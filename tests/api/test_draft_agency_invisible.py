@@ -12,7 +12,7 @@ from django.contrib.gis.geos import Point
 from django.utils import translation
 
 from tests import factories as make
-from tests.site.test_pages_render import PAGES
+from tests.support.pages import PAGES
 from tracker.catalogue.links import detail_url
 from tracker.exports.datasets import EXPORTS
 from tracker.models import Publication

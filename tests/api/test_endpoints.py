@@ -9,8 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import AgencyFactory, CitationFactory, DeploymentFactory, VendorFactory
-
-from .conftest import ids
+from tests.support.pages import ids
 
 
 def test_deployment_detail_has_nested_summaries_and_source_health(client, world):

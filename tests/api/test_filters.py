@@ -3,7 +3,7 @@ value a 400."""
 
 import pytest
 
-from .conftest import ids
+from tests.support.pages import ids
 
 URL = "/api/v1/deployments/"
 

@@ -11,9 +11,8 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from tests.factories import AgencyFactory, DeploymentFactory, HotspotFactory
+from tests.support.pages import ids
 from tracker.catalogue.filters import EARTH_RADIUS_KM
-
-from .conftest import ids
 
 LUCKNOW = (80.95, 26.85)
 

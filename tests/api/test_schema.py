@@ -14,13 +14,23 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test.utils import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
 
-# Generating the schema needs no database: it is loaded once, through the real endpoint.
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+def schema_load():
+    """The schema through the real endpoint, once, while the tests are collected. That one
+    request gets a throw-away in-memory cache (its throttle counters), so collecting the
+    suite needs neither Redis nor the database; every case below uses the real ones."""
+    memory = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=memory):
+        return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+
+schema = schema_load()
 
 
 @pytest.fixture

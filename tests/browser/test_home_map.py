@@ -5,10 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import SCREENSHOTS
-from tests.support import COUNT_ON_MAP
-
-from .conftest import DEMO_DEPLOYMENTS
+from tests.support.browser import COUNT_ON_MAP, SCREENSHOTS
+from tests.support.data import DEMO_DEPLOYMENTS
 
 pytestmark = pytest.mark.browser
 

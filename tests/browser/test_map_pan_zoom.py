@@ -8,9 +8,8 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from tests.factories import AgencyFactory
+from tests.support.browser import drag_map, settled, zoom_in_until_markers
 from tracker.models import Deployment, Publication
-
-from .live_map import drag_map, settled, zoom_in_until_markers
 
 pytestmark = pytest.mark.browser
 

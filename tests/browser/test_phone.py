@@ -8,17 +8,18 @@ under var/screenshots/phone/.
 import pytest
 from django.core.management import call_command
 
-from .live_map import tab_to_skip_map_link
-from .phone import (
-    LANGUAGES,
+from tests.support.browser import (
+    COUNT_ON_MAP,
     PHONE_SCREENSHOTS,
     PHONES,
-    PUBLIC_PAGES,
     WIDER_THAN_SCREEN,
     axe_violations,
-    phone_site_data,
     settle,
+    steady,
+    tab_to_skip_map_link,
 )
+from tests.support.data import phone_catalogue
+from tests.support.pages import LANGUAGES, PUBLIC_PAGES
 
 # django_db makes pytest-django create the test database; each test is then an empty
 # transaction, and the pages read the module's committed data through the live server.
@@ -40,7 +41,7 @@ def phone_site(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
         if not reference_data_present():
             reference_data_load()
-        paths = phone_site_data()
+        paths = phone_catalogue()
         server = LiveServer("localhost")
         try:
             yield {"url": server.url, "paths": paths}
@@ -106,12 +107,6 @@ def test_axe_reports_what_it_finds(phones, phone_site):
 
 # ---------------------------------------------------------------- the home page on a phone
 
-COUNT_ON_MAP = """() => {
-  const clusters = [...document.querySelectorAll('#map .marker-cluster span')]
-    .reduce((sum, span) => sum + parseInt(span.textContent, 10), 0);
-  return clusters + document.querySelectorAll('#map .leaflet-marker-icon.deployment-marker').length;
-}"""
-
 
 def box(page, selector):
     return page.locator(selector).first.bounding_box()
@@ -168,8 +163,12 @@ def test_a_marker_popup_fits_the_screen(phones, phone_site):
     marker.tap()
     popup = page.locator(".leaflet-popup")
     popup.wait_for()
-    page.wait_for_timeout(400)  # Leaflet pans the map to show the whole popup
-    shown = popup.bounding_box()
+    # Leaflet pans the map to show the whole popup.
+    shown = steady(
+        page,
+        "() => { const r = document.querySelector('.leaflet-popup')"
+        ".getBoundingClientRect(); return {x: r.x, width: r.width}; }",
+    )
     assert shown["x"] >= 0 and shown["x"] + shown["width"] <= 360
     assert page.locator(".leaflet-popup-content a").inner_text().startswith("Lucknow Safe City")
 

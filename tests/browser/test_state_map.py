@@ -9,16 +9,15 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from tests.factories import AgencyFactory, HotspotFactory
-from tracker.models import Deployment, Publication
-from tracker.views.common import state_extents
-
-from .live_map import (
+from tests.support.browser import (
     DEPLOYMENTS_LAYER,
     drag_map,
     settled,
     tab_to_skip_map_link,
     zoom_in_until_markers,
 )
+from tracker.models import Deployment, Publication
+from tracker.views.common import state_extents
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from moderation.models import Submission, SubmissionKind, SubmissionStatus
 from moderation.services import SubmissionConflict, submission_approve
 from tests.factories import AgencyFactory, DeploymentFactory
-from tests.moderation.helpers import NEW_DEPLOYMENT_URL, deployment_post
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.people import signed_in
 from tracker.catalogue.links import detail_url
 from tracker.models import Citation, Deployment, Publication
 

@@ -1,9 +1,9 @@
 """The whole volunteer-to-public flow in a real Chromium against the live server.
 
-A volunteer signs up, confirms by the e-mailed link (which signs them in), proposes
-a deployment with a point picked on the map and a source; a moderator who is not staff signs in
-on the site, sees the diff and approves; the deployment is then on the public
-map, in search and in the API.
+A volunteer signs up, confirms by the e-mailed link (which signs them in),
+proposes a deployment with a point picked on the map and a source; a moderator
+who is not staff signs in on the site, sees the diff and approves; the
+deployment is then on the public map, in search and in the API.
 """
 
 import re
@@ -11,9 +11,9 @@ import re
 import pytest
 
 from moderation.models import Submission
-from tests.conftest import SCREENSHOTS
 from tests.factories import AgencyFactory
-from tests.roles import PASSWORD, person
+from tests.support.browser import SCREENSHOTS
+from tests.support.people import PASSWORD, person
 
 pytestmark = pytest.mark.browser
 

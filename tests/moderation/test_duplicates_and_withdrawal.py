@@ -12,9 +12,8 @@ from rest_framework.authtoken.models import Token
 from moderation.duplicates import likely_same
 from moderation.models import Submission, SubmissionStatus
 from tests.factories import AgencyFactory
-from tests.roles import signed_in
-
-from .helpers import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.people import signed_in
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/submissions/"

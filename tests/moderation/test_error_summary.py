@@ -8,10 +8,9 @@ from django import forms
 from django.test import Client
 from django.urls import reverse
 
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.people import signed_in
 from tracker.forms import SiteForm, error_summary
-
-from .helpers import NEW_DEPLOYMENT_URL, deployment_post
 
 pytestmark = pytest.mark.django_db
 

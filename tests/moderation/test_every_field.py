@@ -10,11 +10,10 @@ from django.urls import reverse
 from moderation.models import Submission
 from moderation.services import submission_approve
 from tests.factories import AgencyFactory, DeploymentFactory, VendorFactory
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
+from tests.support.people import signed_in
 from tracker.catalogue.links import detail_url
 from tracker.models import Agency, Hotspot, LinkedDatabase, RTIRequest, Vendor
-
-from .helpers import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import ROLE_GRANTS, Role
 from moderation.models import Submission, SubmissionStatus
 from tests.factories import DeploymentFactory, SourceFactory, UserFactory
-from tests.roles import person, signed_in
+from tests.support.people import person, signed_in
 from tracker import permissions
 from tracker.models import ArchivedText, ReviewItem, SourceVersion
 from tracker.publication import entity_withdraw

@@ -7,10 +7,9 @@ from django.urls import reverse
 from moderation.models import Submission, SubmissionStatus
 from moderation.services import SubmissionConflict, submission_approve, submission_decide
 from tests.factories import AgencyFactory
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.people import signed_in
 from tracker.models import Agency, Deployment, Publication
-
-from .helpers import NEW_DEPLOYMENT_URL, deployment_post
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission, SubmissionStatus
 from tests.factories import DeploymentFactory
-from tests.moderation.helpers import deployment_post
-from tests.roles import signed_in
+from tests.support.pages import deployment_post
+from tests.support.people import signed_in
 from tracker.publication import entity_withdraw
 
 pytestmark = pytest.mark.django_db

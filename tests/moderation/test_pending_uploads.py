@@ -12,9 +12,8 @@ from rest_framework.authtoken.models import Token
 
 from moderation.models import Attachment, PendingUpload, Submission
 from moderation.pending import PENDING_UPLOAD_HOURS, uploads_purge
-from tests.roles import signed_in
-
-from .helpers import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.people import signed_in
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

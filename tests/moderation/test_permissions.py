@@ -14,8 +14,8 @@ from rest_framework.authtoken.models import Token
 
 from moderation.models import Attachment, Submission, SubmissionStatus
 from tests.factories import DeploymentFactory
-from tests.moderation.helpers import deployment_post
-from tests.roles import signed_in
+from tests.support.pages import deployment_post
+from tests.support.people import signed_in
 from tracker.publication import entity_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -266,7 +266,7 @@ def test_a_session_cookie_does_not_authenticate_the_api(world):
 
 
 def test_an_account_without_a_role_cannot_submit(db):
-    from tests.roles import person
+    from tests.support.people import person
 
     plain = person("norole", "No Role")  # e.g. an address not confirmed yet
     assert signed_in(plain).get(reverse("moderation:submit")).status_code == 403

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from moderation.models import Attachment, Submission, SubmissionStatus
 from tests.factories import AgencyFactory, DeploymentFactory
-from tests.moderation.helpers import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
-from tests.roles import signed_in
+from tests.support.pages import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
+from tests.support.people import signed_in
 from tracker.models import Deployment, Publication
 from tracker.publication import entity_withdraw
 

@@ -10,9 +10,8 @@ from rest_framework.authtoken.models import Token
 from moderation.models import Submission
 from moderation.services import submission_approve
 from tests.factories import DeploymentFactory
-from tests.roles import signed_in
-
-from .helpers import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
+from tests.support.pages import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
+from tests.support.people import signed_in
 
 pytestmark = pytest.mark.django_db
 

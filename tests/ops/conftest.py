@@ -2,14 +2,12 @@
 
 import pytest
 
-from tests.sources.conftest import make_site  # noqa: F401 (a loopback site fixture)
-
-from .servers import TempRedis, production_env, run_manage
+from tests.support.servers import TempRedis, production_env, run_manage
 
 
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
-    """collectstatic with the production storage, once per test run."""
+    """collectstatic with the production storage, once per test process."""
     static = tmp_path_factory.mktemp("static")
     result = run_manage(
         "collectstatic",

@@ -10,8 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory, VendorFactory
-
-from .servers import ROOT, database_url
+from tests.support.servers import ROOT, database_url
 
 RESTORED = "panoptic_restore_test"
 

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from .servers import ROOT, database_url
+from tests.support.servers import ROOT, database_url
 
 
 def run_backup(*args, env):

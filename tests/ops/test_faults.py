@@ -16,11 +16,19 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
-from tests.sources.conftest import Reply, html_page, queued_check_groups
 from tests.support import wait_for
+from tests.support.servers import (
+    Gunicorn,
+    Reply,
+    TempPostgres,
+    TempRedis,
+    html_page,
+    production_env,
+)
+from tests.support.services import broker_idle, queued_check_groups, unacknowledged_visible_again
 from tracker.models import Source, SourceCheck
 
-from .servers import Gunicorn, TempPostgres, TempRedis, production_env
+pytestmark = pytest.mark.faults
 
 
 @pytest.fixture
@@ -183,13 +191,14 @@ def test_redis_restarted_and_a_worker_killed_mid_task_lose_no_check_and_repeat_n
     # Redis goes away mid-group and comes back; the worker keeps running, reconnects
     # and takes the group that waited in Redis through the restart.
     own_redis.stop()
-    time.sleep(3)
+    down = time.monotonic()
+    wait_for(lambda: "Connection to broker lost" in "".join(worker.output_lines), timeout=30)
     own_redis.start()
     back = time.monotonic()
     wait_for(lambda: checked(waiting) >= 5, timeout=120)
     print(
-        "Redis down 3 s: the waiting group's first checks recorded "
-        f"{time.monotonic() - back:.1f} s after the restart"
+        f"Redis down {back - down:.1f} s (until the worker noticed): the waiting group's "
+        f"first checks recorded {time.monotonic() - back:.1f} s after the restart"
     )
     assert worker.poll() is None, "the worker died with Redis instead of reconnecting"
     assert "Connection to broker lost" in "".join(worker.output_lines)
@@ -198,7 +207,8 @@ def test_redis_restarted_and_a_worker_killed_mid_task_lose_no_check_and_repeat_n
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
     assert checked(waiting) < len(waiting), "the group ended before the kill; slow the sites"
-    time.sleep(4)  # past the visibility timeout
+    # Past the visibility timeout, the killed worker's group comes back to the next worker.
+    wait_for(lambda: unacknowledged_visible_again(3), timeout=30)
     celery_worker_process(concurrency=1, env=env)
     wait_for(lambda: checked(waiting) == len(waiting), timeout=120)
 
@@ -210,7 +220,7 @@ def test_redis_restarted_and_a_worker_killed_mid_task_lose_no_check_and_repeat_n
     source_check_sweep.delay()
     wait_for(lambda: checked(due) == len(due), timeout=120)
     print(f"{given_back} checks given back during the outage, done by the next sweep")
-    time.sleep(3)  # a late duplicate delivery must record nothing
+    wait_for(broker_idle, timeout=30)  # any late duplicate delivery has run: it recorded nothing
     per_source = dict(
         SourceCheck.objects.values_list("source").annotate(n=Count("id")).values_list("source", "n")
     )

@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from moderation.models import Submission, SubmissionKind, SubmissionStatus
-from tests.roles import PASSWORD, fresh_rate_limits, person, signed_in  # noqa: F401 (fixture)
+from tests.support import wait_for
+from tests.support.people import PASSWORD, person, signed_in
+from tests.support.servers import SmtpServer
 from tracker.mail import MailDeferred, MailRejected, _payload, mail_deliver
-
-from .servers import SmtpServer
 
 
 @pytest.fixture
@@ -27,15 +27,6 @@ def smtp(settings):
     settings.EMAIL_TIMEOUT = 0.5
     yield server
     server.close()
-
-
-def wait_for(condition, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def a_message():
@@ -107,7 +98,7 @@ def test_sign_up_and_decision_pages_succeed_and_the_worker_delivers_through_refu
         },
     )
     assert response.status_code == 302 and time.monotonic() - started < 5
-    wait_for(lambda: retries(), "the worker to retry a refused connection")
+    wait_for(lambda: retries(), "the worker to retry a refused connection", timeout=60)
 
     # The server accepts connections and never greets: the decision still succeeds at once.
     smtp.listen(hanging=True)
@@ -127,11 +118,11 @@ def test_sign_up_and_decision_pages_succeed_and_the_worker_delivers_through_refu
     assert response.status_code == 302 and time.monotonic() - started < 5
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.REJECTED
-    wait_for(lambda: smtp.hung_closed >= 1, "the worker to give up on a silent server")
+    wait_for(lambda: smtp.hung_closed >= 1, "the worker to give up on a silent server", timeout=60)
 
     # The server answers: both mails arrive, each once.
     smtp.hanging = False
-    wait_for(lambda: len(smtp.messages) >= 2, "both mails to be delivered")
+    wait_for(lambda: len(smtp.messages) >= 2, "both mails to be delivered", timeout=60)
     by_recipient = {m["To"]: m for m in smtp.messages}
     assert len(smtp.messages) == 2
     assert "Confirm your e-mail address" in by_recipient["new.volunteer@example.org"]["Subject"]

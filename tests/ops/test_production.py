@@ -20,8 +20,7 @@ from tests.factories import (
     RTIRequestFactory,
     VendorFactory,
 )
-
-from .servers import Gunicorn, database_url, production_env, run_manage
+from tests.support.servers import Gunicorn, database_url, production_env, run_manage
 
 
 def test_check_deploy_reports_nothing():

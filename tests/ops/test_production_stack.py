@@ -1,6 +1,6 @@
 """The production stack, end to end: what an operator builds from the README, on loopback.
 
-One stack for the module (tests/ops/stack.py): a PostgreSQL role that is no
+One stack for the module (tests/support/stack.py): a PostgreSQL role that is no
 superuser, owning a fresh database in which the superuser created PostGIS;
 Redis with a password; the example environment file, with no development
 switch; migrate, the first administrator and an import run as that role;
@@ -30,9 +30,8 @@ import pytest
 from django.db import connection
 
 from tests.support import wait_for
-
-from .servers import ROOT, free_port
-from .stack import (
+from tests.support.servers import ROOT, free_port
+from tests.support.stack import (
     SERVER_NAME,
     Client,
     PasswordRedis,
@@ -46,6 +45,9 @@ from .stack import (
     wait_listening,
     write_env_file,
 )
+
+# The stack runs a real Celery worker and beat from their systemd units.
+pytestmark = pytest.mark.celery_worker
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DEBIAN_PYTHON = "/usr/bin/python3"

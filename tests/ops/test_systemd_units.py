@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from .stack import APP_FOLDER, DEPLOY, ROOT, replaced
+from tests.support.stack import APP_FOLDER, DEPLOY, ROOT, replaced
 
 UNITS = {
     "panoptic-web.service": "panoptic-web.service",

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.db import connection, transaction
 
-from tests.factories import long_lists
+from tests.support.data import long_lists
 from tracker.catalogue import paging
 from tracker.catalogue.filters import DeploymentFilter, HotspotFilter
 from tracker.models import Deployment, Hotspot

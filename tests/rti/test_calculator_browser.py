@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import SCREENSHOTS
+from tests.support.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

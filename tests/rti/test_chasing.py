@@ -7,12 +7,11 @@ from django.utils import timezone
 
 from accounts.roles import Role, role_grant
 from tests.factories import UserFactory
+from tests.support.data import rti_with_events
 from tracker.models import RTIReminder, RTIStatus
 from tracker.rti.chasing import rti_requests_chase
 from tracker.rti.lifecycle import rti_event_record
 from tracker.tasks import rti_chase_deadlines
-
-from .conftest import rti_with_events
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.support.data import rti_with_events
 from tracker.models import RTIEvent, RTIStatus
 from tracker.rti.lifecycle import rti_event_problems, rti_event_record
-
-from .conftest import rti_with_events
 
 D = date.fromisoformat
 IST = ZoneInfo("Asia/Kolkata")

@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 
 from tests.factories import AgencyFactory
+from tests.support.data import rti_with_events
 from tracker.ingest.demo import demo_data_load
 from tracker.models import Agency, RTIRequest
-
-from .conftest import rti_with_events
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import AgencyFactory
+from tests.support.data import rti_with_events
 from tracker.models import Publication
 from tracker.rti.statistics import exemption_sections, rti_authority_figures
-
-from .conftest import rti_with_events
 
 D = date.fromisoformat
 TODAY = D("2024-06-01")

@@ -5,13 +5,7 @@ import re
 import pytest
 
 from tests.factories import AgencyFactory, DeploymentFactory, HotspotFactory, RTIRequestFactory
-
-
-def row_titles(response):
-    """The linked titles in the result table's row headers."""
-    body = response.content.decode()
-    table = body[body.index("<tbody>") : body.index("</tbody>")]
-    return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', table)
+from tests.support.pages import row_titles
 
 
 def test_deployment_filters_and_search(client, site_data):

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import translation
 
+from tests.support.pages import PAGES
 from tracker.catalogue.links import detail_url as _detail_url
 
 
@@ -10,27 +11,6 @@ def detail_url(obj):
     """The English URL, whatever language the last request activated."""
     with translation.override("en"):
         return _detail_url(obj)
-
-
-PAGES = [
-    "/",
-    "/deployments/",
-    "/agencies/",
-    "/hotspots/",
-    "/rti/",
-    "/states/",
-    "/states/in-up/",
-    "/stats/",
-    "/changes/",
-    "/data/",
-    "/about/",
-    "/feeds/deployments/",
-    "/feeds/states/in-up/",
-    "/sitemap.xml",
-    "/map/deployments.geojson",
-    "/map/hotspots.geojson",
-    "/map/panel/",
-]
 
 
 @pytest.mark.parametrize("language_prefix", ["", "/hi"])

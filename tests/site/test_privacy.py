@@ -9,10 +9,9 @@ from django.test import Client
 from django.urls import path as route
 from django.utils import translation
 
+from tests.support.pages import PAGES
 from tracker.catalogue.links import detail_url
 from tracker.middleware import content_security_policy, framed_by, tile_origin
-
-from .test_pages_render import PAGES
 
 # Attributes that make the browser fetch something by itself (links a reader clicks are fine).
 FETCHING = re.compile(

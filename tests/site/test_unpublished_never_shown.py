@@ -3,11 +3,9 @@
 import pytest
 from django.utils import translation
 
+from tests.support.data import SECRET_WORDS
+from tests.support.pages import PAGES, row_titles
 from tracker.catalogue.links import detail_url
-
-from .conftest import SECRET_WORDS
-from .test_list_filters import row_titles
-from .test_pages_render import PAGES
 
 LIST_QUERIES = ["?q=cameras", "?state=IN-UP", "?state=IN-DL", "?ordering=title"]
 

@@ -9,11 +9,11 @@ from warcio.archiveiterator import ArchiveIterator
 
 from accounts.roles import Role, role_grant
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory
+from tests.support.servers import Reply, html_page
+from tests.support.services import check
 from tracker.catalogue.links import detail_url
 from tracker.checking import archive
 from tracker.models import ArchivedText, SourceVersion
-
-from .conftest import Reply, check, html_page
 
 pytestmark = pytest.mark.django_db
 

@@ -2,17 +2,16 @@
 
 import os
 import signal
-import time
 
 import pytest
 from django.db.models import Count
 
 from tests.factories import CitationFactory, SourceFactory
 from tests.support import wait_for
+from tests.support.servers import Reply, html_page
+from tests.support.services import broker_idle, unacknowledged_visible_again
 from tracker.models import Source, SourceCheck, SourceHealth
 from tracker.tasks import source_check_sweep
-
-from .conftest import Reply, html_page
 
 pytestmark = pytest.mark.celery_worker
 
@@ -70,14 +69,15 @@ def test_a_worker_killed_mid_sweep_leaves_every_source_checked_once(
     checked_at_kill = SourceCheck.objects.count()
     assert checked_at_kill < len(due), "the sweep finished before the kill; slow the site down"
 
-    time.sleep(3)  # past the visibility timeout, so the unacknowledged tasks come back
+    # Past the visibility timeout, the unacknowledged tasks come back to the next worker.
+    wait_for(lambda: unacknowledged_visible_again(2), timeout=30)
     celery_worker_process(concurrency=2, env=env)
 
     def all_recorded():
         return SourceCheck.objects.values("source").distinct().count() == len(due)
 
     wait_for(all_recorded, timeout=90)
-    time.sleep(2)  # let any late duplicate delivery run: it must record nothing
+    wait_for(broker_idle, timeout=30)  # any late duplicate delivery has run: it recorded nothing
     per_source = dict(
         SourceCheck.objects.values_list("source").annotate(n=Count("id")).values_list("source", "n")
     )

@@ -8,10 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import SourceFactory
+from tests.support.servers import Reply, html_page
 from tracker.checking import scheduler
 from tracker.models import SourceHealth
-
-from .conftest import Reply, html_page
 
 pytestmark = pytest.mark.django_db
 

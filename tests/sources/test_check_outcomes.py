@@ -3,9 +3,9 @@
 import pytest
 
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory
+from tests.support.servers import Reply, html_page
+from tests.support.services import check
 from tracker.models import ReviewItem, SourceHealth
-
-from .conftest import Reply, check, html_page
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tests.factories import SourceFactory
+from tests.support.servers import Reply, html_page
 from tracker.checking import records as sources
 from tracker.models import SourceCheck, SourceHealth
-
-from .conftest import Reply, html_page
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import SourceFactory
+from tests.support.servers import Reply, html_page
 from tracker.checking import records as sources
 from tracker.models import SourceCheck
-
-from .conftest import Reply, html_page
 
 
 @pytest.mark.django_db

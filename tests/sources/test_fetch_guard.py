@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.support.servers import Reply
 from tracker.checking.fetch import FetchBlocked, fetch
-
-from .conftest import Reply
 
 
 @pytest.mark.parametrize("host", ["127.0.0.2", "::1"])

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.support import wait_for
 from tracker.checking.fetch import FetchError, fetch
 
 BUDGET = 2.0
@@ -24,6 +25,8 @@ class StallingServer:
         self.port = self.listener.getsockname()[1]
         self.stopped = threading.Event()
         self.sent = 0
+        self.connections = 0  # still being served
+        self.lock = threading.Lock()
         threading.Thread(target=self.serve, daemon=True).start()
 
     def serve(self):
@@ -38,12 +41,16 @@ class StallingServer:
             threading.Thread(target=self.handle, args=(connection,), daemon=True).start()
 
     def handle(self, connection):
+        with self.lock:
+            self.connections += 1
         try:
             self.behaviour(self, connection)
         except OSError:
             pass  # the client gave up: that is the point
         finally:
             connection.close()
+            with self.lock:
+                self.connections -= 1
 
     def send(self, connection, data):
         connection.sendall(data)
@@ -140,7 +147,7 @@ def test_a_flood_of_informational_responses(stalling):
     server = stalling(behaviour)
     ends_within_budget(f"http://127.0.0.1:{server.port}/", match="informational")
     # The client stopped reading: the flood could not push megabytes through.
-    time.sleep(0.2)
+    wait_for(lambda: server.connections == 0, timeout=5)
     assert server.sent < 8 * 1024 * 1024
 
 

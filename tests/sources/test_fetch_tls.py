@@ -6,9 +6,8 @@ import subprocess
 
 import pytest
 
+from tests.support.servers import Reply
 from tracker.checking.fetch import FetchError, fetch
-
-from .conftest import Reply
 
 pytestmark = pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl tool")
 

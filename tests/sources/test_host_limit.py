@@ -5,10 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.support.servers import Reply
 from tracker.checking import host_limit as limits
 from tracker.checking.fetch import fetch
-
-from .conftest import Reply
 
 
 def test_requests_to_one_host_wait_for_a_free_slot(site, settings):

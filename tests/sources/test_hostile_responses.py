@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import SourceFactory
+from tests.support.servers import Reply, html_page
+from tests.support.services import check
 from tracker.checking import records as sources
 from tracker.checking.outcomes import Fetched
 from tracker.models import SourceCheck, SourceHealth
-
-from .conftest import Reply, check, html_page
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 
 from tests.factories import CitationFactory, SourceFactory, UserFactory
+from tests.support.servers import Reply, html_page
+from tests.support.services import check
 from tracker.models import ReviewItem
-
-from .conftest import Reply, check, html_page
 
 pytestmark = pytest.mark.browser
 

@@ -5,10 +5,10 @@ from django.test import Client
 
 from accounts.roles import Role, role_grant
 from tests.factories import CitationFactory, SourceFactory, UserFactory
+from tests.support.servers import Reply, html_page
+from tests.support.services import check, checks_queue, queued_check_groups
 from tracker.checking import host_limit as limits
 from tracker.models import ReviewItem, SourceCheck, SourceHealth
-
-from .conftest import Reply, check, checks_queue, html_page, queued_check_groups
 
 pytestmark = pytest.mark.django_db
 URL = "/moderation/sources/"

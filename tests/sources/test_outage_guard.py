@@ -13,11 +13,10 @@ from django.core.management import call_command
 
 from accounts.roles import Role, role_grant
 from tests.factories import CitationFactory, SourceFactory
+from tests.support.servers import Reply, html_page
 from tracker.checking import fetch as fetcher
 from tracker.checking.outage import checker_is_offline
 from tracker.models import CheckerStatus, ReviewItem, SourceHealth
-
-from .conftest import Reply, html_page
 
 pytestmark = pytest.mark.django_db
 

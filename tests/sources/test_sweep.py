@@ -3,11 +3,10 @@
 import pytest
 
 from tests.factories import SourceFactory
+from tests.support.services import checks_queue, queued_check_groups
 from tracker.checking import host_limit as limits
 from tracker.models import Source
 from tracker.tasks import source_check_sweep
-
-from .conftest import checks_queue, queued_check_groups
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,15 @@
-"""People for the accounts and moderation tests: one per role, signed in through the site."""
+"""People: accounts with a role, and a client signed in as one of them.
+
+- ``person``: a confirmed account (verified e-mail, ``PASSWORD``) with an optional role.
+- ``signed_in``: a test client with that person's session.
+- Fixtures ``volunteer``, ``other_volunteer``, ``moderator``, ``administrator``.
+
+The suite hashes passwords with a fast hasher (``tests/conftest.py``); the roles' groups
+come back after a transactional test emptied them (``reference_data`` there).
+"""
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from django.test import Client
 
 from accounts.roles import Role, role_grant
@@ -29,22 +36,6 @@ def signed_in(user):
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits(request, settings):
-    """Throttle counters live in the shared cache; each test starts from zero.
-    (Also: a fast password hasher, since every test signs people up.)"""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    if request.node.get_closest_marker("django_db") or "transactional_db" in request.fixturenames:
-        from django.apps import apps
-
-        from accounts.roles import roles_ensure
-
-        roles_ensure(apps)  # a transactional test before this one flushed the groups
-    yield
-    cache.clear()
 
 
 @pytest.fixture

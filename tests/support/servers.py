@@ -1,7 +1,11 @@
-"""Real servers for the operations tests and the load benchmark, all on loopback.
+"""Real servers the tests start, all on loopback (also used by the load benchmark).
 
+- ``LocalSite`` and its fixtures ``make_site`` / ``site``: a threaded HTTP server
+  whose routes answer ``Reply``s (status, body, headers, delay, a byte stream), for
+  the fetcher and the source checker; ``html_page`` is a news story to serve.
 - ``production_env``: the environment of a production deployment (no
-  development switch, DEBUG off, a random SECRET_KEY, one trusted proxy).
+  development switch, DEBUG off, a random SECRET_KEY, one trusted proxy), on the
+  test worker's Redis databases.
 - ``Gunicorn``: the site under gunicorn with deploy/gunicorn.conf.py.
 - ``TempRedis`` / ``TempPostgres``: throw-away servers under a temporary
   folder, so a test can stop and restart them without touching the suite's own.
@@ -23,12 +27,151 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from aiosmtpd.smtp import SMTP
+
+from tests.support.services import redis_env
 
 ROOT = Path(__file__).resolve().parents[2]
 IS_ROOT = os.geteuid() == 0
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+    delay: float = 0.0  # seconds before the status line
+    stream_bytes: int = 0  # send this many bytes of filler instead of ``body``
+
+
+class LocalSite:
+    """A threaded HTTP server on one loopback address; records every request it receives."""
+
+    def __init__(self, host="127.0.0.1"):
+        site = self
+        self.routes = {}
+        self.requests = []
+        self.sent_bytes = 0
+        # in_flight: requests whose handler still runs. peak_in_flight: the most requests
+        # answered at once, counted from receipt until the response's head is sent, so a
+        # client that has read a whole response never overlaps its handler's last steps.
+        self.in_flight = self.answering = self.peak_in_flight = 0
+        self.lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                with site.lock:
+                    site.requests.append((self.path, dict(self.headers)))
+                    site.in_flight += 1
+                    site.answering += 1
+                    site.peak_in_flight = max(site.peak_in_flight, site.answering)
+                self.answered = False
+                try:
+                    self.reply()
+                finally:
+                    with site.lock:
+                        site.in_flight -= 1
+                    self.head_sent()
+
+            def head_sent(self):
+                if not self.answered:
+                    self.answered = True
+                    with site.lock:
+                        site.answering -= 1
+
+            def reply(self):
+                route = site.routes.get(self.path.split("?")[0], Reply(status=404))
+                reply = route(self) if callable(route) else route
+                time.sleep(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    length = reply.stream_bytes or len(reply.body)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    if reply.status != 304:
+                        self.send_header("Content-Length", str(length))
+                    self.end_headers()
+                    self.wfile.flush()
+                    self.head_sent()
+                    if reply.stream_bytes:
+                        chunk = b"x" * 65536
+                        for _ in range(reply.stream_bytes // len(chunk)):
+                            self.wfile.write(chunk)
+                            with site.lock:
+                                site.sent_bytes += len(chunk)
+                    elif reply.status != 304:
+                        self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+            def log_message(self, *args):
+                pass
+
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        server_class = type("Server", (ThreadingHTTPServer,), {"address_family": family})
+        server_class.daemon_threads = True
+        self.server = server_class((host, 0), Handler)
+        self.host = host
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    @property
+    def netloc(self):
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    def url(self, path):
+        return f"http://{self.netloc}{path}"
+
+    def paths(self):
+        with self.lock:
+            return [path for path, _ in self.requests]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def make_site(settings):
+    """Starts local sites; each one's port joins FETCH_ALLOWED_PORTS for the test."""
+    sites = []
+
+    def make(host="127.0.0.1"):
+        site = LocalSite(host)
+        sites.append(site)
+        settings.FETCH_ALLOWED_PORTS = [*settings.FETCH_ALLOWED_PORTS, site.port]
+        return site
+
+    yield make
+    for site in sites:
+        site.stop()
+
+
+@pytest.fixture
+def site(make_site, settings):
+    """A site on 127.0.0.1, which FETCH_ALLOW_HOSTS allows; fast timeouts for tests."""
+    settings.FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+    settings.FETCH_CONNECT_TIMEOUT = 2.0
+    settings.FETCH_READ_TIMEOUT = 2.0
+    return make_site("127.0.0.1")
+
+
+def html_page(body_text, script="", head=""):
+    return (
+        "<!doctype html><html><head><title>Story</title>"
+        f"<script>{script}</script>{head}</head><body>"
+        "<nav><a href='/'>Home</a> <a href='/india'>India</a></nav>"
+        f"<article><h1>Cameras</h1><p>{body_text}</p></article>"
+        "<footer>© Example News</footer></body></html>"
+    ).encode()
 
 
 def free_port():
@@ -58,6 +201,7 @@ def production_env(**overrides):
         if key
         not in ("PANOPTIC_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
+    env.update(redis_env())
     env.update(
         PANOPTIC_DEV="0",
         DEBUG="false",

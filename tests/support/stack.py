@@ -22,7 +22,7 @@ import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from .servers import IS_ROOT, ROOT, free_port, stop_process_group
+from tests.support.servers import IS_ROOT, ROOT, free_port, stop_process_group
 
 DEPLOY = ROOT / "deploy"
 APP_FOLDER = "/srv/panoptic/app"

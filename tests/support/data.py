@@ -1,0 +1,465 @@
+"""The shared data of the tests: every data set the folders build from the factories.
+
+One module, so that a test of the API, of the site or of a page in a browser reads facts
+from a data set described once, by name:
+
+- ``world``: named rows for the API (``world.lucknow``, ``world.draft``...): published
+  deployments in four states, with drafts and withdrawn rows that must never appear.
+- ``site_data``: the public site's entries, plus unpublished ones named with
+  ``SECRET_WORDS`` (any page showing one leaks a draft).
+- ``phone_catalogue``: every field a detail page shows, with long words, committed once
+  for the phone tests' module.
+
+All three are built around ``lucknow_story``: a deployment of the Lucknow police with its
+vendor, hotspot, RTI request and cited source; each data set gives its own words and adds
+only the rows its tests are about.
+- ``demo_site``: ``DEMO_DEPLOYMENTS`` in eight states behind a live server (the maps).
+- ``long_lists`` / ``long_lists_once``: long lists whose sort keys tie and are NULL,
+  for paging at any depth.
+- ``rti_with_events``: an RTI request and its events, recorded through the service.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.db import transaction
+
+from tests.factories import (
+    AgencyFactory,
+    CitationFactory,
+    DeploymentFactory,
+    HotspotFactory,
+    RTIRequestFactory,
+    SourceFactory,
+    VendorFactory,
+)
+from tracker import models as m
+from tracker.models import Deployment, Publication
+from tracker.rti.lifecycle import rti_event_record, rti_request_refresh
+
+
+class Rows(SimpleNamespace):
+    """Named rows of a data set, read as ``rows.lucknow`` or ``rows["lucknow"]``."""
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+
+def lucknow_story(*, police, deployment, vendor, hotspot, rti, source, citation=None):
+    """The entry every data set is built around: a published deployment of the Lucknow
+    police, with its vendor, a hotspot, an RTI request about it and a cited source. Each
+    argument holds the fields of one row; the rows come back by name."""
+    rows = Rows(police=AgencyFactory(**police))
+    rows.deployment = DeploymentFactory(lead_agency=rows.police, **deployment)
+    rows.vendor = VendorFactory(**vendor)
+    rows.deployment.vendors.add(rows.vendor)
+    rows.hotspot = HotspotFactory(agency=rows.police, **hotspot)
+    rows.hotspot.deployments.add(rows.deployment)
+    rows.rti = RTIRequestFactory(authority=rows.police, **rti)
+    rows.rti.deployments.add(rows.deployment)
+    rows.source = SourceFactory(**source)
+    CitationFactory(source=rows.source, deployment=rows.deployment, **(citation or {}))
+    return rows
+
+
+@pytest.fixture
+def world(db):
+    """Named rows for the API: published deployments in four states (one national, without
+    a place), and drafts and withdrawn rows that must never appear."""
+    story = lucknow_story(
+        police={"name": "Lucknow Police", "slug": "lucknow-police", "state_id": "IN-UP"},
+        deployment={
+            "title": "Face recognition at Lucknow markets",
+            "technology": "facial_recognition",
+            "status": "in_use",
+            "purpose_class": "surveillance",
+            "purpose_tags": ["womens_safety"],
+            "state_id": "IN-UP",
+            "city": "Lucknow",
+            "location": Point(80.95, 26.85, srid=4326),
+            "announced_on": date(2019, 6, 1),
+            "camera_count": 200,
+        },
+        vendor={"name": "Staqu"},
+        hotspot={"name": "Aminabad market", "location": Point(80.93, 26.85, srid=4326)},
+        rti={"title": "Cameras at Lucknow hotspots", "status": "filed"},
+        source={"url": "https://news.example.org/lucknow", "title": "Lucknow story"},
+        citation={"claim": "It exists."},
+    )
+    w = Rows(
+        lucknow_police=story.police,
+        lucknow=story.deployment,
+        staqu=story.vendor,
+        market=story.hotspot,
+        rti=story.rti,
+        news=story.source,
+    )
+    w.mumbai_police = AgencyFactory(
+        name="Mumbai Police", slug="mumbai-police", state_id="IN-MH", city="Mumbai"
+    )
+    w.draft_agency = AgencyFactory(
+        name="Secret Draft Agency", slug="secret-draft", publication=Publication.DRAFT
+    )
+    w.nec = VendorFactory(name="NEC")
+    w.mumbai = DeploymentFactory(
+        title="Number plate readers in Mumbai",
+        lead_agency=w.mumbai_police,
+        technology="plate_recognition",
+        status="pilot",
+        purpose_class="surveillance",
+        purpose_tags=["traffic_enforcement", "crowd_monitoring"],
+        state_id="IN-MH",
+        city="Mumbai",
+        location=Point(72.88, 19.08, srid=4326),
+        announced_on=date(2021, 3, 1),
+        camera_count=50,
+    )
+    w.mumbai.partner_agencies.add(w.lucknow_police, w.draft_agency)
+    w.mumbai.vendors.add(w.nec, w.staqu)
+    w.delhi = DeploymentFactory(
+        title="School attendance by face in Delhi",
+        lead_agency=w.mumbai_police,
+        technology="biometric_authentication",
+        status="announced",
+        purpose_class="authentication",
+        purpose_tags=["attendance"],
+        state_id="IN-DL",
+        city="Delhi",
+        location=Point(77.2, 28.6, srid=4326),
+        announced_on=date(2023, 1, 10),
+    )
+    w.national = DeploymentFactory(
+        title="National automated facial recognition system",
+        lead_agency=w.draft_agency,
+        technology="facial_recognition",
+        status="tender",
+        purpose_class="surveillance",
+        state_id=None,
+        city="",
+        location=None,
+        announced_on=date(2019, 7, 1),
+    )
+    w.draft = DeploymentFactory(
+        title="Draft face cameras in Lucknow",
+        lead_agency=w.lucknow_police,
+        publication=Publication.DRAFT,
+        location=Point(80.9, 26.8, srid=4326),
+    )
+    w.withdrawn = DeploymentFactory(
+        title="Withdrawn face cameras in Lucknow",
+        lead_agency=w.lucknow_police,
+        publication=Publication.WITHDRAWN,
+        location=Point(80.9, 26.8, srid=4326),
+    )
+    w.published = [w.lucknow, w.mumbai, w.delhi, w.national]
+    stamps = {
+        w.lucknow: datetime(2024, 1, 1, tzinfo=UTC),
+        w.mumbai: datetime(2024, 6, 1, tzinfo=UTC),
+        w.delhi: datetime(2025, 1, 1, tzinfo=UTC),
+        w.national: datetime(2023, 1, 1, tzinfo=UTC),
+    }
+    for deployment, stamp in stamps.items():
+        Deployment.objects.filter(pk=deployment.pk).update(updated_at=stamp)
+
+    w.hidden_source = SourceFactory(url="https://news.example.org/draft", title="Draft-only story")
+    CitationFactory(source=w.news, deployment=w.mumbai)
+    CitationFactory(source=w.hidden_source, deployment=w.draft)
+    w.market.deployments.add(w.draft)
+    w.draft_hotspot = HotspotFactory(name="Draft hotspot", publication=Publication.DRAFT)
+    w.rti.deployments.add(w.draft)
+    w.draft_rti = RTIRequestFactory(title="Draft RTI", publication=Publication.DRAFT)
+    return w
+
+
+# Words that appear only in unpublished entries: any page showing one leaks a draft.
+SECRET_WORDS = [
+    "Zanzibarqueue",
+    "Quokkadraft",
+    "Withdrawnwombat",
+    "Hiddenheron",
+    "Draftdugong",
+    "Secretsalamander",
+]
+
+
+@pytest.fixture
+def site_data(db):
+    """Published entries in two states, plus drafts and withdrawn ones named with SECRET_WORDS."""
+    story = lucknow_story(
+        police={"name": "Lucknow Police", "state_id": "IN-UP", "city": "Lucknow"},
+        deployment={
+            "title": "Safe City face recognition",
+            "summary": "Cameras at **200 hotspots** in Lucknow.",
+            "announced_on": date(2021, 3, 1),
+            "camera_count": 1000,
+        },
+        vendor={"name": "Staqu"},
+        hotspot={"name": "Hazratganj market"},
+        rti={"title": "Cameras at Lucknow hotspots", "received_on": date(2024, 1, 10)},
+        source={"title": "Lucknow police install face recognition", "health": "ok"},
+    )
+    lucknow_police, lucknow = story.police, story.deployment
+    delhi_police = AgencyFactory(name="Delhi Police", state_id="IN-DL", city="New Delhi")
+    draft_agency = AgencyFactory(
+        name="Zanzibarqueue Authority", publication=Publication.DRAFT, state_id="IN-UP"
+    )
+    lucknow.partner_agencies.add(draft_agency)
+    delhi = DeploymentFactory(
+        title="Delhi Police FRS",
+        lead_agency=delhi_police,
+        state_id="IN-DL",
+        city="New Delhi",
+        technology="video_analytics",
+        status="pilot",
+        announced_on=date(2018, 5, 1),
+    )
+    # A published deployment whose lead agency is still a draft.
+    orphan = DeploymentFactory(title="Orphan cameras", lead_agency=draft_agency)
+    drafts = [
+        DeploymentFactory(
+            title="Quokkadraft airport boarding",
+            lead_agency=lucknow_police,
+            publication=Publication.DRAFT,
+        ),
+        DeploymentFactory(
+            title="Withdrawnwombat drones",
+            lead_agency=delhi_police,
+            state_id="IN-DL",
+            publication=Publication.WITHDRAWN,
+        ),
+    ]
+    story.hotspot.deployments.add(drafts[0])
+    draft_hotspot = HotspotFactory(name="Hiddenheron crossing", publication=Publication.DRAFT)
+    story.rti.deployments.add(drafts[0])
+    story.rti.agencies.add(draft_agency)
+    draft_rti = RTIRequestFactory(
+        title="Draftdugong request", authority=lucknow_police, publication=Publication.DRAFT
+    )
+    broken = SourceFactory(title="Broken report", health="broken")
+    CitationFactory(source=broken, deployment=lucknow)
+    CitationFactory(source=SourceFactory(title="Secretsalamander memo"), deployment=drafts[0])
+    return {
+        "lucknow": lucknow,
+        "delhi": delhi,
+        "orphan": orphan,
+        "drafts": drafts,
+        "agencies": [lucknow_police, delhi_police],
+        "draft_agency": draft_agency,
+        "hotspot": story.hotspot,
+        "draft_hotspot": draft_hotspot,
+        "rti": story.rti,
+        "draft_rti": draft_rti,
+    }
+
+
+def phone_catalogue():
+    """For the phone tests: published entries in four states with every field a detail
+    page shows, some with long words that must wrap; the paths of the detail pages."""
+    from tracker.catalogue.links import detail_url
+
+    story = lucknow_story(
+        police={
+            "name": "Lucknow Police Commissionerate",
+            "short_name": "LPC",
+            "website": "https://lucknowpolice.example.gov.in/a/very/long/path/to/the/home/page",
+            "pio_address": "Public Information Officer, Police Lines, Lucknow 226001",
+            "location": Point(80.94, 26.85, srid=4326),
+        },
+        deployment={
+            "title": "Lucknow Safe City face recognition at two hundred hotspots",
+            "summary": "Cameras at **200 hotspots** in Lucknow, under the Safe City project.",
+            "announced_on": date(2021, 3, 1),
+            "camera_count": 1000,
+            "cost_inr": 1234567890,
+            "funding_source": "Nirbhaya Fund",
+            "legal_basis": "Uttar Pradesh Police Regulations",
+        },
+        vendor={"name": "Staqu Technologies", "country": "India"},
+        hotspot={"name": "Hazratganj market", "camera_count": 40},
+        rti={
+            "title": "Cameras at Lucknow hotspots: contracts and accuracy tests",
+            "reference_number": "UPPOL/R/2024/60001",
+            "received_on": date(2024, 1, 10),
+            "filed_on": date(2024, 1, 8),
+            "application_text": "Please provide the contract and the accuracy test reports.",
+        },
+        source={
+            "url": "https://news.example.org/2021/03/01/lucknow-safe-city-face-recognition-"
+            "cameras-at-two-hundred-hotspots-announced-by-the-police-commissionerate",
+            "title": "Lucknow to get face recognition cameras at 200 hotspots",
+        },
+        citation={"quote": "Cameras at 200 hotspots."},
+    )
+    AgencyFactory(name="Delhi Police", state_id="IN-DL", city="New Delhi")
+    for n, (title, state, city, lon, lat) in enumerate(
+        [
+            ("Delhi Police FRS", "IN-DL", "New Delhi", 77.21, 28.61),
+            ("Hyderabad command and control centre", "IN-TS", "Hyderabad", 78.47, 17.39),
+            ("Chennai Metro face boarding", "IN-TN", "Chennai", 80.27, 13.08),
+        ]
+    ):
+        DeploymentFactory(
+            title=title,
+            state_id=state,
+            city=city,
+            location=Point(lon, lat, srid=4326),
+            status=["in_use", "pilot", "announced"][n],
+            announced_on=date(2019 + n, 1, 1),
+        )
+    DeploymentFactory(title="Unpublished draft system", publication=Publication.DRAFT)
+    return {
+        "deployment": detail_url(story.deployment),
+        "agency": detail_url(story.police),
+        "hotspot": detail_url(story.hotspot),
+        "rti_request": detail_url(story.rti),
+    }
+
+
+# (title, state, city, lon, lat, technology, status)
+DEMO_DEPLOYMENTS = [
+    (
+        "Lucknow Safe City face recognition",
+        "IN-UP",
+        "Lucknow",
+        80.95,
+        26.85,
+        "facial_recognition",
+        "in_use",
+    ),
+    ("Delhi Police FRS", "IN-DL", "New Delhi", 77.21, 28.61, "facial_recognition", "in_use"),
+    ("Hyderabad command centre", "IN-TS", "Hyderabad", 78.47, 17.39, "video_analytics", "in_use"),
+    (
+        "Chennai Metro face boarding",
+        "IN-TN",
+        "Chennai",
+        80.27,
+        13.08,
+        "biometric_authentication",
+        "pilot",
+    ),
+    (
+        "Bengaluru Safe City",
+        "IN-KA",
+        "Bengaluru",
+        77.59,
+        12.97,
+        "facial_recognition",
+        "implementation",
+    ),
+    ("Mumbai CCTV analytics", "IN-MH", "Mumbai", 72.88, 19.08, "video_analytics", "in_use"),
+    (
+        "Kolkata airport DigiYatra",
+        "IN-WB",
+        "Kolkata",
+        88.36,
+        22.57,
+        "biometric_authentication",
+        "in_use",
+    ),
+    ("Punjab AI drones", "IN-PB", "Amritsar", 74.87, 31.63, "drone_surveillance", "announced"),
+]
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    """Published demo deployments in eight states, a hotspot, and a draft that must not show."""
+    created = []
+    for title, state, city, lon, lat, technology, status in DEMO_DEPLOYMENTS:
+        agency = AgencyFactory(name=f"{city} Police", state_id=state, city=city)
+        deployment = DeploymentFactory(
+            title=title,
+            lead_agency=agency,
+            state_id=state,
+            city=city,
+            location=Point(lon, lat, srid=4326),
+            technology=technology,
+            status=status,
+        )
+        created.append(deployment)
+    CitationFactory(deployment=created[0])
+    HotspotFactory(name="Hazratganj market", location=Point(80.94, 26.85, srid=4326))
+    DeploymentFactory(
+        title="Unpublished draft system",
+        publication=Publication.DRAFT,
+        location=Point(85.0, 25.0, srid=4326),
+        state_id="IN-BR",
+    )
+    return {"url": live_server.url, "deployments": created}
+
+
+def long_lists(count=60):
+    """``count`` published deployments, agencies, hotspots and RTI requests (plus a few
+    drafts) whose sort keys tie often and are often NULL, so that every order's page
+    boundaries fall inside runs of ties and inside and between the runs of NULLs."""
+    agency = AgencyFactory(name="Police 0")
+    agencies = [agency] + [AgencyFactory(name=f"Police {i % 8}") for i in range(1, count)]
+    deployments = [
+        DeploymentFactory(
+            title=f"Cameras {i % 9}",
+            lead_agency=agency,
+            camera_count=None if i % 2 == 0 else i % 5,
+            announced_on=None if i % 3 == 0 else date(2020, 1, 1 + i % 4),
+            cost_inr=None if i % 4 == 0 else (i % 3) * 1000,
+            location=None if i % 6 == 0 else Point(80.95, 26.85, srid=4326),
+        )
+        for i in range(count)
+    ]
+    hotspots = [
+        HotspotFactory(
+            name=f"Market {i % 7}",
+            agency=agency,
+            camera_count=None if i % 2 == 0 else i % 5,
+            identified_on=None if i % 3 == 0 else date(2021, 1, 1 + i % 4),
+            location=Point(77.21, 28.61, srid=4326)
+            if i % 6 == 0
+            else Point(80.94, 26.86, srid=4326),
+        )
+        for i in range(count)
+    ]
+    requests = [RTIRequestFactory(authority=agency) for _ in range(count)]
+    for i, rti in enumerate(requests):  # computed fields: set directly, as records would be
+        m.RTIRequest.objects.filter(pk=rti.pk).update(
+            filed_on=None if i % 3 == 0 else date(2024, 1, 1 + i % 4),
+            overdue_since=None if i % 5 == 0 else datetime(2025, 1, 1 + i % 3, tzinfo=UTC),
+            decision_due_on=None if i % 2 == 0 else date(2025, 2, 1 + i % 3),
+        )
+    for model, rows in (
+        (m.Agency, agencies),
+        (m.Deployment, deployments),
+        (m.Hotspot, hotspots),
+        (m.RTIRequest, requests),
+    ):
+        for tie in range(3):  # three runs of rows updated at the same instant
+            moment = datetime(2025, 6, 1, tzinfo=UTC) + timedelta(hours=tie)
+            ids = [row.pk for row in rows[tie::3]]
+            model.objects.filter(pk__in=ids).update(updated_at=moment)
+    AgencyFactory(name="Police 1", publication=m.Publication.DRAFT)
+    DeploymentFactory(title="Cameras 1", lead_agency=agency, publication=m.Publication.DRAFT)
+    HotspotFactory(name="Market 1", publication=m.Publication.DRAFT)
+    RTIRequestFactory(authority=agency, publication=m.Publication.DRAFT)
+
+
+@pytest.fixture(scope="module")
+def long_lists_once(django_db_setup, django_db_blocker):
+    """``long_lists`` built once per module, inside a transaction rolled back
+    after it; each test that also asks for ``db`` runs in a savepoint of it, so a test's
+    own changes go with it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        long_lists(count=60)
+        yield
+        transaction.set_rollback(True)
+
+
+def rti_with_events(*events, today=date(2026, 1, 1), **fields):
+    """A published request and its events (kind, ISO date), recorded through the service."""
+    fields.setdefault("authority", fields.get("authority") or AgencyFactory())
+    rti_request = RTIRequestFactory(**fields)
+    rti_request_refresh(rti_request=rti_request, today=today)
+    for kind, day in events:
+        rti_event_record(
+            rti_request=rti_request, kind=kind, day=date.fromisoformat(day), today=today
+        )
+    rti_request.refresh_from_db()
+    return rti_request

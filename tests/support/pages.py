@@ -1,0 +1,139 @@
+"""Pages and requests: which public pages to visit, reading what a page lists, and the
+valid proposal that the moderation tests post and then vary.
+
+- ``PAGES``: every public path of the site (lists, states, figures, feeds, sitemap, the
+  map's layers); ``PUBLIC_PAGES``: the pages a reader opens in a browser, by name, a
+  path in braces naming a detail page of the data set (``tests/browser/test_phone.py``).
+- ``row_titles`` (a site list page) and ``ids`` (an API list page): what a page lists.
+- ``deployment_post`` and ``NEW_DEPLOYMENT_URL``: a valid new-deployment form;
+  ``as_browser_sends``: the POST of a form as it opened (a correction's starting point).
+- Fixture ``generous_throttle``: API rates no test reaches.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import AgencyFactory
+
+PAGES = [
+    "/",
+    "/deployments/",
+    "/agencies/",
+    "/hotspots/",
+    "/rti/",
+    "/states/",
+    "/states/in-up/",
+    "/stats/",
+    "/changes/",
+    "/data/",
+    "/about/",
+    "/feeds/deployments/",
+    "/feeds/states/in-up/",
+    "/sitemap.xml",
+    "/map/deployments.geojson",
+    "/map/hotspots.geojson",
+    "/map/panel/",
+]
+
+LANGUAGES = {"en": "", "hi": "/hi"}
+
+# Every public page: (name, path). A path in braces is looked up in the site's data, so
+# pages that other features add later are one line each.
+PUBLIC_PAGES = [
+    ("home", "/"),
+    ("home-filtered", "/?state=IN-UP&technology=facial_recognition"),  # the panel starts open
+    ("deployments", "/deployments/"),
+    ("deployments-filtered", "/deployments/?state=IN-UP&q=hotspots"),
+    ("deployment", "{deployment}"),
+    ("agencies", "/agencies/"),
+    ("agency", "{agency}"),
+    ("hotspots", "/hotspots/"),
+    ("hotspot", "{hotspot}"),
+    ("rti", "/rti/"),
+    ("rti-request", "{rti_request}"),
+    ("rti-overdue", "/rti/overdue/"),
+    ("rti-calculator", "/rti/calculator/"),
+    (
+        "rti-calculator-answer",
+        "/rti/calculator/?received_on=2024-01-10&reply_received_on=2024-03-01",
+    ),
+    ("states", "/states/"),
+    ("state", "/states/in-up/"),
+    ("stats", "/stats/"),
+    ("changes", "/changes/"),
+    ("data", "/data/"),
+    ("about", "/about/"),
+]
+
+
+def row_titles(response):
+    """The linked titles in the result table's row headers."""
+    body = response.content.decode()
+    table = body[body.index("<tbody>") : body.index("</tbody>")]
+    return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', table)
+
+
+def ids(response):
+    """Ids of a JSON list page, in order."""
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def deployment_post(agency=None, **overrides):
+    """POST data for a valid new-deployment form."""
+    agency = agency or AgencyFactory(name="Lucknow Police")
+    data = {
+        "title": "Lucknow station face recognition",
+        "lead_agency": agency.pk,
+        "technology": "facial_recognition",
+        "purpose_class": "surveillance",
+        "status": "in_use",
+        "state": "IN-UP",
+        "city": "Lucknow",
+        "district": "",
+        "latitude": "26.8320",
+        "longitude": "80.9200",
+        "location_precision": "locality",
+        "camera_count": "40",
+        "cost_inr": "",
+        "announced_on": "",
+        "summary": "Cameras at the railway station.",
+        "source_url_1": "https://news.example.org/lucknow-station-frt",
+        "source_title_1": "Station gets face recognition",
+        "action": "submit",
+        "homepage": "",
+    }
+    data.update(overrides)
+    return data
+
+
+NEW_DEPLOYMENT_URL = reverse("moderation:submit-new", args=["deployment"])
+
+
+def as_browser_sends(form):
+    """The POST a browser sends for an unchanged ``form`` as it opened: several values for a
+    field that takes several, nothing for an unticked box, files left out."""
+    post = {}
+    for name in form.fields:
+        if name == "attachments":
+            continue
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            post[name] = [str(item) for item in value]
+        elif value is True:
+            post[name] = "on"
+        elif value not in (None, False):
+            post[name] = str(value)
+    return post
+
+
+@pytest.fixture
+def generous_throttle(settings):
+    """Rates no test reaches, for folders whose tests make many API requests; throttling
+    itself is tested with its own rates."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+    }
