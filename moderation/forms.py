@@ -819,6 +819,11 @@ class HotspotProposalForm(ProposalForm):
         (_("When and notes"), ["identified_on", "notes"]),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("latitude", "longitude"):
+            self.fields[name].requirement_note = _("required")
+
     def clean_area(self):
         return _area_clean(self.cleaned_data.get("area"))
 
