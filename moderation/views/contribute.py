@@ -17,7 +17,7 @@ from .. import uploads
 from ..entities import entity_data
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import WITHDRAW_UNDO_SECONDS, Attachment, EntityType, Submission, SubmissionKind
-from ..review import submission_changes, submission_rows
+from ..review import proposed_agency_rows, submission_changes, submission_rows
 from ..services import (
     DRAFT_KEY,
     SubmissionConflict,
@@ -236,6 +236,7 @@ def my_submission(request, pk):
             "submission": submission,
             "row": row,
             "changes": [] if DRAFT_KEY in submission.data else submission_changes(submission),
+            "new_agency": proposed_agency_rows(submission),
             "attachments": submission.attachments.all(),
         },
     )

@@ -191,7 +191,8 @@ WIDER_THAN_SCREEN = """(width) => [...document.querySelectorAll('body *')]
 MAPS_READY = """() => {
   const home = document.getElementById('map');
   if (home && home.dataset.state !== 'ready') return false;
-  return [...document.querySelectorAll('.mini-map')].every(m => m.dataset.ready === 'true');
+  return [...document.querySelectorAll('.mini-map, .point-picker')]
+    .every(m => m.dataset.ready === 'true');
 }"""
 
 

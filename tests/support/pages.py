@@ -4,6 +4,8 @@ valid proposal that the moderation tests post and then vary.
 - ``PAGES``: every public path of the site (lists, states, figures, feeds, sitemap, the
   map's layers); ``PUBLIC_PAGES``: the pages a reader opens in a browser, by name, a
   path in braces naming a detail page of the data set (``tests/browser/test_phone.py``).
+- ``ACCOUNT_PAGES``, ``VOLUNTEER_PAGES``, ``MODERATOR_PAGES``: the signed-in pages, a
+  path with ``{name}`` naming a submission of ``data.contributions``.
 - ``row_titles`` (a site list page) and ``ids`` (an API list page): what a page lists.
 - ``deployment_post`` and ``NEW_DEPLOYMENT_URL``: a valid new-deployment form;
   ``as_browser_sends``: the POST of a form as it opened (a correction's starting point).
@@ -65,6 +67,40 @@ PUBLIC_PAGES = [
     ("changes", "/changes/"),
     ("data", "/data/"),
     ("about", "/about/"),
+]
+
+
+# The pages of people who are signed in, by who sees them: (name, path), a path with
+# {name} filled in from ``data.contributions``. Account pages anyone reaches come first.
+ACCOUNT_PAGES = [
+    ("sign-in", "/accounts/login/"),
+    ("sign-up", "/accounts/signup/"),
+    ("password-reset", "/accounts/password/reset/"),
+]
+VOLUNTEER_PAGES = [
+    ("profile", "/accounts/profile/"),
+    ("e-mail-addresses", "/accounts/email/"),
+    ("password-change", "/accounts/password/change/"),
+    ("sign-out", "/accounts/logout/"),
+    ("contribute", "/submit/"),
+    ("new-deployment", "/submit/deployment/"),
+    ("new-agency", "/submit/agency/"),
+    ("new-hotspot", "/submit/hotspot/"),
+    ("new-rti-request", "/submit/rti_request/"),
+    ("correction", "{correct}"),
+    ("my-submissions", "/submissions/"),
+    ("my-submission", "/submissions/{pending}/"),
+    ("my-correction", "/submissions/{correction}/"),
+    ("edit-draft", "/submissions/{draft}/edit/"),
+    ("withdraw", "/submissions/{pending}/withdraw/"),
+]
+MODERATOR_PAGES = [
+    ("queue", "/moderation/"),
+    ("review", "/moderation/submissions/{pending}/"),
+    ("review-correction", "/moderation/submissions/{correction}/"),
+    ("entries", "/moderation/entries/"),
+    ("sources", "/moderation/sources/"),
+    ("profile", "/accounts/profile/"),
 ]
 
 
