@@ -234,3 +234,13 @@ def document_proposal_fields(result, generator, request, public):
     envelope["required"] = [name for name in envelope.get("required", []) if name != "fields"]
     content["schema"] = {"allOf": [content["schema"], {"oneOf": kinds}]}
     return result
+
+
+def public_operations_unlocked(result, generator, request, public):
+    """Post-processing hook: an operation anyone may call carries no security requirement,
+    so the docs draw no padlock on it; only those that need a token keep theirs."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if {} in operation.get("security", []):
+                del operation["security"]
+    return result

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -241,8 +242,26 @@ class SourceViewSet(PublicViewSet):
         return records.source_records()
 
 
+EXCEL = OpenApiParameter(
+    "excel",
+    OpenApiTypes.BOOL,
+    description="1 (or true): start the file with a UTF-8 byte-order mark, so Excel on "
+    "Windows reads its letters right. Other programs need none.",
+)
+EXCEL_VALUES = {"1": True, "true": True, "0": False, "false": False}
+
+
 class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
     """The whole filtered set of one entity as a file, built and streamed by PostgreSQL."""
+
+    @staticmethod
+    def excel_asked(request):
+        raw = request.query_params.get(EXCEL.name)
+        if raw is None:
+            return False
+        if raw.lower() not in EXCEL_VALUES:
+            raise ValidationError({EXCEL.name: ["Use 1 (or true) for Excel, 0 for none."]})
+        return EXCEL_VALUES[raw.lower()]
 
     export_name = None
     file_format = None  # "csv" or "geojson"
@@ -256,11 +275,13 @@ class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
 
     def get(self, request):
         export = EXPORTS[self.export_name]
+        excel = self.excel_asked(request) if self.file_format == "csv" else False
         queryset, errors = export.filtered(request.query_params)
         if errors:
             raise ValidationError(errors)
         if self.file_format == "csv":
-            chunks, content_type = csv_chunks(export, queryset), "text/csv; charset=utf-8"
+            chunks = csv_chunks(export, queryset, excel=excel)
+            content_type = "text/csv; charset=utf-8"
         else:
             chunks, content_type = geojson_chunks(export, queryset), "application/geo+json"
         response = StreamingHttpResponse(chunks, content_type=content_type)
@@ -297,6 +318,7 @@ def export_view(name, file_format):
             "Same filters as the list endpoint; columns are described in datapackage.json "
             "from manage.py export_dataset and on /data/."
         ),
+        parameters=[EXCEL] if file_format == "csv" else [],
         responses={
             (200, media_type): OpenApiResponse(body, description=f"The {what} file."),
             400: ERROR_RESPONSE,

@@ -295,7 +295,10 @@ REST_FRAMEWORK = {
 API_AUTH_FAILURES = env.str("API_AUTH_FAILURES", default="10/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Panoptic Tracker API",
-    "DESCRIPTION": "Public data on facial-recognition and AI-camera deployments in India.",
+    "DESCRIPTION": "Public data on facial-recognition and AI-camera deployments in India, "
+    "from [the Panoptic Tracker site](/) (downloads and the data dictionary: [/data/](/data/)). "
+    "Reading needs no account; sending submissions needs a volunteer's token, made on the "
+    "site's profile page.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -306,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.describe_format_parameter",
         "api.schema.document_proposal_fields",
+        "api.schema.public_operations_unlocked",
     ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"
