@@ -89,9 +89,7 @@ def fits_and_passes_axe(page, name):
     assert violations == [], violations
 
 
-CASES = [
-    (who, name, path) for who, (_email, pages) in PEOPLE.items() for name, path in pages
-]
+CASES = [(who, name, path) for who, (_email, pages) in PEOPLE.items() for name, path in pages]
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
@@ -151,9 +149,10 @@ def test_my_submissions_become_cards_without_broken_words(phones_by_person, sign
     table = page.locator(".submissions-table")
     assert table.bounding_box()["width"] <= WIDTH
     # Stacked: each cell on its own line, its column's name before it.
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.submissions-table td')).display"
-    ) == "block"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.submissions-table td')).display")
+        == "block"
+    )
     kind = page.locator(".submissions-table td[data-label]").first
     assert kind.bounding_box()["width"] > 200  # a whole line, not a sliver that breaks words
     assert "See it published" in page.locator(".submissions-table").inner_text()
