@@ -254,12 +254,24 @@ if not DEBUG:
 # Browser features no page uses are refused (tracker.middleware adds the header).
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
-# Map: no tile server unless the operator names one.
+# Map: no tile server unless the operator names one. The default background is drawn by the
+# site (state outlines, place names from the packaged gazetteer); MAP_PMTILES names the
+# operator's own vector basemap, served by the site itself, and is checked here: a bad
+# archive stops the start with one line (tracker/basemap.py).
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
 # The strict Content-Security-Policy (django-csp; tracker/middleware.py), which lets
 # images come from that tile server too. Views widen it for themselves alone.
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": content_security_policy(MAP_TILES_URL)}
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
+MAP_PMTILES = env.str("MAP_PMTILES", default="")
+MAP_PMTILES_MAX_BYTES = env.int("MAP_PMTILES_MAX_BYTES", default=32 * 1024**3)
+if MAP_PMTILES:
+    from tracker.basemap import ArchiveRefused, pmtiles_check
+
+    try:
+        pmtiles_check(MAP_PMTILES, max_bytes=MAP_PMTILES_MAX_BYTES)
+    except ArchiveRefused as refusal:
+        raise environ.ImproperlyConfigured(str(refusal)) from None
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (22.5, 80.0),
     "DEFAULT_ZOOM": 4,

@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from tracker.views.basemap import pmtiles_file
 from tracker.views.health import healthz, healthz_full
 
 # Uploaded files under MEDIA_ROOT are never served by URL (/media/ is a 404):
@@ -18,6 +19,8 @@ urlpatterns = [
     # Liveness (database and cache) for load balancers; the full report for monitoring.
     path("healthz", healthz, name="healthz"),
     path("healthz/full", healthz_full, name="healthz-full"),
+    # The operator's PMTiles basemap (MAP_PMTILES): one file for every language.
+    path("map/basemap.pmtiles", pmtiles_file, name="map-pmtiles"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,6 +5,7 @@ from django.urls import path
 from .middleware import public_page
 from .views import (
     archive,
+    basemap,
     changes,
     details,
     feeds,
@@ -13,6 +14,7 @@ from .views import (
     map,
     pages,
     rti,
+    search,
     sitemaps,
     states,
     stats,
@@ -25,6 +27,9 @@ urlpatterns = [
     path("map/deployments.geojson", map.deployments_layer, name="map-deployments"),
     path("map/hotspots.geojson", map.hotspots_layer, name="map-hotspots"),
     path("map/panel/", home.map_panel, name="map-panel"),
+    path("map/states.geojson", basemap.state_outlines_layer, name="map-states"),
+    path("map/places.json", basemap.place_labels_layer, name="map-places"),
+    path("places/search.json", basemap.place_search, name="place-search"),
     path("deployments/", lists.deployment_list, name="deployment-list"),
     path("deployments/<int:pk>-<slug:slug>/", details.deployment_detail, name="deployment-detail"),
     path("deployments/<int:pk>/", details.deployment_detail, name="deployment-detail-id"),
@@ -39,6 +44,7 @@ urlpatterns = [
     path("rti/calculator/", rti.rti_calculator, name="rti-calculator"),
     path("rti/<int:pk>-<slug:slug>/", rti.rti_detail, name="rti-detail"),
     path("rti/<int:pk>/", rti.rti_detail, name="rti-detail-id"),
+    path("search/", search.search_results, name="search"),
     path("states/", states.state_index, name="state-list"),
     path("states/<str:code>/", states.state_detail, name="state-detail"),
     path("stats/", stats.stats, name="stats"),

@@ -1,9 +1,13 @@
 /* The home map: a live map (live_map.js) whose filters, URL, counts and list beside it stay
    in step without reloading the page. Hooks: #map (see live_map.js), #map-filters
-   (data-panel-url), #map-panel, #reset-filters, and the JSON in #state-extents (each
-   state's box: choosing a state shows it). */
+   (data-panel-url), #map-panel, #reset-filters, the JSON in #state-extents (each
+   state's box: choosing a state shows it), and #map-status: the live region, which says
+   only the new counts, once the filters have stopped changing for a moment (the list is
+   not read out again). */
 (function () {
   "use strict";
+
+  var ANNOUNCE_AFTER_MS = 700;
 
   document.addEventListener("DOMContentLoaded", function () {
     var container = document.getElementById("map");
@@ -29,10 +33,28 @@
       return params.toString();
     }
 
+    var status = document.getElementById("map-status");
+    var announcing = null;
+    function announce() {
+      clearTimeout(announcing);
+      announcing = setTimeout(function () {
+        var counts = panel.querySelectorAll(".match-count");
+        status.textContent = Array.prototype.map.call(counts, function (node) {
+          return node.textContent.replace(/\s+/g, " ").trim();
+        }).join("; ");
+      }, ANNOUNCE_AFTER_MS);
+    }
+
+    var asked = 0;
     function loadPanel(query) {
       var url = form.dataset.panelUrl + (query ? "?" + query : "");
+      var mine = ++asked;
       return fetch(url, { credentials: "omit" }).then(function (r) { return r.text(); })
-        .then(function (html) { panel.innerHTML = html; });
+        .then(function (html) {
+          if (mine !== asked) return;
+          panel.innerHTML = html;
+          if (status) announce();
+        });
     }
 
     /* Apply the form: a newly chosen state is shown whole. */

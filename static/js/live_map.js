@@ -18,33 +18,17 @@
   /* Returns { setQuery(query, box) }. The map opens on options.extent, else
      on data-extent, else on India, and loads that first view itself. */
   function liveMap(container, options) {
-    var labels = P.labelsOf(container);
     var map = P.baseMap(container);
     var deployments = L.layerGroup().addTo(map);
     var hotspots = L.layerGroup().addTo(map);
     var overlays = {};
-    overlays[labels.deployments] = deployments;
-    overlays[labels.hotspots] = hotspots;
+    overlays[P.say("deployments")] = deployments;
+    overlays[P.say("hotspots")] = hotspots;
     L.control.layers(null, overlays, { collapsed: false }).addTo(map);
     var filterQuery = container.dataset.query || "";
     var requestNumber = { deployments: 0, hotspots: 0 };
     var lastUrl = {};
     var lastAnswer = {};
-
-    /* The view's box, widened to whole tiles of its zoom: small pans ask the same URL again,
-       which the browser revalidates with its ETag instead of downloading. */
-    function viewParams() {
-      var zoom = map.getZoom();
-      var step = 360 / Math.pow(2, zoom);
-      var b = map.getBounds();
-      function down(v) { return Math.floor(v / step) * step; }
-      function up(v) { return Math.ceil(v / step) * step; }
-      var box = [
-        Math.max(-180, down(b.getWest())), Math.max(-90, down(b.getSouth())),
-        Math.min(180, up(b.getEast())), Math.min(90, up(b.getNorth()))
-      ].map(function (v) { return +v.toFixed(6); });
-      return "bbox=" + box.join(",") + "&zoom=" + zoom;
-    }
 
     /* The layer's answer for ``url``; null when a newer request overtook it, and "same" when
        ``url`` is the last one asked: the layer it drew (or is about to draw) stays. */
@@ -66,12 +50,13 @@
 
     function loadDeployments() {
       container.dataset.state = "loading";
-      var url = container.dataset.geojsonUrl + "?" + (filterQuery ? filterQuery + "&" : "") + viewParams();
+      var url = container.dataset.geojsonUrl + "?" + (filterQuery ? filterQuery + "&" : "") + P.viewQuery(map);
       return fetchLayer("deployments", url).then(function (collection) {
         if (collection === "same") container.dataset.state = "ready";
         if (!collection || collection === "same") return;
         deployments.clearLayers();
-        P.clusteredLayer(collection, labels, map, "deployment").addTo(deployments);
+        P.clusteredLayer(collection, map, "deployment").addTo(deployments);
+        P.spread(map, [deployments, hotspots]);
         container.dataset.markerCount = String(collection.total);
         container.dataset.zoom = String(collection.zoom);
         container.dataset.state = "ready";
@@ -85,11 +70,12 @@
     function loadHotspots() {
       var state = new URLSearchParams(filterQuery).get("state");
       var url = container.dataset.hotspotsUrl + "?" +
-        (state ? "state=" + encodeURIComponent(state) + "&" : "") + viewParams();
+        (state ? "state=" + encodeURIComponent(state) + "&" : "") + P.viewQuery(map);
       return fetchLayer("hotspots", url).then(function (collection) {
         if (!collection || collection === "same") return;
         hotspots.clearLayers();
-        P.clusteredLayer(collection, labels, map, "hotspot").addTo(hotspots);
+        P.clusteredLayer(collection, map, "hotspot").addTo(hotspots);
+        P.spread(map, [deployments, hotspots]);
         container.dataset.hotspotCount = String(collection.total);
       }).catch(function () { /* the deployments layer reports errors */ });
     }

@@ -30,9 +30,9 @@ def test_home_map_shows_every_published_deployment(page, demo_site):
     assert "Unpublished draft system" not in page.content()
     # The hotspot layer is separate and can be switched off.
     page.wait_for_selector("#map[data-hotspot-count='1']")
-    assert page.locator("#map path.hotspot-marker").count() == 1
+    assert page.locator("#map .leaflet-marker-icon.hotspot-marker").count() == 1
     page.get_by_label("Hotspots", exact=True).uncheck()
-    assert page.locator("#map path.hotspot-marker").count() == 0
+    assert page.locator("#map .leaflet-marker-icon.hotspot-marker").count() == 0
     # The background is the vendored India outline, not a tile server.
     page.wait_for_selector("#map .leaflet-overlay-pane path")
     assert page.locator("#map .leaflet-tile").count() == 0

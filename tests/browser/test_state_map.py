@@ -16,8 +16,8 @@ from tests.support.browser import (
     tab_to_skip_map_link,
     zoom_in_until_markers,
 )
+from tracker.catalogue.geography import state_extents
 from tracker.models import Deployment, Publication
-from tracker.views.common import state_extents
 
 pytestmark = pytest.mark.browser
 

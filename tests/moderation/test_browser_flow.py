@@ -38,7 +38,7 @@ def sign_in(page, url, email):
     page.goto(url + "/accounts/login/")
     page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
 
@@ -56,13 +56,13 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site, mail_delivere
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     with mail_delivered() as outbox:
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_load_state()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", outbox[-1].body).group(0)
     page.goto(link)
     assert "kiran@example.org" in page.locator("main").inner_text()
     assert "user-" not in page.content()  # no internal username anywhere
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     # Confirming signs the volunteer in: no second sign-in.
     page.goto(site + "/accounts/profile/")

@@ -129,3 +129,29 @@ def test_hotspot_layer_clusters_too(client):
         "Junction 1",
         "Junction 2",
     }
+
+
+def test_the_deepest_zoom_sends_points_never_a_cluster_that_cannot_open(client):
+    """A cluster opens by zooming in; at the maps' deepest zoom it could not, so there the
+    box's entries come as points (the browser lists those at the same spot)."""
+    agency = AgencyFactory(name="Dense Police")
+    Deployment.objects.bulk_create(
+        Deployment(
+            title=f"Dense system {n}",
+            slug=f"dense-system-{n}",
+            lead_agency=agency,
+            technology="facial_recognition",
+            purpose_class="surveillance",
+            status="in_use",
+            state_id="IN-UP",
+            location=Point(80.95 + (n % 20) * 1e-5, 26.85 + (n // 20) * 1e-5, srid=4326),
+            publication=Publication.PUBLISHED,
+        )
+        for n in range(POINT_LIMIT + 100)
+    )
+    box = "80.9490,26.8490,80.9520,26.8520"
+    above = layer(client, bbox=box, zoom=17)
+    assert above["clustered"]
+    deepest = layer(client, bbox=box, zoom=18)
+    assert not deepest["clustered"] and deepest["total"] == POINT_LIMIT + 100
+    assert not any(f["properties"].get("cluster") for f in deepest["features"])

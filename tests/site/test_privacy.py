@@ -105,8 +105,11 @@ def test_tile_server_is_the_only_other_image_origin(tiles, origin):
 
 def test_default_map_names_no_tile_server(client, site_data):
     body = client.get("/").content.decode()
-    assert 'data-tiles-url=""' in body
-    assert "/static/vendor/india-outline/india-states.geojson" in body
+    assert 'data-tiles-url=""' in body and 'data-pmtiles-url=""' in body
+    # The background comes from the site itself: state outlines and place names.
+    assert 'data-states-url="/map/states.geojson"' in body
+    assert 'data-labels-url="/map/places.json"' in body
+    assert "protomaps-leaflet" not in body
 
 
 def test_the_nonce_is_in_the_policy_only_of_a_page_that_uses_it(client, admin_user, site_data):

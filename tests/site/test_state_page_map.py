@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import DeploymentFactory, HotspotFactory
-from tracker.views.common import state_extents
+from tracker.catalogue.geography import state_extents
 
 
 def state_page(client, path="/states/in-up/"):
@@ -44,13 +44,18 @@ def test_state_page_has_the_map_container_with_its_configuration(client, two_sta
     assert extent == state_extents()["IN-UP"]
     assert container.get("role") == "region"
     assert "Uttar Pradesh" in container.get("aria-label")
-    assert container.get("data-label-hotspots") == "Hotspots"
+    # Its outline is drawn over the background, and the map's words come with the page.
+    assert container.get("data-state-outline") == "IN-UP"
+    (strings,) = page.xpath("//script[@id='map-strings']")
+    assert json.loads(strings.text_content())["hotspots"] == "Hotspots"
+    assert page.xpath("//div[contains(@class, 'place-search')][@data-map='map']")
     # Without JavaScript a note says so, and the figures and lists are there.
     (note,) = page.xpath("//*[contains(@class, 'no-js-note')]")
     assert "needs JavaScript" in note.text_content()
     assert page.xpath("//*[@id='state-figures']")
-    # The shared live map and the state page's module load as files: no inline script.
-    scripts = page.xpath("//script")
+    # The shared live map and the state page's module load as files: no inline script
+    # (JSON data blocks are not scripts: the browser never runs them).
+    scripts = page.xpath("//script[not(@type='application/json')]")
     assert all(script.get("src") and not script.text_content().strip() for script in scripts)
     sources = " ".join(script.get("src") for script in scripts)
     assert "js/live_map.js" in sources and "js/state_map.js" in sources
@@ -60,6 +65,8 @@ def test_state_page_in_hindi_labels_its_map_in_hindi(client, two_states):
     page, _ = state_page(client, "/hi/states/in-up/")
     (container,) = page.xpath("//*[@id='map']")
     assert "मानचित्र" in container.get("aria-label")
+    (strings,) = page.xpath("//script[@id='map-strings']")
+    assert json.loads(strings.text_content())["hotspots"] == "हॉटस्पॉट"
     assert container.get("data-query") == "state=IN-UP"
 
 

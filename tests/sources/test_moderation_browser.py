@@ -37,7 +37,7 @@ def test_a_moderator_reviews_a_changed_source(page, live_server, site, moderator
     assert "/accounts/login/" in page.url  # sign in first, on the site
     page.fill("#id_login", moderator_login[0])
     page.fill("#id_password", moderator_login[1])
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
     page.wait_for_url("**/moderation/sources/")
     section = page.locator(f"#source-{source.pk}").locator("xpath=..")

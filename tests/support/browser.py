@@ -171,8 +171,8 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 
-RUN_AXE = """async (options) => {
-  const results = await axe.run(document, options);
+RUN_AXE = """async ([context, options]) => {
+  const results = await axe.run(context ? document.querySelector(context) : document, options);
   return results.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
@@ -201,11 +201,12 @@ def axe_source():
     return AXE_SOURCE_PATH.read_text(encoding="utf-8")
 
 
-def axe_violations(page):
-    """axe-core's WCAG 2.1 A/AA violations (plus target size) on the page as it is now."""
+def axe_violations(page, context=None):
+    """axe-core's WCAG 2.1 A/AA violations (plus target size) on the page as it is now, or
+    within the element ``context`` (a CSS selector) only."""
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(axe_source())
-    return page.evaluate(RUN_AXE, AXE_OPTIONS)
+    return page.evaluate(RUN_AXE, [context, AXE_OPTIONS])
 
 
 def settle(page):

@@ -21,6 +21,7 @@ only the rows its tests are about.
   ``phone_catalogue``), for the signed-in pages on a phone.
 """
 
+import os
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -389,6 +390,16 @@ def demo_site(transactional_db, live_server):
         state_id="IN-BR",
     )
     return {"url": live_server.url, "deployments": created}
+
+
+@pytest.fixture
+def demo_data_site(transactional_db, live_server):
+    """The site's own demo data (``load_demo_data``: the Lucknow case, two entries at one
+    spot) on the live server; its address."""
+    from django.core.management import call_command
+
+    call_command("load_demo_data", stdout=open(os.devnull, "w"))
+    return live_server.url
 
 
 def long_lists(count=60):

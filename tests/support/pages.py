@@ -67,6 +67,8 @@ PUBLIC_PAGES = [
     ("changes", "/changes/"),
     ("data", "/data/"),
     ("about", "/about/"),
+    ("search", "/search/?q=lucknow"),
+    ("search-hindi", "/search/?q=%E0%A4%B2%E0%A4%96%E0%A4%A8%E0%A4%8A"),  # लखनऊ
 ]
 
 

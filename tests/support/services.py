@@ -205,6 +205,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, tmp_pat
             databases = setup_databases(verbosity=0, interactive=False)
         yield
         with django_db_blocker.unblock():
+            _disconnect_others(connection)
             teardown_databases(databases, verbosity=0)
         return
 
@@ -229,7 +230,23 @@ def django_db_setup(request, django_test_environment, django_db_blocker, tmp_pat
         connection.close()
     yield
     with django_db_blocker.unblock():
+        _disconnect_others(connection)
         connection.creation.destroy_test_db(verbosity=0)
+
+
+def _disconnect_others(connection):
+    """End every other session on this process's test database, so dropping it cannot fail.
+
+    A live-server thread or a Celery worker started by a test may still hold a connection
+    when the session ends; PostgreSQL refuses to drop a database anyone is using."""
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,10 @@ PRECOUNTED_MAX_ZOOM = 14  # keep equal to ZOOMS in migration 0009_map_cells
 TILE_PIXELS = 256
 MIN_ZOOM, MAX_ZOOM = 0, 20
 POINT_LIMIT = 300
+# At the maps' deepest zoom a cluster could not be opened by zooming in: there the box (a
+# few hundred metres) is sent as points up to this many, which the browser lists or spreads.
+DEEPEST_ZOOM = 18
+DEEPEST_POINT_LIMIT = 2000
 MAX_CELLS = 6000  # a box wider than about four screens at its zoom is refused
 
 
@@ -121,7 +125,7 @@ def map_layer(queryset, properties, *, bbox, zoom, precounted=None):
     else:
         cells = _cells(in_box, cell_degrees(zoom))
     total = sum(row[0] for row in cells)
-    if total <= POINT_LIMIT:
+    if total <= (DEEPEST_POINT_LIMIT if zoom >= DEEPEST_ZOOM else POINT_LIMIT):
         clusters, single_ids = [], None
     elif cells and cells[0][3] is None:  # precounted: no ids, every cell is a cluster
         clusters, single_ids = cells, []

@@ -5,9 +5,12 @@ The distance and box filters readers use live in ``filters`` (``near``,
 point is plausibly in its state, and a state's name in the reader's language.
 """
 
+from django.contrib.gis.db.models.functions import Envelope
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
+
+from .datacache import cached
 
 EARTH_KM_PER_DEGREE = 111.32
 # How far outside a state's simplified outline a point may lie and still count as in it.
@@ -64,3 +67,15 @@ def state_name_sql(path: str = "state"):
     if get_language() == "hi":
         return Coalesce(NullIf(F(f"{path}__name_hi"), Value("")), F(f"{path}__name"))
     return F(f"{path}__name")
+
+
+def state_extents():
+    """{code: [minlon, minlat, maxlon, maxlat]} of every state's outline, so a map can
+    show a state when it is chosen or found (reference data: cached)."""
+    from ..models import StateBoundary
+
+    def compute():
+        rows = StateBoundary.objects.annotate(box=Envelope("shape")).values_list("state_id", "box")
+        return {code: [round(v, 3) for v in box.extent] for code, box in rows}
+
+    return cached("state-extents", compute)

@@ -9,7 +9,9 @@ transaction. Building the document per row at query time took 20 seconds at
 
 A document holds English stems (``english``) and the words as written
 (``simple``), so English matches "camera" for "cameras" and any other
-language, Hindi included, matches by exact word. Weights: A title or name,
+language, Hindi included, matches by exact word; a place or state named in
+Devanagari also matches its English name, and the reverse, through the
+gazetteer (``places``). Weights: A title or name,
 B agencies and vendors, C the rest; names of unpublished entities are never
 in a document, and drafts are excluded by the published querysets searched.
 
@@ -20,25 +22,52 @@ cached (``ranked_page_ids``, read by ``paging.page_ids``): the pages a reader or
 a script actually turns through then cost what their own rows cost.
 """
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db.models import F
 
 from .datacache import cached
+from .places import other_script_names
 
 SEARCH_CONFIGS = ("english", "simple")
 MAX_QUERY_LENGTH = 200  # longer text adds nothing a reader typed on purpose
 RANKED_HEAD = 1000  # the site's first 40 pages; the API's first 2 pages of 500
 
 
-def search_query(q):
-    """The tsquery for ``q`` in web-search syntax, in both configurations (either may match)."""
+# Web-search syntax a reader may use: quoted phrases, "or", and "-" before a word.
+WEBSEARCH_OPERATORS = re.compile(r'"|(^|\s)-\S|\sor\s', re.IGNORECASE)
+
+
+def _either_config(text, search_type):
     first, *others = [
-        SearchQuery(q, search_type="websearch", config=config) for config in SEARCH_CONFIGS
+        SearchQuery(text, search_type=search_type, config=config) for config in SEARCH_CONFIGS
     ]
     for other in others:
         first |= other
     return first
+
+
+def search_query(q):
+    """The tsquery for ``q`` in web-search syntax, in both configurations (either may match).
+
+    A place or state the gazetteer knows in both scripts matches by any of its
+    names (``places.other_script_names``): लखनऊ finds "Lucknow", and Lucknow
+    finds "लखनऊ". A query using web-search operators is taken as written.
+    """
+    if WEBSEARCH_OPERATORS.search(q):
+        return _either_config(q, "websearch")
+    rest, named = other_script_names(q)
+    if not named:
+        return _either_config(q, "websearch")
+    query = _either_config(rest, "websearch") if rest else None
+    for names in named:
+        any_name = _either_config(names[0], "phrase")
+        for name in names[1:]:
+            any_name |= _either_config(name, "phrase")
+        query = any_name if query is None else query & any_name
+    return query
 
 
 def search(queryset, q):

@@ -2,8 +2,10 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.encoding import escape_uri_path
+from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +53,13 @@ def language_links(request):
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag
+def record_lang():
+    """` lang="en"` on pages in another language: records are written in English, and a
+    screen reader should read their titles, names and summaries as English."""
+    return mark_safe(' lang="en"') if get_language() != "en" else ""
 
 
 @register.filter
@@ -148,15 +157,47 @@ def precise_date(value, precision):
 
 
 @register.simple_tag
-def map_tiles_url():
-    """The operator's tile server, or "" for the offline outline."""
-    return settings.MAP_TILES_URL
+def basemap():
+    """What draws the maps' background: the operator's PMTiles archive or tile server, or
+    (both empty) the site's own states and place names (static/js/map.js)."""
+    return {
+        "pmtiles_url": reverse("map-pmtiles") if settings.MAP_PMTILES else "",
+        "tiles_url": "" if settings.MAP_PMTILES else settings.MAP_TILES_URL,
+        "attribution": settings.MAP_TILES_ATTRIBUTION,
+    }
+
+
+# The maps' words, for static/js/map.js and place_search.js (a JSON script on each map page).
+MAP_STRINGS = {
+    "deployments": _("Deployments"),
+    "hotspots": _("Hotspots"),
+    "agency": _("Agency"),
+    "cameras": _("Cameras"),
+    "cluster_deployments_one": _("%(count)s deployment, zoom in"),
+    "cluster_deployments_other": _("%(count)s deployments, zoom in"),
+    "cluster_hotspots_one": _("%(count)s hotspot, zoom in"),
+    "cluster_hotspots_other": _("%(count)s hotspots, zoom in"),
+    "stack_deployments_one": _("%(count)s deployment at this spot"),
+    "stack_deployments_other": _("%(count)s deployments at this spot"),
+    "stack_hotspots_one": _("%(count)s hotspot at this spot"),
+    "stack_hotspots_other": _("%(count)s hotspots at this spot"),
+    "hotspot_named": _("Hotspot: %(name)s"),
+    "close_popup": _("Close this box"),
+    "zoom_in": _("Zoom in"),
+    "zoom_out": _("Zoom out"),
+    "attribution_places": _("Place names: GeoNames (CC BY 4.0)"),
+    "places_found_one": _("%(count)s place found"),
+    "places_found_other": _("%(count)s places found"),
+    "places_none": _("No place found"),
+    "place_shown": _("The map shows %(name)s"),
+    "state_or_territory": _("state or union territory"),
+}
 
 
 @register.simple_tag
-def map_tiles_attribution():
-    """The attribution the operator's tiles require ("" for the offline outline)."""
-    return settings.MAP_TILES_ATTRIBUTION
+def map_strings():
+    """The maps' words in the page's language, as the JSON script #map-strings."""
+    return json_script({key: str(text) for key, text in MAP_STRINGS.items()}, "map-strings")
 
 
 @register.simple_tag

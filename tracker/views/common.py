@@ -2,21 +2,31 @@
 
 import gzip
 import hashlib
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import Envelope
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from ..catalogue import paging
 from ..catalogue.datacache import cache_key, cached
-from ..models import Agency, Deployment, PurposeClass, PurposeTag, State, StateBoundary
+from ..catalogue.geography import state_name
+from ..models import Agency, Deployment, PurposeClass, PurposeTag, State
 
 PAGE_SIZE = 25
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def no_control_characters(value):
+    """A validator for typed text (searches): no invisible control codes."""
+    if CONTROL_CHARACTERS.search(value or ""):
+        raise ValidationError(_("Text cannot contain control characters."), code="control")
 
 
 def filtered(filterset_class, request, queryset, *, params=None):
@@ -102,24 +112,19 @@ def _page_from_seek_link(request, queryset, token, number, wanted):
 
 
 def state_choices():
-    """(code, name) of every state and union territory, for filter controls."""
-    return list(State.objects.order_by("name").values_list("code", "name"))
+    """(code, name in the reader's language) of every state and union territory, in the
+    order of those names, for filter controls."""
+    rows = State.objects.values_list("code", "name", "name_hi")
+    return sorted(((code, state_name(name, name_hi)) for code, name, name_hi in rows), key=_second)
+
+
+def _second(pair):
+    return pair[1]
 
 
 def deployment_filter_choices():
     """Choices for the home map's filter controls, cached until the data changes."""
     return cached("map-filter-choices", _deployment_filter_choices, get_language())
-
-
-def state_extents():
-    """{code: [minlon, minlat, maxlon, maxlat]} of every state's outline, so the map can
-    show a state when it is chosen (reference data: cached)."""
-
-    def compute():
-        rows = StateBoundary.objects.annotate(box=Envelope("shape")).values_list("state_id", "box")
-        return {code: [round(v, 3) for v in box.extent] for code, box in rows}
-
-    return cached("state-extents", compute)
 
 
 def _deployment_filter_choices():
@@ -143,6 +148,30 @@ def _deployment_filter_choices():
 GZIP_MIN_BYTES = 1024
 
 
+def _packed(body):
+    """(body as bytes, its gzip or None when too small to gain)."""
+    body = body.encode() if isinstance(body, str) else body
+    return body, (gzip.compress(body, 6) if len(body) >= GZIP_MIN_BYTES else None)
+
+
+def _document_response(request, *, etag, stored, content_type, cache_control):
+    """The 304, gzip or plain answer for a document known by ``etag``; ``stored()`` gives
+    (body, packed) and is called only when a body is sent."""
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        body, packed = stored()
+        if "gzip" in request.headers.get("Accept-Encoding", "") and packed is not None:
+            response = HttpResponse(packed, content_type=content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
 def cached_document(request, *, name, vary, build, content_type):
     """A document computed once per data version, compressed, and revalidated by ETag.
 
@@ -154,24 +183,37 @@ def cached_document(request, *, name, vary, build, content_type):
     """
     key = cache_key(name, get_language(), *vary)
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-    wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-    else:
-        stored = cache.get(key)
-        if stored is None:
-            body = build()
-            body = body.encode() if isinstance(body, str) else body
-            packed = gzip.compress(body, 6) if len(body) >= GZIP_MIN_BYTES else None
-            stored = (body, packed)
-            cache.set(key, stored, timeout=settings.DATA_CACHE_SECONDS)
-        body, packed = stored
-        if wants_gzip and packed is not None:
-            response = HttpResponse(packed, content_type=content_type)
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, no-cache"  # reuse, but ask: data may change any time
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
+
+    def stored():
+        found = cache.get(key)
+        if found is None:
+            found = _packed(build())
+            cache.set(key, found, timeout=settings.DATA_CACHE_SECONDS)
+        return found
+
+    # Reuse, but ask: data may change any time.
+    return _document_response(
+        request,
+        etag=etag,
+        stored=stored,
+        content_type=content_type,
+        cache_control="public, no-cache",
+    )
+
+
+# Reference data (the gazetteer) changes only with a new release of the site.
+REFERENCE_MAX_AGE = 24 * 3600
+
+
+def reference_document(request, *, body, content_type):
+    """A document made from reference data on every request (it costs less than a cache
+    read), compressed, kept by browsers for a day and revalidated by its ETag."""
+    packed = _packed(body)
+    etag = '"' + hashlib.sha256(packed[0]).hexdigest()[:32] + '"'
+    return _document_response(
+        request,
+        etag=etag,
+        stored=lambda: packed,
+        content_type=content_type,
+        cache_control=f"public, max-age={REFERENCE_MAX_AGE}",
+    )

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_safe
 
 from ..catalogue import stats
 from ..catalogue.datacache import cached
+from ..catalogue.geography import state_extents
 from ..catalogue.selectors.rows import agency_rows, deployment_rows, hotspot_rows, rti_request_rows
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot, RTIRequest, State
-from .common import state_extents
 
 STATE_PAGE_ROWS = 100
 
