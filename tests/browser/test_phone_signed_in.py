@@ -12,6 +12,7 @@ from tests.support.browser import (
     WIDER_THAN_SCREEN,
     axe_violations,
     settle,
+    sign_in,
 )
 from tests.support.data import contributions, phone_catalogue
 from tests.support.pages import ACCOUNT_PAGES, LANGUAGES, MODERATOR_PAGES, VOLUNTEER_PAGES
@@ -64,11 +65,7 @@ def phones_by_person(browser, signed_in_site):
         page = context.new_page()
         page.set_default_timeout(15000)
         if email:
-            page.goto(signed_in_site["url"] + "/accounts/login/")
-            page.fill("#id_login", email)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
+            sign_in(page, signed_in_site["url"], email, PASSWORD)
         contexts.append(context)
         pages[who] = page
     yield pages

@@ -7,7 +7,7 @@ hotspot's area are placed from the keyboard, focus never dropping out of the con
 import pytest
 
 from moderation.models import Submission
-from tests.support.browser import SCREENSHOTS
+from tests.support.browser import SCREENSHOTS, sign_in
 from tests.support.people import PASSWORD, person
 
 pytestmark = pytest.mark.browser
@@ -25,11 +25,7 @@ def volunteer_page(browser, transactional_db, live_server, settings, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_login", "ravi@example.org")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, live_server.url, "ravi@example.org", PASSWORD)
     page.base = live_server.url
     yield page
     context.close()
