@@ -158,7 +158,11 @@ class PointParamField(ExactCharField):
 
 
 class TimestampField(forms.CharField):
-    """An ISO 8601 date or date-time; without an offset it means UTC."""
+    """An ISO 8601 date or date-time; without an offset it means UTC. Left empty it asks
+    for nothing; blanks alone are no date (an error, like any other text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "strip": False})
 
     def clean(self, value):
         value = super().clean(value)
@@ -217,35 +221,41 @@ def _as_id(ref):
     return None
 
 
-class AgencyRefField(forms.CharField):
-    """A published agency's id or slug, resolved to its id."""
+class RowRefField(forms.CharField):
+    """A reference to one row, resolved to its id by ``resolve``; one that names no row
+    (a NUL character included, which no stored name holds) matches nothing."""
 
     def clean(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            return NO_ROW
         value = super().clean(value)
         if not value:
             return None
-        ref = value.strip()
-        agencies = Agency.objects.published()
+        row_id = self.resolve(value.strip())
+        return NO_ROW if row_id is None else row_id
+
+    def resolve(self, ref):
+        raise NotImplementedError
+
+
+class AgencyRefField(RowRefField):
+    """A published agency's id or slug, resolved to its id."""
+
+    def resolve(self, ref):
         match = Q(slug=ref.lower())
         if (pk := _as_id(ref)) is not None:
             match |= Q(pk=pk)
-        agency_id = agencies.filter(match).values_list("pk", flat=True).first()
-        return NO_ROW if agency_id is None else agency_id
+        return Agency.objects.published().filter(match).values_list("pk", flat=True).first()
 
 
-class VendorRefField(forms.CharField):
+class VendorRefField(RowRefField):
     """A vendor's id or exact name (any case), resolved to its id."""
 
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        ref = value.strip()
+    def resolve(self, ref):
         match = Q(name__iexact=ref)
         if (pk := _as_id(ref)) is not None:
             match |= Q(pk=pk)
-        vendor_id = Vendor.objects.filter(match).values_list("pk", flat=True).first()
-        return NO_ROW if vendor_id is None else vendor_id
+        return Vendor.objects.filter(match).values_list("pk", flat=True).first()
 
 
 class GeoFilterForm(forms.Form):
