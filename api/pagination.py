@@ -13,7 +13,7 @@ import re
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
-from tracker.catalogue import paging
+from tracker.catalogue import paging, search
 from tracker.catalogue.datacache import cached
 
 DEFAULT_PAGE_SIZE = 50
@@ -55,6 +55,8 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         every page of a list, and every reader, reuses it (counting 1,000,000 camera
         points per request would cost more than the page itself). ``name`` tells apart
         counts of different sets under the same filters (the rows with a location)."""
+        if search.is_ranked(queryset):  # counted with its ranking, in one pass
+            return search.ranked_count(queryset)
         params = sorted(
             (key, value)
             for key, values in self.request.query_params.lists()

@@ -206,12 +206,13 @@ class CitationSerializer(DescribedSerializer):
 class VendorSerializer(DescribedSerializer):
     class Meta:
         model = Vendor
-        fields = ["id", "name", "country", "website"]
+        fields = ["id", "name", "country", "website", "wikidata_id"]
         descriptions = {
             "id": "Vendor id (usable as vendor=).",
             "name": "Vendor's name.",
             "country": "Country.",
             "website": "Website.",
+            "wikidata_id": "Wikidata item id (Q followed by a number); empty if none.",
         }
 
 
@@ -329,6 +330,7 @@ class AgencySerializer(DescribedSerializer):
             "city",
             "parent",
             "website",
+            "wikidata_id",
             "location",
             "pio_address",
             "rti_portal_url",

@@ -8,7 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from tracker.exports.datasets import EXPORTS
 
-from . import rti, views
+from . import releases, rti, views, webhooks
 from .parameters import ANY, query_parameters
 from .submissions import SubmissionsView
 
@@ -39,7 +39,10 @@ urlpatterns = [
     path("", views.api_root, name="root"),
     *router.urls,
     *export_urls,
+    path("export/ocds.json", views.OCDSExportView.as_view(), name="export-ocds"),
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("releases/", releases.ReleaseListView.as_view(), name="releases"),
+    path("releases/<str:name>/", releases.ReleaseDetailView.as_view(), name="release"),
     path("rti/deadlines/", rti.RTIDeadlinesView.as_view(), name="rti-deadlines"),
     path(
         "agencies/<int:id>/rti-statistics/",
@@ -47,6 +50,13 @@ urlpatterns = [
         name="agency-rti-statistics",
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:pk>/deliveries/",
+        webhooks.WebhookDeliveriesView.as_view(),
+        name="webhook-deliveries",
+    ),
     path(
         "schema/",
         query_parameters("format", "lang")(SpectacularAPIView.as_view()),

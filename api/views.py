@@ -7,6 +7,7 @@ FilterSet the site's lists use, and shapes it with ``api.serializers``.
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -23,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.catalogue import paging
 from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
@@ -32,11 +34,13 @@ from tracker.catalogue.filters import (
 )
 from tracker.catalogue.selectors import records
 from tracker.catalogue.stats import published_figures
+from tracker.exports import ocds
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.rti.laws import law_today
 from tracker.sql import geojson
 
 from . import serializers as s
+from . import sql_pages
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION, FilteredFileSchema
@@ -134,7 +138,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         if answer is not None:  # 304, or the page from the cache
             return answer
         if not self.wants_geojson():
-            return super().list(request, *args, **kwargs)
+            return self.json_list(request)
         queryset = self.filter_queryset(self.get_queryset())
         geometry = EXPORTS[self.export_name].geometry
         located = queryset.filter(**{f"{geometry}__isnull": False})
@@ -142,6 +146,17 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
             located, request, count_name="api-count-located", count_always=False
         )
         return self.geojson_response(located.filter(pk__in=ids)[: len(ids)])
+
+    def json_list(self, request):
+        """A JSON page: its ids from the list's order, its rows written by PostgreSQL
+        (``api.sql_pages``), or by the serializer when it cannot be compiled."""
+        records = self.get_queryset()
+        queryset = self.filter_queryset(records)
+        ids = self.paginator.page_ids(queryset, request)
+        rows = sql_pages.page_rows(self.serializer_class, records, ids)
+        if rows is None:
+            rows = self.get_serializer(paging.rows_in_order(queryset, ids), many=True).data
+        return self.paginator.get_paginated_response(rows)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -328,6 +343,59 @@ def export_view(name, file_format):
     return view_class.as_view()
 
 
+OCDS_PACKAGE = {
+    "type": "object",
+    "description": "An OCDS 1.1 release package: uri, version, publishedDate, publisher, "
+    "license and releases (one per deployment with procurement facts).",
+    "properties": {
+        "uri": {"type": "string"},
+        "version": {"type": "string"},
+        "publishedDate": {"type": "string"},
+        "publisher": {"type": "object"},
+        "license": {"type": "string"},
+        "releases": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+class OCDSExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
+    """Procurement facts of the filtered deployments as an OCDS 1.1 release package."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeploymentFilter
+    renderer_classes = [JSONRenderer]
+
+    def get_queryset(self):
+        return EXPORTS["deployments"].queryset()
+
+    @extend_schema(
+        summary="Procurement as OCDS 1.1",
+        description=(
+            "An Open Contracting Data Standard 1.1 release package with one release per "
+            "published deployment that has procurement facts: the lead agency as buyer, the "
+            "vendors as suppliers (with Wikidata ids as XI-WIKIDATA identifiers), the tender "
+            "date, the cost in INR, the funding source as budget, the status as the tender, "
+            "award and contract stages, and the cited sources as documents. Each ocid is the "
+            "site's OCDS prefix and the deployment's id. Same filters as the deployments list."
+        ),
+        responses={
+            (200, "application/json"): OpenApiResponse(OCDS_PACKAGE, description="The package."),
+            400: ERROR_RESPONSE,
+            429: THROTTLED,
+        },
+    )
+    def get(self, request):
+        queryset, errors = EXPORTS["deployments"].filtered(request.query_params)
+        if errors:
+            raise ValidationError(errors)
+        chunks = ocds.package_chunks(
+            queryset,
+            uri=request.build_absolute_uri(),
+            published_fallback=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        return StreamingHttpResponse(chunks, content_type="application/json")
+
+
 STATS_RESPONSE = inline_serializer(
     "HeadlineCounts",
     {
@@ -380,12 +448,14 @@ def api_root(request):
             "docs": url("docs"),
             "schema": url("schema"),
             "stats": url("stats"),
+            "releases": url("releases"),
             **{name: url(f"{basename}-list") for name, basename in ENDPOINTS.items()},
             "exports": {
                 f"{name}.{fmt}": url(f"export-{name}-{fmt}")
                 for name, export in EXPORTS.items()
                 for fmt in (("csv", "geojson") if export.geometry else ("csv",))
-            },
+            }
+            | {"ocds.json": url("export-ocds")},
         }
     )
 

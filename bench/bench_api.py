@@ -184,7 +184,7 @@ def measure():
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
             first = True
-            while rows := cursor.fetchmany(geojson.FEATURES_PER_FETCH):
+            while rows := cursor.fetchmany(2000):
                 text = ",".join(row[0] for row in rows)
                 chunks.append((text if first else "," + text).encode())
                 first = False

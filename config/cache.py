@@ -38,3 +38,12 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
         self._options = {**SOCKET_TIMEOUTS, **self._options}
+
+    def incr_expiring(self, key, timeout):
+        """Add 1 to ``key`` (0 when missing) and let it expire ``timeout`` seconds after it
+        was made: one round trip (a rate counter on every API request)."""
+        key = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, int(timeout), nx=True)
+        return pipe.execute()[0]

@@ -5,6 +5,7 @@ The defaults point at the project-local PostgreSQL and Redis that
 so ``manage.py`` works with no extra environment while they run.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -459,6 +460,46 @@ RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Embeds (/embed/...): the sites that may frame them (CSP frame-ancestors), comma-separated
+# origins such as https://news.example.org; empty: any site. Every other page refuses framing.
+EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
+for _origin in EMBED_ALLOWED_ORIGINS:
+    if not re.fullmatch(r"https?://[A-Za-z0-9.*-]+(:[0-9]{1,5})?", _origin):
+        raise environ.ImproperlyConfigured(
+            f"EMBED_ALLOWED_ORIGINS: {_origin!r} is not an origin like https://news.example.org"
+        )
+# OpenStreetMap cameras (manage.py import_osm): a camera outside every hotspot's area is
+# matched to the nearest hotspot within this many metres.
+OSM_MATCH_METRES = env.int("OSM_MATCH_METRES", default=150)
+
+# Who publishes the data: the publisher of the OCDS package and of dataset releases (the
+# creator in CITATION.cff and the DataCite record).
+DATA_PUBLISHER = env.str("DATA_PUBLISHER", default="Panoptic Tracker")
+# Procurement as OCDS (tracker/exports/ocds.py): every ocid starts with this prefix. Register
+# one with the Open Contracting Partnership ("ocds-" and six characters) before publishing;
+# the default is a placeholder.
+OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-ptrack")
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}", OCDS_PREFIX):
+    raise environ.ImproperlyConfigured(
+        "OCDS_PREFIX must be letters, digits and hyphens (at most 40), e.g. ocds-abc123"
+    )
+
+# Webhooks (tracker/webhooks/): each delivery is a POST through the guarded fetcher, ended
+# after WEBHOOK_TIMEOUT seconds with at most WEBHOOK_MAX_RESPONSE_BYTES of the answer read;
+# failed tries are retried after WEBHOOK_RETRY_SECONDS, doubling, up to WEBHOOK_MAX_ATTEMPTS
+# tries; delivery logs are kept WEBHOOK_LOG_DAYS days.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_RESPONSE_BYTES = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=65536)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=30)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=30)
+
+# Dataset releases (tracker/exports/releases.py): where they are kept (backed up with the
+# media), and when beat makes one: a crontab line in India time, e.g. "0 3 1 * *" for 03:00
+# on the 1st of every month; empty makes none (manage.py release_dataset still does).
+RELEASE_ROOT = Path(env.str("RELEASE_ROOT", default=str(VAR_DIR / "releases")))
+RELEASE_SCHEDULE = env.str("RELEASE_SCHEDULE", default="").strip()
+
 # Periodic tasks, synced into django-celery-beat's tables when beat starts.
 # Celery queues: source checks apart from everything else (e-mail, RTI chasing,
 # heartbeats), so each scales on its own workers (scripts/run.sh, README).
@@ -484,4 +525,30 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
     },
     "source-check-sweep": {"task": "tracker.source_check_sweep", "schedule": SOURCE_CHECK_INTERVAL},
+    # Webhook deliveries whose task was lost are sent again; old delivery logs go.
+    "webhook-sweep": {
+        "task": "tracker.webhook_sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expire_seconds": 50},
+    },
 }
+if RELEASE_SCHEDULE:
+    _cron = RELEASE_SCHEDULE.split()
+    try:
+        if len(_cron) != 5:
+            raise ValueError("five fields")
+        _release_at = crontab(
+            minute=_cron[0],
+            hour=_cron[1],
+            day_of_month=_cron[2],
+            month_of_year=_cron[3],
+            day_of_week=_cron[4],
+        )
+    except ValueError as error:
+        raise environ.ImproperlyConfigured(
+            f"RELEASE_SCHEDULE must be a crontab line such as '0 3 1 * *' ({error})"
+        ) from None
+    CELERY_BEAT_SCHEDULE["dataset-release"] = {
+        "task": "tracker.dataset_release",
+        "schedule": _release_at,
+    }

@@ -97,6 +97,7 @@ PROPOSABLE_FIELDS = {
         "state",
         "city",
         "website",
+        "wikidata_id",
         "location",
         "pio_address",
         "rti_portal_url",

@@ -5,11 +5,12 @@
 
 A backup is one tar file named by its UTC time, ``panoptic-<YYYYmmddTHHMMSSZ>.tar``,
 holding ``database.dump`` (pg_dump's custom format), ``media/`` (uploads),
-``archive/`` (the evidence archive, when there is one) and ``backup.json``
-(what and when). It holds password hashes, e-mail addresses, sessions and API
-tokens, so it is readable by its owner only (mode 0600, in a folder of mode
-0700 when the script creates it). It is written under a temporary name and
-renamed when complete, so a half-written backup never looks like a good one.
+``archive/`` (the evidence archive, when there is one), ``releases/`` (the dataset
+releases, when there are some) and ``backup.json`` (what and when). It holds
+password hashes, e-mail addresses, sessions and API tokens, so it is readable by
+its owner only (mode 0600, in a folder of mode 0700 when the script creates it).
+It is written under a temporary name and renamed when complete, so a half-written
+backup never looks like a good one.
 
 Restoring needs an empty database and empty media and archive folders: it
 never overwrites data. It runs as the role DATABASE_URL names, the site's own,
@@ -98,7 +99,11 @@ def _run(tool, *args, db=None):
 
 
 def _folders(settings):
-    return {"media": Path(settings.MEDIA_ROOT), "archive": Path(settings.ARCHIVE_ROOT)}
+    return {
+        "media": Path(settings.MEDIA_ROOT),
+        "archive": Path(settings.ARCHIVE_ROOT),
+        "releases": Path(settings.RELEASE_ROOT),
+    }
 
 
 def _only_files_and_folders(member):

@@ -9,9 +9,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import models as m
 from .catalogue.geography import plausibly_in_state_sql
 from .models.sources import HEALTH_FIELDS
-from .publication import entity_publish, entity_withdraw
+from .publication import entity_publish, entity_save, entity_withdraw
 from .rti.laws import law_today
-from .rti.lifecycle import rti_event_problems, rti_request_refresh
+from .rti.lifecycle import event_sort_key, rti_event_problems, rti_request_refresh
 
 
 class CitationInline(admin.TabularInline):
@@ -29,6 +29,9 @@ class EntityAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     inlines = [CitationInline]
     actions = ["publish", "withdraw"]
 
+    def save_model(self, request, obj, form, change):
+        entity_save(entity=obj, actor=request.user, reason="Edited in the admin")
+
     @admin.action(description=_("Publish the selected entries"), permissions=["change"])
     def publish(self, request, queryset):
         for obj in queryset:
@@ -42,9 +45,9 @@ class EntityAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(m.Agency)
 class AgencyAdmin(EntityAdmin):
-    list_display = ["name", "kind", "level", "state", "city", "publication"]
+    list_display = ["name", "kind", "level", "state", "city", "wikidata_id", "publication"]
     list_filter = ["kind", "level", "state", *EntityAdmin.list_filter]
-    search_fields = ["name", "short_name", "city"]
+    search_fields = ["name", "short_name", "city", "wikidata_id"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -147,15 +150,23 @@ class RTIRequestAdmin(EntityAdmin):
     raw_id_fields = ["owner"]
 
     def save_related(self, request, form, formsets, change):
-        """The status and deadlines follow from the events just saved."""
+        """The status and deadlines follow from the events just saved; the newest event
+        added is announced."""
         super().save_related(request, form, formsets, change)
-        rti_request_refresh(rti_request=form.instance)
+        added = [
+            event
+            for formset in formsets
+            if formset.model is m.RTIEvent
+            for event in formset.new_objects
+        ]
+        newest = max(added, key=lambda e: event_sort_key(e.kind, e.date, e.pk), default=None)
+        rti_request_refresh(rti_request=form.instance, event=newest)
 
 
 @admin.register(m.Vendor)
 class VendorAdmin(admin.ModelAdmin):
-    list_display = ["name", "country"]
-    search_fields = ["name"]
+    list_display = ["name", "country", "wikidata_id"]
+    search_fields = ["name", "wikidata_id"]
 
 
 class SourceCheckInline(admin.TabularInline):

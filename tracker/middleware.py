@@ -63,9 +63,20 @@ def content_security_policy(tiles_url=""):
 def framed_by(*ancestors):
     """Let pages of the decorated view be framed by ``ancestors`` (CSP sources such
     as ``"https://news.example.org"`` or ``"*"``): its ``frame-ancestors`` becomes
-    those, and it sends no ``X-Frame-Options``. Every other view stays unframeable."""
+    those, and it sends no ``X-Frame-Options``. Every other view stays unframeable.
+    ``ancestors`` may instead be one function returning them, asked on every response
+    (the embeds' ``EMBED_ALLOWED_ORIGINS``, a setting)."""
 
     def decorator(view):
+        if len(ancestors) == 1 and callable(ancestors[0]):
+
+            @wraps(view)
+            def wrapped(request, *args, **kwargs):
+                sources = list(ancestors[0]())
+                framed = csp_replace({"frame-ancestors": sources})(xframe_options_exempt(view))
+                return framed(request, *args, **kwargs)
+
+            return wrapped
         return xframe_options_exempt(csp_replace({"frame-ancestors": list(ancestors)})(view))
 
     return decorator

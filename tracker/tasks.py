@@ -1,4 +1,5 @@
-"""Celery tasks: each calls a service of ``checking``, ``rti`` or ``mail``.
+"""Celery tasks: each calls a service of ``checking``, ``rti``, ``mail``, ``exports`` or
+``webhooks``.
 
 What is here besides the calls is delivery bookkeeping only: the sweep's round
 time (kept in Redis so a redelivered sweep claims the same round) and sending
@@ -16,10 +17,13 @@ from django.utils import timezone
 from .checking import host_limit as limits
 from .checking import records as sources
 from .checking import scheduler
+from .exports.releases import dataset_release as release_build
 from .mail import MAIL_TASK, MailDeferred, mail_deliver
 from .models import Source
 from .rti.chasing import rti_requests_chase
 from .rti.laws import law_today
+from .webhooks import delivery as webhooks
+from .webhooks.events import DELIVER_TASK, deliveries_enqueue
 
 
 @shared_task(name="tracker.rti_chase_deadlines")
@@ -111,6 +115,43 @@ def source_check_group(claimed: list):
         [(pk, datetime.fromisoformat(claim)) for pk, claim in claimed]
     )
     return dict(outcomes)
+
+
+@shared_task(
+    name="tracker.dataset_release",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=3300,
+    time_limit=3600,
+)
+def dataset_release(self):
+    """On RELEASE_SCHEDULE: the month's next dataset release; a redelivered message
+    finds the release its first delivery made."""
+    return release_build(task_id=self.request.id or "").name
+
+
+@shared_task(
+    name=DELIVER_TASK,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError, redis.RedisError),
+    retry_backoff=5,
+    max_retries=6,
+)
+def webhook_deliver(delivery_id: int):
+    """One try of a webhook delivery (a repeat finds it claimed or done and does nothing)."""
+    return webhooks.webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="tracker.webhook_sweep", ignore_result=True)
+def webhook_sweep():
+    """Every minute: send again deliveries whose task was lost; drop old delivery logs."""
+    now = timezone.now()
+    overdue = webhooks.deliveries_overdue(now=now)
+    deliveries_enqueue(overdue)
+    webhooks.webhook_log_prune(now=now)
+    return len(overdue)
 
 
 @shared_task(name="tracker.beat_heartbeat", ignore_result=True)

@@ -4,7 +4,9 @@
    dataset. Needs map.js. Hooks on the container: data-geojson-url, data-hotspots-url,
    data-query (the filters), data-extent ("minlon,minlat,maxlon,maxlat": the first view);
    it sets data-state (loading, ready, error), data-marker-count, data-hotspot-count and
-   data-zoom, which the tests and benchmarks wait on. */
+   data-zoom, which the tests and benchmarks wait on. With data-osm-url (and
+   data-osm-attribution) it also shows OpenStreetMap's cameras, a layer of their own,
+   setting data-osm-count. Each view is announced on the container as "panoptic:view". */
 (function () {
   "use strict";
 
@@ -24,9 +26,24 @@
     var overlays = {};
     overlays[P.say("deployments")] = deployments;
     overlays[P.say("hotspots")] = hotspots;
+    // OpenStreetMap's cameras (their own layer, with the ODbL attribution while shown).
+    var osm = container.dataset.osmUrl ? L.layerGroup().addTo(map) : null;
+    if (osm) {
+      overlays[P.say("osm_cameras")] = osm;
+      map.attributionControl.addAttribution(container.dataset.osmAttribution);
+      map.on("overlayadd", function (event) {
+        if (event.layer === osm) {
+          map.attributionControl.addAttribution(container.dataset.osmAttribution);
+          loadOsm();
+        }
+      });
+      map.on("overlayremove", function (event) {
+        if (event.layer === osm) map.attributionControl.removeAttribution(container.dataset.osmAttribution);
+      });
+    }
     L.control.layers(null, overlays, { collapsed: false }).addTo(map);
     var filterQuery = container.dataset.query || "";
-    var requestNumber = { deployments: 0, hotspots: 0 };
+    var requestNumber = { deployments: 0, hotspots: 0, osm: 0 };
     var lastUrl = {};
     var lastAnswer = {};
 
@@ -56,7 +73,7 @@
         if (!collection || collection === "same") return;
         deployments.clearLayers();
         P.clusteredLayer(collection, map, "deployment").addTo(deployments);
-        P.spread(map, [deployments, hotspots]);
+        P.spread(map, [deployments, hotspots, osm || L.layerGroup()]);
         container.dataset.markerCount = String(collection.total);
         container.dataset.zoom = String(collection.zoom);
         container.dataset.state = "ready";
@@ -75,13 +92,40 @@
         if (!collection || collection === "same") return;
         hotspots.clearLayers();
         P.clusteredLayer(collection, map, "hotspot").addTo(hotspots);
-        P.spread(map, [deployments, hotspots]);
+        P.spread(map, [deployments, hotspots, osm || L.layerGroup()]);
         container.dataset.hotspotCount = String(collection.total);
       }).catch(function () { /* the deployments layer reports errors */ });
     }
 
+    /* OpenStreetMap's cameras take no filters of ours: only the view. */
+    function loadOsm() {
+      if (!osm || !map.hasLayer(osm)) return;
+      var url = container.dataset.osmUrl + "?" + P.viewQuery(map);
+      fetchLayer("osm", url).then(function (collection) {
+        if (!collection || collection === "same") return;
+        osm.clearLayers();
+        P.clusteredLayer(collection, map, "osm").addTo(osm);
+        P.spread(map, [deployments, hotspots, osm]);
+        container.dataset.osmCount = String(collection.total);
+      }).catch(function () { lastUrl.osm = null; });
+    }
+
+    /* Say what the view now shows, for the share control (share.js). */
+    function announceView() {
+      var b = map.getBounds();
+      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v, i) {
+        var limit = i % 2 ? 90 : 180;
+        return +Math.max(-limit, Math.min(limit, v)).toFixed(4);
+      });
+      container.dispatchEvent(new CustomEvent("panoptic:view", {
+        detail: { query: filterQuery, bbox: box.join(",") }
+      }));
+    }
+
     function loadView() {
       loadHotspots();
+      loadOsm();
+      announceView();
       return loadDeployments();
     }
 

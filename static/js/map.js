@@ -372,6 +372,18 @@
     box.appendChild(el("div", null, facts.join(" · ")));
   }
 
+  function osmSummary(props, box) {
+    box.appendChild(el("strong", null, say("osm_camera")));
+    [["osm_camera_type", props.camera_type], ["osm_zone", props.zone], ["osm_operator", props.operator]]
+      .forEach(function (row) {
+        if (row[1]) box.appendChild(el("div", null, say(row[0]) + ": " + row[1]));
+      });
+    var link = el("a", null, say("osm_see"));
+    link.href = "https://www.openstreetmap.org/" + props.osm_type + "/" + props.osm_id;
+    link.rel = "external";
+    box.appendChild(el("div")).appendChild(link);
+  }
+
   var KINDS = {
     deployment: {
       summary: deploymentSummary,
@@ -392,6 +404,16 @@
       stackOne: "stack_hotspots_one",
       stackOther: "stack_hotspots_other",
       zIndexOffset: 0
+    },
+    osm: {
+      summary: osmSummary,
+      name: function () { return say("osm_camera"); },
+      icon: L.divIcon({ className: "osm-marker", html: "<span></span>", iconSize: [12, 12], iconAnchor: [6, 6], popupAnchor: [0, -6] }),
+      clusterOne: "cluster_osm_one",
+      clusterOther: "cluster_osm_other",
+      stackOne: "stack_osm_one",
+      stackOther: "stack_osm_other",
+      zIndexOffset: -1000 // under our own entries
     }
   };
 
@@ -461,7 +483,7 @@
     span.dataset.count = String(count);
     var inner = el("div");
     inner.appendChild(span);
-    var prefix = kind === "deployment" ? "marker-cluster" : "hotspot-cluster";
+    var prefix = { deployment: "marker-cluster", hotspot: "hotspot-cluster", osm: "osm-cluster" }[kind];
     return L.divIcon({ html: inner.outerHTML, className: prefix + " " + prefix + "-" + size, iconSize: [40, 40] });
   }
 

@@ -1,5 +1,6 @@
-/* A state page's map: a live map (live_map.js) of that state's deployments and hotspots,
-   its state filter fixed in data-query and its first view the state's box (data-extent). */
+/* A page whose one live map needs nothing kept in step with it: a state page (its state
+   filter fixed in data-query, its first view the state's box in data-extent) and the
+   embedded map (the embed's filters and first view). */
 (function () {
   "use strict";
 

@@ -124,3 +124,20 @@ def test_export_dataset_refuses_a_file_as_directory(world, tmp_path):
     with pytest.raises(CommandError, match="not a directory"):
         call_command("export_dataset", str(not_a_dir))
     assert not_a_dir.read_text() == "keep me"
+
+
+def test_a_long_export_streams_in_blocks_and_keeps_every_character(client, world):
+    """More than one COPY block, features whose text holds line breaks, the separators COPY
+    is told to use, quotes and backslashes: every feature arrives whole and exact."""
+    from tests.factories import DeploymentFactory
+
+    awkward = 'line one\nline two\r\x1e\x1f "quoted" \\ back\\slash ,;'
+    DeploymentFactory.create_batch(400, summary=awkward * 20)
+    response, data = _download(client, "/api/v1/export/deployments.geojson")
+    assert len(data) > 2 * 256 * 1024
+    chunks = list(client.get("/api/v1/export/deployments.geojson").streaming_content)
+    assert 3 <= len(chunks) < 20  # blocks, not one write per feature
+    features = json.loads(data)["features"]
+    assert len(features) == 400 + 3  # and the world's published, located deployments
+    assert sum(f["properties"]["summary"] == awkward * 20 for f in features) == 400
+    assert len({f["id"] for f in features}) == len(features)

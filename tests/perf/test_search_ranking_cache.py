@@ -100,3 +100,18 @@ def test_a_geojson_page_of_a_search_keeps_the_ranking(matches):
     located = search(Deployment.objects.published().filter(location__isnull=False), WORD)
     assert titles == list(located.values_list("title", flat=True)[3:13])
     assert len(titles) == 10
+
+
+def test_a_cold_api_search_reads_the_matches_once_for_its_count_and_ranking(matches):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    expected = ranked_titles()
+    with CaptureQueriesContext(connection) as queries:
+        count, titles = api_titles(limit=5)
+    assert count == len(expected) and titles == expected[:5]
+    searching = [q["sql"] for q in queries if 'search_document" @@' in q["sql"]]
+    assert len(searching) == 1 and "COUNT(*) OVER ()" in searching[0]
+    with CaptureQueriesContext(connection) as queries:
+        assert api_titles(limit=5, offset=5) == (count, expected[5:10])
+    assert not [q for q in queries if "search_document" in q["sql"]]  # the cached head

@@ -83,12 +83,20 @@ def cache_key(name, *vary):
 
 
 def cached(name, compute, *vary):
-    """``compute()``, computed once per data version and ``vary`` values."""
-    key = cache_key(name, *vary)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=settings.DATA_CACHE_SECONDS)
+    """``compute()``, computed once per data version and ``vary`` values.
+
+    The entry keeps the version it was computed under beside the value, under a key
+    without it, so the version and the entry come in one round trip.
+    """
+    digest = hashlib.sha256("\x1f".join(map(str, vary)).encode()).hexdigest()[:32]
+    key = f"tracker:{name}:{digest}"
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or data_version()
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    value = compute()
+    cache.set(key, (version, value), timeout=settings.DATA_CACHE_SECONDS)
     return value
 
 

@@ -18,15 +18,16 @@ in a document, and drafts are excluded by the published querysets searched.
 Ranking a broad word ("lucknow" matches 121,000 of a million camera points)
 reads every matching row, 60 to 230 ms. The best ``RANKED_HEAD`` ids of a
 search, with its filters, are therefore computed once per data version and
-cached (``ranked_page_ids``, read by ``paging.page_ids``): the pages a reader or
-a script actually turns through then cost what their own rows cost.
+cached, with the number of matches counted in the same pass (``ranked_head``,
+read by ``paging.page_ids`` and the API's count): the pages a reader or a
+script actually turns through then cost what their own rows cost.
 """
 
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
-from django.db.models import F
+from django.db.models import Count, F, Window
 
 from .datacache import cached
 from .places import other_script_names
@@ -89,17 +90,39 @@ def is_ranked(queryset):
     return bool(order) and order[0] == "-search_rank"
 
 
-def ranked_page_ids(queryset, offset, limit):
-    """The ids of rows ``offset`` to ``offset + limit`` of a ranked search, best first,
-    from its first ``RANKED_HEAD`` ids: computed once per data version for this exact
-    query (its SQL, filters included, is the key). None for a page beyond them, which
-    the caller reads from the database (``paging.page_ids``)."""
-    if offset + limit > RANKED_HEAD:
-        return None
+def ranked_head(queryset):
+    """(the first ``RANKED_HEAD`` ids of a ranked search, best first; how many rows match),
+    computed once per data version for this exact query (its SQL, filters included, is
+    the key). One pass over the matches gives both: the count is a window beside the
+    ranking, where a separate COUNT(*) read every match a second time."""
     ids = queryset.values_list("pk", flat=True)
     try:
         sql, params = ids.query.sql_with_params()
     except EmptyResultSet:  # an impossible filter: nothing matches
-        return []
-    head = cached("search-head", lambda: list(ids[:RANKED_HEAD]), sql, params)
-    return head[offset : offset + limit]
+        return [], 0
+
+    def compute():
+        if queryset.query.distinct:  # a window would count the rows before DISTINCT
+            return list(ids[:RANKED_HEAD]), queryset.count()
+        rows = list(
+            queryset.annotate(_matches=Window(Count("*"))).values_list("pk", "_matches")[
+                :RANKED_HEAD
+            ]
+        )
+        return [pk for pk, _ in rows], rows[0][1] if rows else 0
+
+    return cached("search-head-and-count", compute, sql, params)
+
+
+def ranked_page_ids(queryset, offset, limit):
+    """The ids of rows ``offset`` to ``offset + limit`` of a ranked search, best first,
+    from its cached head (``ranked_head``). None for a page beyond it, which the caller
+    reads from the database (``paging.page_ids``)."""
+    if offset + limit > RANKED_HEAD:
+        return None
+    return ranked_head(queryset)[0][offset : offset + limit]
+
+
+def ranked_count(queryset):
+    """How many rows a ranked search matches, from the same pass as its head."""
+    return ranked_head(queryset)[1]

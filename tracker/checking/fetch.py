@@ -257,8 +257,9 @@ def _connect(host: str, port: int, *, tls: bool, deadline: Deadline) -> socket.s
 
 
 class _Exchange:
-    """One HTTP/1.1 GET on a connected socket. h11 writes the request and parses the
-    response; this feeds it bytes, each wait bounded by the deadline, and counts them."""
+    """One HTTP/1.1 request (a GET, or a webhook's POST) on a connected socket. h11 writes
+    the request and parses the response; this feeds it bytes, each wait bounded by the
+    deadline, and counts them."""
 
     def __init__(self, sock, deadline: Deadline, *, cap: int):
         self.sock, self.deadline, self.cap = sock, deadline, cap
@@ -266,13 +267,14 @@ class _Exchange:
         self.received = 0
         self.closed = False  # the server has closed its side
 
-    def send(self, target: str, host: str, headers: dict[str, str]):
-        request = h11.Request(
-            method="GET",
-            target=target,
-            headers=[("Host", host), ("Connection", "close"), *headers.items()],
-        )
-        data = self.http.send(request) + self.http.send(h11.EndOfMessage())
+    def send(self, target: str, host: str, headers: dict[str, str], *, method="GET", body=b""):
+        fields = [("Host", host), ("Connection", "close"), *headers.items()]
+        if method != "GET":
+            fields.append(("Content-Length", str(len(body))))
+        data = self.http.send(h11.Request(method=method, target=target, headers=fields))
+        if body:
+            data += self.http.send(h11.Data(data=body))
+        data += self.http.send(h11.EndOfMessage())
         self.sock.settimeout(min(settings.FETCH_READ_TIMEOUT, self.deadline.remaining("request")))
         self.sock.sendall(data)
 
@@ -341,8 +343,16 @@ def _target(parts) -> tuple[str, str]:
     return target, netloc
 
 
-def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: Deadline):
-    """One GET without following redirects: (status, headers, body, truncated, head)."""
+def _exchange_once(
+    url: str,
+    headers: dict[str, str],
+    *,
+    max_bytes: int,
+    deadline: Deadline,
+    method: str = "GET",
+    body: bytes = b"",
+):
+    """One request without following redirects: (status, headers, body, truncated, head)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     tls = parts.scheme == "https"
@@ -355,12 +365,12 @@ def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: De
     # Interim responses and heads count against the cap before the body.
     exchange = _Exchange(sock, deadline, cap=max_bytes + MAX_HEAD_BYTES)
     try:
-        exchange.send(target, host_header, headers)
+        exchange.send(target, host_header, headers, method=method, body=body)
         status, response_headers, head = exchange.response()
-        body, truncated = b"", False
+        content, truncated = b"", False
         if status not in REDIRECT_STATUSES:
-            body, truncated = exchange.body(max_bytes)
-        return status, response_headers, body, truncated, head
+            content, truncated = exchange.body(max_bytes)
+        return status, response_headers, content, truncated, head
     except h11.ProtocolError as exc:
         if exchange.closed:
             raise FetchError("the server closed the connection before the response ended") from None
@@ -373,6 +383,36 @@ def _get_once(url: str, headers: dict[str, str], *, max_bytes: int, deadline: De
         raise FetchError(f"connection to {host} failed: {exc}") from exc
     finally:
         sock.close()
+
+
+def _result(url, final_url, exchanged, *, started, redirects=()):
+    status, headers, body, truncated, head = exchanged
+    return FetchResult(
+        url=url,
+        final_url=final_url,
+        status=status,
+        headers=headers,
+        body=body,
+        truncated=truncated,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        redirects=list(redirects),
+        head=head,
+    )
+
+
+def url_checked(url: str):
+    """The URL's parts, if it is an http(s) URL on an allowed port; else FetchError or
+    FetchBlocked. (Its addresses are checked when it is fetched.)"""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"not an http(s) URL: {url[:200]}")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(f"bad port in {url[:200]}") from exc
+    if port not in settings.FETCH_ALLOWED_PORTS:
+        raise FetchBlocked(f"port {port} is not allowed")
+    return parts
 
 
 def fetch(
@@ -408,15 +448,7 @@ def fetch(
     deadline = None
     current, redirects = url, []
     while True:
-        parts = urlsplit(current)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError(f"not an http(s) URL: {current[:200]}")
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError as exc:
-            raise FetchError(f"bad port in {current[:200]}") from exc
-        if port not in settings.FETCH_ALLOWED_PORTS:
-            raise FetchBlocked(f"port {port} is not allowed")
+        parts = url_checked(current)
         # The first slot may be waited for (FETCH_SLOT_WAIT); a redirect's only within budget.
         wait = None if deadline is None else deadline.remaining("waiting for a slot")
         if held_slot is not None and held_slot.host == parts.hostname.lower():
@@ -429,9 +461,8 @@ def fetch(
             if deadline is None:
                 deadline = Deadline(budget)
                 started = time.monotonic()
-            status, response_headers, body, truncated, head = _get_once(
-                current, headers, max_bytes=max_bytes, deadline=deadline
-            )
+            exchanged = _exchange_once(current, headers, max_bytes=max_bytes, deadline=deadline)
+        status, response_headers = exchanged[:2]
         location = response_headers.get("location")
         if status in REDIRECT_STATUSES and location:
             if len(redirects) >= MAX_REDIRECTS:
@@ -442,14 +473,29 @@ def fetch(
             redirects.append(target)
             current = target
             continue
-        return FetchResult(
-            url=url,
-            final_url=current,
-            status=status,
-            headers=response_headers,
-            body=body,
-            truncated=truncated,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            redirects=redirects,
-            head=head,
+        return _result(url, current, exchanged, started=started, redirects=redirects)
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: dict[str, str],
+    max_bytes: int,
+    total_timeout: float,
+) -> FetchResult:
+    """POST ``body`` to ``url`` through the same guard, deadline and byte cap as ``fetch``
+    (webhook deliveries). Redirects are not followed: a redirect is the answer. Holds a
+    per-host slot like any fetch. Raises FetchBlocked or FetchError."""
+    parts = url_checked(url)
+    request_headers = {"User-Agent": settings.FETCH_USER_AGENT, **headers}
+    slot = limits.host_slot(
+        parts.hostname, lease_seconds=total_timeout + 10, wait_seconds=total_timeout
+    )
+    with slot:
+        deadline = Deadline(total_timeout)
+        started = time.monotonic()
+        exchanged = _exchange_once(
+            url, request_headers, max_bytes=max_bytes, deadline=deadline, method="POST", body=body
         )
+    return _result(url, url, exchanged, started=started)

@@ -10,7 +10,6 @@ with ``;``. Related entities that are not published are left out.
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Case, F, Func, Q, TextField, Value, When
 
 from ..catalogue.filters import (
@@ -46,9 +45,15 @@ from ..models import (
     Technology,
 )
 from ..sql import geojson
-from ..sql.columns import SEPARATOR, Joined, quote, select_sql
+from ..sql.columns import SEPARATOR, Joined, copy_out, quote, select_sql
 
 ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # to_char pattern: ISO 8601 in UTC, microseconds
+# Everything published is reusable under this licence (the data package, releases, OCDS).
+DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,15 @@ DEPLOYMENT_COLUMNS = (
         "Vendors' names, ';'-separated.",
     ),
     Column(
+        "vendor_wikidata_ids",
+        Joined(
+            Deployment.vendors.through, "deployment", "vendor__wikidata_id", order="vendor__name"
+        ),
+        "string",
+        "Vendors' Wikidata item ids, ';'-separated in the order of vendor_names (empty where "
+        "a vendor has none).",
+    ),
+    Column(
         "linked_databases",
         Joined(LinkedDatabase, "deployment", "name"),
         "string",
@@ -267,6 +281,12 @@ AGENCY_COLUMNS = (
     Column("parent_id", if_published("parent", "id"), "integer", "Id of the parent agency."),
     Column("parent_name", if_published("parent", "name"), "string", "Parent agency's name."),
     Column("website", "website", "string", "Official website."),
+    Column(
+        "wikidata_id",
+        "wikidata_id",
+        "string",
+        "Wikidata item id (Q followed by a number), to join other data sets; empty if none.",
+    ),
     *location_columns(),
     Column("pio_address", "pio_address", "string", "Address of the Public Information Officer."),
     Column("rti_portal_url", "rti_portal_url", "string", "Online RTI portal."),
@@ -491,12 +511,7 @@ def csv_chunks(export, queryset, *, excel=False) -> Iterator[bytes]:
         f"{csv_safe_sql(c.name)} AS {quote(c.name)}" if c.type == "string" else quote(c.name)
         for c in export.columns
     ]
-    sql = f"SELECT {', '.join(cells)} FROM ({sql}) AS row_values"
-    copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(copy_sql, params) as copy:
-            for chunk in copy:
-                yield bytes(chunk)
+    yield from copy_out(f"SELECT {', '.join(cells)} FROM ({sql}) AS row_values", params)
 
 
 def geojson_properties(export):
@@ -513,8 +528,9 @@ def geojson_chunks(export, queryset) -> Iterator[bytes]:
     )
 
 
-def datapackage(files):
-    """A Frictionless data package describing ``files``: {export name: [file names]}."""
+def datapackage(files, *, version=None, created=None):
+    """A Frictionless data package describing ``files``: {export name: [file names]}; a
+    release gives its ``version`` and the time its snapshot was taken (``created``)."""
     resources = []
     for name, file_names in files.items():
         export = EXPORTS[name]
@@ -544,16 +560,15 @@ def datapackage(files):
                 )
                 resource["schema"] = {"fields": fields}
             resources.append(resource)
-    return {
+    package = {
         "profile": "data-package",
         "name": "panoptic-tracker",
         "title": "Panoptic Tracker: facial-recognition and AI-camera deployments in India",
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "title": "Creative Commons Attribution 4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-            }
-        ],
+        "licenses": [dict(DATA_LICENSE)],
         "resources": resources,
     }
+    if version is not None:
+        package["version"] = version
+    if created is not None:
+        package["created"] = created
+    return package

@@ -1,9 +1,18 @@
 from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
+from .osm import OsmCamera, OsmElement, OsmImport
 from .review import ReviewItem
 from .rti import RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
+from .webhooks import (
+    DeliveryState,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventKind,
+)
 
 __all__ = [
     "Agency",
@@ -13,6 +22,9 @@ __all__ = [
     "Deployment",
     "Hotspot",
     "LinkedDatabase",
+    "OsmCamera",
+    "OsmElement",
+    "OsmImport",
     "RTIEvent",
     "RTIReminder",
     "RTIRequest",
@@ -23,4 +35,10 @@ __all__ = [
     "State",
     "StateBoundary",
     "Vendor",
+    "DeliveryState",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookEventKind",
 ]

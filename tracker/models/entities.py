@@ -3,6 +3,7 @@
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import RegexValidator
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,31 @@ def published_order_index(name, order):
     )
 
 
+# A Wikidata item: Q and a number without leading zeros. Entered by people (no calls to
+# Wikidata), so checked for its form only; researchers use it to join other data sets.
+WIKIDATA_ID_PATTERN = r"^Q[1-9][0-9]{0,11}$"
+
+
+def wikidata_id_field():
+    return models.CharField(
+        _("Wikidata id"),
+        max_length=13,
+        blank=True,
+        validators=[
+            RegexValidator(
+                WIKIDATA_ID_PATTERN, _("Enter a Wikidata item id: Q followed by its number.")
+            )
+        ],
+        help_text=_("The Wikidata item, e.g. Q42; leave empty if there is none."),
+    )
+
+
+def wikidata_id_constraint(name):
+    return models.CheckConstraint(
+        condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID_PATTERN), name=name
+    )
+
+
 class Agency(PublicEntity):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
@@ -74,6 +100,7 @@ class Agency(PublicEntity):
     rti_portal_url = models.URLField(_("RTI portal"), blank=True)
     appellate_authority = models.TextField(_("first appellate authority"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    wikidata_id = wikidata_id_field()
 
     class Meta:
         ordering = ["name"]
@@ -82,6 +109,7 @@ class Agency(PublicEntity):
         constraints = [
             models.CheckConstraint(condition=valid_point("location"), name="agency_valid_location"),
             models.CheckConstraint(condition=~Q(name=""), name="agency_name_not_empty"),
+            wikidata_id_constraint("agency_wikidata_id_form"),
         ]
         indexes = [
             GinIndex(fields=["search_document"], name="agency_search_document", fastupdate=False)
@@ -95,10 +123,12 @@ class Vendor(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = models.CharField(_("country"), max_length=80, blank=True)
     website = models.URLField(_("website"), blank=True)
+    wikidata_id = wikidata_id_field()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("vendor")
+        constraints = [wikidata_id_constraint("vendor_wikidata_id_form")]
 
     def __str__(self):
         return self.name
@@ -205,6 +235,14 @@ class Deployment(PublicEntity):
             published_order_index("deployment_pub_announced_d", "-announced_on"),
             published_order_index("deployment_pub_announced_a", "announced_on"),
             published_order_index("deployment_pub_cameras_d", "-camera_count"),
+            # A state's list in the default order, and its counts, from the index alone: the
+            # commonest filter of one-off API queries (state, with a status or technology).
+            models.Index(
+                fields=["state", "-updated_at", "id"],
+                name="deployment_pub_state_recent",
+                include=["status", "technology"],
+                condition=Q(publication="published"),
+            ),
             # Each agency's count of published deployments, read from the index alone.
             models.Index(
                 fields=["lead_agency"],

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..models import RTIEvent, RTIEventKind, RTIOutcome, RTIRequest, RTIRoute, RTIStatus
+from ..webhooks.events import rti_announce
 from .deadlines import RTIFacts, Schedule, rti_schedule
 from .holidays import working_calendar
 from .laws import law_today
@@ -193,11 +194,19 @@ def rti_request_derived(rti_request: RTIRequest, *, events=None, today=None, now
     }
 
 
-def rti_request_refresh(*, rti_request: RTIRequest, today: date | None = None, reason="") -> bool:
-    """Store the derived status and deadlines; save (and add history) only if they changed."""
+def rti_request_refresh(
+    *, rti_request: RTIRequest, today: date | None = None, reason="", event=None
+) -> bool:
+    """Store the derived status and deadlines; save (and add history) only if they changed.
+
+    Webhooks hear of ``event`` (one just recorded) or, without one, of a status that
+    changed with the calendar (deemed refused).
+    """
     derived = rti_request_derived(rti_request, today=today)
     changed = [name for name, value in derived.items() if getattr(rti_request, name) != value]
     if not changed:
+        if event is not None:
+            rti_announce(rti_request=rti_request, event=event)
         return False
     for name in changed:
         setattr(rti_request, name, derived[name])
@@ -206,6 +215,8 @@ def rti_request_refresh(*, rti_request: RTIRequest, today: date | None = None, r
             reason = _("No decision within the statutory period (RTI Act s.7(2))")
         rti_request._change_reason = reason or _("Status follows from the recorded events")
     rti_request.save(update_fields=[*changed, "updated_at"])
+    if event is not None or "status" in changed:
+        rti_announce(rti_request=rti_request, event=event)
     return True
 
 
@@ -236,5 +247,5 @@ def rti_event_record(
     if kind == K.FILED and rti_request.filed_on is None:
         rti_request.filed_on = day
         rti_request.save(update_fields=["filed_on", "updated_at"])
-    rti_request_refresh(rti_request=rti_request, today=today)
+    rti_request_refresh(rti_request=rti_request, today=today, event=event)
     return event

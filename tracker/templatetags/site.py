@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..catalogue import geography, links
+from ..catalogue import geography, links, osm
 from ..catalogue.paging import PAGING_PARAMS, SEEK_PARAMS
 from ..catalogue.visibility import public_or_none
 from ..checking.archive import source_archived_copy
@@ -191,7 +191,24 @@ MAP_STRINGS = {
     "places_none": _("No place found"),
     "place_shown": _("The map shows %(name)s"),
     "state_or_territory": _("state or union territory"),
+    "osm_cameras": _("OpenStreetMap cameras"),
+    "osm_camera": _("Camera mapped in OpenStreetMap"),
+    "osm_see": _("See it on OpenStreetMap"),
+    "osm_camera_type": _("Camera type"),
+    "osm_zone": _("Watching"),
+    "osm_operator": _("Operator (as mapped)"),
+    "cluster_osm_one": _("%(count)s OpenStreetMap camera, zoom in"),
+    "cluster_osm_other": _("%(count)s OpenStreetMap cameras, zoom in"),
+    "stack_osm_one": _("%(count)s OpenStreetMap camera at this spot"),
+    "stack_osm_other": _("%(count)s OpenStreetMap cameras at this spot"),
 }
+
+
+@register.simple_tag
+def osm_layer():
+    """The OpenStreetMap camera layer's summary (``catalogue.osm``), or None before any
+    import: maps show the layer, and pages its count, only once there is one."""
+    return osm.osm_layer_summary()
 
 
 @register.simple_tag

@@ -14,8 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ..catalogue.clusters import MAX_ZOOM, MIN_ZOOM, BoxTooLarge, check_box, map_layer
-from ..catalogue.filters import BBoxField, DeploymentFilter, HotspotFilter
-from ..catalogue.selectors.map import deployment_map_properties, hotspot_map_properties
+from ..catalogue.filters import BBoxField, DeploymentFilter, HotspotFilter, OsmCameraFilter
+from ..catalogue.osm import osm_cameras_live
+from ..catalogue.selectors.map import (
+    deployment_map_properties,
+    hotspot_map_properties,
+    osm_camera_map_properties,
+)
 from ..middleware import public_page
 from ..models import Deployment, Hotspot, PurposeClass
 from .common import cached_document
@@ -50,6 +55,8 @@ PRECOUNTED = {
 
 def _precounted(name, filterset):
     """(layer, {column: value}) when only precounted filters are used, else None."""
+    if name not in PRECOUNTED:
+        return None
     layer, columns = PRECOUNTED[name]
     used = {
         key: value for key, value in filterset.form.cleaned_data.items() if value not in (None, "")
@@ -63,12 +70,12 @@ def _precounted(name, filterset):
     }
 
 
-def _layer(request, *, name, filterset_class, model, properties):
+def _layer(request, *, name, filterset_class, rows, properties):
     view = MapViewForm(request.GET)
     filters = request.GET.copy()
     for param in VIEW_PARAMS:
         filters.pop(param, None)
-    filterset = filterset_class(filters, queryset=model.objects.published(), request=request)
+    filterset = filterset_class(filters, queryset=rows, request=request)
     errors = {}
     if not view.is_valid():
         errors.update(view.errors.get_json_data())
@@ -116,7 +123,7 @@ def deployments_layer(request):
         request,
         name="deployments",
         filterset_class=DeploymentFilter,
-        model=Deployment,
+        rows=Deployment.objects.published(),
         properties=deployment_map_properties,
     )
 
@@ -129,6 +136,19 @@ def hotspots_layer(request):
         request,
         name="hotspots",
         filterset_class=HotspotFilter,
-        model=Hotspot,
+        rows=Hotspot.objects.published(),
         properties=hotspot_map_properties,
+    )
+
+
+@require_safe
+@public_page
+def osm_cameras_layer(request):
+    """Cameras mapped in OpenStreetMap (their own layer, ODbL), clustered likewise."""
+    return _layer(
+        request,
+        name="osm-cameras",
+        filterset_class=OsmCameraFilter,
+        rows=osm_cameras_live(),
+        properties=osm_camera_map_properties,
     )

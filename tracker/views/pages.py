@@ -1,10 +1,12 @@
-"""Plain pages: downloads, data dictionary and licence; about."""
+"""Plain pages: downloads, data dictionary and licence, dataset releases; about."""
 
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ..exports.datasets import EXPORTS
+from ..exports.releases import release_get, releases
 from ..middleware import public_page
 
 
@@ -31,3 +33,43 @@ def data(request):
 @public_page
 def about(request):
     return render(request, "tracker/about.html")
+
+
+@require_safe
+@public_page
+def data_releases(request):
+    """Every dataset release, newest first, with its size, checksum and changes."""
+    listed = []
+    for release in releases():
+        rows = release.manifest["rows"]
+        changes = [
+            {"entity": EXPORTS[entity].title, "rows": rows[entity], **counts}
+            for entity, counts in release.manifest["changes"].items()
+            if entity in EXPORTS
+        ]
+        listed.append({"release": release, "changes": changes})
+    return render(request, "tracker/data_releases.html", {"releases": listed})
+
+
+def _release_file(name, path_of, content_type, *, download):
+    release = release_get(name)
+    if release is None:
+        raise Http404("No such release.")
+    path = path_of(release)
+    response = FileResponse(path.open("rb"), content_type=content_type, as_attachment=download)
+    response["Cache-Control"] = "public, max-age=86400, immutable"  # releases never change
+    return response
+
+
+@require_safe
+@public_page
+def data_release_zip(request, name):
+    return _release_file(name, lambda release: release.zip_path, "application/zip", download=True)
+
+
+@require_safe
+@public_page
+def data_release_changes(request, name):
+    return _release_file(
+        name, lambda release: release.changes_path, "application/json", download=False
+    )

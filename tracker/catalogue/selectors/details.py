@@ -4,6 +4,7 @@
 from django.db.models import Prefetch
 
 from ...models import Agency, Citation, Deployment, Hotspot, RTIEvent, RTIRequest, Vendor
+from ..osm import hotspot_osm_camera_count
 from .rows import without_shapes
 
 
@@ -62,6 +63,7 @@ def agency_detail(*, pk):
 def hotspot_detail(*, pk):
     return (
         Hotspot.objects.published()
+        .annotate(osm_camera_count=hotspot_osm_camera_count())
         .select_related("state", "agency")
         .prefetch_related(
             Prefetch(

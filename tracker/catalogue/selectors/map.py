@@ -2,6 +2,7 @@
 whole layer in one query (``sql.geojson``); labels and URLs in the current language."""
 
 from django.db.models import Case, CharField, F, Value, When
+from django.db.models.fields.json import KeyTextTransform
 
 from ...models import DeploymentStatus, HotspotKind, Technology
 from ..geography import state_name_sql
@@ -45,4 +46,18 @@ def hotspot_map_properties():
         "kind_label": _label("kind", HotspotKind.choices),
         "city": "city",
         "camera_count": "camera_count",
+    }
+
+
+def osm_camera_map_properties():
+    """Properties of an OpenStreetMap camera on the map: its element and the tags a reader
+    wants first (its own page on OpenStreetMap has the rest)."""
+    return {
+        "id": "id",
+        "osm_type": "osm_type",
+        "osm_id": "osm_id",
+        "camera_type": KeyTextTransform("camera:type", "tags"),
+        "surveillance_type": KeyTextTransform("surveillance:type", "tags"),
+        "zone": KeyTextTransform("surveillance:zone", "tags"),
+        "operator": KeyTextTransform("operator", "tags"),
     }

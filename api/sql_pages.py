@@ -1,0 +1,315 @@
+"""A list page's rows written by PostgreSQL, from the serializer's own declaration.
+
+Serializing a page of 50 deployments field by field in Python costs tens of
+milliseconds, which a one-off query (most of a researcher's) pays in full. So a
+list page's ``results`` are built by PostgreSQL in one query: each serializer
+is compiled, field by field and in its order, into ``json_build_object`` over
+the viewset's own queryset, its nested summaries into the same joins, and each
+``many=True`` field into an ordered ``json_agg`` over the very queryset the
+selector prefetches (its filters, such as "published only", and its order).
+Python parses the page once and the JSON renderer writes it. Two kinds of value
+come back raw and are written by the serializer's own field, so their text is
+exactly its text: datetimes (as microseconds since 1970; DRF writes them in the
+current time zone) and geometries other than points (as WKB; GEOS writes them).
+Points are written in SQL with Python's float text (``80.0``, not ``80``).
+``tests/api/test_serializer_output.py`` compares the bytes with REST
+framework's own writing.
+
+A serializer with a field this cannot express (a method field, a decimal) is
+not compiled: its pages are serialized as before.
+"""
+
+import json
+import weakref
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.gis.db.models.functions import AsWKB
+from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models
+from django.db.models import Case, F, Func, JSONField, OuterRef, Q, Subquery, Value, When
+from django.db.models.aggregates import Aggregate
+from django.db.models.expressions import RawSQL
+from psycopg import ClientCursor
+from rest_framework import fields as drf
+from rest_framework import relations, serializers
+from rest_framework.settings import api_settings
+
+from tracker.catalogue.visibility import public_q
+
+from .serializers import GeoJSONGeometryField, PublishedOnly
+
+JSON = JSONField()
+NULL_JSON = RawSQL("NULL::json", (), output_field=JSON)
+EMPTY_ARRAY = RawSQL("'[]'::json", (), output_field=JSON)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Written by PostgreSQL as they are: json_build_object turns text, whole numbers and
+# booleans (and NULL) into what these serializer fields write for such columns. None
+# stands for an annotation of the queryset (a count).
+PLAIN = {
+    drf.CharField: (models.CharField, models.TextField),
+    drf.ChoiceField: (models.CharField,),
+    drf.IntegerField: (models.IntegerField, models.BigIntegerField, models.AutoField, type(None)),
+    drf.BooleanField: (models.BooleanField,),
+}
+# A whole float keeps its ".0", as Python writes it (json.loads reads "80" as an int).
+FLOAT = (
+    "CASE WHEN {v} = trunc({v}) AND abs({v}) < 1e15 "
+    "THEN (trunc({v})::bigint::text || '.0')::json ELSE to_json({v}) END"
+)
+
+
+class Uncompilable(Exception):
+    """The serializer has a field PostgreSQL cannot write as the serializer would."""
+
+
+class JSONObject(Func):
+    """json_build_object: keys in the order given (jsonb would sort them)."""
+
+    function = "json_build_object"
+    output_field = JSON
+
+
+class JSONAgg(OrderableAggMixin, Aggregate):
+    function = "json_agg"
+    template = "%(function)s(%(expressions)s %(order_by)s)"
+    output_field = JSON
+
+
+@dataclass(frozen=True)
+class Finish:
+    """A value PostgreSQL hands back raw, at ``path`` in each row ("*" is every item of a
+    list), for the serializer's ``field`` to write."""
+
+    path: tuple
+    field: drf.Field
+    kind: str  # "datetime" (microseconds since 1970) or "geometry" (WKB as hex)
+
+    def writer(self):
+        """A function writing one raw value as the field would; for ISO 8601 datetimes
+        the field's own steps (to the current time zone, ``isoformat``, ``Z`` for UTC)
+        with the time zone looked up once per page rather than once per value."""
+        field = self.field
+        if self.kind == "geometry":
+            return lambda raw: field.to_representation(GEOSGeometry(memoryview(bytes.fromhex(raw))))
+        output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+        zone = getattr(field, "timezone", None) or field.default_timezone()
+        if output_format is None or output_format.lower() != drf.ISO_8601 or zone is None:
+            return lambda raw: field.to_representation(EPOCH + timedelta(microseconds=raw))
+
+        def iso(raw):
+            text = (EPOCH + timedelta(microseconds=raw)).astimezone(zone).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return iso
+
+    def apply(self, rows):
+        write = self.writer()
+
+        def walk(node, path):
+            head, *rest = path
+            if head == "*":
+                for item in node:
+                    walk(item, rest)
+            elif node is not None:
+                if rest:
+                    walk(node[head], rest)
+                elif node[head] is not None:
+                    node[head] = write(node[head])
+
+        for row in rows:
+            walk(row, self.path)
+
+
+def _datetime(path):
+    return Func(
+        F(path),
+        template="(extract(epoch FROM %(expressions)s) * 1000000)::bigint",
+        output_field=JSON,
+    )
+
+
+def _date(path):
+    return Func(F(path), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=JSON)
+
+
+def _point(path):
+    """``{"type": "Point", "coordinates": [x, y]}``, as the serializer writes a point."""
+    x, y = "ST_X(%(expressions)s)", "ST_Y(%(expressions)s)"
+    template = (
+        "CASE WHEN %(expressions)s IS NULL THEN NULL ELSE json_build_object('type', 'Point', "
+        f"'coordinates', json_build_array({FLOAT.format(v=x)}, {FLOAT.format(v=y)})) END"
+    )
+    return Func(F(path), template=template, output_field=JSON)
+
+
+def _model_field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # an annotation of the queryset
+        return None
+
+
+def _field(field, model, prefix, prefetches):
+    """(JSON expression, finishes) of one serializer field over rows of ``model`` whose
+    columns are reached through ``prefix``."""
+    if isinstance(field, serializers.ListSerializer):
+        return _many(field, model, prefix, prefetches)
+    if isinstance(field, serializers.SerializerMethodField) or len(field.source_attrs) != 1:
+        raise Uncompilable(field.field_name)
+    name = field.source_attrs[0]
+    path = prefix + name
+    model_field = _model_field(model, name)
+    here = (field.field_name,)
+    if isinstance(field, serializers.BaseSerializer):
+        return _one(field, model_field, path)
+    if isinstance(field, GeoJSONGeometryField):
+        if getattr(model_field, "geom_type", None) == "POINT":
+            return _point(path), []
+        raw = Func(AsWKB(path), Value("hex"), function="encode", output_field=JSON)
+        return raw, [Finish(here, field, "geometry")]
+    if isinstance(field, drf.DateTimeField):
+        return _datetime(path), [Finish(here, field, "datetime")]
+    if isinstance(field, drf.DateField):
+        return _date(path), []
+    if isinstance(field, drf.ListField) and isinstance(field.child, drf.CharField):
+        return F(path), []
+    if isinstance(field, relations.RelatedField | drf.ListField | drf.DictField):
+        raise Uncompilable(field.field_name)
+    columns = next((kinds for kind, kinds in PLAIN.items() if isinstance(field, kind)), ())
+    if isinstance(model_field, columns):
+        return F(path), []
+    raise Uncompilable(f"{field.field_name}: {type(field).__name__}")
+
+
+def _object(serializer, model, prefix, prefetches):
+    """json_build_object of every readable field, in the serializer's order."""
+    pairs, finishes = [], []
+    for name, field in serializer.fields.items():
+        if field.write_only:
+            continue
+        expression, inner = _field(field, model, prefix, prefetches)
+        pairs += [Value(name), expression]
+        finishes += inner
+    if len(pairs) > 100:  # json_build_object takes at most 100 arguments
+        raise Uncompilable(f"{type(serializer).__name__} has over 50 fields")
+    return JSONObject(*pairs), finishes
+
+
+def _nested(finishes, name, *, many=False):
+    return [Finish((name, *(("*",) if many else ()), *f.path), f.field, f.kind) for f in finishes]
+
+
+def _one(serializer, model_field, path):
+    """A summary through a foreign key: null when there is none or (PublishedOnly) when
+    the related entry is not public."""
+    if model_field is None or not model_field.many_to_one:
+        raise Uncompilable(path)
+    built, finishes = _object(serializer, model_field.related_model, f"{path}__", {})
+    shown = Q(**{f"{path}__isnull": False})
+    if isinstance(serializer, PublishedOnly):
+        shown &= public_q(path)
+    written = Case(When(shown, then=built), default=NULL_JSON, output_field=JSON)
+    return written, _nested(finishes, serializer.field_name)
+
+
+def _many(serializer, model, prefix, prefetches):
+    """A ``many=True`` field read from ``prefetched_<name>``: the prefetch's own queryset,
+    narrowed to the row, aggregated in its order (ties broken by id)."""
+    prefetch = prefetches.get(serializer.source)
+    if prefix or prefetch is None:
+        raise Uncompilable(serializer.source)
+    relation = model._meta.get_field(prefetch.prefetch_through)
+    related = relation.related_model
+    if relation.auto_created and not relation.concrete:  # a reverse foreign key or M2M
+        owner = relation.field.name
+    else:
+        owner = relation.related_query_name()
+    rows = prefetch.queryset if prefetch.queryset is not None else related._default_manager.all()
+    ordering = [*(rows.query.order_by or related._meta.ordering or ()), "pk"]
+    built, finishes = _object(serializer.child, related, "", {})
+    aggregate = (
+        rows.filter(**{owner: OuterRef("pk")})
+        .order_by()
+        .annotate(_group=Value(1))
+        .values("_group")
+        .annotate(_json=JSONAgg(built, order_by=ordering))
+        .values("_json")
+    )
+    written = Func(
+        Subquery(aggregate, output_field=JSON), EMPTY_ARRAY, function="COALESCE", output_field=JSON
+    )
+    return written, _nested(finishes, serializer.field_name, many=True)
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """A compiled page: its SQL, which takes the page's ids as its one parameter, and the
+    values the serializer's own fields finish."""
+
+    name: str
+    sql: str
+    finishes: list
+
+
+_compiled = {}
+_prepared = weakref.WeakKeyDictionary()  # database connection -> names prepared on it
+
+
+def page_query(serializer_class, queryset):
+    """The compiled query writing rows by id, or None if the serializer is not compilable.
+    Made once per serializer and model: the SQL depends on nothing else (a page only
+    supplies its ids; datetimes are finished in Python, in the reader's time zone)."""
+    key = (serializer_class, queryset.model)
+    if key not in _compiled:
+        prefetches = {
+            lookup.to_attr: lookup
+            for lookup in queryset._prefetch_related_lookups
+            if getattr(lookup, "to_attr", None)
+        }
+        try:
+            row, finishes = _object(serializer_class(), queryset.model, "", prefetches)
+        except Uncompilable:
+            _compiled[key] = None
+        else:
+            rows = queryset.order_by().values(_pk=F("pk"), _row=row)
+            inner, params = rows.query.sql_with_params()
+            connection.ensure_connection()
+            inner = ClientCursor(connection.connection).mogrify(inner, params)
+            sql = (
+                "SELECT COALESCE(json_agg(t._row ORDER BY array_position($1, t._pk)), '[]')::text"
+                f" FROM ({inner}) AS t WHERE t._pk = ANY($1)"
+            )
+            name = f"api_page_{queryset.model._meta.model_name}_{serializer_class.__name__.lower()}"
+            _compiled[key] = PageQuery(name, sql, finishes)
+    return _compiled[key]
+
+
+def _execute(cursor, query, ids):
+    """Run the page's query as a statement prepared once per database connection, so it
+    is planned once rather than on every page."""
+    raw = cursor.connection.connection
+    prepared = _prepared.setdefault(raw, set())
+    if query.name not in prepared:
+        cursor.execute(f"PREPARE {query.name}(bigint[]) AS {query.sql.replace('%', '%%')}")
+        prepared.add(query.name)
+    cursor.execute(f"EXECUTE {query.name}(%s::bigint[])", [ids])
+
+
+def page_rows(serializer_class, queryset, ids):
+    """The rows ``ids`` (in that order) as ``serializer_class`` writes them, read through
+    ``queryset`` (the viewset's own, with the selector's prefetches); None when the
+    serializer cannot be compiled."""
+    query = page_query(serializer_class, queryset)
+    if query is None:
+        return None
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        _execute(cursor, query, list(ids))
+        rows = json.loads(cursor.fetchone()[0])
+    for finish in query.finishes:
+        finish.apply(rows)
+    return rows
