@@ -33,6 +33,14 @@ export_urls = [
     )
     for name, export in EXPORTS.items()
     for file_format in (("csv", "geojson") if export.geometry else ("csv",))
+] + [
+    # For OpenStreetMap's mappers to review and upload by hand (tracker/exports/osm.py).
+    path(
+        f"export/hotspots.{file_format}",
+        views.osm_export_view(file_format),
+        name=f"export-hotspots-{file_format.replace('.', '-')}",
+    )
+    for file_format in views.OSM_FORMATS
 ]
 
 urlpatterns = [

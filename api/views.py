@@ -18,7 +18,12 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import api_view, renderer_classes, throttle_classes
+from rest_framework.decorators import (
+    api_view,
+    permission_classes,
+    renderer_classes,
+    throttle_classes,
+)
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -29,6 +34,7 @@ from tracker.catalogue.filters import (
     AgencyFilter,
     DeploymentFilter,
     HotspotFilter,
+    OsmExportFilter,
     RTIRequestFilter,
     SourceFilter,
 )
@@ -36,6 +42,7 @@ from tracker.catalogue.selectors import records
 from tracker.catalogue.stats import published_figures
 from tracker.exports import ocds
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
+from tracker.exports.osm import osm_geojson_chunks, osm_points, osm_xml_chunks
 from tracker.rti.laws import law_today
 from tracker.sql import geojson
 
@@ -85,7 +92,7 @@ EMPTY_VALUE = "Must not be empty: leave the parameter out instead."
 
 
 class NoEmptyParametersMixin:
-    """A documented query parameter given with an empty value is a 400 naming it.
+    """A documented query parameter given with an empty (or blank) value is a 400 naming it.
 
     The schema gives every parameter a type, enum or pattern that "" does not
     meet, so the API says so instead of quietly reading "" as "not given".
@@ -96,7 +103,8 @@ class NoEmptyParametersMixin:
         documented = {"limit", "offset", "format"}
         if getattr(self, "filterset_class", None):
             documented |= set(self.filterset_class.base_filters)
-        empty = sorted(k for k in documented if request.query_params.get(k, None) == "")
+        given = request.query_params
+        empty = sorted(k for k in documented if k in given and not given[k].strip())
         if empty:
             raise ValidationError({name: [EMPTY_VALUE] for name in empty})
 
@@ -426,11 +434,13 @@ class StatsView(APIView):
 
 
 @extend_schema(exclude=True)
-@api_view(["GET", "HEAD", "OPTIONS"])
+@api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
 @renderer_classes([JSONRenderer])
 @throttle_classes([])
+@permission_classes([])
 def not_found(request):
-    """Unknown API paths answer in JSON, like every other API error."""
+    """Unknown API paths answer in JSON, like every other API error, and a 404 whatever the
+    method: nothing is there to allow or to sign in for."""
     raise NotFound("No such API endpoint or entry.")
 
 
@@ -467,3 +477,69 @@ ENDPOINTS = {
     "rti-requests": "rti-request",
     "sources": "source",
 }
+
+
+OSM_TEXT = {"type": "string", "description": "OSM XML 0.6: new nodes with negative ids."}
+OSM_FORMATS = {
+    "osm": ("application/x-osm+xml; charset=utf-8", osm_xml_chunks, OSM_TEXT),
+    "osm.geojson": ("application/geo+json", osm_geojson_chunks, FEATURE_COLLECTION),
+}
+
+
+class OsmExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
+    """Our hotspots, and deployments located exactly, as points with OpenStreetMap's tags
+    for mappers to review and upload by hand (nothing is uploaded by this site)."""
+
+    file_format = None  # a key of OSM_FORMATS
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OsmExportFilter
+    renderer_classes = [JSONRenderer]
+    schema = FilteredFileSchema()
+
+    def get_queryset(self):
+        return records.hotspot_records()
+
+    def get(self, request):
+        filterset = OsmExportFilter(request.query_params, queryset=self.get_queryset())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        media_type, chunks, _body = OSM_FORMATS[self.file_format]
+        points = osm_points(
+            state=filterset.form.cleaned_data.get("state"),
+            box=filterset.form.cleaned_data.get("in_bbox"),
+        )
+        response = StreamingHttpResponse(chunks(points), content_type=media_type)
+        filename = f"hotspots.{self.file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def osm_export_view(file_format):
+    """The view for /export/hotspots.<file_format>, documented with its own response."""
+    media_type, _chunks, body = OSM_FORMATS[file_format]
+    view_class = type(
+        f"Osm{file_format.title().replace('.', '')}Export",
+        (OsmExportView,),
+        {"file_format": file_format},
+    )
+
+    def get(self, request):
+        return OsmExportView.get(self, request)
+
+    # Each format documents its own response, so each needs its own ``get``.
+    view_class.get = extend_schema(
+        summary=f"Hotspots for OpenStreetMap mappers ({file_format})",
+        description=(
+            "Published hotspots, and published deployments located exactly that no hotspot "
+            "stands for, as points tagged as OpenStreetMap tags cameras (man_made=surveillance, "
+            "surveillance:type, operator, operator:wikidata, manufacturer, source). For "
+            "mappers to review and upload by hand: nothing is uploaded automatically. The .osm "
+            "file opens in JOSM as new objects (negative ids)."
+        ),
+        responses={
+            (200, media_type.split(";")[0]): OpenApiResponse(body, description="The file."),
+            400: ERROR_RESPONSE,
+            429: THROTTLED,
+        },
+    )(get)
+    return view_class.as_view()

@@ -369,21 +369,23 @@ FIRST_MARKERS = (
 MAP_PAGES = [("home map", "/"), ("state page map (Uttar Pradesh)", "/states/in-up/")]
 
 
-def time_maps_in_chromium(port):
+def time_maps_in_chromium(port, pages=MAP_PAGES, ready=FIRST_MARKERS, viewport=(1280, 900)):
+    """Time and bytes until each of ``pages`` ((title, path)) shows ``ready`` (a JavaScript
+    test: its first markers), with an empty browser cache and then with it kept."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        for title, path in MAP_PAGES:
+        for title, path in pages:
             print(f"\n{title} in Chromium (target: first markers < 1.5 s, < 1 MB before them)")
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
             for run in ("empty browser cache", "again, cache kept"):
                 page = context.new_page()
                 start = time.perf_counter()
                 page.goto(f"http://127.0.0.1:{port}{path}")
-                page.wait_for_function(FIRST_MARKERS, polling=20, timeout=60000)
+                page.wait_for_function(ready, polling=20, timeout=60000)
                 elapsed = time.perf_counter() - start
                 sizes = page.evaluate(
                     """() => performance.getEntriesByType('navigation')

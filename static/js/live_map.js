@@ -110,16 +110,16 @@
       }).catch(function () { lastUrl.osm = null; });
     }
 
-    /* Say what the view now shows, for the share control (share.js). */
+    /* Say what the view now shows, for the share control (share.js), and keep it on the
+       container for a control whose script runs after the first view was announced. */
     function announceView() {
       var b = map.getBounds();
       var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v, i) {
         var limit = i % 2 ? 90 : 180;
         return +Math.max(-limit, Math.min(limit, v)).toFixed(4);
       });
-      container.dispatchEvent(new CustomEvent("panoptic:view", {
-        detail: { query: filterQuery, bbox: box.join(",") }
-      }));
+      container.panopticView = { query: filterQuery, bbox: box.join(",") };
+      container.dispatchEvent(new CustomEvent("panoptic:view", { detail: container.panopticView }));
     }
 
     function loadView() {

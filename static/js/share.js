@@ -1,7 +1,7 @@
 /* The "Share / embed" control (templates/tracker/includes/share.html): copies the link or
    the embed code, and on a live map keeps the code in step with the view. live_map.js
    announces each view on #map as "panoptic:view" ({query: the filters, bbox: the box
-   shown}); the code then embeds /embed/map/ with those filters and that box. */
+   shown}) and keeps the latest as #map.panopticView; the code then embeds /embed/map/ with those filters and that box. */
 (function () {
   "use strict";
 
@@ -42,16 +42,19 @@
     });
     var map = document.getElementById("map");
     if (share.hasAttribute("data-follows-view") && map) {
-      map.addEventListener("panoptic:view", function (event) {
-        var params = new URLSearchParams(event.detail.query || "");
+      var follow = function (view) {
+        var params = new URLSearchParams(view.query || "");
         params.delete("bbox");
-        params.set("bbox", event.detail.bbox);
+        params.set("bbox", view.bbox);
         var src = share.dataset.embedMapUrl + "?" + params.toString();
         code.value = iframe(src, share.dataset.title, share.dataset.height);
         link.value = window.location.href;
         status.textContent = "";
         share.dataset.embedSrc = src;
-      });
+      };
+      map.addEventListener("panoptic:view", function (event) { follow(event.detail); });
+      /* The map may have shown its first view before this script ran. */
+      if (map.panopticView) follow(map.panopticView);
     }
   });
 })();

@@ -161,11 +161,7 @@ class PointParamField(ExactCharField):
 
 
 class TimestampField(forms.CharField):
-    """An ISO 8601 date or date-time; without an offset it means UTC. Left empty it asks
-    for nothing; blanks alone are no date (an error, like any other text)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **{**kwargs, "strip": False})
+    """An ISO 8601 date or date-time; without an offset it means UTC."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -567,6 +563,18 @@ class OsmCameraFilter(django_filters.FilterSet):
 
     class Meta:
         model = OsmCamera
+        fields = []
+
+
+class OsmExportFilter(django_filters.FilterSet):
+    """What the export for OpenStreetMap's mappers takes: a state and a box (it applies
+    them to hotspots and to located deployments alike, ``tracker.exports.osm``)."""
+
+    state = StateFilter(field_name="state_id", label=_("State"), **STATE_HELP)
+    in_bbox = BBoxFilter(field_name="location", label=_("In box"), **BBOX_HELP)
+
+    class Meta:
+        model = Hotspot
         fields = []
 
 
