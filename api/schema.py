@@ -21,6 +21,7 @@ TIMESTAMP = {
     "example": "2024-01-31T00:00:00Z",
 }
 BBOX = {"type": "string", "pattern": filters.BBOX_PATTERN, "example": "72.8,18.9,73.0,19.3"}
+NOT_BLANK = r"\S"  # at least one character that is not white space (as str.strip sees it)
 POINT = {"type": "string", "pattern": filters.POINT_PATTERN, "example": "80.95,26.85"}
 
 extend_schema_field(STATE_CODE)(filters.StateFilter)
@@ -49,9 +50,11 @@ class DescribedFilterExtension(DjangoFilterExtension):
             for keyword, option in bounds.items():
                 if filter_field.extra.get(option) is not None:
                     schema[keyword] = filter_field.extra[option]
-            # An empty value is a 400 (api.views.NoEmptyParametersMixin).
+            # An empty or blank value is a 400 (api.views.NoEmptyParametersMixin).
             if schema.get("type") == "string":
                 schema["minLength"] = 1
+                if not {"pattern", "enum", "format"} & schema.keys():
+                    schema["pattern"] = NOT_BLANK
             elif schema.get("type") == "array":
                 schema["minItems"] = 1
         return parameters
