@@ -6,8 +6,13 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-fast lint bench setup system-packages venv services stop messages demo lock \
+.PHONY: run test test-fast lint bench bench-uncached setup system-packages venv services stop messages demo lock \
 	check-lock backup restore install
+
+# Development targets run in development mode (DEBUG, the development key). The switch
+# lives only in the environment, never in var/local.env (config/settings.py); backup,
+# restore and install stay production.
+run test test-fast bench demo messages: export PANOPTIC_DEV = 1
 
 run: setup messages
 	@exec scripts/run.sh
@@ -31,6 +36,12 @@ lint: venv
 bench: setup
 	@WITH_BENCH_TOOLS=1 scripts/system-packages.sh
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Only what one-off queries cost with the API list cache off (bench_site's last part):
+# the uncached list's wrk ratio to /about/, cold searches, the export against psql.
+bench-uncached: setup
+	@WITH_BENCH_TOOLS=1 scripts/system-packages.sh
+	BENCH_ONLY=uncached $(PY) bench/bench_site.py
 
 setup: system-packages venv services
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tracker.clients import client_address
 from tracker.mail import mail_queue
 
 LOGIN_FAILED = "login_failed"
@@ -43,6 +44,10 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         mail_queue(messages=[self.render_mail(template_prefix, email, ctx)])
+
+    def get_client_ip(self, request):
+        """The address allauth's limits count by: the client, not the proxy in front."""
+        return client_address(request)
 
     def populate_username(self, request, user):
         user.username = "user-" + secrets.token_hex(6)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.forms import SiteForm
 
-from .forms import DISPLAY_NAME_HELP, HONEYPOT_FIELD, HoneypotMixin, display_name_clean
+from .forms import DISPLAY_NAME_HELP, HONEYPOT, HoneypotMixin, display_name_clean
 
 LABELS = {
     "login": _("E-mail address"),
@@ -44,7 +44,7 @@ class LoginForm(AccountForm, allauth.LoginForm):
 
 class SignupForm(AccountForm, HoneypotMixin, allauth.SignupForm):
     labels = {**LABELS, "password1": _("Password"), "password2": _("Password again")}
-    field_order = ["email", "display_name", "password1", "password2", HONEYPOT_FIELD]
+    field_order = ["email", "display_name", "password1", "password2", HONEYPOT]
 
     display_name = forms.CharField(
         label=_("Public display name"), max_length=60, help_text=DISPLAY_NAME_HELP

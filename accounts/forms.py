@@ -19,7 +19,9 @@ def display_name_clean(name: str) -> str:
     return name
 
 
-HONEYPOT_FIELD = "homepage"
+# The honeypot's name: one no entry has as a field (an agency has a website), so a real
+# value is never mistaken for a bot's, and one a bot is keen to fill.
+HONEYPOT = "fax_number"
 
 
 class HoneypotMixin(SiteForm):
@@ -27,15 +29,15 @@ class HoneypotMixin(SiteForm):
     bots that fill every field give themselves away. Named so no real form field is
     (an agency has a website)."""
 
-    homepage = forms.CharField(
+    fax_number = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         template_name="forms/honeypot.html",
     )
 
-    def clean_homepage(self):
-        if self.cleaned_data.get(HONEYPOT_FIELD):
+    def clean_fax_number(self):
+        if self.cleaned_data.get(HONEYPOT):
             raise forms.ValidationError(_("This form could not be accepted."))
         return ""
 

@@ -191,12 +191,12 @@ def _bounds(field):
 def proposal_fields_schema(form_class) -> dict:
     """The ``fields`` object of one kind's proposal, from its form (a correction's form,
     so ``why`` is there; the honeypot, files and the sources list are left out)."""
-    from accounts.forms import HONEYPOT_FIELD
+    from accounts.forms import HONEYPOT
 
     form = form_class(target_id=0)
     properties, required = {}, []
     for name, field in form.fields.items():
-        if name in (HONEYPOT_FIELD, "attachments") or name.startswith("source_"):
+        if name in (HONEYPOT, "attachments") or name.startswith("source_"):
             continue
         properties[name] = form_field_schema(field)
         if name == "why":

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,9 +34,10 @@ from moderation.services import (
     SubmissionThrottled,
     submission_propose,
 )
-from moderation.throttles import client_address
+from tracker.clients import client_address
 
 from .authentication import ThrottledTokenAuthentication
+from .parsers import BoundedJSONParser
 
 
 class IsVolunteer(BasePermission):
@@ -221,7 +222,7 @@ def _envelope_data(request):
     if request.content_type.startswith("multipart/"):
         try:
             return json.loads(request.data.get("payload", ""))
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     return request.data
 
@@ -296,7 +297,7 @@ def submissions_out(submissions, request, *, many):
 class SubmissionsView(APIView):
     authentication_classes = [ThrottledTokenAuthentication]
     permission_classes = [IsAuthenticated, IsVolunteer]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     @extend_schema(
         summary="Your own submissions",

@@ -12,10 +12,16 @@ from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from tracker.clients import client_address
+
 
 class CurrentRateMixin:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        """The client behind API_NUM_PROXIES proxies, as every limit counts it."""
+        return client_address(request)
 
 
 class WindowCounterMixin:

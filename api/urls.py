@@ -81,7 +81,8 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    # Anything else under /api/v1/ is a JSON 404, never the site's HTML page.
-    re_path(r"^export/.*$", query_parameters(ANY)(views.not_found)),
-    re_path(r"^.*/$", query_parameters(ANY)(views.not_found)),
+    # Anything else under /api/v1/ is a JSON 404, never the site's HTML page; a path with a
+    # newline in it too ("[\s\S]" matches it where "." would not; "\Z" is the very end).
+    re_path(r"^export/[\s\S]*\Z", query_parameters(ANY)(views.not_found)),
+    re_path(r"^[\s\S]*/\Z", query_parameters(ANY)(views.not_found)),
 ]

@@ -35,8 +35,9 @@ class GunicornLogger(glogging.Logger):
     """gunicorn's error and access logs as the same JSON lines (``deploy/gunicorn.conf.py``).
 
     The access line, when the access log is on, carries the method, the path
-    without its query string, the status, the bytes sent and the duration:
-    never the client's address, user agent or referrer.
+    without its query string (and without the secret keys some paths hold), the
+    status, the bytes sent and the duration: never the client's address, user agent
+    or referrer.
     """
 
     def setup(self, cfg):
@@ -48,9 +49,12 @@ class GunicornLogger(glogging.Logger):
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:
             return
+        from tracker.middleware import path_for_log  # Django is loaded by the time of a request
+
         status = resp.status
         status = int(status.split(None, 1)[0]) if isinstance(status, str) else status
-        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+        method = environ.get("REQUEST_METHOD")
+        path = path_for_log(environ.get("PATH_INFO") or "")
         self.access_log.info(
             "%s %s %s",
             method,

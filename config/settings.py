@@ -1,10 +1,14 @@
 """One settings module, driven by environment variables with development defaults.
 
 The defaults point at the project-local PostgreSQL and Redis that
-``scripts/services.sh`` starts under ``var/`` (recorded in ``var/local.env``),
-so ``manage.py`` works with no extra environment while they run.
+``scripts/services.sh`` starts under ``var/``, whose addresses it records in
+``var/local.env``. That file only ever says where those services are: the
+development switch ``PANOPTIC_DEV`` (and ``DEBUG`` and the secret key) count only
+from the process's real environment, so a checkout that once ran ``make test``
+cannot turn a production instance into a development one.
 """
 
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -19,9 +23,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-# Real environment variables always win over the recorded local services.
-if (VAR_DIR / "local.env").exists():
-    env.read_env(VAR_DIR / "local.env", overwrite=False)
+# The only settings var/local.env may give (real environment variables still win).
+LOCAL_SERVICE_SETTINGS = ("DATABASE_URL", "CELERY_BROKER_URL")
+
+
+def local_services(path):
+    """{name: value} of the service addresses recorded in ``path``; anything else is ignored."""
+    found = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            name, _, value = line.partition("=")
+            if name.strip() in LOCAL_SERVICE_SETTINGS:
+                found[name.strip()] = value.strip()
+    return found
+
+
+for _name, _value in local_services(VAR_DIR / "local.env").items():
+    os.environ.setdefault(_name, _value)
 
 
 def env_secret(name, default=""):
@@ -32,9 +50,10 @@ def env_secret(name, default=""):
     return env.str(name, default=default)
 
 
-# Production is the default. The development switch PANOPTIC_DEV=1 (written into
-# var/local.env by `make run` and `make test`) turns DEBUG on and allows the
-# development key; without it the site refuses to start with no SECRET_KEY.
+# Production is the default. The development switch PANOPTIC_DEV=1 (exported by the
+# Makefile's development targets and by the test suite, never read from a file) turns
+# DEBUG on and allows the development key; without it the site refuses to start with no
+# SECRET_KEY.
 DEVELOPMENT = env.bool("PANOPTIC_DEV", default=False)
 DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
 SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me" if DEVELOPMENT else "")
@@ -70,6 +89,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "allauth",
     "allauth.account",
+    "axes",
     "csp",
     "tracker",
     "accounts",
@@ -94,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Answers a locked-out admin sign-in with 429 (last among those that read the request).
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # An API endpoint answers a query parameter it does not take with a 400 naming it.
@@ -186,6 +208,9 @@ CONTACT_EMAIL = env.str("CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
 # sign-ups and password resets are rate-limited per client and per account (counters in the
 # cache). A volunteer's public name is their display name; the e-mail is never shown.
 AUTHENTICATION_BACKENDS = [
+    # First, so a client locked out of the admin's sign-in is refused before any password
+    # is checked (it acts on the admin's sign-in only: AXES_ONLY_ADMIN_SITE).
+    "accounts.backends.AdminSignInLimit",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -213,18 +238,40 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Panoptic Tracker] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password reset asked for an address no account has sends nothing (no mail to strangers).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_RATE_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "signup": env.str("ACCOUNT_RATE_SIGNUP", default="5/h/ip"),
     "reset_password": "10/m/ip,3/5m/key",
     "confirm_email": "1/3m/key",
 }
+# The admin's sign-in (django-axes; allauth's limits above cover the site's own pages):
+# after ADMIN_LOGIN_FAILURES failed attempts from one client address, or for one username,
+# further attempts get 429 for ADMIN_LOGIN_COOLOFF_MINUTES, even with the right password.
+# Counted in the cache, by tracker.clients.client_address (behind API_NUM_PROXIES).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_ONLY_ADMIN_SITE = True
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "tracker.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # Volunteers' submissions: per account and per client address, "count/seconds".
 SUBMISSION_RATE_ACCOUNT = env.str("SUBMISSION_RATE_ACCOUNT", default="30/3600")
 SUBMISSION_RATE_CLIENT = env.str("SUBMISSION_RATE_CLIENT", default="60/3600")
 SUBMISSION_ATTACHMENT_MAX_BYTES = env.int(
     "SUBMISSION_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
 )
+# Every uploaded file is counted as it streams in: one past SUBMISSION_ATTACHMENT_MAX_BYTES
+# is refused by name without being kept (moderation/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "moderation.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Moderators' notes and withdrawal reasons are kept whole in the public history.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
@@ -241,6 +288,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # throttle counts the client address API_NUM_PROXIES hops back in X-Forwarded-For,
 # and X-Forwarded-Proto is believed only behind a proxy (which must set or strip it).
 NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
+# allauth reads the client through accounts.adapter (tracker.clients); its own reader agrees.
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -303,6 +352,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StrictLimitOffsetPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # A body nested too deeply to parse is a 400, not a server error (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "NUM_PROXIES": NUM_PROXIES,
     # Only the submissions endpoint needs a user, and it takes a token: no Basic or
     # session authentication, so a guessed password never costs a hash here.
@@ -442,6 +497,8 @@ LOGGING = {
     # the frameworks' own lines about them would repeat it.
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # django-axes: failed admin sign-ins (addresses masked), not every sign-in.
+        "axes": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},
         "celery.worker.strategy": {"level": "WARNING"},
     },

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import HONEYPOT_FIELD, HoneypotMixin
+from accounts.forms import HONEYPOT, HoneypotMixin
 from tracker.forms import SiteForm
 from tracker.models import (
     Agency,
@@ -62,6 +62,7 @@ PRECISION_CHOICES = [
     (DatePrecision.MONTH, _("Only the month")),
     (DatePrecision.YEAR, _("Only the year")),
 ]
+MAX_AREA_CHARACTERS = 100_000  # 500 points as GeoJSON, with room to spare
 
 
 class WebLinkField(forms.URLField):
@@ -70,7 +71,8 @@ class WebLinkField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=2000, assume_scheme="https", **kwargs)
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(assume_scheme="https", **kwargs)
 
 
 class LinesField(forms.CharField):
@@ -269,7 +271,7 @@ class ContributionForm(HoneypotMixin):
         names = ["why"] if "why" in self.fields else []
         for n in range(1, SOURCE_SLOTS + 1):
             names += [f"source_url_{n}", f"source_title_{n}"]
-        return [*names, "attachments", HONEYPOT_FIELD]
+        return [*names, "attachments", HONEYPOT]
 
     def contribution_sections(self):
         """The sections every submission form ends with."""
@@ -335,7 +337,7 @@ def _area_clean(text):
     try:
         json.loads(text)
         shape = GEOSGeometry(text, srid=4326)
-    except (ValueError, GEOSException, TypeError):
+    except (ValueError, GEOSException, TypeError, RecursionError):
         raise ValidationError(_("Give the area as a GeoJSON polygon.")) from None
     if shape.geom_type == "Polygon":
         shape = MultiPolygon(shape, srid=4326)
@@ -792,6 +794,7 @@ class HotspotProposalForm(ProposalForm):
     area = forms.CharField(
         label=_("Area"),
         required=False,
+        max_length=MAX_AREA_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Draw it on the map above, or give a polygon as GeoJSON, for a hotspot that "

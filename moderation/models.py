@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import uploads
+
 
 class SubmissionKind(models.TextChoices):
     NEW = "new", _("New entry")
@@ -152,9 +154,7 @@ def _upload_key():
 
 def attachment_path(instance, filename):
     """A random name (never the uploader's), keeping only a known extension."""
-    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(
-        instance.content_type, ""
-    )
+    extension = uploads.EXTENSIONS.get(instance.content_type, "")
     return str(PurePath("submissions") / (secrets.token_hex(16) + extension))
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tracker.catalogue.geography import point_plausibly_in_state
 from tracker.catalogue.links import detail_url
+from tracker.catalogue.visibility import public_rows
 from tracker.ingest.normalise import normalise_url
 from tracker.models import LinkedDatabase, Publication, ReviewItem, Source, State
 
@@ -99,6 +100,12 @@ def submission_rows(submissions) -> list[SubmissionRow]:
     ]
 
 
+def reviewable_submissions():
+    """Every submission a moderator may open: all but drafts, which stay private to their
+    author until sent."""
+    return Submission.objects.exclude(status=SubmissionStatus.DRAFT)
+
+
 # ---------------------------------------------------------------- one submission
 
 
@@ -134,9 +141,11 @@ def _display(meta, name, value, names):
         return "; ".join(_database_display(item) for item in value)
     field = meta.get_field(name)
     if isinstance(field, models.ForeignKey):
-        return names.get((field.related_model, value), f"#{value}")
+        return names.get((field.related_model, value), _("an entry that is not public"))
     if field.many_to_many:
-        return ", ".join(names.get((field.related_model, pk), f"#{pk}") for pk in value)
+        return ", ".join(
+            names.get((field.related_model, pk), _("an entry that is not public")) for pk in value
+        )
     if isinstance(field, ArrayField) and field.base_field.choices:
         labels = dict(field.base_field.choices)
         return ", ".join(str(labels.get(item, item)) for item in value)
@@ -164,8 +173,10 @@ def _label(meta, name):
     return str(meta.get_field(name).verbose_name).capitalize()
 
 
-def _related_names(meta, changes):
-    """Names of the rows foreign keys and links point at, one query per related model."""
+def _related_names(meta, changes, *, moderator):
+    """{(model, pk): name} for the rows foreign keys and links point at, one query per
+    related model: every row for a moderator, only public ones for anyone else (a draft
+    agency's name stays unseen)."""
     wanted = {}
     for change in changes:
         if change.field in ("location", "area", "vendors", "linked_databases"):
@@ -177,22 +188,25 @@ def _related_names(meta, changes):
                 wanted.setdefault(field.related_model, set()).update(
                     v for v in values if v is not None
                 )
-    return {
-        (related, obj.pk): str(obj)
-        for related, pks in wanted.items()
-        for obj in related._base_manager.filter(pk__in=pks)
-    }
+    names = {}
+    for related, pks in wanted.items():
+        hidden = not moderator and hasattr(related, "publication")
+        rows = public_rows(related) if hidden else related._base_manager
+        names.update({(related, obj.pk): str(obj) for obj in rows.filter(pk__in=pks)})
+    return names
 
 
-def submission_changes(submission) -> list[DisplayChange]:
-    """The proposal against what is published now, field by field, in readable words."""
+def submission_changes(submission, *, moderator=False) -> list[DisplayChange]:
+    """The proposal against what is published now, field by field, in readable words.
+
+    Related entries are named only when public, unless a ``moderator`` reads it."""
     model = entity_model(submission.entity_type)
     current_entity = _current_entity(submission)
     current = entity_data(current_entity, submission.entity_type) if current_entity else {}
     fields = PROPOSABLE_FIELDS[EntityType(submission.entity_type)]
     changes = field_changes(fields=fields, current=current, proposed=submission.data)
     meta = model._meta
-    names = _related_names(meta, changes)
+    names = _related_names(meta, changes, moderator=moderator)
     proposed_agency = submission.data.get(NEW_AGENCY_KEY)
     shown = []
     for change in changes:

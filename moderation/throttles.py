@@ -9,13 +9,6 @@ def _parse(rate: str):
     return int(count), int(seconds)
 
 
-def client_address(request):
-    """The client's address as the API's throttles see it (honours API_NUM_PROXIES)."""
-    from rest_framework.throttling import BaseThrottle
-
-    return BaseThrottle().get_ident(request)
-
-
 def _hit(key, rate):
     limit, period = _parse(rate)
     cache.add(key, 0, timeout=period)
@@ -29,7 +22,7 @@ def _hit(key, rate):
 
 def submission_allowed(*, volunteer, client: str) -> bool:
     """Count one submission write for the account and its client's address (see
-    ``client_address``); False when over a limit."""
+    ``tracker.clients.client_address``); False when over a limit."""
     account_ok = _hit(f"submit:user:{volunteer.pk}", settings.SUBMISSION_RATE_ACCOUNT)
     client_ok = _hit(f"submit:ip:{client}", settings.SUBMISSION_RATE_CLIENT)
     return account_ok and client_ok

@@ -8,7 +8,15 @@ PORT=${PORT:-8000}
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo_data
-$PY manage.py ensure_admin --username admin --email admin@localhost
+# The first administrator (once): a username asked for in a terminal, or given as
+# ADMIN_USERNAME, else a random one; printed once with its password.
+admin_args=(--email "${ADMIN_EMAIL:-admin@localhost}")
+if [ -n "${ADMIN_USERNAME:-}" ]; then
+  admin_args+=(--username "$ADMIN_USERNAME")
+elif [ ! -t 0 ]; then
+  admin_args+=(--username "admin-$($PY -c 'import secrets; print(secrets.token_hex(4))')")
+fi
+$PY manage.py ensure_admin "${admin_args[@]}"
 $PY manage.py collectstatic --no-input -v 0
 
 pids=()

@@ -2,7 +2,7 @@
 # Project-local PostgreSQL/PostGIS and Redis under var/, on Unix sockets.
 #
 #   scripts/services.sh start   start (or reuse) both services, write var/local.env
-#                               (their URLs and the development switch PANOPTIC_DEV=1)
+#                               (their URLs only)
 #   scripts/services.sh stop    stop both
 #   scripts/services.sh status  say what runs
 #
@@ -123,9 +123,8 @@ case "${1:-start}" in
     rm -f "$VAR/local.env.new"; touch "$VAR/local.env.new"
     if [ -n "${DATABASE_URL:-}" ]; then say "using DATABASE_URL from the environment"; else pg_start; fi
     if [ -n "${CELERY_BROKER_URL:-}" ]; then say "using CELERY_BROKER_URL from the environment"; else redis_start; fi
-    # The development switch: DEBUG on and a development SECRET_KEY for manage.py.
-    # Production never runs this script and so never has it (config/settings.py).
-    echo "PANOPTIC_DEV=1" >>"$VAR/local.env.new"
+    # Only the services' addresses: the development switch PANOPTIC_DEV=1 is never read
+    # from this file (config/settings.py); the Makefile's development targets export it.
     mv "$VAR/local.env.new" "$VAR/local.env"
     ;;
   stop) redis_stop; pg_stop ;;

@@ -22,8 +22,11 @@ _suite_settings = None
 
 
 def pytest_configure(config):
-    """Before any test: this process's own Redis databases (named, not connected to) and
-    a fast password hasher (the suite signs many people up; none tests the hasher)."""
+    """Before any test: this process's own Redis databases (named, not connected to), a
+    fast password hasher (the suite signs many people up; none tests the hasher), and
+    WhiteNoise finding a static file when it is asked for, as in development: every test
+    client builds the middleware anew, and listing every static file each time cost the
+    suite more than a minute (production's static files are tested through gunicorn)."""
     global _suite_settings
     from django.test.utils import override_settings
 
@@ -31,21 +34,30 @@ def pytest_configure(config):
 
     redis_use_worker_databases(config)
     _suite_settings = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        WHITENOISE_AUTOREFRESH=True,
     )
     _suite_settings.enable()
 
 
 def pytest_collection_modifyitems(items):
     """The slowest tests first (real Celery workers, faults, then the browser), so that in a
-    parallel run they start at once and the quick ones fill in around them."""
+    parallel run they start at once and the quick ones fill in around them.
+
+    In each module, the tests that use a data set built once for the module (a fixture
+    named ``*_once``, ``tests/support/data.py``) come last: its rows stay in the database
+    until the module's last test, and no other test may see them."""
     slow = ("celery_worker", "faults", "browser")
+    modules = {}
 
-    def rank(item):
+    def key(item):
         marks = {mark.name for mark in item.iter_markers()}
-        return next((n for n, name in enumerate(slow) if name in marks), len(slow))
+        rank = next((n for n, name in enumerate(slow) if name in marks), len(slow))
+        module = modules.setdefault(item.nodeid.split("::")[0], len(modules))
+        shares = any(name.endswith("_once") for name in item.fixturenames)
+        return rank, module, shares
 
-    items.sort(key=rank)
+    items.sort(key=key)
 
 
 def uses_database(request):
@@ -67,17 +79,24 @@ def redis_for_database_tests(request):
 @pytest.fixture(autouse=True)
 def reference_data(request):
     """Transactional tests truncate every table, the migrated states and the roles'
-    groups included: put them back for every test that touches the database."""
+    groups included: put them back for every test that touches the database.
+
+    A transactional test must commit: it cannot run while a data set built once for its
+    module (``world``, ``long_lists_once``...) holds that module's transaction open."""
     if not uses_database(request):
         return
     request.getfixturevalue("_django_db_helper")
-    from django.apps import apps
-    from django.contrib.auth.models import Group
+    from django.db import connection
 
-    from accounts.roles import roles_ensure
-    from tracker.ingest.reference import reference_data_load, reference_data_present
+    from tests.support.data import reference_data_ensure
 
-    if not reference_data_present():
-        reference_data_load()
-    if not Group.objects.exists():
-        roles_ensure(apps)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if transactional and connection.in_atomic_block:
+        pytest.fail(
+            "a transactional test cannot share its module with a data set built once per "
+            "module: move it to a module of its own"
+        )
+    reference_data_ensure()

@@ -12,11 +12,13 @@ cannot start tracking readers by accident. Every response, static files
 included, also refuses framing (unless its view says ``framed_by``), sniffing
 and the camera, microphone and location (``Permissions-Policy``).
 
-``RequestLogMiddleware`` writes one JSON line per request: method, route,
-status and duration; never the client's address, agent or query string.
+``RequestLogMiddleware`` writes one JSON line per request: method, path,
+status and duration; never the client's address, agent or query string, and
+never a secret that a path carries (``path_for_log``).
 """
 
 import logging
+import re
 import time
 from functools import wraps
 from urllib.parse import urlsplit
@@ -24,6 +26,7 @@ from urllib.parse import urlsplit
 from csp.constants import NONCE, NONE, SELF
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 logger = logging.getLogger(__name__)
@@ -94,7 +97,8 @@ def public_page(view):
 
 
 class PrivacyMiddleware:
-    """Strips cookies from public pages; refuses framing, sniffing and device features."""
+    """Strips cookies from public pages; refuses framing, sniffing and device features; keeps
+    what a signed-in person is shown out of every cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -106,12 +110,26 @@ class PrivacyMiddleware:
             response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", "same-origin")
+        if self._is_personal(request, response):
+            # A page built for the person signed in (a new API token on the profile, their
+            # submissions, the moderators' queue): no browser or proxy cache may keep it.
+            patch_cache_control(response, private=True, no_store=True)  # replaces "public"
         if self._is_public_page(request) and response.cookies:
             logger.warning(
                 "dropped cookies %s from public page %s", sorted(response.cookies), request.path
             )
             response.cookies.clear()
         return response
+
+    @staticmethod
+    def _is_personal(request, response):
+        """Signed in, and the answer depends on the session (Django's ``Vary: Cookie``)."""
+        user = getattr(request, "user", None)
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and "cookie" in response.get("Vary", "").lower()
+        )
 
     @staticmethod
     def _is_public_page(request):
@@ -125,6 +143,20 @@ class PrivacyMiddleware:
 
 
 request_log = logging.getLogger("panoptic.request")
+
+# Paths that carry a secret: the keys of password-reset and e-mail-confirmation links
+# (django-allauth's URLs). Whoever reads the logs could otherwise take over the account.
+SECRET_PATHS = [
+    re.compile(r"(/password/reset/key/)(?!done/$)[^?#]+"),
+    re.compile(r"(/confirm-email/)[^/?#]+"),
+]
+
+
+def path_for_log(path: str) -> str:
+    """``path`` as logs may keep it: any secret it carries replaced by "[secret]"."""
+    for pattern in SECRET_PATHS:
+        path = pattern.sub(r"\1[secret]", path)
+    return path
 
 
 class RequestLogMiddleware:
@@ -140,15 +172,16 @@ class RequestLogMiddleware:
             self._note_forwarded_for()
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
+        path = path_for_log(request.path)
         request_log.info(
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "event": {
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "view": match.view_name if match else None,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),

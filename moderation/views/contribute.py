@@ -9,15 +9,21 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import HONEYPOT_FIELD
+from accounts.forms import HONEYPOT
 from accounts.roles import is_moderator, volunteer_required
 from tracker.catalogue.links import detail_url
+from tracker.clients import client_address
 
 from .. import uploads
 from ..entities import entity_data
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import WITHDRAW_UNDO_SECONDS, Attachment, EntityType, Submission, SubmissionKind
-from ..review import proposed_agency_rows, submission_changes, submission_rows
+from ..review import (
+    proposed_agency_rows,
+    reviewable_submissions,
+    submission_changes,
+    submission_rows,
+)
 from ..services import (
     DRAFT_KEY,
     SubmissionConflict,
@@ -30,7 +36,7 @@ from ..services import (
     submission_withdraw,
     submission_withdraw_undo,
 )
-from ..throttles import client_address
+from ..uploads import download_name
 
 DRAFT_VALUE_MAX = 20000
 DRAFT_ITEMS_MAX = 200
@@ -120,7 +126,7 @@ def _raw_draft(request, form):
     """The form's raw input as typed, valid or not (a draft keeps it as it is)."""
     raw = {}
     for name, field in form.fields.items():
-        if name in ("attachments", HONEYPOT_FIELD):
+        if name in ("attachments", HONEYPOT):
             continue
         if getattr(field.widget, "allow_multiple_selected", False):
             raw[name] = [v[:DRAFT_VALUE_MAX] for v in request.POST.getlist(name)[:DRAFT_ITEMS_MAX]]
@@ -180,7 +186,7 @@ def _submission_save(request, form, entity_type, target_id, submission):
     """Store through ``submission_propose``; returns the submission, or, with the errors on
     ``form``, (files kept, likely duplicates to confirm, the identical one sent before)."""
     form.is_valid()
-    if HONEYPOT_FIELD in form.errors:  # the honeypot: store nothing, say little
+    if HONEYPOT in form.errors:  # the honeypot: store nothing, say little
         return [], [], None
     draft = request.POST.get("action") == "draft"
     try:
@@ -282,16 +288,21 @@ def my_submission_withdraw_undo(request, pk):
 
 
 def attachment_download(request, pk):
-    """Only the submitter and moderators may fetch an attachment, and only as a download."""
+    """Only the submitter, and moderators once it is sent, may fetch an attachment, and only
+    as a download."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attachment = get_object_or_404(Attachment.objects.select_related("submission"), pk=pk)
-    if attachment.submission.volunteer_id != request.user.pk and not is_moderator(request.user):
+    own = attachment.submission.volunteer_id == request.user.pk
+    if not own and not (
+        is_moderator(request.user)
+        and reviewable_submissions().filter(pk=attachment.submission_id).exists()
+    ):
         raise PermissionDenied
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -15,13 +15,14 @@ from tracker.publication import entity_restore, entity_withdraw
 
 from ..entities import entity_model
 from ..forms import DecisionForm, WithdrawForm
-from ..models import EntityType, Submission, SubmissionStatus
+from ..models import EntityType, SubmissionStatus
 from ..review import (
     QUEUE_AGES,
     SOURCES_KIND,
     proposed_agency_rows,
     queue_review_items,
     queue_submissions,
+    reviewable_submissions,
     submission_changes,
     submission_sources,
     submission_warnings,
@@ -64,7 +65,7 @@ def queue(request):
 @moderator_required
 def review(request, pk):
     submission = get_object_or_404(
-        Submission.objects.select_related("volunteer", "reviewer"), pk=pk
+        reviewable_submissions().select_related("volunteer", "reviewer"), pk=pk
     )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -105,7 +106,9 @@ def review(request, pk):
         {
             "submission": submission,
             "is_draft": "_draft" in submission.data,
-            "changes": [] if "_draft" in submission.data else submission_changes(submission),
+            "changes": []
+            if "_draft" in submission.data
+            else submission_changes(submission, moderator=True),
             "new_agency": proposed_agency_rows(submission),
             "sources": submission_sources(submission),
             "warnings": submission_warnings(submission),

@@ -24,7 +24,7 @@ def sign_up(client, email="nisha@example.org"):
             "display_name": "Nisha",
             "password1": PASSWORD,
             "password2": PASSWORD,
-            "homepage": "",
+            "fax_number": "",
         },
     )
 

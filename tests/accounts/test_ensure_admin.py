@@ -67,6 +67,8 @@ def test_asked_for_in_a_terminal(monkeypatch):
         (("--username", "bad name!", "--email", "ops@example.org"), "username 'bad name!'"),
         (("--username", "taken", "--email", "ops@example.org"), "username 'taken' is taken"),
         (("--username", "ops", "--email", "used@example.org"), "exists already"),
+        (("--username", "Admin", "--email", "ops@example.org"), "the first a guesser tries"),
+        (("--username", "root", "--email", "ops@example.org"), "the first a guesser tries"),
     ],
 )
 def test_bad_input_is_one_clear_error_and_creates_nothing(args, error):

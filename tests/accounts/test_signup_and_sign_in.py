@@ -23,7 +23,7 @@ def sign_up(client, email="new.volunteer@example.org", name="Kiran", **extra):
             "display_name": name,
             "password1": PASSWORD,
             "password2": PASSWORD,
-            "homepage": "",
+            "fax_number": "",
             **extra,
         },
     )
@@ -67,7 +67,7 @@ def test_an_unconfirmed_account_cannot_sign_in():
 
 def test_the_honeypot_refuses_a_bot_sign_up(mail_delivered):
     with mail_delivered() as outbox:
-        response = sign_up(Client(), homepage="http://spam.example")
+        response = sign_up(Client(), fax_number="+91 22 5555 0000")
     assert response.status_code == 200
     assert not User.objects.filter(email="new.volunteer@example.org").exists()
     assert outbox == []

@@ -8,8 +8,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import AgencyFactory, CitationFactory, DeploymentFactory, VendorFactory
+from tests.factories import (
+    AgencyFactory,
+    CitationFactory,
+    DeploymentFactory,
+    SourceFactory,
+    VendorFactory,
+)
 from tests.support.pages import ids
+from tracker.models import Citation, Deployment, Source
 
 
 def test_deployment_detail_has_nested_summaries_and_source_health(client, world):
@@ -106,13 +113,27 @@ def test_pagination_has_a_hard_maximum(client, world):
 
 
 def _many_deployments(count):
+    """``count`` published deployments, each with a partner agency, a vendor and a cited
+    source (what a list row reads besides its own), inserted in bulk."""
     agency, partner = AgencyFactory(), AgencyFactory()
     vendor = VendorFactory(name="Many Vendor")
-    for n in range(count):
-        deployment = DeploymentFactory(lead_agency=agency, location=Point(80 + n / 1000, 26))
-        deployment.partner_agencies.add(partner)
-        deployment.vendors.add(vendor)
-        CitationFactory(deployment=deployment)
+    deployments = Deployment.objects.bulk_create(
+        DeploymentFactory.build(
+            lead_agency=agency, slug=f"many-{n}", location=Point(80 + n / 1000, 26)
+        )
+        for n in range(count)
+    )
+    Deployment.partner_agencies.through.objects.bulk_create(
+        Deployment.partner_agencies.through(deployment=d, agency=partner) for d in deployments
+    )
+    Deployment.vendors.through.objects.bulk_create(
+        Deployment.vendors.through(deployment=d, vendor=vendor) for d in deployments
+    )
+    sources = Source.objects.bulk_create(SourceFactory.build() for _ in deployments)
+    Citation.objects.bulk_create(
+        CitationFactory.build(deployment=d, source=s)
+        for d, s in zip(deployments, sources, strict=True)
+    )
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ def test_the_submission_schema_documents_each_kinds_fields(client, world):
     assert properties["state"]["type"] == "string"
     assert "Markdown" in properties["summary"]["description"]
     assert "Required for a correction" in properties["why"]["description"]
-    assert "homepage" not in properties and "source_url_1" not in properties
+    assert "fax_number" not in properties and "source_url_1" not in properties
     assert by_kind["agency"]["properties"]["aliases"]["type"] == "array"
     assert by_kind["hotspot"]["properties"]["deployments"]["items"]["type"] == "integer"
     assert "additionalProp1" not in str(schema["paths"]["/api/v1/submissions/"])

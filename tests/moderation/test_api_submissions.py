@@ -7,7 +7,8 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission, SubmissionStatus
-from tests.factories import AgencyFactory, DeploymentFactory
+from tests.factories import DeploymentFactory
+from tests.support.pages import deployment_body
 from tracker.publication import entity_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -23,26 +24,6 @@ def api(volunteer):
 
 def post(client, body):
     return client.post(URL, json.dumps(body), content_type="application/json")
-
-
-def deployment_body(**fields):
-    agency = AgencyFactory(name="Pune Police", city="Pune", state_id="IN-MH")
-    return {
-        "entity_type": "deployment",
-        "fields": {
-            "title": "Pune traffic ANPR",
-            "lead_agency": agency.pk,
-            "technology": "plate_recognition",
-            "purpose_class": "surveillance",
-            "status": "in_use",
-            "state": "IN-MH",
-            "city": "Pune",
-            "latitude": 18.52,
-            "longitude": 73.85,
-            **fields,
-        },
-        "sources": [{"url": "https://news.example.org/pune-anpr", "title": "Pune ANPR"}],
-    }
 
 
 def test_a_valid_proposal_is_queued_and_listed_for_its_author(api, other_volunteer):
@@ -65,7 +46,7 @@ def test_a_valid_proposal_is_queued_and_listed_for_its_author(api, other_volunte
         (lambda b: b["fields"].update(technology="mind_reading"), "technology"),
         (lambda b: b.update(entity_type="spaceship"), "entity_type"),
         (lambda b: b.update(sources=[{"url": "ftp://example.org/x"}]), "sources"),
-        (lambda b: b["fields"].update(homepage="bot"), "homepage"),
+        (lambda b: b["fields"].update(fax_number="bot"), "fax_number"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_nothing_is_stored(api, change, field):

@@ -54,7 +54,7 @@ def as_api_body(post, *, target_id=None):
     fields = {
         name: value
         for name, value in post.items()
-        if not name.startswith("source_") and name not in ("action", "homepage")
+        if not name.startswith("source_") and name not in ("action", "fax_number")
     }
     body = {
         "entity_type": "deployment",

@@ -93,7 +93,7 @@ def test_a_pdf_attachment_is_stored_under_a_random_name(volunteer, settings, tmp
 
 
 def test_the_honeypot_stores_nothing(volunteer):
-    response = signed_in(volunteer).post(NEW_DEPLOYMENT_URL, deployment_post(homepage="spam"))
+    response = signed_in(volunteer).post(NEW_DEPLOYMENT_URL, deployment_post(fax_number="spam"))
     assert response.status_code == 200
     assert Submission.objects.count() == 0
 

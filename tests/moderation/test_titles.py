@@ -28,7 +28,7 @@ def three_submissions(volunteer):
     post["source_url_1"] = "https://news.example.org/metro"
     client.post(url, post)
     client.post(
-        NEW_DEPLOYMENT_URL, {"title": "", "action": "draft", "source_url_1": "", "homepage": ""}
+        NEW_DEPLOYMENT_URL, {"title": "", "action": "draft", "source_url_1": "", "fax_number": ""}
     )
     return client
 

@@ -11,6 +11,7 @@ from datetime import date
 from xml.etree import ElementTree
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from tests.factories import (
@@ -20,6 +21,7 @@ from tests.factories import (
     RTIRequestFactory,
     VendorFactory,
 )
+from tests.support.data import reference_data_ensure
 from tests.support.servers import Gunicorn, database_url, production_env, run_manage
 
 
@@ -49,31 +51,40 @@ def test_development_switch_allows_the_development_key():
     assert result.stdout.strip().splitlines()[-1] == "True"
 
 
-@pytest.fixture
-def published_site(transactional_db):
-    police = AgencyFactory(name="Lucknow Police", state_id="IN-UP", city="Lucknow")
-    deployment = DeploymentFactory(
-        title="Safe City face recognition",
-        lead_agency=police,
-        summary="Cameras at **200 hotspots**.",
-        announced_on=date(2021, 3, 1),
-    )
-    deployment.vendors.add(VendorFactory(name="Staqu"))
-    HotspotFactory(name="Hazratganj market", agency=police).deployments.add(deployment)
-    RTIRequestFactory(title="Cameras at Lucknow hotspots", authority=police).deployments.add(
-        deployment
-    )
-    return deployment
+@pytest.fixture(scope="module")
+def published_site(django_db_setup, django_db_blocker):
+    """A published deployment with its agency, vendor, hotspot and RTI request, committed
+    for gunicorn to read, and flushed after the module (its tests only read)."""
+    with django_db_blocker.unblock():
+        reference_data_ensure()
+        try:
+            police = AgencyFactory(name="Lucknow Police", state_id="IN-UP", city="Lucknow")
+            deployment = DeploymentFactory(
+                title="Safe City face recognition",
+                lead_agency=police,
+                summary="Cameras at **200 hotspots**.",
+                announced_on=date(2021, 3, 1),
+            )
+            deployment.vendors.add(VendorFactory(name="Staqu"))
+            HotspotFactory(name="Hazratganj market", agency=police).deployments.add(deployment)
+            RTIRequestFactory(
+                title="Cameras at Lucknow hotspots", authority=police
+            ).deployments.add(deployment)
+            yield deployment
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
-@pytest.fixture
-def production_site(published_site, static_root, tmp_path):
+@pytest.fixture(scope="module")
+def production_site(published_site, static_root, tmp_path_factory):
+    """One gunicorn in production mode for the module's tests."""
+    media = tmp_path_factory.mktemp("media")
     env = production_env(
         DATABASE_URL=database_url(connection.settings_dict),
         STATIC_ROOT=static_root,
-        MEDIA_ROOT=tmp_path,
+        MEDIA_ROOT=media,
     )
-    (tmp_path / "secret.pdf").write_text("private upload")
+    (media / "secret.pdf").write_text("private upload")
     with Gunicorn(env) as site:
         yield site
 

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from tests.factories import HotspotFactory
 from tests.support.osm import CAMERA, node, osm_xml, way, write_osm
-from tracker.ingest.osm import is_camera
+from tracker.ingest.osm import is_camera, osm_cameras_match
 from tracker.models import OsmCamera, OsmImport, Publication
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,27 @@ def test_way_within_reach_is_matched_and_counted_like_a_node(tmp_path, hotspots)
     # The way's centre is ~30 m from Charbagh station.
     assert OsmCamera.objects.get(osm_type="way").hotspot == hotspots["point"]
     assert hotspots["point"].osm_cameras.filter(deleted_at=None).count() == 2
+
+
+def test_the_match_distance_holds_in_every_direction(tmp_path, hotspots, settings):
+    # Charbagh station is at 80.920, 26.830: a degree of latitude is ~110.6 km there, a
+    # degree of longitude ~99.3 km.
+    run(
+        write_osm(
+            tmp_path / "ring.osm",
+            [
+                node(41, 80.920, 26.830 + 140 / 110_574, CAMERA),  # 140 m north
+                node(42, 80.920, 26.830 - 160 / 110_574, CAMERA),  # 160 m south
+                node(43, 80.920 + 140 / 99_340, 26.830, CAMERA),  # 140 m east
+                node(44, 80.920 - 160 / 99_340, 26.830, CAMERA),  # 160 m west
+            ],
+        )
+    )
+    matched = dict(OsmCamera.objects.values_list("osm_id", "hotspot__name"))
+    assert matched == {41: "Charbagh station", 42: None, 43: "Charbagh station", 44: None}
+    settings.OSM_MATCH_METRES = 170
+    osm_cameras_match()
+    assert OsmCamera.objects.filter(hotspot=hotspots["point"]).count() == 4
 
 
 def test_same_file_again_changes_nothing(tmp_path, hotspots):

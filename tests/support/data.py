@@ -19,8 +19,16 @@ only the rows its tests are about.
 - ``rti_with_events``: an RTI request and its events, recorded through the service.
 - ``contributions``: a volunteer's and a moderator's pages' worth of submissions (after
   ``phone_catalogue``), for the signed-in pages on a phone.
+
+``world``, ``site_data`` and ``long_lists_once`` are built once per module, in a
+transaction rolled back after the module (``built_once``; the fixtures named ``*_once``):
+each test runs in a savepoint of it, so what it changes goes with it, and gets its own
+copy of the named rows. ``tests/conftest.py`` runs a module's tests that use such a data
+set after the others, so that no other test sees its rows.
 """
 
+import contextlib
+import copy
 import os
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -41,6 +49,32 @@ from tests.factories import (
 from tracker import models as m
 from tracker.models import Deployment, Publication
 from tracker.rti.lifecycle import rti_event_record, rti_request_refresh
+
+
+def reference_data_ensure():
+    """The migrated states and the roles' groups, put back if a transactional test
+    emptied them."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import roles_ensure
+    from tracker.ingest.reference import reference_data_load, reference_data_present
+
+    if not reference_data_present():
+        reference_data_load()
+    if not Group.objects.exists():
+        roles_ensure(apps)
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker):
+    """Around a module-scoped data set: a transaction held open for the module's tests and
+    rolled back after them. Each test that asks for ``db`` runs in a savepoint of it; a
+    transactional test cannot run inside it (``tests/conftest.py`` refuses one)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        reference_data_ensure()
+        yield
+        transaction.set_rollback(True)
 
 
 class Rows(SimpleNamespace):
@@ -67,8 +101,19 @@ def lucknow_story(*, police, deployment, vendor, hotspot, rti, source, citation=
     return rows
 
 
+@pytest.fixture(scope="module")
+def world_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        yield world_rows()
+
+
 @pytest.fixture
-def world(db):
+def world(world_once, db):
+    """Named rows for the API (``world_rows``), built once per module: this test's own copy."""
+    return copy.deepcopy(world_once)
+
+
+def world_rows():
     """Named rows for the API: published deployments in four states (one national, without
     a place), and drafts and withdrawn rows that must never appear."""
     story = lucknow_story(
@@ -187,8 +232,19 @@ SECRET_WORDS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def site_data_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        yield site_rows()
+
+
 @pytest.fixture
-def site_data(db):
+def site_data(site_data_once, db):
+    """The site's entries (``site_rows``), built once per module: this test's own copy."""
+    return copy.deepcopy(site_data_once)
+
+
+def site_rows():
     """Published entries in two states, plus drafts and withdrawn ones named with SECRET_WORDS."""
     story = lucknow_story(
         police={"name": "Lucknow Police", "state_id": "IN-UP", "city": "Lucknow"},
@@ -456,13 +512,11 @@ def long_lists(count=60):
 
 @pytest.fixture(scope="module")
 def long_lists_once(django_db_setup, django_db_blocker):
-    """``long_lists`` built once per module, inside a transaction rolled back
-    after it; each test that also asks for ``db`` runs in a savepoint of it, so a test's
-    own changes go with it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """``long_lists`` built once per module (``built_once``); each test that also asks for
+    ``db`` runs in a savepoint of it, so a test's own changes go with it."""
+    with built_once(django_db_blocker):
         long_lists(count=60)
         yield
-        transaction.set_rollback(True)
 
 
 def rti_with_events(*events, today=date(2026, 1, 1), **fields):

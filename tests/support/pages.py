@@ -141,10 +141,31 @@ def deployment_post(agency=None, **overrides):
         "source_url_1": "https://news.example.org/lucknow-station-frt",
         "source_title_1": "Station gets face recognition",
         "action": "submit",
-        "homepage": "",
+        "fax_number": "",
     }
     data.update(overrides)
     return data
+
+
+def deployment_body(**fields):
+    """The JSON body of a valid new-deployment proposal to the API."""
+    agency = AgencyFactory(name="Pune Police", city="Pune", state_id="IN-MH")
+    return {
+        "entity_type": "deployment",
+        "fields": {
+            "title": "Pune traffic ANPR",
+            "lead_agency": agency.pk,
+            "technology": "plate_recognition",
+            "purpose_class": "surveillance",
+            "status": "in_use",
+            "state": "IN-MH",
+            "city": "Pune",
+            "latitude": 18.52,
+            "longitude": 73.85,
+            **fields,
+        },
+        "sources": [{"url": "https://news.example.org/pune-anpr", "title": "Pune ANPR"}],
+    }
 
 
 NEW_DEPLOYMENT_URL = reverse("moderation:submit-new", args=["deployment"])

@@ -161,13 +161,18 @@ class PointParamField(ExactCharField):
 
 
 class TimestampField(forms.CharField):
-    """An ISO 8601 date or date-time; without an offset it means UTC."""
+    """An ISO 8601 date or date-time; without an offset it means UTC. Nothing around it:
+    a space or newline is refused, as the schema's format says."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, strip=False, **kwargs)
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        value = value.strip()
+        if value != value.strip():
+            value = ""  # refused below
         try:
             parsed = parse_datetime(value)
             if parsed is None:

@@ -9,8 +9,8 @@ to the published hotspot whose area holds it, or the nearest within
 ``OSM_MATCH_METRES``. Re-importing the same file changes nothing.
 
 Bounded memory, whatever the file's size (the whole planet included): the file
-is streamed, pyosmium skips everything without a ``man_made`` tag before Python
-sees it, and cameras go to a temporary table in batches, so Python holds one
+is streamed, pyosmium skips everything not tagged ``man_made=surveillance`` before
+Python sees it, and cameras go to a temporary table in batches, so Python holds one
 batch plus the node ids of camera ways (read in a second pass for their
 positions). A whole planet therefore imports, slowly, with the transaction open
 meanwhile; nothing caps the file's size.
@@ -135,11 +135,12 @@ def _read(path, staging, *, complete):
     """Stream the cameras of ``path`` into ``staging``; returns (camera ways skipped for
     want of their nodes' positions, the extract's bounds or None, its timestamp or None).
 
-    In a complete extract pyosmium passes on only what has a ``man_made`` tag (the
+    In a complete extract pyosmium passes on only what is tagged ``man_made=surveillance`` (the
     rest never reaches Python), and what is deleted is what is missing. A change file
     is read whole: it is small, and its deletions carry no tags."""
     processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-    elements = processor.with_filter(osmium.filter.KeyFilter("man_made")) if complete else processor
+    surveillance = osmium.filter.TagFilter(("man_made", "surveillance"))
+    elements = processor.with_filter(surveillance) if complete else processor
     header = processor.header
     box = header.box()
     bounds = None
@@ -249,6 +250,14 @@ def _merge(cursor, *, now, bounds, complete, allow_mass_deletion):
 
 # Degrees of latitude per metre, rounded up (the search box only has to hold the circle).
 DEGREES_PER_METRE = 1 / 110_000
+# Metres between a hotspot h and a camera c, on the plane tangent at the camera: within a
+# few hundred metres it differs from the great-circle distance by far less than a metre,
+# and it is plain arithmetic, where ST_DistanceSphere converted both points to geography
+# for every candidate (most of the matching's time at 100,000 cameras).
+METRES_APART = (
+    "sqrt(power((ST_X(h.location) - ST_X(c.location)) * cos(radians(ST_Y(c.location)))"
+    " * 111320, 2) + power((ST_Y(h.location) - ST_Y(c.location)) * 110574, 2))"
+)
 
 
 def osm_cameras_match(cursor=None, *, metres=None):
@@ -271,8 +280,8 @@ def osm_cameras_match(cursor=None, *, metres=None):
             "  WHERE inside.id IS NULL AND h.publication = 'published'"
             "  AND h.location && ST_Expand(c.location,"
             "   %(deg)s / greatest(cos(radians(ST_Y(c.location))), 0.01), %(deg)s)"
-            "  AND ST_DistanceSphere(h.location, c.location) <= %(metres)s"
-            "  ORDER BY ST_DistanceSphere(h.location, c.location), h.id LIMIT 1) near ON TRUE"
+            f"  AND {METRES_APART} <= %(metres)s"
+            f"  ORDER BY {METRES_APART}, h.id LIMIT 1) near ON TRUE"
             " WHERE c.deleted_at IS NULL"
             ") m WHERE c.id = m.id AND c.hotspot_id IS DISTINCT FROM m.hotspot_id",
             {"deg": metres * DEGREES_PER_METRE, "metres": metres},

@@ -21,9 +21,16 @@ from django.db import transaction
 
 from accounts.roles import Role, role_grant
 
+# The names a guesser tries first at the admin's sign-in.
+GUESSABLE_USERNAMES = {"admin", "administrator", "root", "superuser", "sysadmin", "webmaster"}
+
 
 def _checked_username(username):
     User = get_user_model()
+    if username.lower() in GUESSABLE_USERNAMES:
+        raise CommandError(
+            f"username {username!r} is the first a guesser tries at /admin/: choose another"
+        )
     field = User._meta.get_field(User.USERNAME_FIELD)
     try:
         field.run_validators(username)
