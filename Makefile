@@ -22,6 +22,10 @@ run: setup messages
 TEST_WORKERS ?= 3
 PYTEST := $(VENV)/bin/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
+# Each xdist process would otherwise rewrite every test module's assertions again when the
+# environment forbids bytecode files: the suite keeps them (they are git-ignored).
+test test-fast: export PYTHONDONTWRITEBYTECODE =
+
 test: setup messages
 	$(PYTEST) $(PYTEST_ARGS)
 

@@ -39,6 +39,9 @@ ROLE_GRANTS = {
         tracker_permissions.SOURCE_REVIEW,
         tracker_permissions.ARCHIVE_READ,
         tracker_permissions.RTI_REMINDERS,
+        tracker_permissions.RTI_EVENT_RECORD,
+        tracker_permissions.RTI_DOCUMENT_PUBLISH,
+        tracker_permissions.RTI_CAMPAIGN_CREATE,
     ],
     # Administrators also manage users, roles and every entry in the admin.
     Role.ADMINISTRATOR: [EVERY_PERMISSION],

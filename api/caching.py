@@ -6,7 +6,8 @@ successful list page is therefore kept in the cache (Redis) under a key made of
 everything the body depends on: the path, the query parameters (in a normal
 order: the same order every parameter's values keep), the negotiated media type
 (JSON or GeoJSON, with any ``indent``), the language, the scheme and host (the
-``next``/``previous`` links) and the view's own extras (the RTI calendar's day).
+``next``/``previous`` links) and the view's own extras (the RTI clock's key, so
+that a deadline passing renders afresh).
 Beside the body it stores the data and sources versions it was rendered under
 (``tracker.catalogue.datacache``) and serves it only while both are current: any
 change to published data, and every recorded source check, replaces one, so the

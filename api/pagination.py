@@ -68,13 +68,17 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             lambda: super(StrictLimitOffsetPagination, self).get_count(queryset),
             self.request.path,
             params,
+            *getattr(self, "vary", ()),
         )
 
-    def page_ids(self, queryset, request, *, count_name="api-count", count_always=True):
+    def page_ids(self, queryset, request, *, count_name="api-count", count_always=True, vary=()):
         """The ids of the requested page of ``queryset``, in its order. Without
         ``count_always`` (a GeoJSON page shows no count) the first page is read without
-        counting: only a later one needs the count, to know which end is nearer."""
+        counting: only a later one needs the count, to know which end is nearer.
+        ``vary``: what the list depends on besides the data (the view's cache extras,
+        such as the RTI clock's key), which keys the cached count."""
         self.request = request
+        self.vary = tuple(map(str, vary))
         self.offset, self.limit = self.page_bounds(request)
         counted = count_always or self.offset
         self.count = self.get_count(queryset, name=count_name) if counted else None
@@ -82,7 +86,9 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         return found.ids
 
     def paginate_queryset(self, queryset, request, view=None):
-        ids = self.page_ids(queryset, request)
+        # What the view's answers depend on besides the data (the RTI clock) keys the count.
+        extras = getattr(view, "list_cache_extras", None)
+        ids = self.page_ids(queryset, request, vary=extras() if extras else ())
         return paging.rows_in_order(queryset, ids)
 
     def page_bounds(self, request):

@@ -15,10 +15,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tracker.clock import rti_today
 from tracker.models import Agency
 from tracker.rti.deadlines import schedule_as_dict
 from tracker.rti.forms import DayField, DeadlineQueryForm
-from tracker.rti.laws import law_today
 from tracker.rti.statistics import rti_authority_statistics
 
 
@@ -158,7 +158,7 @@ class AgencyRTIStatisticsView(APIView):
         agency = Agency.objects.published().filter(pk=id).first()
         if agency is None:
             raise Http404("No published agency with this id.")
-        today = law_today()
+        today = rti_today()
         return Response(
             {"agency": agency.pk, **rti_authority_statistics(agency=agency, today=today)}
         )

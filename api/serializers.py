@@ -14,6 +14,7 @@ from operator import attrgetter
 
 from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.geos import Point
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from rest_framework import serializers
@@ -33,6 +34,7 @@ from tracker.models import (
     RTIEvent,
     RTIEventKind,
     RTIRequest,
+    RTIStatus,
     Source,
     SourceHealth,
     State,
@@ -381,12 +383,37 @@ class HotspotSerializer(DescribedSerializer):
 class RTIEventSerializer(DescribedSerializer):
     class Meta:
         model = RTIEvent
-        fields = ["kind", "date", "note"]
+        fields = ["kind", "date", "note", "outcome", "exemption_sections", "amount"]
         descriptions = {
             "kind": coded("What happened", RTIEventKind),
             "date": "When it happened.",
             "note": "Note.",
+            "outcome": "For a reply: what the PIO decided (outcome code), else empty.",
+            "exemption_sections": "For a refusal: the exemption sections cited.",
+            "amount": "For a fee asked for or paid: the amount in rupees, else null.",
         }
+
+
+class RTIDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Stable id of the document.")
+    name = serializers.CharField(source="original_name", help_text="File name.")
+    content_type = serializers.CharField(source="public_content_type", help_text="MIME type.")
+    redacted = serializers.SerializerMethodField(
+        help_text="True when this is a copy with the applicant's details removed."
+    )
+    event = serializers.SerializerMethodField(help_text="The event it came with (kind), or null.")
+    url = serializers.SerializerMethodField(help_text="Where to download it.")
+
+    def get_redacted(self, document) -> bool:
+        return bool(document.redacted_file)
+
+    def get_event(self, document) -> str | None:
+        return document.event.kind if document.event_id else None
+
+    def get_url(self, document) -> str:
+        path = reverse("tracker:rti-document", args=[document.rti_request_id, document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class RTIRequestSerializer(DescribedSerializer):
@@ -403,14 +430,33 @@ class RTIRequestSerializer(DescribedSerializer):
     events = RTIEventSerializer(
         many=True, source="prefetched_events", help_text="What happened, in date order."
     )
-    decision_due = serializers.SerializerMethodField(
-        help_text="When the PIO's decision is due under s.7 (null while receipt is unknown)."
+    documents = RTIDocumentSerializer(
+        many=True,
+        source="prefetched_documents",
+        help_text="Documents a moderator published (a redacted copy where one was made).",
     )
-    overdue = serializers.SerializerMethodField(
-        help_text="Today (India): the authority owes a decision whose deadline has passed."
+    status = serializers.ChoiceField(choices=RTIStatus.choices, read_only=True)
+    decision_due = serializers.DateField(
+        source="decision_due_on",
+        allow_null=True,
+        help_text="When the PIO's decision is due under s.7 (null while receipt is unknown "
+        "or a further fee is unpaid).",
+    )
+    overdue = serializers.BooleanField(
+        help_text="As of now (India): the public authority owes a decision whose deadline has "
+        "passed. The same rule as the `overdue` filter."
+    )
+    deemed_refused = serializers.BooleanField(
+        help_text="As of now: no reply came within the PIO's deadline (s.7(2))."
+    )
+    first_appeal_window = serializers.CharField(
+        source="first_appeal_state",
+        allow_null=True,
+        help_text="The applicant's first-appeal deadline as of today: pending (open), "
+        "expired, met, late, closed; null when it does not apply yet.",
     )
     next_deadline = serializers.SerializerMethodField(
-        help_text="The earliest deadline still open: key, label, due (ISO 8601), section."
+        help_text="The earliest deadline still open: key, label, party, due (ISO 8601), section."
     )
     deadlines = serializers.SerializerMethodField(
         help_text="Every deadline of the RTI Act that applies, derived from the events: "
@@ -438,9 +484,12 @@ class RTIRequestSerializer(DescribedSerializer):
             "exemption_sections",
             "decision_due",
             "overdue",
+            "deemed_refused",
+            "first_appeal_window",
             "next_deadline",
             "deadlines",
             "events",
+            "documents",
             "deployments",
             "agencies",
             "application_text",
@@ -451,29 +500,23 @@ class RTIRequestSerializer(DescribedSerializer):
         ]
 
     def _schedule(self, rti_request):
-        """Derived once per request from its prefetched events."""
+        """Derived once per request from its prefetched events, at the clock reading of
+        the query that computed ``status`` and ``overdue``."""
         if not hasattr(rti_request, "_schedule"):
             rti_request._schedule = schedule_as_dict(
-                rti_request_schedule(rti_request, events=rti_request.prefetched_events)
+                rti_request_schedule(
+                    rti_request, events=rti_request.prefetched_events, now=rti_request.read_at
+                )
             )
         return rti_request._schedule
 
-    def get_decision_due(self, rti_request) -> str | None:
-        decision = next(
-            (d for d in self._schedule(rti_request)["deadlines"] if d["key"] == "decision"), None
-        )
-        return decision["due"] if decision else None
-
-    def get_overdue(self, rti_request) -> bool:
-        return self._schedule(rti_request)["overdue"]
-
     def get_next_deadline(self, rti_request) -> dict | None:
-        schedule = self._schedule(rti_request)
+        key = rti_request.next_deadline
         return next(
             (
-                {key: d[key] for key in ("key", "label", "due", "section")}
-                for d in schedule["deadlines"]
-                if d["key"] == schedule["next_deadline"]
+                {name: d[name] for name in ("key", "label", "party", "due", "section")}
+                for d in self._schedule(rti_request)["deadlines"]
+                if d["key"] == key
             ),
             None,
         )

@@ -270,6 +270,8 @@ def page_query(serializer_class, queryset):
             if getattr(lookup, "to_attr", None)
         }
         try:
+            if _reads_the_clock(queryset):
+                raise Uncompilable("its rows depend on the time they are read")
             row, finishes = _object(serializer_class(), queryset.model, "", prefetches)
         except Uncompilable:
             _compiled[key] = None
@@ -285,6 +287,16 @@ def page_query(serializer_class, queryset):
             name = f"api_page_{queryset.model._meta.model_name}_{serializer_class.__name__.lower()}"
             _compiled[key] = PageQuery(name, sql, finishes)
     return _compiled[key]
+
+
+def _reads_the_clock(queryset) -> bool:
+    """A queryset judged against the time it runs (the RTI clock's parameters): its SQL,
+    compiled once, would keep the moment it was compiled at."""
+    return any(
+        getattr(part, "reads_the_clock", False)
+        for annotation in queryset.query.annotations.values()
+        for part in annotation.flatten()
+    )
 
 
 def _execute(cursor, query, ids):

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import is_volunteer
-from moderation import uploads
 from moderation.forms import PROPOSAL_FORMS, SOURCE_SLOTS
 from moderation.models import EntityType, Submission
 from moderation.review import submission_rows
@@ -34,6 +33,7 @@ from moderation.services import (
     SubmissionThrottled,
     submission_propose,
 )
+from tracker import uploads
 from tracker.clients import client_address
 
 from .authentication import ThrottledTokenAuthentication
@@ -264,8 +264,10 @@ def _kept(error):
     ]
 
 
-def _refusal_response(error, form):
-    """The answer for a refused proposal: 400 with the fields, 409, 429."""
+def refusal_response(error, form, *, conflict=status.HTTP_409_CONFLICT):
+    """The JSON answer to a refused proposal: the form's errors by field (400), too many
+    (429), a repeat or a likely duplicate (409), another conflict (``conflict``), or the
+    one field the refusal names (400); with the files kept from this send."""
     kept = _kept(error)
     extra = {"pending_uploads": kept} if kept else {}
     if isinstance(error, SubmissionInvalid):
@@ -283,7 +285,7 @@ def _refusal_response(error, form):
         body = {"detail": str(error), "likely_duplicates": matches}
         return Response({**body, **extra}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, SubmissionConflict):
-        return Response({"detail": str(error), **extra}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": str(error), **extra}, status=conflict)
     return Response({error.field: [str(error)], **extra}, status=status.HTTP_400_BAD_REQUEST)
 
 
@@ -365,5 +367,5 @@ class SubmissionsView(APIView):
                 likely_duplicate_confirmed=envelope.validated_data["confirm_likely_duplicate"],
             )
         except SubmissionRefused as error:
-            return _refusal_response(error, form)
+            return refusal_response(error, form)
         return Response(submissions_out(submission, request, many=False), status=201)

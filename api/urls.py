@@ -10,6 +10,7 @@ from tracker.exports.datasets import EXPORTS
 
 from . import releases, rti, views, webhooks
 from .parameters import ANY, query_parameters
+from .rti_events import RTIEventsView
 from .submissions import SubmissionsView
 
 router = SimpleRouter()
@@ -58,6 +59,7 @@ urlpatterns = [
         name="agency-rti-statistics",
     ),
     path("submissions/", SubmissionsView.as_view(), name="submissions"),
+    path("rti-requests/<int:id>/events/", RTIEventsView.as_view(), name="rti-events"),
     path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
     path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook"),
     path(

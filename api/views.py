@@ -43,7 +43,7 @@ from tracker.catalogue.stats import published_figures
 from tracker.exports import ocds
 from tracker.exports.datasets import EXPORTS, csv_chunks, geojson_chunks, geojson_properties
 from tracker.exports.osm import osm_geojson_chunks, osm_points, osm_xml_chunks
-from tracker.rti.laws import law_today
+from tracker.rti.lifecycle import rti_time_key
 from tracker.sql import geojson
 
 from . import serializers as s
@@ -141,26 +141,27 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         return ()
 
     def list(self, request, *args, **kwargs):
-        entry = self.list_cache_entry = list_cache_lookup(request, self.list_cache_extras())
+        extras = self.list_cache_extras()
+        entry = self.list_cache_entry = list_cache_lookup(request, extras)
         answer = list_response_before_rendering(request, entry) if entry else None
         if answer is not None:  # 304, or the page from the cache
             return answer
         if not self.wants_geojson():
-            return self.json_list(request)
+            return self.json_list(request, vary=extras)
         queryset = self.filter_queryset(self.get_queryset())
         geometry = EXPORTS[self.export_name].geometry
         located = queryset.filter(**{f"{geometry}__isnull": False})
         ids = self.paginator.page_ids(
-            located, request, count_name="api-count-located", count_always=False
+            located, request, count_name="api-count-located", count_always=False, vary=extras
         )
         return self.geojson_response(located.filter(pk__in=ids)[: len(ids)])
 
-    def json_list(self, request):
+    def json_list(self, request, *, vary=()):
         """A JSON page: its ids from the list's order, its rows written by PostgreSQL
         (``api.sql_pages``), or by the serializer when it cannot be compiled."""
         records = self.get_queryset()
         queryset = self.filter_queryset(records)
-        ids = self.paginator.page_ids(queryset, request)
+        ids = self.paginator.page_ids(queryset, request, vary=vary)
         rows = sql_pages.page_rows(self.serializer_class, records, ids)
         if rows is None:
             rows = self.get_serializer(paging.rows_in_order(queryset, ids), many=True).data
@@ -247,8 +248,9 @@ class RTIRequestViewSet(PublicViewSet):
         return records.rti_request_records()
 
     def list_cache_extras(self):
-        # Deadlines' states are judged as of today in India, on the site's calendar.
-        return (law_today(), settings.RTI_NEXT_WORKING_DAY)
+        # Deadlines' states are judged as of now in India: the page changes when a
+        # deadline passes, with no write to mark it.
+        return (rti_time_key(), settings.RTI_NEXT_WORKING_DAY)
 
 
 @documented(

@@ -266,9 +266,9 @@ SUBMISSION_ATTACHMENT_MAX_BYTES = env.int(
     "SUBMISSION_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
 )
 # Every uploaded file is counted as it streams in: one past SUBMISSION_ATTACHMENT_MAX_BYTES
-# is refused by name without being kept (moderation/uploads.py).
+# is refused by name without being kept (tracker/uploads.py).
 FILE_UPLOAD_HANDLERS = [
-    "moderation.uploads.UploadSizeLimit",
+    "tracker.uploads.UploadSizeLimit",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -501,6 +501,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},
         "celery.worker.strategy": {"level": "WARNING"},
+        # WeasyPrint logs each step of every RTI letter at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 # Celery workers and beat log through LOGGING above (config/celery.py).
@@ -515,6 +518,8 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 RTI_NEXT_WORKING_DAY = env.bool("RTI_NEXT_WORKING_DAY", default=False)
 RTI_HOLIDAYS_FILE = env.str("RTI_HOLIDAYS_FILE", default="")
 RTI_REMINDER_DAYS = env.int("RTI_REMINDER_DAYS", default=5)
+# PDF letters one client may ask for in an hour (each costs a fraction of a second of CPU).
+RTI_LETTERS_PER_HOUR = env.int("RTI_LETTERS_PER_HOUR", default=60)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Embeds (/embed/...): the sites that may frame them (CSP frame-ancestors), comma-separated
@@ -576,10 +581,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expire_seconds": 50},
     },
-    # Daily at 06:30 India time (CELERY_TIMEZONE): deemed refusals, appeal reminders.
+    # Daily at 06:30 India time (CELERY_TIMEZONE): appeal reminders (and nothing else: a
+    # request's state as of today is computed when it is read).
     "rti-chase-deadlines": {
         "task": "tracker.rti_chase_deadlines",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # A changed holidays file counts open requests' due dates again.
+    "rti-calendar-apply": {
+        "task": "tracker.rti_calendar_apply",
+        "schedule": timedelta(hours=1),
+        "options": {"expire_seconds": 3000},
     },
     "source-check-sweep": {"task": "tracker.source_check_sweep", "schedule": SOURCE_CHECK_INTERVAL},
     # Webhook deliveries whose task was lost are sent again; old delivery logs go.

@@ -7,6 +7,7 @@ only what differs and a moderator sees a diff of like with like.
 """
 
 import datetime
+import decimal
 import json
 
 from django.contrib.gis.db import models as gis_models
@@ -14,7 +15,15 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from tracker.models import Agency, Deployment, Hotspot, LinkedDatabase, RTIRequest, Vendor
+from tracker.models import (
+    Agency,
+    Deployment,
+    Hotspot,
+    LinkedDatabase,
+    RTIEvent,
+    RTIRequest,
+    Vendor,
+)
 
 from .models import EntityType
 
@@ -23,7 +32,16 @@ ENTITY_MODELS = {
     EntityType.AGENCY: Agency,
     EntityType.HOTSPOT: Hotspot,
     EntityType.RTI_REQUEST: RTIRequest,
+    EntityType.RTI_EVENT: RTIEvent,
 }
+# Entries a volunteer proposes on their own and a moderator publishes or withdraws; an RTI
+# event is proposed from its request's page (moderation/rti_events.py).
+PUBLIC_ENTITY_TYPES = [
+    EntityType.DEPLOYMENT,
+    EntityType.AGENCY,
+    EntityType.HOTSPOT,
+    EntityType.RTI_REQUEST,
+]
 
 # A new deployment may propose its lead agency in the same submission (its fields as
 # an agency's proposal, under this key); approving the deployment publishes both.
@@ -119,6 +137,15 @@ PROPOSABLE_FIELDS = {
         "deployments",
         "agencies",
     ],
+    EntityType.RTI_EVENT: [
+        "rti_request",
+        "kind",
+        "date",
+        "outcome",
+        "exemption_sections",
+        "amount",
+        "note",
+    ],
 }
 
 
@@ -208,6 +235,8 @@ def field_to_json(field, value):
         return value.pk if isinstance(value, models.Model) else value
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
     return value
 
 

@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import HONEYPOT, HoneypotMixin
+from tracker import uploads
 from tracker.forms import SiteForm
 from tracker.models import (
     Agency,
@@ -35,7 +36,6 @@ from tracker.models import (
     Vendor,
 )
 
-from . import uploads
 from .duplicates import agencies_named
 from .entities import (
     DATE_PRECISIONS,

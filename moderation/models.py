@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import uploads
+from tracker import uploads
 
 
 class SubmissionKind(models.TextChoices):
@@ -41,6 +41,7 @@ class EntityType(models.TextChoices):
     AGENCY = "agency", _("Agency")
     HOTSPOT = "hotspot", _("Hotspot")
     RTI_REQUEST = "rti_request", _("RTI request")
+    RTI_EVENT = "rti_event", _("RTI event")
 
 
 # A submission for a new entry not titled yet (a draft), in whole sentences per kind.
@@ -178,7 +179,7 @@ class PendingUpload(AttachedFile):
     """A file sent with a form that came back with errors, kept so the volunteer need not
     choose it again: the next send of the form names it by ``key`` and it becomes one of
     the submission's attachments. Only its volunteer can use it; unused ones are deleted
-    after ``moderation.uploads.PENDING_UPLOAD_HOURS``."""
+    after ``moderation.pending.PENDING_UPLOAD_HOURS``."""
 
     key = models.CharField(max_length=43, unique=True, default=_upload_key)
     volunteer = models.ForeignKey(

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker import uploads
 from tracker.ingest.normalise import normalise_url
-from tracker.models import Agency, Citation, Publication, Source
+from tracker.models import Agency, Citation, Publication, RTIRequest, Source
 from tracker.publication import entity_publish
 
-from . import notifications, uploads
+from . import notifications
 from .duplicates import agencies_named, likely_duplicates
 from .entities import (
     NEW_AGENCY_KEY,
@@ -27,7 +28,7 @@ from .entities import (
     entity_model,
     entity_relations_apply,
 )
-from .models import Attachment, Submission, SubmissionKind, SubmissionStatus
+from .models import Attachment, EntityType, Submission, SubmissionKind, SubmissionStatus
 from .pending import upload_named, uploads_keep, uploads_pending
 from .throttles import submission_allowed
 
@@ -368,6 +369,15 @@ def submission_approve(*, submission_id, moderator, note="", base_url=""):
         )
         if submission.status != SubmissionStatus.PENDING:
             raise SubmissionConflict(_("This submission has already been decided."))
+        if submission.entity_type == EntityType.RTI_EVENT:
+            from .rti_events import rti_event_submission_approve
+
+            entity = rti_event_submission_approve(submission)
+            _decided(submission, moderator=moderator, note=note, target=entity)
+            notifications.decision_send(
+                submission=submission, base_url=base_url, entity=entity.rti_request
+            )
+            return entity
         model = entity_model(submission.entity_type)
         if submission.kind == SubmissionKind.EDIT:
             entity = published_target(
@@ -392,19 +402,25 @@ def submission_approve(*, submission_id, moderator, note="", base_url=""):
                 % {"errors": "; ".join(error.messages)}
             ) from None
         entity._history_contributor = submission.volunteer
+        if isinstance(entity, RTIRequest) and entity.owner_id is None:
+            entity.owner = submission.volunteer  # who may record what happens next
         entity_publish(entity=entity, actor=moderator, reason=reason)
         entity_relations_apply(entity, submission.data)
         _citations_attach(
             entity=entity, entity_type=submission.entity_type, sources=submission.sources
         )
-        submission.status = SubmissionStatus.APPROVED
-        submission.reviewer = moderator
-        submission.reviewer_note = note.strip()
-        submission.decided_at = timezone.now()
-        submission.target_id = entity.pk
-        submission.save()
+        _decided(submission, moderator=moderator, note=note, target=entity)
         notifications.decision_send(submission=submission, base_url=base_url, entity=entity)
     return entity
+
+
+def _decided(submission, *, moderator, note, target):
+    submission.status = SubmissionStatus.APPROVED
+    submission.reviewer = moderator
+    submission.reviewer_note = note.strip()
+    submission.decided_at = timezone.now()
+    submission.target_id = target.pk
+    submission.save()
 
 
 def submission_decide(*, submission_id, moderator, status, note, base_url=""):
@@ -423,27 +439,38 @@ def submission_decide(*, submission_id, moderator, status, note, base_url=""):
         if not changed:
             raise SubmissionConflict(_("This submission has already been decided."))
         submission = Submission.objects.select_related("volunteer").get(pk=submission_id)
+        if status == SubmissionStatus.REJECTED:
+            _proposal_drop(submission)
         notifications.decision_send(submission=submission, base_url=base_url)
     return submission
 
 
+def _proposal_drop(submission):
+    """What a rejected or withdrawn proposal left outside the queue goes with it."""
+    if submission.entity_type == EntityType.RTI_EVENT:
+        from .rti_events import rti_event_submission_drop
+
+        rti_event_submission_drop(submission)
+
+
+@transaction.atomic
 def submission_withdraw(*, submission_id, volunteer):
     """The volunteer takes back a submission that is not decided yet; they may undo it for
-    ``WITHDRAW_UNDO_SECONDS`` (``submission_withdraw_undo``)."""
-    with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update()
-            .filter(pk=submission_id, volunteer=volunteer)
-            .first()
-        )
-        if submission is None or not submission.is_editable:
-            raise SubmissionConflict(_("This submission can no longer be withdrawn."))
-        submission.status_before_withdrawal = submission.status
-        submission.status = SubmissionStatus.WITHDRAWN
-        submission.withdrawn_at = timezone.now()
-        submission.save(
-            update_fields=["status", "status_before_withdrawal", "withdrawn_at", "updated_at"]
-        )
+    ``WITHDRAW_UNDO_SECONDS`` (``submission_withdraw_undo``). A proposed RTI event goes at
+    once with its documents, so its withdrawal cannot be undone."""
+    submission = (
+        Submission.objects.select_for_update().filter(pk=submission_id, volunteer=volunteer).first()
+    )
+    if submission is None or not submission.is_editable:
+        raise SubmissionConflict(_("This submission can no longer be withdrawn."))
+    undoable = submission.entity_type != EntityType.RTI_EVENT
+    submission.status_before_withdrawal = submission.status if undoable else ""
+    submission.status = SubmissionStatus.WITHDRAWN
+    submission.withdrawn_at = timezone.now()
+    submission.save(
+        update_fields=["status", "status_before_withdrawal", "withdrawn_at", "updated_at"]
+    )
+    _proposal_drop(submission)
     return submission
 
 

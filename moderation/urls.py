@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import contribute, queue, sources
+from .views import contribute, queue, rti, sources
 
 app_name = "moderation"
 
@@ -40,6 +40,19 @@ urlpatterns = [
         "moderation/entries/<str:entity_type>/<int:pk>/restore/",
         queue.entry_restore,
         name="entry-restore",
+    ),
+    path("rti/<int:pk>/events/new/", rti.rti_event_new, name="rti-event-new"),
+    path("moderation/rti/<int:pk>/documents/", rti.rti_documents, name="rti-documents"),
+    path("moderation/rti/campaigns/new/", rti.rti_campaign_new, name="rti-campaign-new"),
+    path(
+        "moderation/rti/<int:pk>/documents/<int:document>/publish/",
+        rti.rti_document_publish_view,
+        name="rti-document-publish",
+    ),
+    path(
+        "moderation/rti/<int:pk>/documents/<int:document>/unpublish/",
+        rti.rti_document_unpublish_view,
+        name="rti-document-unpublish",
     ),
     path("moderation/sources/", sources.source_list, name="sources"),
     path(

@@ -4,6 +4,9 @@
 set -euo pipefail
 
 packages=(gdal-bin libgdal32 gettext chromium fonts-noto-core)
+# RTI letters: WeasyPrint lays out PDF with Pango (Devanagari shaped by HarfBuzz) and the
+# Noto fonts above; poppler-utils' pdftotext reads documents' text layers (and tests letters).
+packages+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 # nginx: tests/ops/test_production_stack.py runs deploy/nginx.conf.example in front of the site.
 packages+=(nginx)
 [ -n "${DATABASE_URL:-}" ] || packages+=(postgresql-15 postgresql-15-postgis-3)

@@ -8,9 +8,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import models as m
 from .catalogue.geography import plausibly_in_state_sql
+from .clock import rti_today
 from .models.sources import HEALTH_FIELDS
 from .publication import entity_publish, entity_save, entity_withdraw
-from .rti.laws import law_today
 from .rti.lifecycle import event_sort_key, rti_event_problems, rti_request_refresh
 
 
@@ -108,7 +108,14 @@ class RTIEventFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         rows = [
-            (form, (form.cleaned_data["kind"], form.cleaned_data["date"]))
+            (
+                form,
+                (
+                    form.cleaned_data["kind"],
+                    form.cleaned_data["date"],
+                    form.cleaned_data.get("outcome", ""),
+                ),
+            )
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and not form.cleaned_data.get("DELETE")
@@ -119,35 +126,70 @@ class RTIEventFormSet(BaseInlineFormSet):
             filed_on=self.instance.filed_on,
             received_on=self.instance.received_on,
             events=[pair for _form, pair in rows],
-            today=law_today(),
+            today=rti_today(),
         )
-        for index, message in problems:
-            rows[index][0].add_error("date", message)
+        for index, field, message in problems:
+            rows[index][0].add_error(field, message)
 
 
 class RTIEventInline(admin.TabularInline):
     model = m.RTIEvent
     formset = RTIEventFormSet
+    fields = ["kind", "date", "note", "outcome", "exemption_sections", "amount"]
     extra = 0
+
+
+class RTIDocumentInline(admin.TabularInline):
+    model = m.RTIDocument
+    fields = ["original_name", "event", "published_at", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+class CurrentStatusFilter(admin.SimpleListFilter):
+    """The status as of today (computed by the database, never stored)."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return m.RTIStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
 
 
 @admin.register(m.RTIRequest)
 class RTIRequestAdmin(EntityAdmin):
-    list_display = ["title", "authority", "filed_on", "status", "outcome", "publication"]
-    list_filter = ["status", "outcome", "route", "life_or_liberty", *EntityAdmin.list_filter]
+    list_display = ["title", "authority", "filed_on", "current_status", "outcome", "publication"]
+    list_filter = [
+        CurrentStatusFilter,
+        "outcome",
+        "route",
+        "life_or_liberty",
+        *EntityAdmin.list_filter,
+    ]
     search_fields = ["title", "reference_number", "application_text", "authority__name"]
     autocomplete_fields = ["authority", "deployments", "agencies"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [RTIEventInline, CitationInline]
+    inlines = [RTIEventInline, RTIDocumentInline, CitationInline]
     date_hierarchy = "filed_on"
     readonly_fields = [
-        "status",
+        "current_status",
         "decision_due_on",
         "replied_on",
+        "first_appeal_due_on",
+        "second_appeal_due_on",
         "overdue_since",
         *EntityAdmin.readonly_fields,
     ]
     raw_id_fields = ["owner"]
+
+    @admin.display(description=_("status"))
+    def current_status(self, obj):
+        return obj.status_line if hasattr(obj, "status") else "—"
 
     def save_related(self, request, form, formsets, change):
         """The status and deadlines follow from the events just saved; the newest event
@@ -243,3 +285,10 @@ class RTIReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(m.RTICampaign)
+class RTICampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "created_at"]
+    search_fields = ["title", "application_text"]
+    readonly_fields = ["created_by", "created_at"]

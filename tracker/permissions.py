@@ -12,3 +12,9 @@ SOURCE_REVIEW = "tracker.review_source"
 ARCHIVE_READ = "tracker.view_sourceversion"
 # Reminders of every RTI request's appeal deadlines (the filer gets their own).
 RTI_REMINDERS = "tracker.follow_rtirequest"
+# Record an RTI event at once, without review (a volunteer's event is a submission).
+RTI_EVENT_RECORD = "tracker.add_rtievent"
+# Publish, redact and unpublish an RTI request's documents, and read unpublished ones.
+RTI_DOCUMENT_PUBLISH = "tracker.publish_rtidocument"
+# Send one application to many authorities at once (a campaign's requests are published).
+RTI_CAMPAIGN_CREATE = "tracker.add_rticampaign"

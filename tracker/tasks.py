@@ -17,19 +17,42 @@ from django.utils import timezone
 from .checking import host_limit as limits
 from .checking import records as sources
 from .checking import scheduler
+from .clock import rti_today
 from .exports.releases import dataset_release as release_build
 from .mail import MAIL_TASK, MailDeferred, mail_deliver
 from .models import Source
+from .rti import campaigns
 from .rti.chasing import rti_requests_chase
-from .rti.laws import law_today
+from .rti.holidays import rti_calendar_apply
 from .webhooks import delivery as webhooks
 from .webhooks.events import DELIVER_TASK, deliveries_enqueue
 
 
 @shared_task(name="tracker.rti_chase_deadlines")
 def rti_chase_deadlines():
-    """Daily: deemed refusals and appeal reminders, on today's date in India."""
-    return rti_requests_chase(today=law_today())
+    """Daily: appeal reminders, on today's date in India (it changes no request)."""
+    return rti_requests_chase(today=rti_today())
+
+
+@shared_task(name="tracker.rti_calendar_apply")
+def rti_calendar_apply_task():
+    """Hourly: if the holidays changed, count open requests' due dates again."""
+    return rti_calendar_apply()
+
+
+@shared_task(
+    name="tracker.rti_campaign_letters", acks_late=True, soft_time_limit=900, time_limit=960
+)
+def rti_campaign_letters(campaign_id: int, token: str, letter: dict):
+    """A campaign's letters as one zip; it is deleted an hour later if nobody took it."""
+    count = campaigns.rti_campaign_letters_zip(campaign_id=campaign_id, token=token, letter=letter)
+    rti_campaign_letters_forget.apply_async((token,), countdown=campaigns.ZIP_KEEP_SECONDS)
+    return count
+
+
+@shared_task(name="tracker.rti_campaign_letters_forget")
+def rti_campaign_letters_forget(token: str):
+    campaigns.rti_campaign_letters_delete(token=token)
 
 
 @shared_task(

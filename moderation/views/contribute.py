@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import HONEYPOT
 from accounts.roles import is_moderator, volunteer_required
+from tracker import uploads
 from tracker.catalogue.links import detail_url
 from tracker.clients import client_address
+from tracker.rti.questions import QUESTIONS
+from tracker.uploads import download_name
 
-from .. import uploads
-from ..entities import entity_data
+from ..entities import PUBLIC_ENTITY_TYPES, entity_data
 from ..forms import PROPOSAL_FORMS, form_initial, sources_initial
 from ..models import WITHDRAW_UNDO_SECONDS, Attachment, EntityType, Submission, SubmissionKind
 from ..review import (
@@ -36,7 +38,6 @@ from ..services import (
     submission_withdraw,
     submission_withdraw_undo,
 )
-from ..uploads import download_name
 
 DRAFT_VALUE_MAX = 20000
 DRAFT_ITEMS_MAX = 200
@@ -52,9 +53,12 @@ NEW_ENTRY_HEADINGS = {
 
 def _entity_type(value):
     try:
-        return EntityType(value)
+        entity_type = EntityType(value)
     except ValueError:
         raise Http404("unknown kind of entry") from None
+    if entity_type not in PUBLIC_ENTITY_TYPES:  # an RTI event is recorded from its request
+        raise Http404("not proposed on its own")
+    return entity_type
 
 
 # Whole sentences per kind (Hindi agrees its words with each).
@@ -68,7 +72,8 @@ START_LINKS = {
 
 @volunteer_required
 def submit_start(request):
-    return render(request, "moderation/submit_start.html", {"entity_types": START_LINKS.items()})
+    links = [(entity_type, START_LINKS[entity_type]) for entity_type in PUBLIC_ENTITY_TYPES]
+    return render(request, "moderation/submit_start.html", {"entity_types": links})
 
 
 @volunteer_required
@@ -92,6 +97,12 @@ def submission_edit(request, pk):
     submission = get_object_or_404(Submission, pk=pk, volunteer=request.user)
     if not submission.is_editable:
         messages.error(request, _("This submission can no longer be changed."))
+        return redirect("moderation:my-submission", pk=submission.pk)
+    if submission.entity_type == EntityType.RTI_EVENT:
+        messages.error(
+            request,
+            _("A proposed event is not edited: withdraw it and record it again, corrected."),
+        )
         return redirect("moderation:my-submission", pk=submission.pk)
     target = None
     if submission.kind == SubmissionKind.EDIT:
@@ -170,6 +181,8 @@ def _submission_form(request, *, entity_type, kind, target=None, target_id=None,
             "pending_uploads": pending,
             "likely_duplicates": likely,
             "duplicate_of": duplicate_of,
+            "questions": QUESTIONS if entity_type == EntityType.RTI_REQUEST else (),
+            "language": get_language(),
         },
     )
 
@@ -254,14 +267,17 @@ def my_submission_withdraw(request, pk):
     submission = get_object_or_404(Submission, pk=pk, volunteer=request.user)
     if request.method == "POST":
         try:
-            submission_withdraw(submission_id=pk, volunteer=request.user)
-            messages.success(
-                request,
-                _(
+            submission = submission_withdraw(submission_id=pk, volunteer=request.user)
+            if submission.withdrawal_undo_until() is None:
+                done = _("“%(title)s” is withdrawn, and its event deleted with its documents.")
+            else:
+                done = _(
                     "“%(title)s” is withdrawn. You can undo this for %(minutes)d minutes, "
                     "on its page or in the list below."
                 )
-                % {"title": submission.title, "minutes": WITHDRAW_UNDO_SECONDS // 60},
+            messages.success(
+                request,
+                done % {"title": submission.title, "minutes": WITHDRAW_UNDO_SECONDS // 60},
             )
         except SubmissionConflict as error:
             messages.error(request, str(error))

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import moderator_required
 from tracker.catalogue.links import detail_url
-from tracker.models import Publication
+from tracker.models import Publication, RTIEvent
 from tracker.publication import entity_restore, entity_withdraw
 
-from ..entities import entity_model
+from ..entities import PUBLIC_ENTITY_TYPES, entity_model
 from ..forms import DecisionForm, WithdrawForm
 from ..models import EntityType, SubmissionStatus
 from ..review import (
@@ -100,6 +100,12 @@ def review(request, pk):
         entity = (
             entity_model(submission.entity_type).objects.filter(pk=submission.target_id).first()
         )
+    documents = []
+    if submission.entity_type == EntityType.RTI_EVENT:
+        event = RTIEvent.every.filter(pk=submission.target_id).select_related("rti_request")
+        event = event.first()
+        entity = event.rti_request if event is not None else None
+        documents = list(event.documents.all()) if event is not None else []
     return render(
         request,
         "moderation/review.html",
@@ -113,6 +119,7 @@ def review(request, pk):
             "sources": submission_sources(submission),
             "warnings": submission_warnings(submission),
             "attachments": submission.attachments.all(),
+            "documents": documents,
             "entity": entity,
             "entity_url": detail_url(entity)
             if entity is not None and entity.publication == Publication.PUBLISHED
@@ -127,6 +134,8 @@ def _entry(entity_type, pk):
         model = entity_model(entity_type)
     except ValueError:
         raise Http404("unknown kind of entry") from None
+    if entity_type not in PUBLIC_ENTITY_TYPES:
+        raise Http404("not an entry that is published or withdrawn")
     return get_object_or_404(model, pk=pk)
 
 
@@ -135,6 +144,8 @@ def entries(request):
     """Find an entry to withdraw; list withdrawn entries to restore."""
     found, lookup_error = None, ""
     entity_type = request.GET.get("type", "")
+    if entity_type not in PUBLIC_ENTITY_TYPES:
+        entity_type = ""
     if entity_type and request.GET.get("id"):
         try:
             found = entity_model(entity_type).objects.filter(pk=int(request.GET["id"])).first()
@@ -152,13 +163,13 @@ def entries(request):
             ),
             entity_type,
         )
-        for entity_type in EntityType.values
+        for entity_type in PUBLIC_ENTITY_TYPES
     ]
     return render(
         request,
         "moderation/entries.html",
         {
-            "entity_types": EntityType.choices,
+            "entity_types": [(t.value, t.label) for t in PUBLIC_ENTITY_TYPES],
             "entity_type": entity_type,
             "found": found,
             "found_type": entity_type,

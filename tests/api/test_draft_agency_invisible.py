@@ -46,7 +46,9 @@ def linked_draft(db):
     to_secret = make.RTIRequestFactory(
         title="Who runs the Kanpur cameras", authority=secret, received_on=date(2024, 1, 10)
     )
-    rti_event_record(rti_request=to_secret, kind="reply_received", day=date(2024, 2, 1))
+    rti_event_record(
+        rti_request=to_secret, kind="reply_received", day=date(2024, 2, 1), outcome="granted"
+    )
     about_secret = make.RTIRequestFactory(title="Kanpur camera contracts", authority=public)
     about_secret.agencies.add(secret)
     about_secret.deployments.add(led)

@@ -209,18 +209,17 @@ def test_head_answers_like_get_from_the_cache(client, world):
     assert head["ETag"] == got["ETag"] and head["Content-Type"] == got["Content-Type"]
 
 
-def test_rti_pages_are_kept_for_one_day_of_the_rti_calendar(client, world, monkeypatch):
-    """Deadline states are judged as of today in India: a new day renders afresh."""
-    from datetime import date
-
+def test_rti_pages_are_kept_until_the_rti_clock_moves_on(client, world, monkeypatch):
+    """Deadline states are judged as of now in India: a new day, or a deadline passing,
+    renders afresh."""
     from api import views
     from tracker.models import RTIRequest
 
-    monkeypatch.setattr(views, "law_today", lambda: date(2025, 3, 1))
+    monkeypatch.setattr(views, "rti_time_key", lambda: "2025-03-01|-|-")
     kept(client, "/api/v1/rti-requests/")
     RTIRequest.objects.filter(pk=world.rti.pk).update(title="Changed behind its back")
     assert "Changed behind its back" not in titles(client.get("/api/v1/rti-requests/"))
-    monkeypatch.setattr(views, "law_today", lambda: date(2025, 3, 2))
+    monkeypatch.setattr(views, "rti_time_key", lambda: "2025-03-02|-|-")
     assert "Changed behind its back" in titles(client.get("/api/v1/rti-requests/"))
 
 

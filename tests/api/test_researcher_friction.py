@@ -22,14 +22,17 @@ def test_only_operations_that_need_a_token_show_a_padlock(client, world):
         for method, operation in operations.items()
         if operation.get("security")
     }
-    # A volunteer's submissions and an account's webhooks; everything else is public.
+    # A volunteer's submissions, an RTI request's events (its owner proposes, a moderator
+    # records) and an account's webhooks; everything else is public.
     assert {path for path, _method in locked} == {
         "/api/v1/submissions/",
+        "/api/v1/rti-requests/{id}/events/",
         "/api/v1/webhooks/",
         "/api/v1/webhooks/{id}/",
         "/api/v1/webhooks/{id}/deliveries/",
     }
     assert ("/api/v1/submissions/", "post") in locked
+    assert ("/api/v1/rti-requests/{id}/events/", "post") in locked
     assert ("/api/v1/deployments/", "get") not in locked
 
 

@@ -4,28 +4,28 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.factories import RTIRequestFactory
+from tests.factories import RTIRequestFactory, UserFactory
 from tests.support import wait_for
-from tracker.models import RTIRequest, RTIStatus
+from tracker.models import RTIReminder
 from tracker.tasks import rti_chase_deadlines
 
 
 @pytest.mark.celery_worker
 def test_task_enqueued_is_executed_by_a_worker_and_its_effect_is_stored(celery_worker_process):
-    overdue = RTIRequestFactory(
-        status=RTIStatus.FILED, received_on=date.today() - timedelta(days=40)
+    """The daily RTI job runs in the worker: the filer of a request whose first appeal is
+    due in three days gets one reminder, recorded once."""
+    owner = UserFactory(email="filer@example.org")
+    due_soon = RTIRequestFactory(
+        received_on=date.today() - timedelta(days=57), route="post", owner=owner
     )
-    waiting = RTIRequestFactory(
-        status=RTIStatus.FILED, received_on=date.today() - timedelta(days=3)
-    )
+    RTIRequestFactory(received_on=date.today() - timedelta(days=3), route="post", owner=owner)
     celery_worker_process()
 
     rti_chase_deadlines.delay()
 
-    def overdue_marked():
-        return RTIRequest.objects.get(pk=overdue.pk).status == RTIStatus.DEEMED_REFUSED
+    def reminded():
+        return RTIReminder.objects.filter(rti_request=due_soon).exists()
 
-    wait_for(overdue_marked, timeout=60)
-    assert RTIRequest.objects.get(pk=waiting.pk).status == RTIStatus.FILED
-    reasons = [h.history_change_reason for h in RTIRequest.objects.get(pk=overdue.pk).history.all()]
-    assert any("s.7(2)" in (r or "") for r in reasons)
+    wait_for(reminded, timeout=60)
+    assert RTIReminder.objects.count() == 1
+    assert RTIReminder.objects.get().deadline == "first_appeal"

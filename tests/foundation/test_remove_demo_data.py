@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import AgencyFactory, DeploymentFactory, VendorFactory
+from tests.support.data import built_once
 from tracker.ingest.csv_import import deployments_import
 from tracker.ingest.demo import demo_data_load
 from tracker.models import Agency, Citation, Deployment, Hotspot, RTIRequest, Source, Vendor
@@ -22,14 +23,21 @@ def demo_rows():
     }
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module; each test runs in a savepoint of it."""
+    with built_once(django_db_blocker):
+        demo_data_load()
+        yield
+
+
 def remove_demo_data():
     out = io.StringIO()
     call_command("remove_demo_data", stdout=out)
     return out.getvalue()
 
 
-def test_demo_rows_go_and_real_ones_stay_as_they_were():
-    demo_data_load()
+def test_demo_rows_go_and_real_ones_stay_as_they_were(demo_once):
     demo_source = Source.objects.filter(is_demo=True).first()
     shared_vendor = Vendor.objects.filter(deployments__is_demo=True).first()
     real = DeploymentFactory(title="Real deployment", lead_agency=AgencyFactory(name="Real police"))
@@ -52,8 +60,7 @@ def test_demo_rows_go_and_real_ones_stay_as_they_were():
     assert remove_demo_data().strip() == "No demo data; nothing removed."
 
 
-def test_a_real_entry_pointing_at_a_demo_one_stops_everything():
-    demo_data_load()
+def test_a_real_entry_pointing_at_a_demo_one_stops_everything(demo_once):
     demo_agency = Agency.objects.filter(is_demo=True).first()
     real = DeploymentFactory(title="Real deployment", lead_agency=demo_agency)
     counts = demo_rows()
@@ -65,8 +72,7 @@ def test_a_real_entry_pointing_at_a_demo_one_stops_everything():
     assert demo_rows() == counts
 
 
-def test_imported_real_rows_citing_a_demo_source_keep_it():
-    demo_data_load()
+def test_imported_real_rows_citing_a_demo_source_keep_it(demo_once):
     url = Source.objects.filter(is_demo=True).values_list("url", flat=True).first()
     row = (
         "title,agency,technology,purpose_class,status,state,city,latitude,longitude,"

@@ -182,6 +182,9 @@ def test_each_permission_a_role_names_exists_and_its_group_holds_it():
         permissions.SOURCE_REVIEW,
         permissions.ARCHIVE_READ,
         permissions.RTI_REMINDERS,
+        permissions.RTI_EVENT_RECORD,
+        permissions.RTI_DOCUMENT_PUBLISH,
+        permissions.RTI_CAMPAIGN_CREATE,
     }
 
 

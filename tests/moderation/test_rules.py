@@ -4,7 +4,7 @@ import pytest
 
 from moderation.diff import FieldChange, field_changes
 from moderation.entities import data_changes
-from moderation.uploads import sniff_content_type
+from tracker.uploads import sniff_content_type
 
 FIELDS = ["title", "city", "location", "camera_count"]
 

@@ -22,7 +22,7 @@ def test_calculator_in_hindi_without_javascript(hindi_page, live_server):
     page = hindi_page
     page.goto(live_server.url + "/hi/rti/calculator/")
     assert page.locator("h1").inner_text() == "आरटीआई समय-सीमा कैलकुलेटर"
-    page.get_by_label("लोक प्राधिकरण को आवेदन मिलने की तारीख़").fill("2024-01-10")
+    page.get_by_label("लोक प्राधिकरण को अनुरोध मिलने की तारीख़").fill("2024-01-10")
     page.get_by_role("button", name="मेरी समय-सीमाएँ दिखाएँ").click()
     page.wait_for_selector("#result")
 

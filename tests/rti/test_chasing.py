@@ -1,4 +1,5 @@
-"""The daily chase: deemed refusals and appeal reminders, once however often it runs."""
+"""The daily job: appeal reminders, once however often it runs, and nothing else: the
+request it reminds about is not changed by it."""
 
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from accounts.roles import Role, role_grant
 from tests.factories import UserFactory
 from tests.support.data import rti_with_events
-from tracker.models import RTIReminder, RTIStatus
+from tracker.models import RTIReminder, RTIRequest, RTIStatus
 from tracker.rti.chasing import rti_requests_chase
 from tracker.rti.lifecycle import rti_event_record
 from tracker.tasks import rti_chase_deadlines
@@ -33,19 +34,21 @@ def test_the_task_run_twice_on_one_day_acts_once(people, mail_delivered):
     waiting = rti_with_events(
         received_on=received, route="post", owner=people["owner"], today=received
     )
-    assert waiting.status == RTIStatus.FILED
+    assert waiting.status == RTIStatus.FILED  # as of the day it was received
+    before = list(waiting.history.values_list("history_id", flat=True))
 
     with mail_delivered() as outbox:
         first = rti_chase_deadlines()
         second = rti_chase_deadlines()
 
-    assert first == {"deemed_refused": [waiting.pk], "reminders": 2}
-    assert second == {"deemed_refused": [], "reminders": 0}
-    waiting.refresh_from_db()
-    assert waiting.status == RTIStatus.DEEMED_REFUSED
+    assert first == {"reminders": 2, "deemed_refused": []}  # refused weeks ago: old news
+    assert second == {"reminders": 0, "deemed_refused": []}
+    # Deemed refused as of today, without the job having written anything to the request.
+    assert RTIRequest.objects.get(pk=waiting.pk).status == RTIStatus.DEEMED_REFUSED
+    assert list(waiting.history.values_list("history_id", flat=True)) == before
     assert sorted(m.to[0] for m in outbox) == ["filer@example.org", "mod@example.org"]
     assert all(len(m.to) == 1 for m in outbox)  # nobody sees another's address
-    assert "Last day to file a first appeal" in outbox[0].subject
+    assert "The applicant's last day to file a first appeal" in outbox[0].subject
     assert (today + timedelta(days=3)).isoformat() in outbox[0].subject
     assert "19(1)" in outbox[0].body
     reminder = RTIReminder.objects.get()

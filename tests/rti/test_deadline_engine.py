@@ -287,3 +287,56 @@ def test_today_is_an_indian_date():
 
     assert law_today(now=datetime(2024, 3, 1, 20, 0, tzinfo=UTC)) == D(2024, 3, 2)
     assert law_today(now=datetime(2024, 3, 1, 18, 29, tzinfo=UTC)) == D(2024, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "facts,faa_due,premature",
+    [
+        # Filed once the PIO's time ran out: the appellate authority's 30 days run from it.
+        (
+            RTIFacts(received_on=D(2024, 1, 10), first_appeal_filed_on=D(2024, 2, 15)),
+            D(2024, 3, 16),
+            False,
+        ),
+        # Filed early with no reply: it counts from the first day of the deemed refusal.
+        (
+            RTIFacts(received_on=D(2024, 1, 10), first_appeal_filed_on=D(2024, 2, 1)),
+            D(2024, 3, 11),
+            True,
+        ),
+        # Filed early, then a reply came before the deadline: it counts from the reply.
+        (
+            RTIFacts(
+                received_on=D(2024, 1, 10),
+                first_appeal_filed_on=D(2024, 2, 1),
+                reply_received_on=D(2024, 2, 5),
+            ),
+            D(2024, 3, 6),
+            True,
+        ),
+        # Filed early while a further fee is unpaid: nothing counts yet.
+        (
+            RTIFacts(
+                received_on=D(2024, 1, 10),
+                fee_requested_on=D(2024, 1, 20),
+                first_appeal_filed_on=D(2024, 2, 1),
+            ),
+            None,
+            True,
+        ),
+    ],
+)
+def test_a_first_appeal_filed_before_the_pios_time_ran_out(facts, faa_due, premature):
+    """s.19(1): an appeal lies against a decision, or its absence once the time has
+    expired. A premature one takes effect when its ground arises; the PIO still owes
+    the decision meanwhile, and the appeal window counts as used."""
+    schedule = rti_schedule(facts, today=D(2024, 2, 3))
+    decision = schedule.get("decision")
+    assert ("first_appeal_premature" in schedule.flags) == premature
+    faa = schedule.get("first_appeal_decision")
+    assert (faa.due if faa else None) == faa_due
+    if facts.reply_received_on is None and decision.due is not None:
+        later = rti_schedule(facts, today=D(2024, 2, 12))
+        assert later.deemed_refused and later.overdue  # the early appeal excused nothing
+    if faa_due is not None:
+        assert schedule.get("first_appeal").state == "met"

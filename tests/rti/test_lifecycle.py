@@ -61,7 +61,7 @@ def test_events_that_must_be_refused(filed_on, received_on, events, refused):
     problems = rti_event_problems(
         filed_on=filed_on, received_on=received_on, events=events, today=TODAY
     )
-    assert [index for index, _message in problems] == [refused]
+    assert [index for index, _field, _message in problems] == [refused]
 
 
 def test_a_plausible_story_passes_in_any_order_of_entry():
@@ -76,7 +76,7 @@ def test_a_plausible_story_passes_in_any_order_of_entry():
         ("closed", D("2024-06-01")),
     ]
     assert rti_event_problems(filed_on=None, received_on=None, events=events, today=TODAY) == [
-        (5, "The request was already withdrawn or closed.")
+        (5, "date", "The request was already withdrawn or closed.")
     ]
     assert rti_event_problems(filed_on=None, received_on=None, events=events[:6], today=TODAY) == []
 
@@ -101,7 +101,7 @@ def test_the_service_refuses_and_changes_nothing():
         ([("filed", "2024-01-10")], "", RTIStatus.DEEMED_REFUSED, True),
         (
             [("filed", "2024-01-10"), ("reply_received", "2024-02-01")],
-            "",
+            "not_held",
             RTIStatus.REPLY_RECEIVED,
             False,
         ),
@@ -133,7 +133,10 @@ def test_the_service_refuses_and_changes_nothing():
     ],
 )
 def test_status_and_overdue_follow_from_the_events(events, outcome, status, overdue):
-    rti_request = rti_with_events(*events, route="online", outcome=outcome, status="granted")
+    events = [
+        (*event, outcome) if event[0] == "reply_received" and outcome else event for event in events
+    ]
+    rti_request = rti_with_events(*events, route="online")
     assert rti_request.status == status
     since = rti_request.overdue_since
     assert (since is not None and since <= datetime(2026, 1, 1, tzinfo=IST)) == overdue
@@ -141,15 +144,21 @@ def test_status_and_overdue_follow_from_the_events(events, outcome, status, over
 
 @pytest.mark.django_db
 def test_derived_columns_and_history():
+    """The stored columns are what the events fix; history records the events, and no
+    row is ever written because a day passed."""
     rti_request = rti_with_events(
         ("filed", "2024-01-10"), ("reply_received", "2024-02-20"), route="online"
     )
     assert rti_request.filed_on == D("2024-01-10")
     assert rti_request.decision_due_on == D("2024-02-09")
+    assert rti_request.deemed_refused_from == datetime(2024, 2, 10, tzinfo=IST)
     assert rti_request.replied_on == D("2024-02-20")
+    assert rti_request.first_appeal_due_on == D("2024-03-21")
+    assert rti_request.recorded_status == RTIStatus.GRANTED
     assert rti_request.overdue_since is None
     reasons = [h.history_change_reason for h in rti_request.history.all()]
-    assert "No decision within the statutory period (RTI Act s.7(2))" in reasons
+    assert "Event recorded: Reply received" in reasons
+    assert not any("statutory period" in (reason or "") for reason in reasons)
 
 
 @pytest.mark.django_db

@@ -1,13 +1,14 @@
 """The RTI pages: list filters, the overdue view, a request's timeline, the calculator; and
 that the demo data gives them something to show."""
 
+import html
 import re
 from datetime import date
 
 import pytest
 
 from tests.factories import AgencyFactory
-from tests.support.data import rti_with_events
+from tests.support.data import clock_at, rti_with_events
 from tracker.ingest.demo import demo_data_load
 from tracker.models import Agency, RTIRequest
 
@@ -64,22 +65,25 @@ def test_list_filters_overdue_year_status_and_authority(client, requests_):
 def test_overdue_view_longest_first(client, requests_):
     body = client.get("/rti/overdue/").content.decode()
     assert row_titles(client.get("/rti/overdue/")) == ["Waiting since 2024", "Appeal pending"]
-    assert "Overdue since 10 Feb 2024" in body
+    # Each overdue line says whose decision is late.
+    assert "The PIO's decision, since 10 Feb 2024" in body
+    assert "The first appellate authority's decision, since 1 Apr 2024" in body
     assert "Overdue RTI requests" in body
 
 
 def test_request_page_timeline_exemptions_and_next_step(client, requests_):
     rti = requests_["appeal"]
     body = client.get(f"/rti/{rti.pk}-{rti.slug}/").content.decode()
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
     # Events and deadlines in date order, each deadline with its section and state.
     order = [
         "1 February 2024 : Filed",
         "20 February 2024 : Reply received",
         "1 March 2024 : First appeal filed",
-        "2 March 2024 : Due: Decision by the Public Information Officer (section 7(1))",
-        "21 March 2024 : Due: Last day to file a first appeal (section 19(1)) · done in time",
-        "31 March 2024 : Due: Decision on the first appeal (section 19(6)) · overdue",
+        "2 March 2024 : Due: The Public Information Officer's decision (section 7(1))",
+        "21 March 2024 : Due: The applicant's last day to file a first appeal (section 19(1))"
+        " · done in time",
+        "31 March 2024 : Due: The first appellate authority's decision (section 19(6)) · overdue",
     ]
     positions = [text.index(item) for item in order]
     assert positions == sorted(positions)
@@ -128,3 +132,37 @@ def test_calculator_asks_for_the_date_of_receipt(client):
     body = client.get("/rti/calculator/?via_apio=on").content.decode()
     assert 'id="id_received_on_error"' in body
     assert "Give the date the public authority received the request." in body
+
+
+def page_text(client, rti):
+    body = client.get(f"/rti/{rti.pk}-{rti.slug}/").content.decode()
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_the_words_never_contradict_themselves(client):
+    """The first appeal's window is either open or over, never both; the status says its
+    outcome once; each overdue line says whose decision is late."""
+    waiting = rti_with_events(("filed", "2024-01-10"), title="No reply", route="online")
+    with clock_at(date(2024, 2, 20)):
+        open_window = page_text(client, waiting)
+    assert "The Public Information Officer's decision is overdue" in open_window
+    assert "The applicant can file a first appeal until" in open_window
+    assert "time for a first appeal ended" not in open_window
+    with clock_at(date(2024, 6, 1)):
+        closed_window = page_text(client, waiting)
+    assert "The applicant's time for a first appeal ended on" in closed_window
+    assert "can file a first appeal" not in closed_window
+
+    refused = rti_with_events(
+        ("filed", "2024-01-10"),
+        ("reply_received", "2024-01-30", "refused"),
+        title="Refused",
+        route="online",
+        outcome="refused",
+        exemption_sections="8(1)(j)",
+    )
+    status = re.search(
+        r'class="rti-status"[^>]*>([^<]+)<',
+        client.get(f"/rti/{refused.pk}-{refused.slug}/").content.decode(),
+    )
+    assert status.group(1).strip() == "Refused"

@@ -24,6 +24,7 @@ def row(received, due, replied=None, outcome="", sections=""):
         "replied_on": D(replied) if replied else None,
         "outcome": outcome,
         "exemption_sections": sections,
+        "time_over": D(due) < TODAY,
     }
 
 

@@ -8,9 +8,9 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from moderation.models import Attachment
-from moderation.uploads import download_name
 from tests.support.pages import deployment_body
 from tests.support.people import signed_in
+from tracker.uploads import download_name
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,11 @@ set after the others, so that no other test sees its rows.
 import contextlib
 import copy
 import os
-from datetime import UTC, date, datetime, timedelta
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -48,7 +51,9 @@ from tests.factories import (
 )
 from tracker import models as m
 from tracker.models import Deployment, Publication
-from tracker.rti.lifecycle import rti_event_record, rti_request_refresh
+from tracker.rti.lifecycle import rti_event_record
+
+IST = ZoneInfo("Asia/Kolkata")
 
 
 def reference_data_ensure():
@@ -132,7 +137,7 @@ def world_rows():
         },
         vendor={"name": "Staqu"},
         hotspot={"name": "Aminabad market", "location": Point(80.93, 26.85, srid=4326)},
-        rti={"title": "Cameras at Lucknow hotspots", "status": "filed"},
+        rti={"title": "Cameras at Lucknow hotspots", "filed_on": date(2024, 1, 10)},
         source={"url": "https://news.example.org/lucknow", "title": "Lucknow story"},
         citation={"claim": "It exists."},
     )
@@ -519,17 +524,31 @@ def long_lists_once(django_db_setup, django_db_blocker):
         yield
 
 
+@contextmanager
+def clock_at(day: date, hour: int = 12, minute: int = 0):
+    """Django's clock, which the RTI clock reads, at ``day`` ``hour``:``minute`` in India
+    (``time.time`` keeps running, so throttles and caches behave as usual)."""
+    moment = datetime.combine(day, time(hour, minute), tzinfo=IST)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
 def rti_with_events(*events, today=date(2026, 1, 1), **fields):
-    """A published request and its events (kind, ISO date), recorded through the service."""
+    """A published request and its events (kind, ISO date[, outcome]), recorded through the
+    service, read back as the site reads it with the clock at ``today``."""
     fields.setdefault("authority", fields.get("authority") or AgencyFactory())
     rti_request = RTIRequestFactory(**fields)
-    rti_request_refresh(rti_request=rti_request, today=today)
-    for kind, day in events:
+    for kind, day, *outcome in events:
         rti_event_record(
-            rti_request=rti_request, kind=kind, day=date.fromisoformat(day), today=today
+            rti_request=rti_request,
+            kind=kind,
+            day=date.fromisoformat(day),
+            outcome=outcome[0] if outcome else (fields.get("outcome") or "granted"),
+            exemption_sections=fields.get("exemption_sections", ""),
+            today=today,
         )
-    rti_request.refresh_from_db()
-    return rti_request
+    with clock_at(today):
+        return m.RTIRequest.objects.get(pk=rti_request.pk)
 
 
 def contributions(*, volunteer, moderator):

@@ -8,9 +8,11 @@ import pytest
 from django.db import transaction
 
 from tests.factories import AgencyFactory, DeploymentFactory, RTIRequestFactory, UserFactory
+from tests.support.data import clock_at
 from tracker.models import Publication, RTIEventKind, Webhook, WebhookDelivery, WebhookEvent
 from tracker.publication import entity_publish, entity_restore, entity_save, entity_withdraw
-from tracker.rti.lifecycle import rti_event_record, rti_request_refresh
+from tracker.rti.chasing import rti_requests_chase
+from tracker.rti.lifecycle import rti_event_record
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +113,17 @@ def test_rti_events_and_deemed_refusal_are_announced(hooks):
     assert filed["rti_event"] == {"kind": "filed", "date": "2024-01-08"}
     assert filed["status"] == "filed"
 
-    rti_request_refresh(rti_request=rti, today=date(2024, 2, 20))  # past the 30 days
+    # No event marks a deemed refusal: the daily job announces it, once, when the
+    # calendar has passed the PIO's 30 days.
+    with clock_at(date(2024, 2, 5)):
+        assert rti_requests_chase(today=date(2024, 2, 5))["deemed_refused"] == []
+    with clock_at(date(2024, 2, 12)):  # deemed refused from 10 February
+        assert rti_requests_chase(today=date(2024, 2, 12))["deemed_refused"] == [rti.pk]
     deemed = announced("rti_event")[-1]
     assert deemed["status"] == "deemed_refused" and "rti_event" not in deemed
 
-    rti_request_refresh(rti_request=rti, today=date(2024, 2, 21))  # nothing new
+    with clock_at(date(2024, 2, 13)):
+        assert rti_requests_chase(today=date(2024, 2, 13))["deemed_refused"] == []
     assert len(announced("rti_event")) == 2
 
 

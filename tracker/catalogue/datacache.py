@@ -118,6 +118,7 @@ def connect_signals():
         Deployment,
         Hotspot,
         LinkedDatabase,
+        RTIDocument,
         RTIEvent,
         RTIRequest,
         Source,
@@ -125,7 +126,17 @@ def connect_signals():
         Vendor,
     )
 
-    entities = (Agency, Deployment, Hotspot, LinkedDatabase, RTIEvent, RTIRequest, State, Vendor)
+    entities = (
+        Agency,
+        Deployment,
+        Hotspot,
+        LinkedDatabase,
+        RTIDocument,
+        RTIEvent,
+        RTIRequest,
+        State,
+        Vendor,
+    )
     for model in entities:
         post_save.connect(_on_change, sender=model, dispatch_uid=f"datacache-save-{model}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"datacache-del-{model}")

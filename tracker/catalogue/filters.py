@@ -47,7 +47,6 @@ from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import Q
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +70,8 @@ from ..models import (
     Technology,
     Vendor,
 )
+from ..models.rti import DEEMED_REFUSED as RTI_DEEMED_REFUSED
+from ..models.rti import OVERDUE as RTI_OVERDUE
 from .search import search
 
 MAX_RADIUS_KM = 2000.0
@@ -624,7 +625,29 @@ class RTIRequestFilter(PublicFilterSet):
         choices=(("true", _("Overdue")), ("false", _("Not overdue"))),
         method="filter_overdue",
         label=_("Overdue"),
-        **_help(_("true: the authority owes a decision whose deadline has passed.")),
+        **_help(
+            _(
+                "true: as of today in India, the public authority owes a decision whose "
+                "deadline has passed (the PIO's, or the first appellate authority's)."
+            )
+        ),
+    )
+    deemed_refused = django_filters.ChoiceFilter(
+        choices=(("true", _("Deemed refused")), ("false", _("Not deemed refused"))),
+        method="filter_deemed_refused",
+        label=_("Deemed refused"),
+        **_help(_("true: no reply came within the PIO's deadline (section 7(2)), as of today.")),
+    )
+    first_appeal = django_filters.ChoiceFilter(
+        choices=(
+            ("pending", _("Window open")),
+            ("expired", _("Window closed, no appeal")),
+            ("met", _("Filed in time")),
+            ("late", _("Filed late")),
+        ),
+        field_name="first_appeal_state",
+        label=_("First appeal"),
+        **_help(_("The applicant's first-appeal window as of today (section 19(1)).")),
     )
     ordering = ordering_filter("filed_on", "updated_at", "overdue_since", "decision_due_on")
 
@@ -632,9 +655,15 @@ class RTIRequestFilter(PublicFilterSet):
         model = RTIRequest
         fields = []
 
-    def filter_overdue(self, queryset, name, value):
-        overdue = Q(overdue_since__lte=timezone.now())
-        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+    def filter_overdue(self, queryset, name, value: str):
+        return queryset.filter(RTI_OVERDUE) if value == "true" else queryset.exclude(RTI_OVERDUE)
+
+    def filter_deemed_refused(self, queryset, name, value: str):
+        return (
+            queryset.filter(RTI_DEEMED_REFUSED)
+            if value == "true"
+            else queryset.exclude(RTI_DEEMED_REFUSED)
+        )
 
     def filter_agency(self, queryset, name, agency_id):
         related = RTIRequest.agencies.through.objects.filter(agency_id=agency_id)

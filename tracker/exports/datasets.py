@@ -343,7 +343,44 @@ RTI_COLUMNS = (
     Column("route", "route", "string", coded("How it was filed", RTIRoute, empty="or empty")),
     Column("life_or_liberty", "life_or_liberty", "boolean", "Concerns life or liberty (48 hours)."),
     Column("third_party", "third_party", "boolean", "Involves third-party information."),
-    Column("status", "status", "string", coded("RTI status code", RTIStatus)),
+    Column(
+        "status",
+        "status",
+        "string",
+        coded("RTI status code as of the moment of the export (India)", RTIStatus),
+    ),
+    Column(
+        "overdue",
+        "overdue",
+        "boolean",
+        "As of the export: the public authority owes a decision whose deadline has passed.",
+    ),
+    Column(
+        "deemed_refused",
+        "deemed_refused",
+        "boolean",
+        "As of the export: no reply came within the PIO's deadline (section 7(2)).",
+    ),
+    Column(
+        "decision_due_on",
+        "decision_due_on",
+        "date",
+        "The Public Information Officer's deadline (empty while unknown or paused for a fee).",
+    ),
+    Column(
+        "first_appeal_due_on",
+        "first_appeal_due_on",
+        "date",
+        "The applicant's last day to file a first appeal (section 19(1)).",
+    ),
+    Column(
+        "next_deadline",
+        "next_deadline",
+        "string",
+        "The earliest deadline still open as of the export: decision, first_appeal, "
+        "first_appeal_decision, first_appeal_decision_extended, second_appeal; or empty.",
+    ),
+    Column("next_deadline_on", "next_deadline_on", "date", "When that deadline falls."),
     Column(
         "outcome",
         "outcome",

@@ -23,6 +23,7 @@ from ..models import (
     Citation,
     Deployment,
     Hotspot,
+    RTIDocument,
     RTIEvent,
     RTIRequest,
     Source,
@@ -204,11 +205,14 @@ def demo_data_remove():
         | Q(rti_request__is_demo=True)
     )
     citation_ids = list(citations.values_list("pk", flat=True))
-    attachments = list(
-        RTIEvent.objects.filter(rti_request__is_demo=True)
-        .exclude(attachment="")
-        .values_list("attachment", flat=True)
-    )
+    attachments = [
+        name
+        for pair in RTIDocument.objects.filter(rti_request__is_demo=True).values_list(
+            "file", "redacted_file"
+        )
+        for name in pair
+        if name
+    ]
     for model in DEMO_ENTITIES:
         rows = model._base_manager.filter(is_demo=True)
         ids = list(rows.values_list("pk", flat=True))

@@ -2,7 +2,7 @@ from .entities import Agency, Deployment, Hotspot, LinkedDatabase, Vendor
 from .geography import State, StateBoundary
 from .osm import OsmCamera, OsmElement, OsmImport
 from .review import ReviewItem
-from .rti import RTIEvent, RTIReminder, RTIRequest
+from .rti import RTICalendarState, RTICampaign, RTIDocument, RTIEvent, RTIReminder, RTIRequest
 from .sources import ArchivedText, CheckerStatus, Citation, Source, SourceCheck, SourceVersion
 from .vocab import *  # noqa: F403
 from .webhooks import (
@@ -22,6 +22,9 @@ __all__ = [
     "Deployment",
     "Hotspot",
     "LinkedDatabase",
+    "RTICalendarState",
+    "RTICampaign",
+    "RTIDocument",
     "OsmCamera",
     "OsmElement",
     "OsmImport",

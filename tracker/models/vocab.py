@@ -128,6 +128,11 @@ class RTIStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Waiting for the PIO: a request in one of these becomes "deemed refused" when the
+# decision's time runs out (RTI Act s.7(2)).
+RTI_WAITING_STATUSES = ("filed", "transferred", "third_party_notice", "fee_paid")
+
+
 class RTIEventKind(models.TextChoices):
     """What can happen to a request; ``tracker.rti.lifecycle`` says in which order."""
 

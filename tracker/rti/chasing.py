@@ -1,10 +1,12 @@
-"""The daily chase: requests past their deadline become "deemed refused", and
-the filer and the moderators hear a few days before an appeal window closes.
+"""The daily reminders: the filer and the moderators hear a few days before an appeal
+window closes, and webhooks hear of requests the calendar made deemed refused.
 
-Run as often as you like: a status only changes when the facts say so, and a
-reminder is recorded (``RTIReminder``, one per deadline) in the transaction
-whose commit queues its mails, so a second run on the same day sends nothing;
-the mail task retries a mail server that cannot take them yet.
+The job only sends notices: nothing about a request's state is stored by it
+(what depends on today is computed at read time, see ``tracker.models.rti``).
+Run it as often as you like: each notice is recorded (``RTIReminder``, one per
+deadline) in the transaction whose commit sends it, so a second run on the
+same day sends nothing; the mail task retries a mail server that cannot take
+them yet.
 """
 
 from datetime import date, timedelta
@@ -13,36 +15,64 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..catalogue.links import detail_url
 from ..mail import mail_queue
-from ..models import RTIReminder, RTIRequest, RTIStatus
+from ..models import RTIReminder, RTIRequest
+from ..webhooks.events import rti_announce
 from .deadlines import PENDING
-from .lifecycle import FINAL, rti_request_refresh, rti_request_schedule
+from .lifecycle import rti_request_schedule
+
+# A deemed refusal older than this when the job first sees it is not news any more.
+DEEMED_REFUSAL_NEWS_DAYS = 7
 
 REMINDED_DEADLINES = ("first_appeal", "second_appeal")
 
 
 def rti_requests_chase(*, today: date) -> dict:
-    """Refresh every open request as of ``today`` (an India date) and send due reminders."""
-    deemed_refused, reminders = [], 0
+    """Send the reminders due on ``today`` (an India date): ``{"reminders": mails queued}``."""
+    window_end = today + timedelta(days=settings.RTI_REMINDER_DAYS)
     moderators = moderator_addresses()
-    open_requests = (
-        RTIRequest.objects.exclude(status__in=FINAL)
+    due_soon = Q(
+        first_appeal_filed_on__isnull=True, first_appeal_due_on__range=(today, window_end)
+    ) | Q(second_appeal_filed_on__isnull=True, second_appeal_due_on__range=(today, window_end))
+    candidates = (
+        RTIRequest.objects.filter(due_soon, closed_on__isnull=True)
         .select_related("owner")
-        .prefetch_related("events")
         .order_by("pk")
     )
-    for rti_request in open_requests.iterator(chunk_size=500):
-        before = rti_request.status
-        with transaction.atomic():
-            rti_request_refresh(rti_request=rti_request, today=today)
-        if rti_request.status == RTIStatus.DEEMED_REFUSED != before:
-            deemed_refused.append(rti_request.pk)
+    reminders = 0
+    for rti_request in candidates.iterator(chunk_size=500):
         reminders += rti_reminders_send(rti_request=rti_request, today=today, moderators=moderators)
-    return {"deemed_refused": deemed_refused, "reminders": reminders}
+    return {"reminders": reminders, "deemed_refused": rti_deemed_refusals_announce(today=today)}
+
+
+def rti_deemed_refusals_announce(*, today: date) -> list[int]:
+    """Tell webhooks, once, of each published request deemed refused (s.7(2)) in the last
+    ``DEEMED_REFUSAL_NEWS_DAYS`` up to ``today``: a status the calendar gives, which no
+    event announces. Returns the requests announced."""
+    since = today - timedelta(days=DEEMED_REFUSAL_NEWS_DAYS)
+    refused = (
+        RTIRequest.objects.published()
+        .filter(deemed_refused=True, deemed_refused_from__date__gte=since)
+        .order_by("pk")
+    )
+    announced = []
+    for rti_request in refused.iterator(chunk_size=500):
+        with transaction.atomic():
+            _notice, created = RTIReminder.objects.get_or_create(
+                rti_request=rti_request,
+                deadline="deemed_refused",
+                due_on=rti_request.decision_due_on or today,
+                defaults={"sent_on": today},
+            )
+            if created:
+                rti_announce(rti_request=rti_request, status=rti_request.status)
+                announced.append(rti_request.pk)
+    return announced
 
 
 def rti_reminders_send(*, rti_request: RTIRequest, today: date, moderators=None) -> int:

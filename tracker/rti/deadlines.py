@@ -44,13 +44,28 @@ STATE_LABELS = {
     CLOSED: _("not needed: the request was closed"),
 }
 
+# Each line names whose deadline it is.
 DEADLINE_LABELS = {
-    "transfer": _("Transfer to the right public authority"),
-    "decision": _("Decision by the Public Information Officer"),
-    "first_appeal": _("Last day to file a first appeal"),
-    "first_appeal_decision": _("Decision on the first appeal"),
-    "first_appeal_decision_extended": _("Decision on the first appeal, if extended with reasons"),
-    "second_appeal": _("Last day to file a second appeal to the Information Commission"),
+    "transfer": _("The public authority's transfer to the right authority"),
+    "decision": _("The Public Information Officer's decision"),
+    "first_appeal": _("The applicant's last day to file a first appeal"),
+    "first_appeal_decision": _("The first appellate authority's decision"),
+    "first_appeal_decision_extended": _(
+        "The first appellate authority's decision, if extended with reasons in writing"
+    ),
+    "second_appeal": _(
+        "The applicant's last day to file a second appeal to the Information Commission"
+    ),
+}
+
+# Who owes each deadline, for a short column ("whose").
+DEADLINE_PARTIES = {
+    "transfer": _("Public authority"),
+    "decision": _("Public Information Officer"),
+    "first_appeal": _("Applicant"),
+    "first_appeal_decision": _("First appellate authority"),
+    "first_appeal_decision_extended": _("First appellate authority"),
+    "second_appeal": _("Applicant"),
 }
 
 FLAG_LABELS = {
@@ -64,6 +79,11 @@ FLAG_LABELS = {
     "fee_requested_late": _("the fee was asked for after the deadline: no pause"),
     "receipt_time_assumed": _("time of receipt unknown: counted from the start of that day"),
     "next_working_day": _("due dates on a Sunday or holiday move to the next working day"),
+    "first_appeal_premature": _(
+        "the first appeal was filed before the PIO's time ran out, with no reply: under "
+        "section 19(1) it takes effect when the time runs out (or when a reply comes, if "
+        "sooner), and the appellate authority's 30 days count from then"
+    ),
 }
 
 
@@ -120,6 +140,10 @@ class Deadline:
     @property
     def state_label(self):
         return STATE_LABELS[self.state]
+
+    @property
+    def party_label(self):
+        return DEADLINE_PARTIES[self.key]
 
 
 @dataclass(frozen=True)
@@ -313,6 +337,9 @@ def _appeals(facts, *, decision, counting):
     filed, decided = facts.first_appeal_filed_on, facts.first_appeal_decided_on
     if filed is None:
         return deadlines
+    filed = _first_appeal_effective(facts, decision=decision, counting=counting)
+    if filed is None:  # premature, and the PIO's clock is stopped: nothing counts yet
+        return deadlines
     # s.19(6): the appellate authority's period, and the longest it may extend it to.
     faa = counting.deadline(
         "first_appeal_decision",
@@ -337,6 +364,31 @@ def _appeals(facts, *, decision, counting):
         done_on=facts.second_appeal_filed_on,
     )
     return [*deadlines, faa, faa_extended, second]
+
+
+def _first_appeal_effective(facts, *, decision, counting):
+    """The day a first appeal counts from under s.19(1).
+
+    An appeal lies against a decision, or against its absence once the PIO's time
+    has run out. One filed earlier with no reply is premature: it takes effect on
+    the day its ground arises, the reply's day or the first day of the deemed
+    refusal, whichever comes first, and the appellate authority's period (s.19(6))
+    runs from then. The PIO's own deadline is not touched by it. None while the
+    ground cannot arise yet (a further fee asked and unpaid, no reply).
+    """
+    filed, reply = facts.first_appeal_filed_on, facts.reply_received_on
+    if reply is not None and reply <= filed:
+        return filed
+    lapsed = None
+    if decision.due_at is not None:
+        lapsed = decision.due_at.date()
+    elif decision.due is not None:
+        lapsed = decision.due + timedelta(days=1)
+    if lapsed is not None and lapsed <= filed:
+        return filed
+    counting.flags.append("first_appeal_premature")
+    grounds = [day for day in (reply, lapsed) if day is not None]
+    return min(grounds, default=None)
 
 
 def _judged(deadlines, *, facts, today, now, counting):
@@ -393,7 +445,7 @@ def _state(deadline, today, now, closed_on):
     if closed_on is not None:
         return CLOSED
     if deadline.due_at is not None and now is not None:
-        past = now > deadline.due_at
+        past = now >= deadline.due_at  # the hours are up at that moment
     else:
         past = today > deadline.due
     if not past:

@@ -7,7 +7,7 @@ state's rules or another country's freedom-of-information law is one more
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -62,6 +62,7 @@ RTI_ACT_2005 = Law(
 )
 
 
-def law_today(law: Law = RTI_ACT_2005, now: datetime | None = None) -> date:
-    """Today on the law's calendar (India's for the RTI Act), whatever TIME_ZONE says."""
-    return (now or datetime.now(UTC)).astimezone(ZoneInfo(law.time_zone)).date()
+def law_today(law: Law = RTI_ACT_2005, *, now: datetime) -> date:
+    """The day ``now`` falls on in the law's calendar (India's for the RTI Act), whatever
+    TIME_ZONE says. The clock itself is ``tracker.clock``."""
+    return now.astimezone(ZoneInfo(law.time_zone)).date()

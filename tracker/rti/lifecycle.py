@@ -1,25 +1,36 @@
 """The life of an RTI request: events in a valid order, and what follows from them.
 
-A request's status, decision deadline, reply date and overdue state are never
-typed in: ``rti_request_refresh`` derives them from the request's facts and its
-events through the deadline engine and stores them (lists and statistics filter
-on them in SQL). Every write goes through the services here, in one transaction.
+A request's recorded status, reply date and due dates are never typed in:
+``rti_request_refresh`` derives them from the request's facts and its events
+through the deadline engine and stores them. Nothing stored is judged against
+today: whether a request is overdue or deemed refused, and its next deadline,
+are computed by the database when it is read (``RTIRequestQuerySet.current``).
+Every write goes through the services here, in one transaction.
 """
 
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ..models import RTIEvent, RTIEventKind, RTIOutcome, RTIRequest, RTIRoute, RTIStatus
+from ..clock import rti_now, rti_today
+from ..models import (
+    RTI_WAITING_STATUSES,
+    RTIEvent,
+    RTIEventKind,
+    RTIOutcome,
+    RTIRequest,
+    RTIRoute,
+    RTIStatus,
+)
 from ..webhooks.events import rti_announce
 from .deadlines import RTIFacts, Schedule, rti_schedule
 from .holidays import working_calendar
-from .laws import law_today
+from .laws import RTI_ACT_2005
 
 K = RTIEventKind
 EVENT_ORDER = {kind: rank for rank, kind in enumerate(K.values)}
@@ -46,12 +57,7 @@ REPLY_STATUS = {
     RTIOutcome.REFUSED: RTIStatus.REFUSED,
 }
 # Waiting for the PIO: these become "deemed refused" when the deadline passes (s.7(2)).
-WAITING = {
-    RTIStatus.FILED,
-    RTIStatus.TRANSFERRED,
-    RTIStatus.THIRD_PARTY_NOTICE,
-    RTIStatus.FEE_PAID,
-}
+WAITING = set(RTI_WAITING_STATUSES)
 FINAL = {RTIStatus.WITHDRAWN, RTIStatus.CLOSED}
 # What must have happened, on or before the same date, for an event to make sense.
 NEEDS = {
@@ -73,8 +79,11 @@ NEEDS = {
         gettext_noop("The Commission decides only on a second appeal or a complaint."),
     ),
 }
-AFTER_RECEIPT = {K.TRANSFERRED, K.THIRD_PARTY_NOTICE, K.FEE_REQUESTED, K.REPLY_RECEIVED}
+# Everything but filing, withdrawing and closing happens once the authority has the request.
+BEFORE_RECEIPT_ALLOWED = {K.FILED, K.WITHDRAWN, K.CLOSED}
 MAY_BE_FUTURE = {K.HEARING}
+# Orders after which the PIO may send a reply that differs from the first one.
+ORDERS = {K.FIRST_APPEAL_DECIDED, K.COMMISSION_DECIDED}
 
 
 def event_sort_key(kind, day, tiebreak=0):
@@ -82,18 +91,22 @@ def event_sort_key(kind, day, tiebreak=0):
 
 
 def rti_event_problems(*, filed_on, received_on, events, today):
-    """Events that cannot have happened as recorded: ``[(index, message)]``.
+    """Events that cannot have happened as recorded: ``[(index, field, message)]``.
 
-    ``events`` is a sequence of ``(kind, date)``; each index refers to it. Pure.
+    ``events`` is a sequence of ``(kind, date)`` or ``(kind, date, outcome)``; each
+    index refers to it, and ``field`` names the event's field that is wrong
+    ("date", or "outcome" for a reply that contradicts an earlier one). Pure.
     """
-    order = sorted(range(len(events)), key=lambda i: event_sort_key(*events[i], i))
+    events = [(*event, "")[:3] for event in events]
+    order = sorted(range(len(events)), key=lambda i: event_sort_key(*events[i][:2], i))
     problems = []
     seen = {}  # kind -> earliest date
     filed = filed_on or received_on
     ended = None  # WITHDRAWN or CLOSED once seen
+    reply = None  # (date, outcome) of the reply in force
     for i in order:
-        kind, day = events[i]
-        problem = None
+        kind, day, outcome = events[i]
+        field, problem = "date", None
         if day > today and kind not in MAY_BE_FUTURE:
             problem = _("This date is in the future.")
         elif kind == K.FILED:
@@ -103,21 +116,36 @@ def rti_event_problems(*, filed_on, received_on, events, today):
                 problem = _("The filing date differs from the request's “filed on” date.")
         elif filed is None or day < filed:
             problem = _("Nothing can happen before the request is filed: record the filing first.")
-        elif kind in AFTER_RECEIPT and received_on and day < received_on:
+        elif kind not in BEFORE_RECEIPT_ALLOWED and received_on and day < received_on:
             problem = _("This is before the authority received the request.")
         elif kind in NEEDS and not NEEDS[kind][0] & seen.keys():
             problem = _(NEEDS[kind][1])
+        elif kind == K.REPLY_RECEIVED and reply and outcome and reply[1] and outcome != reply[1]:
+            field = "outcome"
+            problem = _(
+                "The reply of %(date)s was recorded as “%(first)s”: a second reply cannot say "
+                "“%(second)s” unless an appeal order came in between. Correct the first reply, "
+                "or record the order first."
+            ) % {
+                "date": reply[0].isoformat(),
+                "first": RTIOutcome(reply[1]).label,
+                "second": RTIOutcome(outcome).label,
+            }
         if problem is None and ended is not None:
             if ended == K.CLOSED or kind != K.CLOSED:
                 problem = _("The request was already withdrawn or closed.")
         if problem:
-            problems.append((i, problem))
+            problems.append((i, field, problem))
             continue
         seen.setdefault(kind, day)
         if kind == K.FILED:
             filed = day
         if kind in (K.WITHDRAWN, K.CLOSED):
             ended = kind
+        if kind == K.REPLY_RECEIVED:
+            reply = (day, outcome or (reply[1] if reply else ""))
+        if kind in ORDERS:
+            reply = None
     return sorted(problems)
 
 
@@ -156,96 +184,270 @@ def rti_facts(rti_request: RTIRequest, events) -> RTIFacts:
     )
 
 
-def rti_status(rti_request: RTIRequest, events, schedule: Schedule) -> str:
-    """The current status, from the last event and, while waiting, the deadline."""
+def rti_recorded_status(rti_request: RTIRequest, events) -> str:
+    """The status the events give, before the clock has its say (a waiting request
+    becomes "deemed refused" only at read time: ``RTIRequestQuerySet.current``)."""
     ordered = sorted(events, key=lambda e: event_sort_key(e.kind, e.date, e.pk or 0))
     if ordered:
         status = STATUS_AFTER[ordered[-1].kind]
         if status == RTIStatus.REPLY_RECEIVED:
             status = REPLY_STATUS.get(rti_request.outcome, status)
-    elif rti_request.filed_on or rti_request.received_on or rti_request.received_at:
-        status = RTIStatus.FILED
-    else:
-        return RTIStatus.DRAFT
+        return status
+    if rti_request.filed_on or rti_request.received_on or rti_request.received_at:
+        return RTIStatus.FILED
+    return RTIStatus.DRAFT
+
+
+def rti_status(rti_request: RTIRequest, events, schedule: Schedule) -> str:
+    """The current status as of the schedule's day: the Python twin of the database's
+    ``status`` column, for a request that is not read through ``RTIRequest.objects``."""
+    status = rti_recorded_status(rti_request, events)
     if status in WAITING and schedule.deemed_refused:
         return RTIStatus.DEEMED_REFUSED
     return status
 
 
-def rti_request_schedule(rti_request: RTIRequest, *, events=None, today=None, now=None):
-    """The request's deadlines as of today (Asia/Kolkata), with the site's working-day option."""
-    events = list(rti_request.events.all()) if events is None else list(events)
-    now = now or timezone.now()
-    today = today or law_today(now=now)
-    calendar = working_calendar() if settings.RTI_NEXT_WORKING_DAY else None
-    return rti_schedule(rti_facts(rti_request, events), today=today, now=now, calendar=calendar)
+def _calendar():
+    return working_calendar() if settings.RTI_NEXT_WORKING_DAY else None
 
 
-def rti_request_derived(rti_request: RTIRequest, *, events=None, today=None, now=None) -> dict:
-    """The stored columns that follow from the facts and events."""
+def rti_request_schedule(rti_request: RTIRequest, *, events=None, now=None, today=None):
+    """The request's deadlines judged as of ``now`` (default: the RTI clock), or as of the
+    India date ``today``, with the site's working-day option."""
     events = list(rti_request.events.all()) if events is None else list(events)
-    schedule = rti_request_schedule(rti_request, events=events, today=today, now=now)
+    if today is None:
+        now = now or rti_now()
+        today = rti_today(now=now)
+    return rti_schedule(rti_facts(rti_request, events), today=today, now=now, calendar=_calendar())
+
+
+def _due(schedule, key):
+    deadline = schedule.get(key)
+    return deadline.due if deadline else None
+
+
+def rti_request_derived(rti_request: RTIRequest, *, events=None) -> dict:
+    """The stored columns: what the facts and events fix, none of it judged against today."""
+    if events is None:
+        events = list(RTIEvent.objects.filter(rti_request_id=rti_request.pk))
+    events = [e for e in events if e.is_recorded]
+    facts = rti_facts(rti_request, events)
+    # Only the dates are read: the day given to judge them by does not matter.
+    schedule = rti_schedule(facts, today=date.min, calendar=_calendar())
     decision = schedule.get("decision")
     return {
-        "status": rti_status(rti_request, events, schedule),
+        "recorded_status": rti_recorded_status(rti_request, events),
         "decision_due_on": decision.due if decision else None,
-        "replied_on": _first(events, K.REPLY_RECEIVED),
+        "deemed_refused_from": _moment(schedule.deemed_refused_from),
+        "replied_on": facts.reply_received_on,
+        "first_appeal_due_on": _due(schedule, "first_appeal"),
+        "first_appeal_filed_on": facts.first_appeal_filed_on,
+        "first_appeal_decision_due_on": _due(schedule, "first_appeal_decision"),
+        "first_appeal_decision_latest_on": _due(schedule, "first_appeal_decision_extended"),
+        "first_appeal_decided_on": facts.first_appeal_decided_on,
+        "second_appeal_due_on": _due(schedule, "second_appeal"),
+        "second_appeal_filed_on": facts.second_appeal_filed_on,
+        "closed_on": facts.closed_on,
         "overdue_since": schedule.overdue_since,
     }
 
 
-def rti_request_refresh(
-    *, rti_request: RTIRequest, today: date | None = None, reason="", event=None
-) -> bool:
-    """Store the derived status and deadlines; save (and add history) only if they changed.
+def _moment(value):
+    """A deemed refusal's first moment: a date starts at midnight in India."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time.min, tzinfo=ZoneInfo(RTI_ACT_2005.time_zone))
 
-    Webhooks hear of ``event`` (one just recorded) or, without one, of a status that
-    changed with the calendar (deemed refused).
-    """
-    derived = rti_request_derived(rti_request, today=today)
+
+def rti_request_refresh(*, rti_request: RTIRequest, reason="", event=None, today=None) -> bool:
+    """Store the derived dates; save (and add history) only if they changed. Webhooks
+    hear of ``event`` (one that now counts), with the status as of ``today``."""
+    derived = rti_request_derived(rti_request)
     changed = [name for name, value in derived.items() if getattr(rti_request, name) != value]
-    if not changed:
-        if event is not None:
-            rti_announce(rti_request=rti_request, event=event)
-        return False
-    for name in changed:
-        setattr(rti_request, name, derived[name])
-    if "status" in changed:
-        if derived["status"] == RTIStatus.DEEMED_REFUSED:
-            reason = _("No decision within the statutory period (RTI Act s.7(2))")
-        rti_request._change_reason = reason or _("Status follows from the recorded events")
-    rti_request.save(update_fields=[*changed, "updated_at"])
-    if event is not None or "status" in changed:
-        rti_announce(rti_request=rti_request, event=event)
-    return True
+    if changed:
+        if reason or "recorded_status" in changed:
+            rti_request._change_reason = reason or _("Status follows from the recorded events")
+        rti_request.save(update_fields=[*changed, "updated_at"])
+    if event is not None:
+        rti_event_announce(rti_request=rti_request, event=event, today=today)
+    return bool(changed)
+
+
+def rti_event_announce(*, rti_request: RTIRequest, event: RTIEvent, today=None) -> None:
+    """Tell webhooks of an event that now counts, with the status it leaves as of ``today``
+    (default: today in India)."""
+    events = list(RTIEvent.objects.filter(rti_request_id=rti_request.pk))
+    schedule = rti_request_schedule(rti_request, events=events, today=today)
+    rti_announce(
+        rti_request=rti_request, event=event, status=rti_status(rti_request, events, schedule)
+    )
+
+
+# What each kind of event may carry besides its date and note.
+EVENT_DETAILS = {
+    K.FEE_REQUESTED: {"amount"},
+    K.FEE_PAID: {"amount"},
+    K.REPLY_RECEIVED: {"outcome", "exemption_sections"},
+}
+
+
+def rti_event_validate(*, rti_request: RTIRequest, event: RTIEvent, today=None) -> None:
+    """Raise ValidationError naming the field if ``event`` (unsaved, or proposed) does not
+    fit the request's recorded story; its details are cleaned in place. For forms: the
+    services check again under a lock."""
+    _event_checked(rti_request, event, today=today or rti_today())
+
+
+def _event_checked(rti_request, event, *, today):
+    """Raise ValidationError naming the field if ``event`` does not fit the request's
+    recorded story (the request row is locked by the caller)."""
+    if event.kind not in K.values:
+        raise ValidationError({"kind": _("Unknown event.")})
+    allowed = EVENT_DETAILS.get(event.kind, set())
+    if event.kind == K.REPLY_RECEIVED and not event.outcome:
+        raise ValidationError({"outcome": _("Say what the reply decided.")})
+    if "amount" not in allowed:
+        event.amount = None
+    if "outcome" not in allowed:
+        event.outcome = ""
+    if "exemption_sections" not in allowed or event.outcome not in (
+        RTIOutcome.REFUSED,
+        RTIOutcome.PARTIALLY_GRANTED,
+    ):
+        event.exemption_sections = ""
+    if event.amount is not None and event.amount < 0:
+        raise ValidationError({"amount": _("An amount cannot be negative.")})
+    existing = [e for e in RTIEvent.objects.filter(rti_request=rti_request) if e.pk != event.pk]
+    rows = [(e.kind, e.date, e.outcome) for e in existing] + [
+        (event.kind, event.date, event.outcome)
+    ]
+    problems = rti_event_problems(
+        filed_on=rti_request.filed_on,
+        received_on=rti_request.received_on,
+        events=rows,
+        today=today,
+    )
+    errors = {}
+    for _index, field, message in problems:
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    event.full_clean(exclude=["rti_request", "recorded_by"])
+
+
+def _event_applied(rti_request, event, *, today):
+    """What a recorded event changes on the request itself, then its derived dates; then
+    webhooks hear of it."""
+    fields = []
+    if event.kind == K.FILED and rti_request.filed_on is None:
+        rti_request.filed_on = event.date
+        fields.append("filed_on")
+    if event.kind == K.REPLY_RECEIVED and event.outcome:
+        latest = (
+            RTIEvent.objects.filter(rti_request=rti_request, kind=K.REPLY_RECEIVED)
+            .exclude(outcome="")
+            .order_by("-date", "-id")
+            .first()
+        )
+        if latest is not None:
+            rti_request.outcome = latest.outcome
+            rti_request.exemption_sections = latest.exemption_sections
+            fields += ["outcome", "exemption_sections"]
+    if fields:
+        rti_request._change_reason = _("Event recorded: %(event)s") % {
+            "event": event.get_kind_display()
+        }
+        rti_request.save(update_fields=[*fields, "updated_at"])
+        rti_event_announce(rti_request=rti_request, event=event, today=today)
+    else:
+        rti_request_refresh(rti_request=rti_request, event=event, today=today)
 
 
 @transaction.atomic
 def rti_event_record(
-    *, rti_request: RTIRequest, kind: str, day: date, note="", attachment=None, today=None
+    *,
+    rti_request: RTIRequest,
+    kind: str,
+    day: date,
+    note="",
+    outcome="",
+    exemption_sections="",
+    amount=None,
+    documents=(),
+    by=None,
+    proposed=False,
+    today=None,
 ) -> RTIEvent:
-    """Add an event if it fits the request's story; raise ValidationError if not."""
-    today = today or law_today()
-    if kind not in K.values:
-        raise ValidationError({"kind": _("Unknown event.")})
+    """Add an event if it fits the request's story; raise ValidationError naming the
+    field if not, storing nothing.
+
+    A moderator's event (``proposed=False``) counts at once; a volunteer's is stored
+    as proposed, checked against the story as it stands, and counts only when a
+    moderator accepts it (``rti_event_accept``). ``documents`` are uploaded files,
+    kept private until a moderator publishes them (``tracker.rti.documents``).
+    """
+    from .documents import rti_documents_attach
+
+    today = today or rti_today()
     rti_request = RTIRequest.objects.select_for_update().get(pk=rti_request.pk)
-    existing = list(rti_request.events.all())
-    pairs = [(e.kind, e.date) for e in existing] + [(kind, day)]
-    problems = rti_event_problems(
-        filed_on=rti_request.filed_on,
-        received_on=rti_request.received_on,
-        events=pairs,
-        today=today,
+    event = RTIEvent(
+        rti_request=rti_request,
+        kind=kind,
+        date=day,
+        note=note,
+        outcome=outcome or "",
+        exemption_sections=exemption_sections or "",
+        amount=amount,
+        proposed=proposed,
+        recorded_by=by,
     )
-    if problems:
-        raise ValidationError({"date": [message for _index, message in problems]})
-    event = RTIEvent(rti_request=rti_request, kind=kind, date=day, note=note)
-    if attachment is not None:
-        event.attachment = attachment
-    event.full_clean()
+    _event_checked(rti_request, event, today=today)
     event.save()
-    if kind == K.FILED and rti_request.filed_on is None:
-        rti_request.filed_on = day
-        rti_request.save(update_fields=["filed_on", "updated_at"])
-    rti_request_refresh(rti_request=rti_request, today=today, event=event)
+    rti_documents_attach(rti_request=rti_request, event=event, files=documents, by=by)
+    if not proposed:
+        _event_applied(rti_request, event, today=today)
     return event
+
+
+@transaction.atomic
+def rti_event_accept(*, event: RTIEvent, today=None) -> RTIEvent:
+    """A moderator accepts a proposed event: checked again against the story as it
+    stands now (other events may have come since), then it counts."""
+    today = today or rti_today()
+    rti_request = RTIRequest.objects.select_for_update().get(pk=event.rti_request_id)
+    event = RTIEvent.proposals.select_for_update().get(pk=event.pk)
+    _event_checked(rti_request, event, today=today)
+    event.proposed = False
+    event.save(update_fields=["proposed", "outcome", "exemption_sections", "amount"])
+    _event_applied(rti_request, event, today=today)
+    return event
+
+
+@transaction.atomic
+def rti_event_discard(*, event: RTIEvent) -> None:
+    """A proposed event that was not accepted goes, with its documents (never published)."""
+    event = RTIEvent.proposals.select_for_update().filter(pk=event.pk).first()
+    if event is None:
+        return
+    for document in event.documents.all():
+        document.file.delete(save=False)
+        document.redacted_file.delete(save=False)
+        document.delete()
+    event.delete()
+
+
+def rti_time_key(*, now: datetime | None = None) -> str:
+    """What a cached answer about RTI requests depends on besides the stored data: the
+    day in India, and the latest stored moment (an overdue deadline, a refusal that
+    began) already behind us. It changes exactly when some request's current state can
+    change, so a cached page is never stale across a deadline. Two index lookups."""
+    now = now or rti_now()
+    rows = RTIRequest._base_manager.order_by()
+    latest = [
+        rows.filter(**{f"{name}__lte": now}).order_by(f"-{name}").values_list(name, flat=True)[:1]
+        for name in ("overdue_since", "deemed_refused_from")
+    ]
+    moments = [next(iter(found), None) for found in latest]
+    return "|".join(
+        [rti_today(now=now).isoformat(), *(m.isoformat() if m else "-" for m in moments)]
+    )

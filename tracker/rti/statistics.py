@@ -1,9 +1,11 @@
 """How a public authority answers RTI requests, from requests whose deadline has passed.
 
-A request counts once its decision deadline is over (a pending one says
-nothing yet): answered in time, answered late, or deemed refused (no reply
-recorded). Only published requests to a published authority are counted;
-callers never get figures keyed by an unpublished authority.
+A request counts once the PIO's time is over (a pending one says nothing yet),
+judged by the database at read time like every other page: answered in time,
+answered late, or deemed refused (no reply recorded). A request withdrawn or
+closed before any reply is not counted. Only published requests to a published
+authority are counted; callers never get figures keyed by an unpublished
+authority.
 """
 
 import re
@@ -11,7 +13,10 @@ from collections import Counter
 from datetime import date
 from statistics import median
 
-from ..models import Publication, RTIOutcome, RTIRequest, RTIStatus
+from django.db.models import Case, Q, Value, When
+
+from ..models import Publication, RTIOutcome, RTIRequest
+from ..models.rti import ClockNow
 
 SECTION = re.compile(r"\d+[A-Za-z]?(?:\s*\(\s*[0-9A-Za-z]+\s*\))*")
 REFUSING = {RTIOutcome.REFUSED, RTIOutcome.PARTIALLY_GRANTED}
@@ -23,7 +28,10 @@ ROW_FIELDS = (
     "replied_on",
     "outcome",
     "exemption_sections",
+    "time_over",
 )
+# The PIO's time is over: a reply can be judged in time or late, or the request deemed refused.
+TIME_OVER = Q(deemed_refused_from__lte=ClockNow())
 
 
 def exemption_sections(text: str) -> list[str]:
@@ -33,8 +41,8 @@ def exemption_sections(text: str) -> list[str]:
 
 
 def rti_authority_figures(rows, *, today: date) -> dict:
-    """The figures over ``rows`` (dicts with ROW_FIELDS) whose deadline is before ``today``."""
-    due = [r for r in rows if r["decision_due_on"] is not None and r["decision_due_on"] < today]
+    """The figures over ``rows`` (dicts with ROW_FIELDS) whose PIO's time is over."""
+    due = [r for r in rows if r["time_over"]]
     replied = [r for r in due if r["replied_on"] is not None]
     days = [
         (r["replied_on"] - (r["received_on"] or r["filed_on"])).days
@@ -64,11 +72,12 @@ def rti_authority_figures(rows, *, today: date) -> dict:
 def _counted(queryset):
     return (
         queryset.filter(
+            TIME_OVER,
             publication=Publication.PUBLISHED,
             authority__publication=Publication.PUBLISHED,
-            decision_due_on__isnull=False,
         )
-        .exclude(status=RTIStatus.WITHDRAWN)
+        .exclude(replied_on__isnull=True, closed_on__isnull=False)
+        .annotate(time_over=Case(When(TIME_OVER, then=Value(True)), default=Value(False)))
         .order_by()
         .values(*ROW_FIELDS)
     )
@@ -78,14 +87,14 @@ def rti_authority_statistics(*, agency, today: date) -> dict | None:
     """One published authority's figures (one query); None if it is not published."""
     if agency.publication != Publication.PUBLISHED:
         return None
-    rows = _counted(RTIRequest.objects.filter(authority=agency, decision_due_on__lt=today))
+    rows = _counted(RTIRequest.objects.filter(authority=agency))
     return rti_authority_figures(list(rows), today=today)
 
 
 def rti_statistics_by_authority(*, today: date, limit: int = 20) -> list[dict]:
     """Every published authority with a request past its deadline, most requests first
     (one query): ``{"agency_id", "name", "slug", **figures}``."""
-    rows = _counted(RTIRequest.objects.filter(decision_due_on__lt=today)).values(
+    rows = _counted(RTIRequest.objects.all()).values(
         *ROW_FIELDS, "authority__name", "authority__slug"
     )
     by_authority = {}

@@ -16,6 +16,7 @@ from ..checking.archive import source_archived_copy
 from ..forms import error_summary
 from ..markup import markdown_html
 from ..models import PurposeTag, SourceHealth
+from ..rti.deadlines import DEADLINE_LABELS, DEADLINE_PARTIES
 
 register = template.Library()
 
@@ -286,3 +287,15 @@ def bar_chart(rows, title, chart_id):
 
 def _truncate(text, length):
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@register.filter
+def deadline_label(key):
+    """The line for a deadline key, naming whose deadline it is."""
+    return DEADLINE_LABELS.get(key, "")
+
+
+@register.filter
+def deadline_party(key):
+    """Who owes the deadline ``key`` (a short column heading's value)."""
+    return DEADLINE_PARTIES.get(key, "")

@@ -8,9 +8,9 @@ from ..catalogue.links import detail_url
 from ..catalogue.selectors import details
 from ..catalogue.selectors.history import history_entries
 from ..catalogue.visibility import public_or_none
+from ..clock import rti_today
 from ..middleware import public_page
 from ..models import Agency, Deployment, Hotspot
-from ..rti.laws import law_today
 from ..rti.statistics import rti_authority_statistics
 
 
@@ -57,7 +57,7 @@ def agency_detail(request, pk, slug=None):
         template="tracker/agency_detail.html",
         extra=lambda a: {
             "parent": public_or_none(a.parent),
-            "rti_statistics": rti_authority_statistics(agency=a, today=law_today()),
+            "rti_statistics": rti_authority_statistics(agency=a, today=rti_today()),
             "related_rows": details.RELATED_ROWS,
         },
     )

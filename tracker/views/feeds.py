@@ -1,4 +1,5 @@
-"""Atom feeds of new and changed published deployments, overall and per state."""
+"""Atom feeds of new and changed published deployments (overall and per state) and RTI
+requests (all, and the overdue ones)."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -8,8 +9,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..catalogue.links import detail_url
+from ..catalogue.visibility import public_or_none
 from ..markup import markdown_html
-from ..models import Deployment, State
+from ..models import Deployment, RTIRequest, State
+from ..models.rti import OVERDUE as RTI_OVERDUE
+from ..rti.deadlines import DEADLINE_LABELS
 
 FEED_ITEMS = 50
 DEMO_LABEL = _("Demo data")
@@ -83,3 +87,80 @@ class StateDeploymentFeed(DeploymentFeed):
 
     def items(self, obj):
         return self.deployments(obj)
+
+
+class RTIFeed(Feed):
+    """RTI requests, newest change first; each entry says the status as of the moment the
+    feed is read (the database's columns, like every other page)."""
+
+    feed_type = Atom1Feed
+    public_page = True
+    title = _("Panoptic Tracker: RTI requests")
+    subtitle = _("Right to Information requests about the systems, and what happened to them.")
+
+    def link(self):
+        return reverse("tracker:rti-list")
+
+    def items(self):
+        return (
+            RTIRequest.objects.published()
+            .select_related("authority")
+            .order_by("-updated_at", "-id")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        authority = public_or_none(item.authority)
+        parts = [authority.name if authority else "", item.status_line]
+        if item.overdue:
+            parts.append(str(_("Overdue")))
+        if item.next_deadline:
+            parts.append(
+                _("Next deadline: %(what)s, by %(due)s")
+                % {"what": DEADLINE_LABELS[item.next_deadline], "due": item.next_deadline_on}
+            )
+        return format_html("<p>{}</p>", " · ".join(str(p) for p in parts if p))
+
+    def item_link(self, item):
+        return detail_url(item)
+
+    def item_guid(self, item):
+        return f"rti-{item.pk}-{item.updated_at.isoformat()}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.status_label, *([str(_("Overdue"))] if item.overdue else [])]
+
+
+class OverdueRTIFeed(RTIFeed):
+    """Requests whose authority owes an overdue decision: an entry appears, dated, at the
+    moment the deadline passes, with no job having to run."""
+
+    title = _("Panoptic Tracker: overdue RTI requests")
+    subtitle = _("Requests whose public authority owes a decision past its deadline, as of now.")
+
+    def link(self):
+        return reverse("tracker:rti-overdue")
+
+    def items(self):
+        return (
+            RTIRequest.objects.published()
+            .filter(RTI_OVERDUE)
+            .select_related("authority")
+            .order_by("-overdue_since", "-id")[:FEED_ITEMS]
+        )
+
+    def item_guid(self, item):
+        return f"rti-{item.pk}-overdue-{item.overdue_since.isoformat()}"
+
+    def item_updateddate(self, item):
+        return max(item.overdue_since, item.updated_at)

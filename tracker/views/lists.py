@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, F, When
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -71,6 +70,8 @@ class EntityList:
     title: str
     facets: list = field(default_factory=list)
     sort_options: tuple = ()
+    # What the counts depend on besides the data and the query (the RTI clock's key).
+    varies_with: object = None
 
 
 DEPLOYMENTS = EntityList(
@@ -153,9 +154,8 @@ def _list_summary(params, spec, matching):
         if key not in {*PAGING_PARAMS, "ordering"}
         for value in values
     )
-    # Today is in the key: some filters (RTI "overdue") change with the date alone.
-    today = timezone.localdate().isoformat()
-    return cached("list-summary", compute, spec.template, get_language(), today, query)
+    vary = spec.varies_with() if spec.varies_with else ""
+    return cached("list-summary", compute, spec.template, get_language(), vary, query)
 
 
 def entity_list(request, spec, *, params=None, extra=None):

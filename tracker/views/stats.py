@@ -6,8 +6,8 @@ from django.views.decorators.http import require_safe
 
 from ..catalogue import stats as counts
 from ..catalogue.geography import state_name
+from ..clock import rti_today
 from ..middleware import public_page
-from ..rti.laws import law_today
 from ..rti.statistics import rti_statistics_by_authority
 
 
@@ -51,6 +51,6 @@ def stats(request):
         {
             "headline": headline,
             "charts": charts,
-            "rti_by_agency": rti_statistics_by_authority(today=law_today()),
+            "rti_by_agency": rti_statistics_by_authority(today=rti_today()),
         },
     )

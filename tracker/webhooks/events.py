@@ -83,12 +83,13 @@ def publication_announce(*, entity, before: str | None):
     return None
 
 
-def rti_announce(*, rti_request, event=None):
+def rti_announce(*, rti_request, status, event=None):
     """Announce something that happened to a published RTI request: a recorded event, or a
-    status that followed from the calendar (deemed refused)."""
+    status that followed from the calendar (deemed refused). ``status`` is the request's
+    status when it happened (the RTI code judges it against its clock)."""
     if rti_request.publication != Publication.PUBLISHED:
         return None
-    details = {"status": rti_request.status}
+    details = {"status": str(status)}
     if event is not None:
         details["rti_event"] = {"kind": event.kind, "date": event.date.isoformat()}
     return webhook_event_announce(kind=WebhookEventKind.RTI_EVENT, entity=rti_request, **details)

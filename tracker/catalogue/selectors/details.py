@@ -3,7 +3,16 @@
 
 from django.db.models import Prefetch
 
-from ...models import Agency, Citation, Deployment, Hotspot, RTIEvent, RTIRequest, Vendor
+from ...models import (
+    Agency,
+    Citation,
+    Deployment,
+    Hotspot,
+    RTIDocument,
+    RTIEvent,
+    RTIRequest,
+    Vendor,
+)
 from ..osm import hotspot_osm_camera_count
 from .rows import without_shapes
 
@@ -78,9 +87,15 @@ def hotspot_detail(*, pk):
 def rti_request_detail(*, pk):
     return (
         RTIRequest.objects.published()
-        .select_related("authority")
+        .select_related("authority", "campaign")
         .prefetch_related(
             Prefetch("events", queryset=RTIEvent.objects.order_by("date", "id")),
+            Prefetch(
+                "documents",
+                queryset=RTIDocument.objects.filter(published_at__isnull=False).select_related(
+                    "event"
+                ),
+            ),
             Prefetch("deployments", queryset=Deployment.objects.published()),
             Prefetch("agencies", queryset=Agency.objects.published()),
             Prefetch("citations", queryset=Citation.objects.select_related("source")),

@@ -13,6 +13,7 @@ from ...models import (
     Citation,
     Deployment,
     Hotspot,
+    RTIDocument,
     RTIEvent,
     RTIRequest,
     Source,
@@ -104,6 +105,10 @@ def rti_request_records(queryset=None):
         .defer(*_summary_only("authority", Agency))
         .prefetch_related(
             _into("events", RTIEvent.objects.order_by("date", "id")),
+            _into(
+                "documents",
+                RTIDocument.objects.filter(published_at__isnull=False).select_related("event"),
+            ),
             _into("deployments", _summaries(Deployment)),
             _into("agencies", _summaries(Agency)),
             _citations(),

@@ -37,7 +37,7 @@ def entry_names_fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0001_initial'),
+        ('moderation', '0002_rti_event_submissions'),
         ('tracker', '0012_moderator_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
