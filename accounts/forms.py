@@ -29,7 +29,8 @@ HONEYPOT = "fax_number"
 
 class HoneypotMixin(SiteForm):
     """A field people never see (hidden by CSS, labelled for screen readers to leave empty);
-    bots that fill every field give themselves away."""
+    bots that fill every field give themselves away. Named so no real form field is
+    (an agency has a website)."""
 
     fax_number = forms.CharField(
         label=_("Leave this field empty"),

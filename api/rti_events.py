@@ -31,7 +31,7 @@ from tracker.clients import client_address
 from tracker.models import RTIEventKind, RTIOutcome, RTIRequest
 
 from .authentication import ThrottledTokenAuthentication
-from .submissions import ERROR, SubmissionOut, refusal_response
+from .submissions import ERROR, SubmissionOut, refusal_response, submissions_out
 
 
 class RTIEventIn(serializers.Serializer):
@@ -126,7 +126,9 @@ class RTIEventsView(APIView):
             # Refused here means: not the request's owner nor a moderator.
             return refusal_response(error, form, conflict=status.HTTP_403_FORBIDDEN)
         if submission is not None:
-            return Response(SubmissionOut(submission).data, status=status.HTTP_202_ACCEPTED)
+            return Response(
+                submissions_out(submission, request, many=False), status=status.HTTP_202_ACCEPTED
+            )
         return Response(
             {"id": event.pk, "kind": event.kind, "date": event.date, "proposed": False},
             status=status.HTTP_201_CREATED,

@@ -11,13 +11,19 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import api_view, renderer_classes, throttle_classes
+from rest_framework.decorators import (
+    api_view,
+    permission_classes,
+    renderer_classes,
+    throttle_classes,
+)
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -309,8 +315,26 @@ class SourceViewSet(PublicViewSet):
         return records.source_records()
 
 
+EXCEL = OpenApiParameter(
+    "excel",
+    OpenApiTypes.BOOL,
+    description="1 (or true): start the file with a UTF-8 byte-order mark, so Excel on "
+    "Windows reads its letters right. Other programs need none.",
+)
+EXCEL_VALUES = {"1": True, "true": True, "0": False, "false": False}
+
+
 class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
     """The whole filtered set of one entity as a file, built and streamed by PostgreSQL."""
+
+    @staticmethod
+    def excel_asked(request):
+        raw = request.query_params.get(EXCEL.name)
+        if raw is None:
+            return False
+        if raw.lower() not in EXCEL_VALUES:
+            raise ValidationError({EXCEL.name: ["Use 1 (or true) for Excel, 0 for none."]})
+        return EXCEL_VALUES[raw.lower()]
 
     export_name = None
     file_format = None  # "csv" or "geojson"
@@ -324,11 +348,13 @@ class ExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
 
     def get(self, request):
         export = EXPORTS[self.export_name]
+        excel = self.excel_asked(request) if self.file_format == "csv" else False
         queryset, errors = export.filtered(request.query_params)
         if errors:
             raise ValidationError(errors)
         if self.file_format == "csv":
-            chunks, content_type = csv_chunks(export, queryset), "text/csv; charset=utf-8"
+            chunks = csv_chunks(export, queryset, excel=excel)
+            content_type = "text/csv; charset=utf-8"
         else:
             chunks, content_type = geojson_chunks(export, queryset), "application/geo+json"
         response = StreamingHttpResponse(chunks, content_type=content_type)
@@ -365,6 +391,7 @@ def export_view(name, file_format):
             "Same filters as the list endpoint; columns are described in datapackage.json "
             "from manage.py export_dataset and on /data/."
         ),
+        parameters=[EXCEL] if file_format == "csv" else [],
         responses={
             (200, media_type): OpenApiResponse(body, description=f"The {what} file."),
             400: ERROR_RESPONSE,
@@ -457,11 +484,13 @@ class StatsView(APIView):
 
 
 @extend_schema(exclude=True)
-@api_view(["GET", "HEAD", "OPTIONS"])
+@api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
 @renderer_classes([JSONRenderer])
 @throttle_classes([])
+@permission_classes([])
 def not_found(request):
-    """Unknown API paths answer in JSON, like every other API error."""
+    """Unknown API paths answer in JSON, like every other API error, and a 404 whatever the
+    method: nothing is there to allow or to sign in for."""
     raise NotFound("No such API endpoint or entry.")
 
 

@@ -71,6 +71,7 @@ def populate():
                 kind="new",
                 entity_type=kinds[n % len(kinds)],
                 data={"title": f"Proposed entry {n}", "city": "Lucknow", "summary": "x" * 400},
+                entry_name=f"Proposed entry {n}",
                 sources=[{"url": f"https://news.example.org/{n}", "title": f"Story {n}"}],
                 status=SubmissionStatus.PENDING,
                 submitted_at=now - timedelta(minutes=5 * n),

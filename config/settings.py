@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "moderation.context_processors.review_queue",
             ],
         },
     },
@@ -352,7 +353,11 @@ LEAFLET_CONFIG = {
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # A method a view lacks is a 405 (api/permissions.py); anyone may read.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "api.permissions.MethodAllowed",
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
@@ -378,7 +383,10 @@ REST_FRAMEWORK = {
 API_AUTH_FAILURES = env.str("API_AUTH_FAILURES", default="10/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Panoptic Tracker API",
-    "DESCRIPTION": "Public data on facial-recognition and AI-camera deployments in India.",
+    "DESCRIPTION": "Public data on facial-recognition and AI-camera deployments in India, "
+    "from [the Panoptic Tracker site](/) (downloads and the data dictionary: [/data/](/data/)). "
+    "Reading needs no account; sending submissions needs a volunteer's token, made on the "
+    "site's profile page.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -394,6 +402,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.describe_format_parameter",
+        "api.schema.document_proposal_fields",
+        "api.schema.public_operations_unlocked",
     ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -15,6 +15,6 @@ class AttachmentInline(admin.TabularInline):
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "volunteer", "status", "submitted_at", "reviewer"]
     list_filter = ["status", "kind", "entity_type"]
-    search_fields = ["reviewer_note"]
+    search_fields = ["entry_name", "why", "reviewer_note"]
     raw_id_fields = ["volunteer", "reviewer"]
     inlines = [AttachmentInline]

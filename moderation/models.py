@@ -1,10 +1,12 @@
 """The moderation queue: nothing a volunteer writes is public until a moderator approves it."""
 
 import secrets
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker import uploads
@@ -28,6 +30,7 @@ class SubmissionStatus(models.TextChoices):
 # A draft saved from the site keeps the form's raw input, valid or not, under this key of
 # ``Submission.data``.
 DRAFT_KEY = "_draft"
+WITHDRAW_UNDO_SECONDS = 5 * 60  # a withdrawal can be undone this long
 
 # A volunteer may still change a submission in these states.
 EDITABLE_STATUSES = (
@@ -45,11 +48,23 @@ class EntityType(models.TextChoices):
     RTI_EVENT = "rti_event", _("RTI event")
 
 
+# A submission for a new entry not titled yet (a draft), in whole sentences per kind.
+UNTITLED = {
+    EntityType.DEPLOYMENT: _("A new deployment, not titled yet"),
+    EntityType.AGENCY: _("A new agency, not named yet"),
+    EntityType.HOTSPOT: _("A new hotspot, not named yet"),
+    EntityType.RTI_REQUEST: _("A new RTI request, not titled yet"),
+}
+
+
 class Submission(models.Model):
     """A proposed new entry or correction.
 
     ``data`` holds the proposed values as JSON (for a correction only the fields
-    that differ from the published entry); ``sources`` the cited URLs.
+    that differ from the published entry); ``sources`` the cited URLs. ``entry_name``
+    is what people call the entry (its proposed title or name, or the corrected
+    entry's), kept by the service that stores the submission, so every list can
+    show a human ``title`` without reading the entries.
     """
 
     kind = models.CharField(_("kind"), max_length=6, choices=SubmissionKind.choices)
@@ -65,6 +80,12 @@ class Submission(models.Model):
     # Goes up by one with every change of what a moderator reviews (the proposal, its
     # sources, evidence, attachments): a decision names the revision it was made on.
     revision = models.PositiveIntegerField(_("revision"), default=1)
+    entry_name = models.CharField(_("entry's name"), max_length=300, blank=True)
+    why = models.TextField(
+        _("why"),
+        blank=True,
+        help_text=_("A correction's reason, shown to moderators and in the public history."),
+    )
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -90,6 +111,11 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # A withdrawal can be undone for WITHDRAW_UNDO_SECONDS (withdrawal_undo_until).
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    status_before_withdrawal = models.CharField(
+        max_length=20, choices=SubmissionStatus.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -109,16 +135,32 @@ class Submission(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.get_entity_type_display()} #{self.pk}"
+        return str(self.title)
 
     @property
     def title(self):
-        """What the volunteer calls the entry (its title or name), for lists."""
-        return self.data.get("title") or self.data.get("name") or ""
+        """The human title every list, page, e-mail and the API show: the proposed title,
+        or "Correction: <entry>"."""
+        if self.kind == SubmissionKind.EDIT:
+            return _("Correction: %(entry)s") % {"entry": self.entry_name or f"#{self.target_id}"}
+        return self.entry_name or UNTITLED.get(self.entity_type, self.get_entity_type_display())
 
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
+
+    def withdrawal_undo_until(self, *, now=None):
+        """Until when the volunteer may undo its withdrawal; None when they no longer can."""
+        if self.status != SubmissionStatus.WITHDRAWN or not self.withdrawn_at:
+            return None
+        if not self.status_before_withdrawal:
+            return None
+        until = self.withdrawn_at + timedelta(seconds=WITHDRAW_UNDO_SECONDS)
+        return until if until > (now or timezone.now()) else None
+
+
+def _upload_key():
+    return secrets.token_urlsafe(32)
 
 
 def attachment_path(instance, filename):
@@ -127,11 +169,9 @@ def attachment_path(instance, filename):
     return str(PurePath("submissions") / (secrets.token_hex(16) + extension))
 
 
-class Attachment(models.Model):
-    """A document supporting a submission (an RTI reply, a tender): private to moderators and
-    the submitter, served only as a download."""
+class AttachedFile(models.Model):
+    """A stored file a volunteer sent, with the name they gave it and its sniffed type."""
 
-    submission = models.ForeignKey(Submission, models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=50)
@@ -139,11 +179,37 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["id"]
-        verbose_name = _("attachment")
+        abstract = True
 
     def __str__(self):
         return self.original_name
+
+
+class PendingUpload(AttachedFile):
+    """A file sent with a form that came back with errors, kept so the volunteer need not
+    choose it again: the next send of the form names it by ``key`` and it becomes one of
+    the submission's attachments. Only its volunteer can use it; unused ones are deleted
+    after ``moderation.pending.PENDING_UPLOAD_HOURS``."""
+
+    key = models.CharField(max_length=43, unique=True, default=_upload_key)
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="pending_uploads"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["created_at"], name="pending_upload_age")]
+
+
+class Attachment(AttachedFile):
+    """A document supporting a submission (an RTI reply, a tender): private to moderators and
+    the submitter, served only as a download."""
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="attachments")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
 
 
 class Approval(models.Model):

@@ -5,7 +5,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,11 +16,17 @@ from tracker.catalogue.geography import point_plausibly_in_state
 from tracker.catalogue.links import detail_url
 from tracker.catalogue.visibility import public_rows
 from tracker.ingest.normalise import normalise_url
-from tracker.models import Dispute, ReviewItem, Source, State
+from tracker.models import Dispute, LinkedDatabase, Publication, ReviewItem, Source, State
 
 from .diff import field_changes
-from .duplicates import deployment_duplicates
-from .entities import PROPOSABLE_FIELDS, entity_data, entity_model
+from .duplicates import agencies_named, deployment_duplicates, likely_duplicates
+from .entities import (
+    DATE_PRECISIONS,
+    NEW_AGENCY_KEY,
+    PROPOSABLE_FIELDS,
+    entity_data,
+    entity_model,
+)
 from .evidence import entity_evidence, evidence_display_changes
 from .models import DRAFT_KEY, EntityType, Submission, SubmissionKind, SubmissionStatus
 
@@ -71,6 +80,45 @@ def queue_review_items(*, kind="", age=""):
     return found.select_related("source").order_by("created_at", "id")
 
 
+# ---------------------------------------------------------------- a volunteer's list
+
+
+@dataclass
+class SubmissionRow:
+    """A submission as a volunteer's lists show it: where its published entry is (once
+    approved), and until when its withdrawal can be undone."""
+
+    submission: Submission
+    live_url: str = ""
+    undo_until: object = None
+
+
+def submission_rows(submissions) -> list[SubmissionRow]:
+    """Rows for ``submissions``; the published entries' pages are found in one query per
+    kind of entry."""
+    approved = {}
+    for submission in submissions:
+        if submission.status == SubmissionStatus.APPROVED and submission.target_id:
+            approved.setdefault(submission.entity_type, set()).add(submission.target_id)
+    live = {}
+    for entity_type, ids in approved.items():
+        model = entity_model(entity_type)
+        for entity in model.objects.filter(pk__in=ids, publication=Publication.PUBLISHED).only(
+            "pk", "slug"
+        ):
+            live[(entity_type, entity.pk)] = detail_url(entity)
+    return [
+        SubmissionRow(
+            submission=submission,
+            live_url=live.get((submission.entity_type, submission.target_id), "")
+            if submission.status == SubmissionStatus.APPROVED
+            else "",
+            undo_until=submission.withdrawal_undo_until(),
+        )
+        for submission in submissions
+    ]
+
+
 def reviewable_submissions():
     """Every submission a moderator may open: all but drafts, which stay private to their
     author until sent."""
@@ -96,7 +144,7 @@ def _current_entity(submission):
 
 
 def _display(meta, name, value, names):
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
     if name == "location":
         return f"{value[1]:.5f}, {value[0]:.5f}"
@@ -107,17 +155,59 @@ def _display(meta, name, value, names):
         except (ValueError, AttributeError, TypeError):
             count = 0
         return _("an area of %(count)d points") % {"count": count}
+    if name == "vendors":
+        return ", ".join(value)
+    if name == "linked_databases":
+        return "; ".join(_database_display(item) for item in value)
     field = meta.get_field(name)
     if isinstance(field, models.ForeignKey):
         return names.get((field.related_model, value), _("an entry that is not public"))
+    if field.many_to_many:
+        return ", ".join(
+            names.get((field.related_model, pk), _("an entry that is not public")) for pk in value
+        )
+    if isinstance(field, ArrayField) and field.base_field.choices:
+        labels = dict(field.base_field.choices)
+        return ", ".join(str(labels.get(item, item)) for item in value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if field.choices:
         return str(dict(field.choices).get(value, value))
     return str(value)
 
 
-def _related_names(wanted, *, moderator):
-    """{(model, pk): name} for the related rows a diff names: every row for a moderator,
-    only public ones for anyone else (a draft agency's name stays unseen)."""
+def _database_display(item):
+    public = {True: _("public"), False: _("private")}.get(item.get("is_public"), _("not known"))
+    storage = dict(LinkedDatabase.Storage.choices).get(item.get("storage"), item.get("storage"))
+    return f"{item.get('name')} ({public}, {str(storage).lower()})"
+
+
+def _label(meta, name):
+    if name == "linked_databases":
+        return _("Linked databases")
+    if name in DATE_PRECISIONS.values():
+        date_field = next(d for d, p in DATE_PRECISIONS.items() if p == name)
+        return _("%(date)s: precision") % {
+            "date": str(meta.get_field(date_field).verbose_name).capitalize()
+        }
+    return str(meta.get_field(name).verbose_name).capitalize()
+
+
+def _related_names(meta, changes, *, moderator):
+    """{(model, pk): name} for the rows foreign keys and links point at, one query per
+    related model: every row for a moderator, only public ones for anyone else (a draft
+    agency's name stays unseen)."""
+    wanted = {}
+    for change in changes:
+        if change.field in ("location", "area", "vendors", "linked_databases"):
+            continue
+        field = meta.get_field(change.field)
+        if isinstance(field, models.ForeignKey) or field.many_to_many:
+            for value in (change.old, change.new):
+                values = value if isinstance(value, list) else [value]
+                wanted.setdefault(field.related_model, set()).update(
+                    v for v in values if v is not None
+                )
     names = {}
     for related, pks in wanted.items():
         hidden = not moderator and hasattr(related, "publication")
@@ -136,30 +226,57 @@ def submission_changes(submission, *, moderator=False) -> list[DisplayChange]:
     fields = PROPOSABLE_FIELDS[EntityType(submission.entity_type)]
     changes = field_changes(fields=fields, current=current, proposed=submission.data)
     meta = model._meta
-    # Names of related rows, one query per related model.
-    wanted = {}
+    names = _related_names(meta, changes, moderator=moderator)
+    proposed_agency = submission.data.get(NEW_AGENCY_KEY)
+    shown = []
     for change in changes:
-        if change.field in ("location", "area"):
-            continue
-        field = meta.get_field(change.field)
-        if isinstance(field, models.ForeignKey):
-            wanted.setdefault(field.related_model, set()).update(
-                v for v in (change.old, change.new) if v is not None
+        new = _display(meta, change.field, change.new, names)
+        if change.field == "lead_agency" and proposed_agency:
+            new = _("New: %(name)s (below)") % {"name": proposed_agency.get("name")}
+        shown.append(
+            DisplayChange(
+                field=change.field,
+                label=_label(meta, change.field),
+                old=_display(meta, change.field, change.old, names),
+                new=new,
             )
-    names = _related_names(wanted, moderator=moderator)
-    return [
-        DisplayChange(
-            field=change.field,
-            label=str(
-                meta.get_field(
-                    "location" if change.field == "location" else change.field
-                ).verbose_name
-            ).capitalize(),
-            old=_display(meta, change.field, change.old, names),
-            new=_display(meta, change.field, change.new, names),
         )
-        for change in changes
-    ]
+    if proposed_agency and not any(c.field == "lead_agency" for c in shown):
+        shown.insert(
+            0,
+            DisplayChange(
+                field="lead_agency",
+                label=_label(meta, "lead_agency"),
+                old=_display(meta, "lead_agency", current.get("lead_agency"), names),
+                new=_("New: %(name)s (below)") % {"name": proposed_agency.get("name")},
+            ),
+        )
+    return shown
+
+
+def proposed_agency_rows(submission) -> list[DisplayChange]:
+    """The agency proposed with a deployment, field by field (empty when there is none)."""
+    proposed = submission.data.get(NEW_AGENCY_KEY)
+    if not proposed:
+        return []
+    meta = entity_model(EntityType.AGENCY)._meta
+    states = {s.pk: str(s) for s in State.objects.filter(pk=proposed.get("state"))}
+    rows = []
+    for name, value in proposed.items():
+        try:
+            meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        shown = states.get(value, value) if name == "state" else value
+        rows.append(
+            DisplayChange(
+                field=name,
+                label=_label(meta, name),
+                old="",
+                new=_display(meta, name, shown, {}) if name != "state" else (shown or "—"),
+            )
+        )
+    return rows
 
 
 def submission_evidence_changes(submission):
@@ -225,6 +342,35 @@ def submission_warnings(submission) -> list[dict]:
                     )
                     % {"title": duplicate.title},
                     "url": detail_url(duplicate),
+                }
+            )
+    proposed = submission.data.get(NEW_AGENCY_KEY) or (
+        submission.data if submission.entity_type == EntityType.AGENCY else None
+    )
+    if proposed:
+        names = [proposed.get("name"), proposed.get("short_name"), *(proposed.get("aliases") or [])]
+        exclude = submission.target_id if submission.kind == SubmissionKind.EDIT else None
+        for agency in agencies_named([n for n in names if n], exclude_id=exclude):
+            warnings.append(
+                {
+                    "message": _("An agency on the site has this name: “%(name)s”.")
+                    % {"name": agency.name},
+                    "url": detail_url(agency),
+                }
+            )
+    if submission.status == SubmissionStatus.PENDING:
+        for other in likely_duplicates(
+            volunteer=submission.volunteer,
+            entity_type=submission.entity_type,
+            kind=submission.kind,
+            target_id=submission.target_id,
+            data=submission.data,
+        ):
+            warnings.append(
+                {
+                    "message": _("Another pending submission may be the same: “%(title)s”.")
+                    % {"title": other.title},
+                    "url": reverse("moderation:review", args=[other.pk]),
                 }
             )
     return warnings

@@ -22,6 +22,11 @@ urlpatterns = [
         contribute.my_submission_withdraw,
         name="my-submission-withdraw",
     ),
+    path(
+        "submissions/<int:pk>/withdraw/undo/",
+        contribute.my_submission_withdraw_undo,
+        name="my-submission-withdraw-undo",
+    ),
     path("attachments/<int:pk>/", contribute.attachment_download, name="attachment"),
     path("report/<str:entity_type>/<int:pk>/", disputes.dispute_new, name="dispute-new"),
     path("report/<str:entity_type>/<int:pk>/sent/", disputes.dispute_sent, name="dispute-sent"),

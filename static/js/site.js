@@ -3,7 +3,8 @@
    panels that sit beside the content on wide screens (details[data-open-when-wide]),
    which stay collapsible on phones. On a form sent back with errors it moves focus to
    the error summary, and each of the summary's links to the field it names, with the
-   field's label in view (the GOV.UK pattern). */
+   field's label in view (the GOV.UK pattern); otherwise to a notice that asks for a
+   decision ([data-focus-on-load], e.g. "is this already on its way?"). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -26,6 +27,8 @@
       var input = document.getElementById(decodeURIComponent(link.hash.slice(1)));
       if (!input) return;
       event.preventDefault();
+      var folded = input.closest("details");
+      if (folded) folded.open = true;
       fieldLabel(input).scrollIntoView();
       input.focus({ preventScroll: true });
     });
@@ -34,6 +37,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) errorSummary(summary);
+    else if (document.querySelector("[data-focus-on-load]")) {
+      document.querySelector("[data-focus-on-load]").focus();
+    }
     if (!window.matchMedia(WIDE).matches) return;
     Array.prototype.forEach.call(document.querySelectorAll("details[data-open-when-wide]"), function (panel) {
       panel.open = true;

@@ -95,6 +95,7 @@ INVALID = [
     ("announced_after", "2021-13-01"),
     ("announced_before", "yesterday"),
     ("updated_since", "soon"),
+    ("updated_since", "\n"),
     ("year", "abc"),
     ("in_bbox", "1,2,3"),
     ("in_bbox", "200,0,201,1"),
@@ -127,6 +128,7 @@ def test_invalid_value_is_a_400_naming_the_parameter(client, world, param, value
         ("agency", "secret-draft"),  # exists, but is not published
         ("vendor", "nobody"),
         ("vendor", "¹6"),
+        ("agency", "\x00³"),  # no stored name holds a NUL character
         ("updated_since", "9999-12-31T23:59:59-23:00"),  # beyond the year 9999 in UTC
     ],
 )

@@ -256,7 +256,7 @@ def test_hindi_pages_use_the_vendored_devanagari_font_without_clipping(browser, 
             return [parseFloat(s.fontSize), parseFloat(s.lineHeight)]; }"""
         )
         assert line_height >= 1.7 * font_size
-        # The section row scrolls sideways; its Devanagari labels must not be cut top or bottom.
+        # The sections wrap onto several lines; their Devanagari labels must not be cut.
         nav_height, nav_content_height = page.evaluate(
             "(n => [n.clientHeight, n.scrollHeight])(document.querySelector('.nav'))"
         )

@@ -49,6 +49,28 @@ def test_bad_input_is_a_400_naming_the_field_and_nothing_is_stored(api, change, 
     assert Submission.objects.count() == 0
 
 
+def test_repeated_errors_say_which_source_is_wrong(api):
+    body = deployment_body()
+    body["sources"] = [
+        {"url": "https://news.example.org/fine"},
+        {"url": "not a link"},
+        {"url": "ftp://example.org/also-bad"},
+    ]
+    response = api_submit(api, body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "sources": {"1": ["Enter a valid URL."], "2": ["Enter a valid URL."]}
+    }
+
+
+def test_envelope_errors_of_a_source_carry_its_index(api):
+    body = deployment_body()
+    body["sources"] = [{"url": "https://news.example.org/fine"}, {"title": "no url"}]
+    response = api_submit(api, body)
+    assert response.status_code == 400
+    assert response.json() == {"sources": {"1": {"url": ["This field is required."]}}}
+
+
 def test_a_correction_to_a_withdrawn_entry_is_refused(api, moderator):
     deployment = DeploymentFactory(title="Gone")
     entity_withdraw(entity=deployment, reason="Duplicate", actor=moderator)
@@ -77,6 +99,7 @@ def test_a_correction_keeps_only_what_changed(api):
         "longitude": deployment.location.x,
         "location_precision": deployment.location_precision,
         "camera_count": 30,
+        "why": "The city's press release says 30.",
     }
     body = {
         "entity_type": "deployment",
@@ -87,6 +110,8 @@ def test_a_correction_keeps_only_what_changed(api):
     response = api_submit(api, body)
     assert response.status_code == 201, response.content
     assert response.json()["data"] == {"camera_count": 30}
+    assert response.json()["why"] == "The city's press release says 30."
+    assert response.json()["title"] == "Correction: Metro cameras"
 
 
 def test_drafts_can_be_saved(api):
@@ -111,7 +136,12 @@ def test_attachments_travel_in_a_multipart_body(api, settings, tmp_path):
         SUBMISSIONS_API_URL, {"payload": json.dumps(deployment_body()), "attachments": [pdf]}
     )
     assert response.status_code == 201, response.content
-    assert Submission.objects.get().attachments.get().content_type == "application/pdf"
+    stored = Submission.objects.get().attachments.get()
+    assert stored.content_type == "application/pdf"
+    # The answer lists what was stored.
+    assert response.json()["attachments"] == [
+        {"id": stored.pk, "name": "reply.pdf", "content_type": "application/pdf", "size": 15}
+    ]
     fake = SimpleUploadedFile("reply.pdf", b"<html></html>", "application/pdf")
     response = api.post(
         SUBMISSIONS_API_URL, {"payload": json.dumps(deployment_body()), "attachments": [fake]}

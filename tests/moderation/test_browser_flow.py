@@ -12,7 +12,7 @@ import pytest
 
 from moderation.models import Submission
 from tests.factories import AgencyFactory
-from tests.support.browser import SCREENSHOTS
+from tests.support.browser import SCREENSHOTS, sign_in
 from tests.support.people import PASSWORD, person
 
 pytestmark = pytest.mark.browser
@@ -32,14 +32,6 @@ def site(transactional_db, live_server, settings):
     moderator = person("asha", "Asha", Role.MODERATOR, email="asha@example.org")
     assert not moderator.is_staff
     return live_server.url
-
-
-def sign_in(page, url, email):
-    page.goto(url + "/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_volunteer_proposes_and_moderator_publishes(browser, site, mail_delivered):
@@ -96,7 +88,7 @@ def test_volunteer_proposes_and_moderator_publishes(browser, site, mail_delivere
     page.set_default_timeout(15000)
     page.goto(site + "/moderation/")
     assert "/accounts/login/" in page.url
-    sign_in(page, site, "asha@example.org")
+    sign_in(page, site, "asha@example.org", PASSWORD)
     page.goto(site + "/moderation/")
     page.click(f"text={TITLE}")
     diff = page.locator("table.diff")
@@ -135,7 +127,7 @@ def test_a_hotspot_area_is_drawn_on_the_map(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
-    sign_in(page, site, "ravi@example.org")
+    sign_in(page, site, "ravi@example.org", PASSWORD)
     page.goto(site + "/submit/hotspot/")
     page.fill("#id_name", "Upper Lake promenade")
     page.select_option("#id_kind", "public_square")

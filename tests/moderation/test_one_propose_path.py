@@ -46,6 +46,7 @@ def correction_post(deployment):
         location_precision=deployment.location_precision,
         camera_count=str(deployment.camera_count or ""),
         summary=deployment.summary,
+        why="The published figure is out of date.",
     )
 
 

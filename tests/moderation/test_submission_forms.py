@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from moderation.models import Attachment, Submission, SubmissionStatus
 from tests.factories import AgencyFactory, DeploymentFactory
-from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.pages import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
 from tests.support.people import signed_in
 from tracker.models import Deployment, Publication
 from tracker.publication import entity_withdraw
@@ -119,13 +119,20 @@ def test_a_correction_opens_with_current_values_and_stores_only_changes(voluntee
     page = client.get(url).content.decode()
     assert 'value="Old title"' in page and 'value="10"' in page
     form = client.get(url).context["form"]
-    post = {name: form[name].value() or "" for name in form.fields if name != "attachments"}
-    post.update(camera_count="25", source_url_1="https://news.example.org/more-cameras")
+    post = as_browser_sends(form)
+    post.update(
+        camera_count="25",
+        source_url_1="https://news.example.org/more-cameras",
+        why="The police said 25 cameras in March.",
+    )
     post["action"] = "submit"
-    client.post(url, post)
+    response = client.post(url, post)
+    assert response.status_code == 302, errors_of(response)
     submission = Submission.objects.get()
     assert submission.kind == "edit" and submission.target_id == deployment.pk
     assert submission.data == {"camera_count": 25}
+    assert submission.why == "The police said 25 cameras in March."
+    assert str(submission.title) == "Correction: Old title"
 
 
 def test_a_correction_to_an_entry_withdrawn_meanwhile_is_refused(volunteer, moderator):
@@ -133,8 +140,9 @@ def test_a_correction_to_an_entry_withdrawn_meanwhile_is_refused(volunteer, mode
     url = reverse("moderation:submit-correction", args=["deployment", deployment.pk])
     client = signed_in(volunteer)
     form = client.get(url).context["form"]
-    post = {name: form[name].value() or "" for name in form.fields if name != "attachments"}
+    post = as_browser_sends(form)
     post.update(title="Corrected", source_url_1="https://news.example.org/x", action="submit")
+    post["why"] = "It is misnamed."
     entity_withdraw(entity=deployment, reason="Duplicate entry", actor=moderator)
     response = client.post(url, post)
     assert response.status_code == 404  # the entry is no longer public: nothing to correct
@@ -146,8 +154,9 @@ def test_a_correction_saved_before_withdrawal_cannot_be_sent_after(volunteer, mo
     url = reverse("moderation:submit-correction", args=["deployment", deployment.pk])
     client = signed_in(volunteer)
     form = client.get(url).context["form"]
-    post = {name: form[name].value() or "" for name in form.fields if name != "attachments"}
+    post = as_browser_sends(form)
     post.update(title="Corrected", source_url_1="https://news.example.org/x", action="draft")
+    post["why"] = "It is misnamed."
     client.post(url, post)
     draft = Submission.objects.get()
     entity_withdraw(entity=deployment, reason="Duplicate entry", actor=moderator)
@@ -213,7 +222,9 @@ def test_submissions_are_throttled_per_account(volunteer, settings):
 def test_submissions_are_throttled_per_client(volunteer, other_volunteer, settings):
     settings.SUBMISSION_RATE_CLIENT = "2/3600"
     signed_in(volunteer).post(NEW_DEPLOYMENT_URL, deployment_post(title="One"))
-    signed_in(other_volunteer).post(NEW_DEPLOYMENT_URL, deployment_post(title="Two"))
+    signed_in(other_volunteer).post(
+        NEW_DEPLOYMENT_URL, deployment_post(title="Two", latitude="25.3", longitude="83.0")
+    )
     response = signed_in(other_volunteer).post(NEW_DEPLOYMENT_URL, deployment_post(title="3"))
     assert "try again in an hour" in " ".join(errors_of(response))
     assert Submission.objects.count() == 2

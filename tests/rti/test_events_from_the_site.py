@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -147,6 +148,25 @@ def test_bad_events_are_refused_naming_the_field(volunteer, moderator, existing,
     assert answer.status_code == 400 and field in answer.json()
     assert list(RTIEvent.every.values_list("pk", flat=True)) == before
     assert not Submission.objects.exists()
+
+
+def test_withdrawing_a_proposed_event_drops_it_and_says_it_cannot_be_undone(owned, volunteer):
+    owner = signed_in(volunteer)
+    owner.post(
+        f"/rti/{owned.pk}/events/new/",
+        {**reply_form(), "documents": SimpleUploadedFile("reply.pdf", PDF)},
+    )
+    submission = Submission.objects.get()
+    withdraw = reverse("moderation:my-submission-withdraw", args=[submission.pk])
+    assert "This cannot be undone" in owner.get(withdraw).content.decode()
+    done = owner.post(withdraw, follow=True).content.decode()
+    assert "its event deleted with its documents" in done
+    assert not RTIEvent.every.exists() and not RTIDocument.objects.exists()
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.WITHDRAWN
+    assert submission.withdrawal_undo_until() is None
+    owner.post(reverse("moderation:my-submission-withdraw-undo", args=[submission.pk]))
+    assert Submission.objects.get().status == SubmissionStatus.WITHDRAWN
 
 
 def test_the_api_proposes_for_the_owner_and_records_for_a_moderator(owned, volunteer, moderator):

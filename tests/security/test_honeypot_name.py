@@ -40,7 +40,9 @@ def test_an_agency_correction_of_its_website_is_kept(volunteer):
     agency = AgencyFactory(
         name="Pune Police", state_id="IN-MH", city="Pune", website="https://old.example.gov.in/"
     )
-    response = signed_in(volunteer).post(f"/submit/agency/{agency.pk}/correct/", agency_post())
+    response = signed_in(volunteer).post(
+        f"/submit/agency/{agency.pk}/correct/", agency_post(why="The police's new site.")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Submission.objects.get().data == {"website": "https://punepolice.example.gov.in/"}
 
@@ -55,6 +57,7 @@ def test_an_api_correction_never_blanks_the_website(volunteer):
     fields.pop("action")
     fields.pop("fax_number")
     fields["description"] = "The city's police."
+    fields["why"] = "The police describe themselves so on their site."
     api = Client(HTTP_AUTHORIZATION="Token " + Token.objects.create(user=volunteer).key)
     body = {
         "entity_type": "agency",

@@ -33,6 +33,7 @@ def test_a_draft_agency_is_not_named_in_a_volunteers_correction(volunteer, moder
             "latitude": deployment.location.y,
             "longitude": deployment.location.x,
             "location_precision": deployment.location_precision,
+            "why": "The metro's operator names this agency.",
         },
         "sources": [{"url": "https://news.example.org/metro"}],
     }

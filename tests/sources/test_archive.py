@@ -74,8 +74,10 @@ def test_two_versions_of_a_changing_page_make_two_warc_records_and_a_diff(
     assert archive.version_read_warc(newest)[2] == records[1][2]
 
     body = moderator_client.get("/moderation/sources/").content.decode()
-    assert "<del>The city installed forty cameras.</del>" in body
-    assert "<ins>The city installed four hundred cameras.</ins>" in body
+    # Screen readers hear "removed:" and "added:", which most do not say for <del>, <ins>.
+    hidden = '<span class="visually-hidden">{} </span>'
+    assert f"<del>{hidden.format('removed:')}The city installed forty cameras.</del>" in body
+    assert f"<ins>{hidden.format('added:')}The city installed four hundred cameras.</ins>" in body
     assert f"/sources/{source.pk}/archive/{oldest.pk}/" in body
     copy = moderator_client.get(f"/sources/{source.pk}/archive/{oldest.pk}/").content.decode()
     assert "The city installed forty cameras." in copy and "Archived copy of" in copy

@@ -10,6 +10,7 @@ look for (the map's markers and clusters, axe-core's verdict, a phone's viewport
   page through the DevTools protocol, which the page's Content-Security-Policy does not
   govern; the site keeps its strict policy and axe is never served to readers),
   ``settle``, ``WIDER_THAN_SCREEN``.
+- ``sign_in``: signs a page in through the site's own sign-in form.
 - ``SCREENSHOTS``: where tests save what they saw (var/screenshots/).
 
 The benchmarks drive the same browser with ``CHROMIUM`` and ``CHROMIUM_ARGS``.
@@ -36,6 +37,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def sign_in(page, base_url, email, password):
+    """Sign in through the sign-in page's own form (the header's search has a button too)."""
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
 
 # Deployments drawn on the home map: single markers plus what each cluster says it holds.
 COUNT_ON_MAP = """() => {
@@ -191,7 +202,8 @@ WIDER_THAN_SCREEN = """(width) => [...document.querySelectorAll('body *')]
 MAPS_READY = """() => {
   const home = document.getElementById('map');
   if (home && home.dataset.state !== 'ready') return false;
-  return [...document.querySelectorAll('.mini-map')].every(m => m.dataset.ready === 'true');
+  return [...document.querySelectorAll('.mini-map, .point-picker')]
+    .every(m => m.dataset.ready === 'true');
 }"""
 
 

@@ -17,6 +17,8 @@ only the rows its tests are about.
 - ``long_lists`` / ``long_lists_once``: long lists whose sort keys tie and are NULL,
   for paging at any depth.
 - ``rti_with_events``: an RTI request and its events, recorded through the service.
+- ``contributions``: a volunteer's and a moderator's pages' worth of submissions (after
+  ``phone_catalogue``), for the signed-in pages on a phone.
 
 ``world``, ``site_data`` and ``long_lists_once`` are built once per module, in a
 transaction rolled back after the module (``built_once``; the fixtures named ``*_once``):
@@ -548,3 +550,82 @@ def rti_with_events(*events, today=date(2026, 1, 1), **fields):
         )
     with clock_at(today):
         return m.RTIRequest.objects.get(pk=rti_request.pk)
+
+
+def contributions(*, volunteer, moderator):
+    """Submissions of every kind and state over ``phone_catalogue``'s entries, with long
+    words in their values: a pending deployment (whose diff the review page shows), a
+    pending correction with its reason, a draft, a withdrawn one that can still be put
+    back, and an approved one that links to its published entry. The paths of the pages
+    that show them."""
+    from django.utils import timezone
+
+    from moderation.models import SubmissionKind, SubmissionStatus
+    from moderation.services import submission_store
+
+    published = Deployment.objects.get(title__startswith="Lucknow Safe City")
+    police = published.lead_agency
+
+    def store(kind, data, *, target_id=None, submit=True, why="", name=None):
+        return submission_store(
+            volunteer=volunteer,
+            entity_type="deployment",
+            kind=kind,
+            target_id=target_id,
+            data=data,
+            sources=[
+                {
+                    "url": "https://news.example.org/2024/05/an-article-with-a-very-long-"
+                    "address-about-cameras-at-the-railway-station-of-lucknow-charbagh",
+                    "title": "Charbagh station gets face recognition cameras",
+                }
+            ],
+            entry_name=name or data.get("title", ""),
+            why=why,
+            submit=submit,
+        )
+
+    pending = store(
+        SubmissionKind.NEW,
+        {
+            "title": "Charbagh railway station face recognition at every platform entrance",
+            "lead_agency": police.pk,
+            "technology": "facial_recognition",
+            "purpose_class": "surveillance",
+            "purpose_tags": ["criminal_identification", "missing_persons"],
+            "status": "in_use",
+            "state": "IN-UP",
+            "city": "Lucknow",
+            "location": [80.9201, 26.8318],
+            "camera_count": 64,
+            "cost_inr": 987654321,
+            "summary": "Cameras at **every platform** entrance, linked to CCTNS.",
+            "vendors": ["Staqu Technologies"],
+            "linked_databases": [{"name": "CCTNS", "is_public": False, "storage": "permanent"}],
+        },
+    )
+    correction = store(
+        SubmissionKind.EDIT,
+        {"camera_count": 1200, "data_retention": "Thirty days; matches are kept for a year"},
+        target_id=published.pk,
+        why="The police's 2024 reply to an RTI request gives 1,200 cameras.",
+        name=published.title,
+    )
+    draft = store(SubmissionKind.NEW, {"_draft": {"title": ""}}, submit=False)
+    withdrawn = store(SubmissionKind.NEW, {"title": "Taken back for now"})
+    withdrawn.status_before_withdrawal = withdrawn.status
+    withdrawn.status = SubmissionStatus.WITHDRAWN
+    withdrawn.withdrawn_at = timezone.now() + timedelta(days=1)  # undoable all day
+    withdrawn.save()
+    approved = store(SubmissionKind.NEW, {"title": "Already published"})
+    approved.status = SubmissionStatus.APPROVED
+    approved.reviewer = moderator
+    approved.reviewer_note = "Matches the tender; published."
+    approved.target_id = published.pk
+    approved.save()
+    return {
+        "pending": pending.pk,
+        "correction": correction.pk,
+        "draft": draft.pk,
+        "correct": f"/submit/deployment/{published.pk}/correct/",
+    }

@@ -4,8 +4,11 @@ valid proposal that the moderation tests post and then vary.
 - ``PAGES``: every public path of the site (lists, states, figures, feeds, sitemap, the
   map's layers); ``PUBLIC_PAGES``: the pages a reader opens in a browser, by name, a
   path in braces naming a detail page of the data set (``tests/browser/test_phone.py``).
+- ``ACCOUNT_PAGES``, ``VOLUNTEER_PAGES``, ``MODERATOR_PAGES``: the signed-in pages, a
+  path with ``{name}`` naming a submission of ``data.contributions``.
 - ``row_titles`` (a site list page) and ``ids`` (an API list page): what a page lists.
-- ``deployment_post`` and ``NEW_DEPLOYMENT_URL``: a valid new-deployment form.
+- ``deployment_post`` and ``NEW_DEPLOYMENT_URL``: a valid new-deployment form;
+  ``as_browser_sends``: the POST of a form as it opened (a correction's starting point).
 - ``token_client`` and ``api_submit``: the API's submission endpoint as a volunteer's
   script would use it (``deployment_body``: a valid proposal to it).
 - Fixture ``generous_throttle``: API rates no test reaches.
@@ -70,6 +73,40 @@ PUBLIC_PAGES = [
     ("about", "/about/"),
     ("search", "/search/?q=lucknow"),
     ("search-hindi", "/search/?q=%E0%A4%B2%E0%A4%96%E0%A4%A8%E0%A4%8A"),  # लखनऊ
+]
+
+
+# The pages of people who are signed in, by who sees them: (name, path), a path with
+# {name} filled in from ``data.contributions``. Account pages anyone reaches come first.
+ACCOUNT_PAGES = [
+    ("sign-in", "/accounts/login/"),
+    ("sign-up", "/accounts/signup/"),
+    ("password-reset", "/accounts/password/reset/"),
+]
+VOLUNTEER_PAGES = [
+    ("profile", "/accounts/profile/"),
+    ("e-mail-addresses", "/accounts/email/"),
+    ("password-change", "/accounts/password/change/"),
+    ("sign-out", "/accounts/logout/"),
+    ("contribute", "/submit/"),
+    ("new-deployment", "/submit/deployment/"),
+    ("new-agency", "/submit/agency/"),
+    ("new-hotspot", "/submit/hotspot/"),
+    ("new-rti-request", "/submit/rti_request/"),
+    ("correction", "{correct}"),
+    ("my-submissions", "/submissions/"),
+    ("my-submission", "/submissions/{pending}/"),
+    ("my-correction", "/submissions/{correction}/"),
+    ("edit-draft", "/submissions/{draft}/edit/"),
+    ("withdraw", "/submissions/{pending}/withdraw/"),
+]
+MODERATOR_PAGES = [
+    ("queue", "/moderation/"),
+    ("review", "/moderation/submissions/{pending}/"),
+    ("review-correction", "/moderation/submissions/{correction}/"),
+    ("entries", "/moderation/entries/"),
+    ("sources", "/moderation/sources/"),
+    ("profile", "/accounts/profile/"),
 ]
 
 
@@ -184,6 +221,23 @@ def approve(submission, moderator, note=""):
         note=note,
         reviewed_version=current_version(submission),
     )
+
+
+def as_browser_sends(form):
+    """The POST a browser sends for an unchanged ``form`` as it opened: several values for a
+    field that takes several, nothing for an unticked box, files left out."""
+    post = {}
+    for name in form.fields:
+        if name == "attachments":
+            continue
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            post[name] = [str(item) for item in value]
+        elif value is True:
+            post[name] = "on"
+        elif value not in (None, False):
+            post[name] = str(value)
+    return post
 
 
 @pytest.fixture

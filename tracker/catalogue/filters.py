@@ -231,43 +231,43 @@ def _as_id(ref):
     return None
 
 
-class RefField(forms.CharField):
-    """A reference typed into a query: a NUL character (which no one types, and PostgreSQL
-    cannot take) is dropped rather than refused, so any text the schema allows is read."""
+class RowRefField(forms.CharField):
+    """A reference to one row, resolved to its id by ``resolve``; one that names no row
+    matches nothing. A NUL character (which no one types, and PostgreSQL cannot take) is
+    dropped rather than refused, so any text the schema allows is read."""
 
     def to_python(self, value):
         return super().to_python(value.replace("\x00", "") if isinstance(value, str) else value)
 
-
-class AgencyRefField(RefField):
-    """A published agency's id or slug, resolved to its id."""
-
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        ref = value.strip()
-        agencies = Agency.objects.published()
+        row_id = self.resolve(value.strip())
+        return NO_ROW if row_id is None else row_id
+
+    def resolve(self, ref):
+        raise NotImplementedError
+
+
+class AgencyRefField(RowRefField):
+    """A published agency's id or slug, resolved to its id."""
+
+    def resolve(self, ref):
         match = Q(slug=ref.lower())
         if (pk := _as_id(ref)) is not None:
             match |= Q(pk=pk)
-        agency_id = agencies.filter(match).values_list("pk", flat=True).first()
-        return NO_ROW if agency_id is None else agency_id
+        return Agency.objects.published().filter(match).values_list("pk", flat=True).first()
 
 
-class VendorRefField(RefField):
+class VendorRefField(RowRefField):
     """A vendor's id or exact name (any case), resolved to its id."""
 
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        ref = value.strip()
+    def resolve(self, ref):
         match = Q(name__iexact=ref)
         if (pk := _as_id(ref)) is not None:
             match |= Q(pk=pk)
-        vendor_id = Vendor.objects.filter(match).values_list("pk", flat=True).first()
-        return NO_ROW if vendor_id is None else vendor_id
+        return Vendor.objects.filter(match).values_list("pk", flat=True).first()
 
 
 class GeoFilterForm(forms.Form):

@@ -605,8 +605,16 @@ def csv_safe_sql(name):
     return f"CASE WHEN left({column}, 1) IN ({starts}) THEN chr(39) || {column} ELSE {column} END"
 
 
-def csv_chunks(export, queryset) -> Iterator[bytes]:
-    """The rows as CSV (header first), streamed out of PostgreSQL's COPY."""
+# Excel on Windows reads a CSV file as the system's code page unless it starts with UTF-8's
+# byte-order mark; every other reader is better off without one.
+EXCEL_BOM = "\ufeff".encode()
+
+
+def csv_chunks(export, queryset, *, excel=False) -> Iterator[bytes]:
+    """The rows as CSV (header first), streamed out of PostgreSQL's COPY; ``excel`` starts
+    the file with the byte-order mark Excel needs to read its letters right."""
+    if excel:
+        yield EXCEL_BOM
     columns = {c.name: csv_value(c) for c in export.columns}
     sql, params = select_sql(queryset, columns)
     cells = [

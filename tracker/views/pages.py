@@ -21,6 +21,7 @@ def data(request):
             "description": export.description,
             "columns": export.columns,
             "csv": reverse(f"api:export-{name}-csv"),
+            "csv_excel": reverse(f"api:export-{name}-csv") + "?excel=1",
             "geojson": reverse(f"api:export-{name}-geojson") if export.geometry else "",
         }
         for name, export in EXPORTS.items()

@@ -55,7 +55,9 @@ def _entries_from_records(records, model):
                 entries.append(HistoryEntry(record.history_date, "published"))
             else:
                 changed = _changed_fields(record, previous, model)
-                if changed:
+                # A change kept in other rows (an entry's vendors, its links) leaves no
+                # field changed here; the reason given for it still says what happened.
+                if changed or record.history_change_reason:
                     entries.append(HistoryEntry(record.history_date, "changed", changed))
             if entries and entries[-1].date == record.history_date:
                 entries[-1].reason = record.history_change_reason or ""
