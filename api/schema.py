@@ -32,7 +32,6 @@ TIMESTAMP = {
     "example": "2024-01-31T00:00:00Z",
 }
 BBOX = {"type": "string", "pattern": filters.BBOX_PATTERN, "example": "72.8,18.9,73.0,19.3"}
-NOT_BLANK = r"\S"  # at least one character that is not white space (as str.strip sees it)
 POINT = {"type": "string", "pattern": filters.POINT_PATTERN, "example": "80.95,26.85"}
 
 extend_schema_field(STATE_CODE)(filters.StateFilter)

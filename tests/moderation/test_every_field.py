@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from moderation.models import Submission
-from moderation.services import submission_approve
 from tests.factories import AgencyFactory, DeploymentFactory, VendorFactory
 from tests.support.pages import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
+from tests.support.pages import approve as approve_as
 from tests.support.people import signed_in
 from tracker.catalogue.links import detail_url
 from tracker.models import Agency, Hotspot, LinkedDatabase, RTIRequest, Vendor
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def approve(moderator):
-    return submission_approve(submission_id=Submission.objects.latest("id").pk, moderator=moderator)
+    return approve_as(Submission.objects.latest("id"), moderator).entity
 
 
 def test_a_deployment_with_every_field(volunteer, moderator, client):

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from moderation.models import Submission, SubmissionStatus
-from moderation.services import SubmissionConflict, submission_approve, submission_decide
+from moderation.services import SubmissionConflict, submission_decide
 from tests.factories import AgencyFactory
-from tests.support.pages import NEW_DEPLOYMENT_URL, deployment_post
+from tests.support.pages import NEW_DEPLOYMENT_URL, approve, current_version, deployment_post
 from tests.support.people import signed_in
 from tracker.models import Agency, Deployment, Publication
 
@@ -48,7 +48,7 @@ def test_approving_publishes_both_with_the_deployment_led_by_the_new_agency(volu
     review = signed_in(moderator).get(reverse("moderation:review", args=[submission.pk]))
     page = review.content.decode()
     assert "The new agency proposed with it" in page and "BSCDCL" in page
-    deployment = submission_approve(submission_id=submission.pk, moderator=moderator)
+    deployment = approve(submission, moderator).entity
     agency = Agency.objects.get(name="Bhopal Smart City Development Corporation")
     assert deployment.lead_agency == agency
     assert agency.publication == Publication.PUBLISHED and agency.state_id == "IN-MP"
@@ -64,8 +64,9 @@ def test_rejecting_the_deployment_rejects_the_agency_with_it(volunteer, moderato
     submission_decide(
         submission_id=submission.pk,
         moderator=moderator,
-        status=SubmissionStatus.REJECTED,
+        decision="reject",
         note="Not a real project.",
+        reviewed_version=current_version(submission),
     )
     assert not Agency.objects.filter(name__icontains="Bhopal Smart City").exists()
     assert not Deployment.objects.filter(title__icontains="Bhopal").exists()
@@ -103,7 +104,7 @@ def test_an_agency_published_meanwhile_under_that_name_stops_the_approval(volunt
     submission = Submission.objects.get()
     AgencyFactory(name="Some corporation", aliases=["BSCDCL"])
     with pytest.raises(SubmissionConflict, match="ask the volunteer to choose it"):
-        submission_approve(submission_id=submission.pk, moderator=moderator)
+        approve(submission, moderator)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PENDING
     assert not Deployment.objects.filter(title__icontains="Bhopal").exists()

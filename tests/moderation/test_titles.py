@@ -8,9 +8,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission
-from moderation.services import submission_approve
 from tests.factories import DeploymentFactory
-from tests.support.pages import NEW_DEPLOYMENT_URL, as_browser_sends, deployment_post
+from tests.support.pages import NEW_DEPLOYMENT_URL, approve, as_browser_sends, deployment_post
 from tests.support.people import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +67,7 @@ def test_titles_in_the_api(three_submissions, volunteer):
 def test_titles_in_the_decision_e_mail(three_submissions, moderator, mail_delivered):
     new = Submission.objects.get(entry_name="Pune station cameras")
     with mail_delivered() as outbox:
-        entity = submission_approve(
-            submission_id=new.pk, moderator=moderator, base_url="https://tracker.example"
-        )
+        entity = approve(new, moderator, base_url="https://tracker.example").entity
     (message,) = outbox
     assert "Pune station cameras" in message.subject
     assert "“Pune station cameras”" in message.body

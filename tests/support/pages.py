@@ -210,8 +210,9 @@ def decision_post(submission, decision, note=""):
     return {"decision": decision, "note": note, "reviewed_version": current_version(submission)}
 
 
-def approve(submission, moderator, note=""):
-    """A moderator's approval of the version stored now (the service, as the page calls it)."""
+def approve(submission, moderator, note="", base_url=""):
+    """A moderator's approval of the version stored now (the service, as the page calls it);
+    the ``Decision`` (its ``entity`` is the published entry once applied)."""
     from moderation.services import submission_decide
 
     return submission_decide(
@@ -220,6 +221,7 @@ def approve(submission, moderator, note=""):
         decision="approve",
         note=note,
         reviewed_version=current_version(submission),
+        base_url=base_url,
     )
 
 

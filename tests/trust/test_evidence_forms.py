@@ -141,6 +141,7 @@ def test_a_correction_changes_and_removes_evidence_and_the_diff_says_so(voluntee
         agency=deployment.lead_agency,
         title="Metro cameras",
         camera_count="10",
+        why="The court order and the news report support it.",
         **evidence_rows(camera_row, legal_row, vendor_row, initial=2),
     )
     # Only evidence changes: that is a change worth sending.

@@ -66,7 +66,11 @@ def test_a_correction_whose_entry_changed_meanwhile_is_reviewed_again(volunteer,
     signed_in(volunteer).post(
         reverse("moderation:submit-correction", args=["deployment", deployment.pk]),
         deployment_post(
-            agency=deployment.lead_agency, title="Metro cameras", camera_count="50", state="IN-UP"
+            agency=deployment.lead_agency,
+            title="Metro cameras",
+            camera_count="50",
+            state="IN-UP",
+            why="The tender says 50.",
         ),
     )
     submission = Submission.objects.get()
