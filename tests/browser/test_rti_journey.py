@@ -90,7 +90,7 @@ def approve_everything_pending(moderator, site):
     moderator.goto(site + "/moderation/")
     while moderator.locator("a[href*='/moderation/submissions/']").count():
         moderator.locator("a[href*='/moderation/submissions/']").first.click()
-        moderator.select_option("#id_decision", "approve")
+        moderator.check("input[name=decision][value=approve]")
         moderator.click("text=Record the decision")
         moderator.wait_for_selector("text=Approved")
         moderator.goto(site + "/moderation/")
