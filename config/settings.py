@@ -398,6 +398,8 @@ SPECTACULAR_SETTINGS = {
         "EntryTypeEnum": "tracker.models.vocab.EntryType",
         "VerificationLevelEnum": "tracker.models.vocab.VerificationLevel",
         "ClaimEnum": "tracker.models.vocab.Claim",
+        "RTIEventKindEnum": "tracker.models.vocab.RTIEventKind",
+        "SubmissionKindEnum": "moderation.models.SubmissionKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -67,6 +67,18 @@ def uses_database(request):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request to a /hi/ page leaves
+    Hindi active in the thread until the next request, so a later test's reverse() would
+    build /hi/ URLs and its pages would answer in Hindi."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def redis_for_database_tests(request):
     """A test that uses the database may read cached figures, throttle counters or the
     checker's state in Redis: it gets an empty cache and a broker emptied once per

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from moderation.models import Submission, SubmissionKind, SubmissionStatus
 from tests.support import wait_for
+from tests.support.pages import decision_post
 from tests.support.people import PASSWORD, person, signed_in
 from tests.support.servers import SmtpServer
 from tracker.mail import MailDeferred, MailRejected, _payload, mail_deliver
@@ -113,7 +114,7 @@ def test_sign_up_and_decision_pages_succeed_and_the_worker_delivers_through_refu
     started = time.monotonic()
     response = signed_in(moderator).post(
         reverse("moderation:review", args=[submission.pk]),
-        {"decision": "reject", "note": "No source names the place."},
+        decision_post(submission, "reject", "No source names the place."),
     )
     assert response.status_code == 302 and time.monotonic() - started < 5
     submission.refresh_from_db()

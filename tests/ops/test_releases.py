@@ -71,6 +71,7 @@ def test_a_release_holds_every_file_with_checksums_and_citations(published, rele
         "hotspots.geojson",
         "rti-requests.csv",
         "sources.csv",
+        "evidence.csv",
         "datapackage.json",
         "CITATION.cff",
         "datacite.xml",
@@ -147,11 +148,14 @@ def test_the_changelog_lists_ids_added_changed_with_fields_and_withdrawn(publish
     assert changes["previous"] == "2026.11.0"
     assert changes["entities"]["deployments"] == {
         "added": [new.pk],
-        "changed": [{"id": published["first"].pk, "fields": ["status", "camera_count"]}],
+        # Its verification level is derived from its claims, so it moved with them.
+        "changed": [
+            {"id": published["first"].pk, "fields": ["status", "camera_count", "confidence"]}
+        ],
         "withdrawn": [published["second"].pk],
     }
     markdown = unpacked(second)["CHANGELOG.md"].decode()
-    assert f"- {published['first'].pk}: status, camera_count" in markdown
+    assert f"- {published['first'].pk}: status, camera_count, confidence" in markdown
     assert json.loads(second.changes_path.read_text()) == changes
 
     # Nothing changed: an empty changelog, and the month's next number.
