@@ -398,7 +398,6 @@ SPECTACULAR_SETTINGS = {
         "EntryTypeEnum": "tracker.models.vocab.EntryType",
         "VerificationLevelEnum": "tracker.models.vocab.VerificationLevel",
         "ClaimEnum": "tracker.models.vocab.Claim",
-        "RTIEventKindEnum": "tracker.models.vocab.RTIEventKind",
         "SubmissionKindEnum": "moderation.models.SubmissionKind",
     },
     "POSTPROCESSING_HOOKS": [

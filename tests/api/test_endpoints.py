@@ -149,6 +149,7 @@ def _many_deployments(count):
 )
 def test_list_query_count_does_not_grow_with_page_size(client, world, url):
     _many_deployments(100)
+    client.get(url.format(n=1))  # a connection's first page prepares its compiled query once
     counts = []
     for n in (1, 100):
         cache.clear()  # the count is cached per filter set: measure both pages uncached
