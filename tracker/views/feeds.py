@@ -22,11 +22,32 @@ DEMO_LABEL = _("Demo data")
 WITHDRAWN_LABEL = _("Withdrawn")
 
 
-class DeploymentFeed(Feed):
-    """Newest changes first: an entry's ``updated`` is when it last changed."""
+class EntryFeed(Feed):
+    """An Atom feed of published entries: each item links to its page, is dated by its
+    creation and last change, and has a guid per version (``guid_prefix``-id-updated)."""
 
     feed_type = Atom1Feed
     public_page = True  # PrivacyMiddleware: never a cookie
+    guid_prefix = ""
+    item_guid_is_permalink = False
+
+    def item_link(self, item):
+        return detail_url(item)
+
+    def item_guid(self, item):
+        return f"{self.guid_prefix}-{item.pk}-{item.updated_at.isoformat()}"
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+class DeploymentFeed(EntryFeed):
+    """Newest changes first: an entry's ``updated`` is when it last changed."""
+
+    guid_prefix = "deployment"
     title = _("Panoptic Tracker: new, changed and withdrawn deployments")
     subtitle = _(
         "Facial-recognition and AI-camera deployments in India, as they are added or updated."
@@ -78,20 +99,6 @@ class DeploymentFeed(Feed):
         facts = format_html("<p>{}</p>", " · ".join(str(p) for p in parts if p))
         return facts + markdown_html(item.summary)
 
-    def item_link(self, item):
-        return detail_url(item)
-
-    def item_guid(self, item):
-        return f"deployment-{item.pk}-{item.updated_at.isoformat()}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, item):
-        return item.created_at
-
-    def item_updateddate(self, item):
-        return item.updated_at
-
     def item_categories(self, item):
         if item.publication == Publication.WITHDRAWN:
             return [WITHDRAWN_LABEL]
@@ -116,12 +123,11 @@ class StateDeploymentFeed(DeploymentFeed):
         return self.deployments(obj)
 
 
-class RTIFeed(Feed):
+class RTIFeed(EntryFeed):
     """RTI requests, newest change first; each entry says the status as of the moment the
     feed is read (the database's columns, like every other page)."""
 
-    feed_type = Atom1Feed
-    public_page = True
+    guid_prefix = "rti"
     title = _("Panoptic Tracker: RTI requests")
     subtitle = _("Right to Information requests about the systems, and what happened to them.")
 
@@ -149,20 +155,6 @@ class RTIFeed(Feed):
                 % {"what": DEADLINE_LABELS[item.next_deadline], "due": item.next_deadline_on}
             )
         return format_html("<p>{}</p>", " · ".join(str(p) for p in parts if p))
-
-    def item_link(self, item):
-        return detail_url(item)
-
-    def item_guid(self, item):
-        return f"rti-{item.pk}-{item.updated_at.isoformat()}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, item):
-        return item.created_at
-
-    def item_updateddate(self, item):
-        return item.updated_at
 
     def item_categories(self, item):
         return [item.status_label, *([str(_("Overdue"))] if item.overdue else [])]
