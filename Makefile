@@ -12,7 +12,7 @@ export PORT
 # Development targets run in development mode (DEBUG, the development key). The switch
 # lives only in the environment, never in var/local.env (config/settings.py); backup,
 # restore and install stay production.
-run test test-fast bench demo messages: export PANOPTIC_DEV = 1
+run test test-fast bench bench-uncached demo messages: export PANOPTIC_DEV = 1
 
 run: setup messages
 	@exec scripts/run.sh
