@@ -34,7 +34,6 @@ from django.db import connection, models
 from django.db.models import Case, F, Func, JSONField, OuterRef, Q, Subquery, Value, When
 from django.db.models.aggregates import Aggregate
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from psycopg import ClientCursor
 from rest_framework import fields as drf
 from rest_framework import relations, serializers
@@ -42,7 +41,7 @@ from rest_framework.settings import api_settings
 
 from tracker.catalogue.visibility import public_q
 from tracker.models import Claim, Deployment, VerificationLevel
-from tracker.models.evidence import claim_level_sql
+from tracker.models.evidence import every_claim_level
 
 from .serializers import ClaimLevelsField, GeoJSONGeometryField, PublishedOnly
 
@@ -223,14 +222,23 @@ def _one(serializer, model_field, path):
 
 
 def _claim_levels(model, prefix):
-    """Each claim's level, in the field's order, "unverified" where no source is cited."""
+    """Each claim's level, in the field's order, "unverified" where no source is cited:
+    one grouped pass over the row's evidence (``every_claim_level``)."""
     if prefix or model is not Deployment:
         raise Uncompilable("claims")
-    pairs = []
-    for code in Claim.values:
-        level = claim_level_sql(deployment=OuterRef("pk"), claim=code)
-        pairs += [Value(code), Coalesce(level, Value(VerificationLevel.UNVERIFIED))]
-    return JSONObject(*pairs)
+    levels = every_claim_level(deployment=OuterRef("pk"))
+    built = JSONObject(
+        *(part for code in Claim.values for part in (Value(code), F(f"level_{code}")))
+    )
+    unverified = JSONObject(
+        *(
+            part
+            for code in Claim.values
+            for part in (Value(code), Value(VerificationLevel.UNVERIFIED))
+        )
+    )
+    found = Subquery(levels.values(_json=built), output_field=JSON)
+    return Func(found, unverified, function="COALESCE", output_field=JSON)
 
 
 def _many(serializer, model, prefix, prefetches):
