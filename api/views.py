@@ -51,7 +51,7 @@ from tracker.sql import geojson
 from . import serializers as s
 from . import sql_pages
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
-from .renderers import GeoJSONRenderer
+from .renderers import GeoJSONRenderer, PageJSONRenderer
 from .schema import FEATURE_COLLECTION, FilteredFileSchema, is_blank
 
 ERROR_RESPONSE = OpenApiResponse(
@@ -134,8 +134,8 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
     def get_renderers(self):
         export = EXPORTS[self.export_name]
         if export.geometry:
-            return [JSONRenderer(), GeoJSONRenderer()]
-        return [JSONRenderer()]
+            return [PageJSONRenderer(), GeoJSONRenderer()]
+        return [PageJSONRenderer()]
 
     def wants_geojson(self):
         renderer = getattr(self.request, "accepted_renderer", None)
