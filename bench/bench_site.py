@@ -477,6 +477,8 @@ def time_cold_searches(client):
             f"  {path}<word>: median {statistics.median(times) * 1000:.0f} ms, "
             f"p90 {percentile(times, 0.9) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms"
         )
+        slowest = sorted(zip(times, COLD_WORDS, strict=True), reverse=True)[:6]
+        print("    slowest: " + ", ".join(f"{word} {t * 1000:.0f} ms" for t, word in slowest))
 
 
 def psql_command(db):
