@@ -46,14 +46,12 @@ class PageJSONRenderer(JSONRenderer):
         if indent is not None or not self.compact or self.ensure_ascii:
             data = {**data, "results": json.loads(rows)}
             return super().render(data, accepted_media_type, renderer_context)
-        keys = list(data)
-        at = keys.index("results")
-        before = super().render({key: data[key] for key in keys[:at]}, accepted_media_type)
-        after = super().render({key: data[key] for key in keys[at + 1 :]}, accepted_media_type)
+        # The page without its rows, written once; ``"results":[]`` cannot stand inside a
+        # string written there (its quotes would be escaped), so it is the key's place.
+        page = super().render({**data, "results": []}, accepted_media_type, renderer_context)
+        at = page.index(b'"results":[]') + len(b'"results":')
         rows = rows.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        head = before[:-1] + (b"," if len(before) > 2 else b"")
-        tail = b"," + after[1:] if len(after) > 2 else b"}"
-        return head + b'"results":' + rows.encode() + tail
+        return page[:at] + rows.encode() + page[at + 2 :]
 
 
 class GeoJSONRenderer(BaseRenderer):
