@@ -30,13 +30,18 @@ PEOPLE = {
 @pytest.fixture(scope="module")
 def signed_in_site(django_db_setup, django_db_blocker):
     """Committed data, people and a live server of the module's own, flushed at the end."""
-    from django.test.utils import modify_settings
+    from django.test.utils import modify_settings, override_settings
     from pytest_django.live_server_helper import LiveServer
 
     from accounts.roles import Role, roles_grant
     from tracker.ingest.reference import reference_data_load, reference_data_present
 
-    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+    # Four-eyes moderation: the review pages show "1 of 2" and whose approval is missing.
+    with (
+        django_db_blocker.unblock(),
+        modify_settings(ALLOWED_HOSTS={"append": "localhost"}),
+        override_settings(APPROVALS_REQUIRED=2),
+    ):
         if not reference_data_present():
             reference_data_load()
         from django.apps import apps
