@@ -89,17 +89,44 @@ def test_page_fits_the_phone_and_passes_axe(phones, phone_site, width, language,
     page = phones[width]
     response = page.goto(page_url(phone_site, language, path))
     assert response.status == PAGE_STATUS.get(name, 200)
+    fits_and_passes_axe(page, width, f"{language}-{name}")
+
+
+def fits_and_passes_axe(page, width, name):
+    """No sideways scrolling and no axe-core violations on the page as it is now."""
     settle(page)
     PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(PHONE_SCREENSHOTS / f"{language}-{name}-{width}.png"), full_page=True)
-
+    page.screenshot(path=str(PHONE_SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, (
-        f"{path} is {scroll_width}px wide on a {width}px screen: "
+        f"{page.url} is {scroll_width}px wide on a {width}px screen: "
         f"{page.evaluate(WIDER_THAN_SCREEN, width)}"
     )
     violations = axe_violations(page)
     assert violations == [], violations
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+@pytest.mark.parametrize(
+    ("name", "path"), [("deployment", "{deployment}"), ("home", "/"), ("state", "/states/in-up/")]
+)
+def test_the_share_control_opened_fits_and_passes_axe(phones, phone_site, language, name, path):
+    """"Share / embed" opened on a phone: the link, the code and the copy button fit the
+    screen and are large enough to tap."""
+    page = phones[360]
+    page.goto(page_url(phone_site, language, path))
+    settle(page)
+    page.locator("details.share > summary").tap()
+    assert page.locator("#share-code").is_visible() and page.locator(".share-copy").is_visible()
+    assert "<iframe" in page.locator("#share-code").input_value()
+    for target in ("details.share > summary", ".share-copy"):
+        size = page.locator(target).bounding_box()
+        assert size["height"] >= 24 and size["width"] >= 24, target
+    # It keeps the page's margins, also below a map that spans the screen.
+    for target in ("details.share > summary", "#share-link", "#share-code"):
+        size = page.locator(target).bounding_box()
+        assert size["x"] >= 8 and size["x"] + size["width"] <= 360 - 8, target
+    fits_and_passes_axe(page, 360, f"{language}-{name}-share-open")
 
 
 def test_axe_reports_what_it_finds(phones, phone_site):

@@ -115,12 +115,19 @@ def test_signed_in_page_fits_the_phone_and_passes_axe(
         ("volunteer", "/accounts/profile/"),
         ("anonymous", "/accounts/login/"),
         ("anonymous", "/accounts/signup/"),
+        ("anonymous", "/report/deployment/{published}/"),
+        ("volunteer", "/verify/{stale}/"),
+        ("volunteer", "/rti/{own_rti}/events/new/"),
+        ("moderator", "/moderation/submissions/{pending}/"),
+        ("moderator", "/moderation/disputes/{dispute}/"),
+        ("moderator", "/moderation/rti/campaigns/new/"),
     ],
 )
 def test_a_form_sent_back_with_errors_fits_and_passes_axe(
     phones_by_person, signed_in_site, language, who, path
 ):
     page = phones_by_person[who]
+    path = path.format(**signed_in_site["ids"])
     page.goto(signed_in_site["url"] + LANGUAGES[language] + path)
     if path == "/accounts/profile/":
         page.fill("#id_first_name", "me@example.org")

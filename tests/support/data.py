@@ -416,6 +416,10 @@ def phone_trust_pages(story):
         decided_at=deployment.created_at,
     )
     Deployment.objects.filter(title="Delhi Police FRS").update(last_verified_on=date(2023, 1, 9))
+    CitationFactory(
+        deployment=Deployment.objects.get(title="Delhi Police FRS"),
+        source__title="Delhi Police to use face recognition at every district headquarters",
+    )
     gone = DeploymentFactory(
         title="Varanasi ghat cameras that were never installed after all",
         state_id="IN-UP",
@@ -628,20 +632,20 @@ def contributions(*, volunteer, moderator):
     published = Deployment.objects.get(title__startswith="Lucknow Safe City")
     police = published.lead_agency
 
-    def store(kind, data, *, target_id=None, submit=True, why="", name=None):
+    news = (
+        "https://news.example.org/2024/05/an-article-with-a-very-long-"
+        "address-about-cameras-at-the-railway-station-of-lucknow-charbagh"
+    )
+
+    def store(kind, data, *, target_id=None, submit=True, why="", name=None, evidence=()):
         return submission_store(
             volunteer=volunteer,
             entity_type="deployment",
             kind=kind,
             target_id=target_id,
             data=data,
-            sources=[
-                {
-                    "url": "https://news.example.org/2024/05/an-article-with-a-very-long-"
-                    "address-about-cameras-at-the-railway-station-of-lucknow-charbagh",
-                    "title": "Charbagh station gets face recognition cameras",
-                }
-            ],
+            sources=[{"url": news, "title": "Charbagh station gets face recognition cameras"}],
+            evidence=evidence,
             entry_name=name or data.get("title", ""),
             why=why,
             submit=submit,
@@ -665,6 +669,10 @@ def contributions(*, volunteer, moderator):
             "vendors": ["Staqu Technologies"],
             "linked_databases": [{"name": "CCTNS", "is_public": False, "storage": "permanent"}],
         },
+        evidence=[
+            {"claim": claim, "url": news, "quote": "64 cameras, Rs 98.77 crore", "page": "2"}
+            for claim in ("camera_count", "cost", "dates")
+        ],
     )
     correction = store(
         SubmissionKind.EDIT,
