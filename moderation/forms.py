@@ -351,6 +351,10 @@ def _area_clean(text):
         shape = GEOSGeometry(text, srid=4326)
     except (ValueError, GEOSException, TypeError, RecursionError):
         raise ValidationError(_("Give the area as a GeoJSON polygon.")) from None
+    if shape.hasz:  # heights, as GPS and drawing tools give them: the outline is kept
+        flat = shape.ogr
+        flat.set_3d(False)
+        shape = GEOSGeometry(flat.wkb, srid=4326)
     if shape.geom_type == "Polygon":
         shape = MultiPolygon(shape, srid=4326)
     if shape.geom_type != "MultiPolygon" or not shape.valid:

@@ -6,10 +6,13 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from moderation.models import Submission
+from tests.factories import DeploymentFactory
 from tests.support.pages import api_submit, deployment_body, token_client
+from tracker.models import Dispute
 
 pytestmark = pytest.mark.django_db
 BAD_PORT = "https://news.example.org:99999/story"
@@ -48,3 +51,14 @@ def test_oembed_of_a_url_that_is_not_quite_a_url_is_a_404(client):
     response = client.get("/oembed/", {"url": BAD_IPV6})
     assert response.status_code == 404
     assert response.json()["error"].startswith("url")
+
+
+def test_an_anonymous_dispute_citing_a_url_with_a_bad_port_is_a_form_error(client):
+    deployment = DeploymentFactory()
+    response = client.post(
+        reverse("moderation:dispute-new", args=["deployment", deployment.pk]),
+        {"claim": "", "reason": "Wrong", "source_url": BAD_PORT, "fax_number": ""},
+    )
+    assert response.status_code in (200, 400)
+    assert "Enter a valid URL." in response.content.decode()
+    assert not Dispute.objects.exists()
