@@ -30,14 +30,22 @@ def pytest_configure(config):
     global _suite_settings
     from django.test.utils import override_settings
 
+    from tests.support.fuzz import fuzz_seed_choose
     from tests.support.services import redis_use_worker_databases
 
+    fuzz_seed_choose()
     redis_use_worker_databases(config)
     _suite_settings = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         WHITENOISE_AUTOREFRESH=True,
     )
     _suite_settings.enable()
+
+
+def pytest_report_header(config):
+    from tests.support.fuzz import fuzz_seed
+
+    return f"API schema fuzz seed: {fuzz_seed()} (replay with API_FUZZ_SEED={fuzz_seed()})"
 
 
 def pytest_collection_modifyitems(items):
