@@ -5,7 +5,6 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     inline_serializer,
 )
@@ -20,6 +19,8 @@ from tracker.models import Agency
 from tracker.rti.deadlines import schedule_as_dict
 from tracker.rti.forms import DayField, DeadlineQueryForm
 from tracker.rti.statistics import rti_authority_statistics
+
+from .errors import PARAMETER_ERRORS
 
 
 def _parameter(name, field):
@@ -98,10 +99,6 @@ SCHEDULE = inline_serializer(
         "next_working_day": serializers.BooleanField(help_text="Whether the option was used."),
     },
 )
-ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Invalid or contradictory input: the body maps each parameter to messages.",
-)
 
 
 class RTIDeadlinesView(APIView):
@@ -120,7 +117,7 @@ class RTIDeadlinesView(APIView):
             "are a 400 naming the parameter."
         ),
         parameters=DEADLINE_PARAMETERS,
-        responses={200: SCHEDULE, 400: ERRORS},
+        responses={200: SCHEDULE, 400: PARAMETER_ERRORS},
     )
     def get(self, request):
         form = DeadlineQueryForm(request.query_params)

@@ -31,6 +31,7 @@ from tracker.clients import client_address
 from tracker.models import RTIEventKind, RTIOutcome, RTIRequest
 
 from .authentication import ThrottledTokenAuthentication
+from .errors import FIELD_ERRORS
 from .submissions import ERROR, SubmissionOut, refusal_response, submissions_out
 
 
@@ -88,7 +89,7 @@ class RTIEventsView(APIView):
         responses={
             201: RTIEventOut,
             202: SubmissionOut,
-            400: OpenApiResponse(description="The fields that are wrong, each with messages."),
+            400: FIELD_ERRORS,
             401: OpenApiResponse(ERROR),
             403: OpenApiResponse(ERROR),
             404: OpenApiResponse(ERROR),

@@ -41,6 +41,7 @@ from tracker.models import Claim
 from tracker.models.evidence import PAGE_MAX, QUOTE_MAX
 
 from .authentication import ThrottledTokenAuthentication
+from .errors import FIELD_ERRORS, indexed
 from .parsers import BoundedJSONParser
 
 
@@ -204,28 +205,11 @@ CONFLICT = inline_serializer(
         ),
     },
 )
-FIELD_ERRORS = OpenApiResponse(
-    description="The fields that are wrong, each with its messages. Errors of the sources "
-    'are keyed by the index of the source in the list: {"sources": {"1": ["Enter a valid '
-    'URL."]}}. Files that passed their checks are kept and listed under pending_uploads '
-    "(key, name, size): send their keys in pending_uploads instead of the files."
-)
-
 # Form field names as the API names them: the source slots are the sources list's items.
 SOURCE_FIELDS = {
     **{f"source_url_{n}": n - 1 for n in range(1, SOURCE_SLOTS + 1)},
     **{f"source_title_{n}": n - 1 for n in range(1, SOURCE_SLOTS + 1)},
 }
-
-
-def indexed(errors):
-    """DRF's error lists for lists of objects ([{}, {"url": [...]}]) as objects keyed by
-    the index of the item that is wrong ({"1": {"url": [...]}})."""
-    if isinstance(errors, dict):
-        return {key: indexed(value) for key, value in errors.items()}
-    if isinstance(errors, list) and any(isinstance(item, dict) for item in errors):
-        return {str(n): indexed(item) for n, item in enumerate(errors) if item}
-    return errors
 
 
 def _form_errors(form):

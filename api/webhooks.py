@@ -20,12 +20,12 @@ from tracker.webhooks.delivery import delivery_log
 from tracker.webhooks.registration import webhook_delete, webhook_register, webhook_update
 
 from .authentication import ThrottledTokenAuthentication
+from .errors import FIELD_ERRORS
 
 ERROR = OpenApiResponse(description="Not signed in with a token, or not your webhook.")
 HOOK_ID = OpenApiParameter(
     "id", int, OpenApiParameter.PATH, description="The id of one of your webhooks."
 )
-FIELD_ERRORS = OpenApiResponse(description="The fields that are wrong, each with messages.")
 
 
 class WebhookSerializer(serializers.ModelSerializer):

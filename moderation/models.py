@@ -214,11 +214,14 @@ class Attachment(AttachedFile):
 
 class Approval(models.Model):
     """One moderator's approval of one revision of a submission (four-eyes moderation:
-    ``APPROVALS_REQUIRED`` different moderators must approve the same revision)."""
+    ``APPROVALS_REQUIRED`` different moderators must approve the same version). ``version``
+    is the review version approved (the revision and, for a correction, when its entry
+    last changed): an approval given before the entry changed no longer counts."""
 
     submission = models.ForeignKey(Submission, models.CASCADE, related_name="approvals")
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     revision = models.PositiveIntegerField()
+    version = models.CharField(max_length=80, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -41,7 +41,9 @@ def _older_than(days):
 
 def queue_submissions(*, kind="", age=""):
     """Pending submissions, oldest first (the queue index serves this), each with the
-    approvals its current revision has (``approval_count``)."""
+    approvals its current revision has (``approval_count``; the review page and the
+    decision count only those of the version shown, ``services.approvals_current``, which
+    for a correction whose entry changed since may be fewer)."""
     if kind in (SOURCES_KIND, DISPUTES_KIND):
         return Submission.objects.none()
     found = Submission.objects.filter(status=SubmissionStatus.PENDING)

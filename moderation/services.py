@@ -449,9 +449,18 @@ def review_version(submission, entity=None) -> str:
     return f"{submission.revision}/{_target_stamp(entity)}"
 
 
-def approvals_count(submission) -> int:
-    """Different moderators who approved the submission's current revision."""
-    return submission.approvals.filter(revision=submission.revision).count()
+def approvals_current(submission, entity=None):
+    """The approvals that count now: those of the version a moderator reviews now
+    (``review_version``), one per moderator. An edit raises the revision and a change of
+    the corrected entry changes the version, so approvals given before either stop
+    counting."""
+    version = review_version(submission, entity)
+    return submission.approvals.filter(revision=submission.revision, version=version)
+
+
+def approvals_count(submission, entity=None) -> int:
+    """How many different moderators approved what a review shows now."""
+    return approvals_current(submission, entity).count()
 
 
 def _apply(*, submission, moderator, approvers, note):
@@ -523,11 +532,12 @@ def submission_decide(
     submission is decided; nobody decides on their own submission; the decision must
     be on ``reviewed_version`` (``review_version``), or it is refused with "changed since
     you opened it", and nothing is published that the moderator did not see. An approval
-    counts once per moderator and revision; with ``APPROVALS_REQUIRED`` different
-    moderators' approvals of the same revision the proposal is applied, all at once or
+    counts once per moderator and version; with ``APPROVALS_REQUIRED`` different
+    moderators' approvals of the same version the proposal is applied, all at once or
     not at all. Rejecting or asking for changes needs one moderator. The volunteer is
-    e-mailed when the submission is decided. A volunteer's edit raises the revision, so
-    approvals given before it stop counting (and the queue shows the count again).
+    e-mailed (a Celery task queued once the decision commits) when the submission is
+    decided. A volunteer's edit raises the revision and a change of the corrected entry
+    changes the version, so approvals given before either stop counting.
     """
     if decision not in DECISIONS:
         raise SubmissionRefused(_("Choose a decision: approve, ask for changes or reject."))
@@ -556,7 +566,8 @@ def submission_decide(
                 .filter(pk=submission.target_id)
                 .first()
             )
-        if reviewed_version != review_version(submission, entity):
+        version = review_version(submission, entity)
+        if reviewed_version != version:
             raise SubmissionStale(
                 _("This submission changed since you opened it; review it again.")
                 if not str(reviewed_version).startswith(f"{submission.revision}/")
@@ -569,17 +580,21 @@ def submission_decide(
                 submission=submission,
                 moderator=moderator,
                 revision=submission.revision,
-                defaults={"note": note},
+                defaults={"note": note, "version": version},
             )
             if not created:
-                raise SubmissionConflict(
-                    _("You have approved this version already; another moderator must approve it.")
-                )
-            approvals = list(
-                submission.approvals.filter(revision=submission.revision).select_related(
-                    "moderator"
-                )
-            )
+                if approval.version == version:
+                    raise SubmissionConflict(
+                        _(
+                            "You have approved this version already; another moderator must "
+                            "approve it."
+                        )
+                    )
+                # The entry changed since this moderator approved: this approval is of
+                # what they see now.
+                approval.version, approval.note = version, note
+                approval.save(update_fields=["version", "note"])
+            approvals = list(approvals_current(submission, entity).select_related("moderator"))
             if len(approvals) < required:
                 return Decision(submission, approvals=len(approvals), required=required)
             approvers = [a.moderator for a in approvals]

@@ -35,6 +35,7 @@ from ..services import (
     SubmissionRefused,
     SubmissionStale,
     approvals_count,
+    approvals_current,
     review_version,
     submission_decide,
 )
@@ -97,7 +98,8 @@ def review(request, pk):
         event = event.first()
         entity = event.rti_request if event is not None else None
         documents = list(event.documents.all()) if event is not None else []
-    version = review_version(submission, None if submission.kind == SubmissionKind.NEW else entity)
+    reviewed_entity = None if submission.kind == SubmissionKind.NEW else entity
+    version = review_version(submission, reviewed_entity)
     form = DecisionForm(request.POST or None, initial={"reviewed_version": version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,11 +142,11 @@ def review(request, pk):
             else "",
             "form": form,
             "own_submission": own,
-            "approvals": approvals_count(submission),
+            "approvals": approvals_count(submission, reviewed_entity),
             "approvals_required": settings.APPROVALS_REQUIRED,
-            "approved_by_me": submission.approvals.filter(
-                revision=submission.revision, moderator=request.user
-            ).exists(),
+            "approved_by_me": approvals_current(submission, reviewed_entity)
+            .filter(moderator=request.user)
+            .exists(),
         },
     )
 

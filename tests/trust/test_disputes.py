@@ -1,13 +1,15 @@
 """Readers dispute a claim: signed in or anonymous, within limits; moderators decide, and the
 outcome is public on the entry's history, with no reader's e-mail or address anywhere."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from tests.factories import DeploymentFactory, HotspotFactory
 from tests.support.people import signed_in
 from tracker.catalogue.links import detail_url
-from tracker.models import Dispute, Publication
+from tracker.models import Claim, Dispute, Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,42 @@ def test_an_anonymous_reader_disputes_a_claim(client):
     )
     assert dispute.reader is None and dispute.source_url == "https://tenders.example.gov/t1"
     assert dispute.status == Dispute.Status.OPEN
+
+
+CLAIM_ROWS = {
+    "Technology": "technology",
+    "Status": "status",
+    "Announced": "dates",
+    "Tender published": "dates",
+    "In use since": "dates",
+    "Last reported use": "dates",
+    "Place": "location",
+    "Number of cameras": "camera_count",
+    "Cost": "cost",
+    "Vendors": "vendors",
+    "Legal basis": "legal_basis",
+    "Data retention": "data_retention",
+    "Accuracy claims": "accuracy_claims",
+}
+
+
+def test_each_claim_row_has_its_own_dispute_link_naming_the_claim(client):
+    deployment = DeploymentFactory(title="Station cameras")
+    page = client.get(detail_url(deployment)).content.decode()
+    for label, claim in CLAIM_ROWS.items():
+        row = re.search(rf"<dt>{label}</dt><dd>(.*?)</dd>", page, re.S).group(1)
+        link = re.search(r'<a class="dispute-claim" href="([^"]+)">(.*?)</a>', row, re.S)
+        assert link, label
+        assert link.group(1) == f"{report_url(deployment)}?claim={claim}"
+        # Screen readers hear which claim: "Dispute this (claim: Cost)".
+        name = re.sub(r"<[^>]+>", "", link.group(2))
+        assert name == f"Dispute this (claim: {Claim(claim).label})"
+        form = client.get(link.group(1)).content.decode()
+        assert f'<option value="{claim}" selected>' in form
+    # Rows that are no claim have none; the entry-level link stays.
+    partners = re.search(r"<dt>Partner agencies</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert "dispute-claim" not in partners
+    assert f'<a href="{report_url(deployment)}">Report something wrong</a>' in page
 
 
 def test_a_signed_in_reader_is_recorded_for_moderators_only(volunteer, moderator):

@@ -12,6 +12,7 @@ from moderation.services import SubmissionConflict
 from tests.factories import DeploymentFactory
 from tests.support.pages import NEW_DEPLOYMENT_URL, approve, decision_post, deployment_post
 from tests.support.people import person, signed_in
+from tracker.catalogue.links import detail_url
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,55 @@ def test_the_decision_starts_unchosen_and_an_empty_one_gets_an_error_summary(vol
     assert '<a href="#id_decision_0">' in summary
     assert "Choose a decision: approve, ask for changes or reject." in summary
     assert Submission.objects.get().status == SubmissionStatus.PENDING
+
+
+def correction_of(deployment, volunteer, **fields):
+    signed_in(volunteer).post(
+        reverse("moderation:submit-correction", args=["deployment", deployment.pk]),
+        deployment_post(
+            agency=deployment.lead_agency, title=deployment.title, state="IN-UP", **fields
+        ),
+    )
+    return Submission.objects.get()
+
+
+def test_an_approval_given_before_the_entry_changed_no_longer_counts(
+    volunteer, moderator, settings
+):
+    """Moderator A approves a correction; the entry then changes; moderator B's approval of
+    what B sees must not publish it on A's approval of something else."""
+    settings.APPROVALS_REQUIRED = 2
+    second = person("ravi-mod", "Second Moderator", Role.MODERATOR)
+    deployment = DeploymentFactory(title="Metro cameras", camera_count=10)
+    submission = correction_of(deployment, volunteer, camera_count="50", why="Tender says 50.")
+    assert approve(submission, moderator).approvals == 1
+    Deployment.objects.get(pk=deployment.pk).save()  # the entry changes meanwhile
+
+    page = signed_in(second).get(review_url(submission)).content.decode()
+    assert "0 of 2" in page
+    outcome = approve(submission, second)
+    assert (outcome.entity, outcome.approvals) == (None, 1)
+    assert Deployment.objects.get(pk=deployment.pk).camera_count == 10
+    # The first moderator reviews the entry as it is now and approves again: that counts.
+    page = signed_in(moderator).get(review_url(submission)).content.decode()
+    assert "1 of 2" in page and "you approved this version" not in page
+    outcome = approve(submission, moderator)
+    assert outcome.entity is not None
+    assert Deployment.objects.get(pk=deployment.pk).camera_count == 50
+    assert Approval.objects.filter(submission=submission).count() == 2
+
+
+def test_only_the_approval_that_publishes_emails_the_volunteer(
+    volunteer, moderator, settings, mail_delivered
+):
+    settings.APPROVALS_REQUIRED = 2
+    second = person("ravi-mod", "Second Moderator", Role.MODERATOR)
+    signed_in(volunteer).post(NEW_DEPLOYMENT_URL, deployment_post())
+    submission = Submission.objects.get()
+    with mail_delivered() as outbox:
+        approve(submission, moderator)
+    assert outbox == []
+    with mail_delivered() as outbox:
+        approve(submission, second)
+    assert [m.to for m in outbox] == [[volunteer.email]]
+    assert detail_url(Deployment.objects.get()) in outbox[0].body

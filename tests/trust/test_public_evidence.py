@@ -75,3 +75,21 @@ def test_ageing_moves_with_an_injected_today(settings):
     deployment.last_verified_on = created + timedelta(days=20)
     assert not is_stale(deployment, today=created + timedelta(days=49))
     assert is_stale(deployment, today=created + timedelta(days=50))
+
+
+DATE_ROWS = ["Announced", "Tender published", "In use since", "Last reported use"]
+
+
+def test_the_key_dates_note_shows_on_every_date_row(client):
+    deployment = DeploymentFactory(title="Station cameras")
+    tender = CitationFactory(
+        deployment=deployment, source__title="The tender", source__kind="tender"
+    )
+    Evidence.objects.create(citation=tender, claim="dates", page="3")
+    text = page(client, Deployment.objects.get(pk=deployment.pk))
+    for label in DATE_ROWS:
+        row = re.search(rf"<dt>{label}</dt><dd>(.*?)</dd>", text, re.S).group(1)
+        assert 'href="#source-1"' in row and "Confirmed" in row, label
+    # Rows the claim does not cover keep their own ("no source given").
+    cost = re.search(r"<dt>Cost</dt><dd>(.*?)</dd>", text, re.S).group(1)
+    assert "no source given" in cost and "#source-1" not in cost
