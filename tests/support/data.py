@@ -16,6 +16,7 @@ only the rows its tests are about.
 - ``demo_site``: ``DEMO_DEPLOYMENTS`` in eight states behind a live server (the maps).
 - ``long_lists`` / ``long_lists_once``: long lists whose sort keys tie and are NULL,
   for paging at any depth.
+- ``rows_copied``: thousands of copies of one row in one statement, for tests of size.
 - ``rti_with_events``: an RTI request and its events, recorded through the service.
 - ``contributions``: a volunteer's and a moderator's pages' worth of submissions (after
   ``phone_catalogue``), for the signed-in pages on a phone.
@@ -592,6 +593,31 @@ def long_lists_once(django_db_setup, django_db_blocker):
 
 
 @contextmanager
+def rows_copied(row, count, **differing):
+    """``count`` copies of ``row`` in one ``INSERT ... SELECT`` over ``generate_series``: a
+    data set of tens of thousands of rows in a second, not a minute of saves. ``differing``
+    gives, for each column that must differ (a unique slug, say), an SQL expression of ``n``
+    (1 to ``count``; a literal ``%`` is written ``%%``); the database's triggers write each
+    copy's search document."""
+    from django.db import connection
+
+    model = type(row)
+    table = model._meta.db_table
+    copied = [
+        field.column
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.column not in ("search_document", *differing)
+    ]
+    names = ", ".join(f'"{column}"' for column in [*differing, *copied])
+    values = ", ".join([*differing.values(), *(f'"{column}"' for column in copied)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ({names}) SELECT {values}'
+            f' FROM "{table}", generate_series(1, %s) AS n WHERE "{model._meta.pk.column}" = %s',
+            [count, row.pk],
+        )
+
+
 def clock_at(day: date, hour: int = 12, minute: int = 0):
     """Django's clock, which the RTI clock reads, at ``day`` ``hour``:``minute`` in India
     (``time.time`` keeps running, so throttles and caches behave as usual)."""
