@@ -70,3 +70,18 @@ def test_a_search_within_the_candidates_is_counted_exactly(many_matches, monkeyp
     body = api_page(limit=5)
     assert body["count"] == 40 and "count_estimated" not in body
     assert body["results"][0]["title"] == f"{WORD} {WORD} {WORD} depot"
+
+
+def test_the_rest_of_a_transaction_plans_as_before_a_search(many_matches):
+    """The search plans its bounded read without index scans for that read alone: a page
+    answered inside one transaction still reads its rows by index afterwards."""
+    from django.db import transaction
+
+    from tracker.catalogue.search import ranked_head
+
+    with transaction.atomic():
+        ranked_head(search(Deployment.objects.published(), WORD))
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN SELECT title FROM tracker_deployment WHERE id = 1")
+            plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using" in plan  # not a bitmap scan, as with index scans off

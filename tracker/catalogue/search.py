@@ -36,6 +36,7 @@ actually turns through then cost what their own rows cost.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -133,6 +134,28 @@ STORAGE_ORDER_SETTINGS = {
 }
 
 
+@contextmanager
+def _planner(cursor):
+    """``STORAGE_ORDER_SETTINGS`` for this read, and as they were after it: within an
+    outer transaction (``SET LOCAL`` lasts until it ends), the rest of the request must
+    not plan without index scans."""
+    names = list(STORAGE_ORDER_SETTINGS)
+    cursor.execute(f"SELECT {', '.join(['current_setting(%s)'] * len(names))}", names)
+    before = cursor.fetchone()
+    _set_locally(cursor, STORAGE_ORDER_SETTINGS.items())
+    try:
+        yield
+    finally:
+        _set_locally(cursor, zip(names, before, strict=True))
+
+
+def _set_locally(cursor, settings):
+    """Each (name, value) of ``settings`` for the rest of the transaction, at once."""
+    settings = list(settings)
+    calls = ", ".join(["set_config(%s, %s, true)"] * len(settings))
+    cursor.execute(f"SELECT {calls}", [part for pair in settings for part in pair])
+
+
 def _row_address(text):
     block, offset = text.strip("()").split(",")
     return int(block), int(offset)
@@ -163,9 +186,7 @@ def ranked_head(queryset):
     def compute():
         if queryset.query.distinct:  # rare (a join that repeats rows): ranked whole
             return _ranked_whole(queryset)
-        with transaction.atomic(), connection.cursor() as cursor:
-            for setting, value in STORAGE_ORDER_SETTINGS.items():
-                cursor.execute(f"SET LOCAL {setting} = {value}")
+        with transaction.atomic(), connection.cursor() as cursor, _planner(cursor):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if len(rows) <= RANKED_CANDIDATES:  # every match: ranked and counted exactly
