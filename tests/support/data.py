@@ -592,7 +592,6 @@ def long_lists_once(django_db_setup, django_db_blocker):
         yield
 
 
-@contextmanager
 def rows_copied(row, count, **differing):
     """``count`` copies of ``row`` in one ``INSERT ... SELECT`` over ``generate_series``: a
     data set of tens of thousands of rows in a second, not a minute of saves. ``differing``
@@ -618,6 +617,7 @@ def rows_copied(row, count, **differing):
         )
 
 
+@contextmanager
 def clock_at(day: date, hour: int = 12, minute: int = 0):
     """Django's clock, which the RTI clock reads, at ``day`` ``hour``:``minute`` in India
     (``time.time`` keeps running, so throttles and caches behave as usual)."""
