@@ -1,6 +1,7 @@
-"""The body of the API's 400 answers to a write, in one place: how errors are shaped
-(``indexed``) and how the schema documents them (``FIELD_ERRORS``), so the
-documentation cannot drift from what the endpoints send.
+"""The body of the API's 400 answers, in one place: how a write's errors are shaped
+(``indexed``) and how the schema documents them (``FIELD_ERRORS`` for writes,
+``PARAMETER_ERRORS`` for a read's query parameters), so the documentation cannot
+drift from what the endpoints send.
 
 Every key names what is wrong: a field of the body (or of the form behind it), a query
 parameter, ``non_field_errors`` for the whole, ``payload`` for a multipart body whose
@@ -83,6 +84,16 @@ FIELD_ERRORS = OpenApiResponse(
             response_only=True,
         ),
     ],
+)
+
+
+PARAMETER_ERRORS = OpenApiResponse(
+    response={"type": "object", "additionalProperties": MESSAGES},
+    description=(
+        "A query parameter is invalid, empty, contradicts another, or is not one the "
+        "endpoint takes: each parameter's name maps to its messages "
+        '(`{"sate": ["Unknown parameter. This endpoint takes: ..."]}`).'
+    ),
 )
 
 

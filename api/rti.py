@@ -5,7 +5,6 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     inline_serializer,
 )
@@ -27,6 +26,8 @@ from tracker.rti.forms import (
 )
 from tracker.rti.laws import RTI_ACT_2005
 from tracker.rti.statistics import rti_authority_statistics
+
+from .errors import PARAMETER_ERRORS
 
 
 def _parameter(name, field):
@@ -129,10 +130,6 @@ SCHEDULE = inline_serializer(
         "next_working_day": serializers.BooleanField(help_text="Whether the option was used."),
     },
 )
-ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Invalid or contradictory input: the body maps each parameter to messages.",
-)
 
 
 class RTIDeadlinesView(APIView):
@@ -153,7 +150,7 @@ class RTIDeadlinesView(APIView):
         ),
         parameters=DEADLINE_PARAMETERS,
         extensions=DEADLINE_RULES,
-        responses={200: SCHEDULE, 400: ERRORS},
+        responses={200: SCHEDULE, 400: PARAMETER_ERRORS},
     )
     def get(self, request):
         form = DeadlineQueryForm(request.query_params, exact=True)

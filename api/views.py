@@ -51,13 +51,10 @@ from tracker.sql import geojson
 from . import serializers as s
 from . import sql_pages
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
+from .errors import PARAMETER_ERRORS
 from .renderers import GeoJSONRenderer
 from .schema import FEATURE_COLLECTION, FilteredFileSchema, is_blank
 
-ERROR_RESPONSE = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="A parameter is invalid: the JSON body maps each parameter name to messages.",
-)
 NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No published entry with this id.")
 GONE = OpenApiResponse(
     inline_serializer(
@@ -85,7 +82,7 @@ def geojson_schema(serializer, *, many):
             description="With format=geojson: the rows that have a location, as features "
             "(properties as in the CSV export).",
         ),
-        400: ERROR_RESPONSE,
+        400: PARAMETER_ERRORS,
         404: NOT_FOUND,
         429: THROTTLED,
     }
@@ -208,7 +205,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         return Response(found.as_json(), status=410)
 
 
-PLAIN_RESPONSES = {400: ERROR_RESPONSE, 404: NOT_FOUND, 429: THROTTLED}
+PLAIN_RESPONSES = {400: PARAMETER_ERRORS, 404: NOT_FOUND, 429: THROTTLED}
 
 
 def model_has_tombstones(viewset):
@@ -394,7 +391,7 @@ def export_view(name, file_format):
         parameters=[EXCEL] if file_format == "csv" else [],
         responses={
             (200, media_type): OpenApiResponse(body, description=f"The {what} file."),
-            400: ERROR_RESPONSE,
+            400: PARAMETER_ERRORS,
             429: THROTTLED,
         },
     )(get)
@@ -438,7 +435,7 @@ class OCDSExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
         ),
         responses={
             (200, "application/json"): OpenApiResponse(OCDS_PACKAGE, description="The package."),
-            400: ERROR_RESPONSE,
+            400: PARAMETER_ERRORS,
             429: THROTTLED,
         },
     )
@@ -589,7 +586,7 @@ def osm_export_view(file_format):
         ),
         responses={
             (200, media_type.split(";")[0]): OpenApiResponse(body, description="The file."),
-            400: ERROR_RESPONSE,
+            400: PARAMETER_ERRORS,
             429: THROTTLED,
         },
     )(get)

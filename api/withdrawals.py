@@ -19,9 +19,10 @@ from tracker.catalogue.filters import TimestampField
 from tracker.catalogue.selectors.tombstones import withdrawals
 from tracker.models import EntryType
 
+from .errors import PARAMETER_ERRORS
 from .pagination import MAX_OFFSET, MAX_PAGE_SIZE, StrictLimitOffsetPagination
 from .schema import TIMESTAMP
-from .views import EMPTY_VALUE, ERROR_RESPONSE, THROTTLED
+from .views import EMPTY_VALUE, THROTTLED
 
 
 class WithdrawalsQuery(forms.Form):
@@ -90,7 +91,7 @@ class WithdrawalsView(APIView):
                 description="Number of rows to skip.",
             ),
         ],
-        responses={200: WITHDRAWAL_PAGE, 400: ERROR_RESPONSE, 429: THROTTLED},
+        responses={200: WITHDRAWAL_PAGE, 400: PARAMETER_ERRORS, 429: THROTTLED},
     )
     def get(self, request):
         params = ("since", "type", "limit", "offset")

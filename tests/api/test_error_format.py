@@ -104,3 +104,24 @@ def test_a_body_of_another_shape_does_not_match(documented, body):
 def test_every_write_documents_the_same_400(documented):
     schemas = list(documented.values())
     assert all(schema == schemas[0] for schema in schemas)
+
+
+def test_a_reads_documented_400_matches_real_bodies(generous_throttle):
+    """Reads document their query parameters' 400 once too, and send that shape."""
+    from django.test import Client
+
+    client = Client()
+    schema = client.get("/api/v1/schema/?format=json").json()
+    answers = {
+        "/api/v1/deployments/": ["sate=IN-UP", "status=nope", "state="],
+        "/api/v1/withdrawals/": ["since=yesterday"],
+        "/api/v1/rti/deadlines/": ["received_on=2024-13-45"],
+    }
+    for path, queries in answers.items():
+        documented = schema["paths"][path]["get"]["responses"]["400"]["content"]
+        documented = documented["application/json"]["schema"]
+        for query in queries:
+            response = client.get(f"{path}?{query}")
+            assert response.status_code == 400, (path, query)
+            jsonschema.validate(response.json(), documented)
+            assert query.split("=")[0] in response.json()

@@ -5,6 +5,8 @@ only read, so the data is created once and removed at the end. Screenshots are s
 under var/screenshots/phone/.
 """
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
@@ -19,7 +21,7 @@ from tests.support.browser import (
     tab_to_skip_map_link,
 )
 from tests.support.data import phone_catalogue
-from tests.support.pages import LANGUAGES, PUBLIC_PAGES
+from tests.support.pages import LANGUAGES, PAGE_STATUS, PUBLIC_PAGES
 
 # django_db makes pytest-django create the test database; each test is then an empty
 # transaction, and the pages read the module's committed data through the live server.
@@ -27,21 +29,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
-def phone_site(django_db_setup, django_db_blocker):
+def phone_site(django_db_setup, django_db_blocker, tmp_path_factory):
     """Committed data and a live server of the module's own, flushed at the end.
 
     pytest-django's ``live_server`` makes every test transactional, which would empty the
     tables after each page; these tests only read, so one set of data serves them all.
     """
-    from django.test.utils import modify_settings
+    from django.test.utils import modify_settings, override_settings
     from pytest_django.live_server_helper import LiveServer
 
+    from tracker.exports.releases import dataset_release
     from tracker.ingest.reference import reference_data_load, reference_data_present
 
-    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+    releases = override_settings(RELEASE_ROOT=str(tmp_path_factory.mktemp("releases")))
+    with (
+        django_db_blocker.unblock(),
+        modify_settings(ALLOWED_HOSTS={"append": "localhost"}),
+        releases,
+    ):
         if not reference_data_present():
             reference_data_load()
         paths = phone_catalogue()
+        dataset_release(today=date(2026, 12, 1))  # /data/releases/ lists one
         server = LiveServer("localhost")
         try:
             yield {"url": server.url, "paths": paths}
@@ -79,18 +88,45 @@ def page_url(site, language, path):
 def test_page_fits_the_phone_and_passes_axe(phones, phone_site, width, language, name, path):
     page = phones[width]
     response = page.goto(page_url(phone_site, language, path))
-    assert response.status == 200
+    assert response.status == PAGE_STATUS.get(name, 200)
+    fits_and_passes_axe(page, width, f"{language}-{name}")
+
+
+def fits_and_passes_axe(page, width, name):
+    """No sideways scrolling and no axe-core violations on the page as it is now."""
     settle(page)
     PHONE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(PHONE_SCREENSHOTS / f"{language}-{name}-{width}.png"), full_page=True)
-
+    page.screenshot(path=str(PHONE_SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, (
-        f"{path} is {scroll_width}px wide on a {width}px screen: "
+        f"{page.url} is {scroll_width}px wide on a {width}px screen: "
         f"{page.evaluate(WIDER_THAN_SCREEN, width)}"
     )
     violations = axe_violations(page)
     assert violations == [], violations
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+@pytest.mark.parametrize(
+    ("name", "path"), [("deployment", "{deployment}"), ("home", "/"), ("state", "/states/in-up/")]
+)
+def test_the_share_control_opened_fits_and_passes_axe(phones, phone_site, language, name, path):
+    """"Share / embed" opened on a phone: the link, the code and the copy button fit the
+    screen and are large enough to tap."""
+    page = phones[360]
+    page.goto(page_url(phone_site, language, path))
+    settle(page)
+    page.locator("details.share > summary").tap()
+    assert page.locator("#share-code").is_visible() and page.locator(".share-copy").is_visible()
+    assert "<iframe" in page.locator("#share-code").input_value()
+    for target in ("details.share > summary", ".share-copy"):
+        size = page.locator(target).bounding_box()
+        assert size["height"] >= 24 and size["width"] >= 24, target
+    # It keeps the page's margins, also below a map that spans the screen.
+    for target in ("details.share > summary", "#share-link", "#share-code"):
+        size = page.locator(target).bounding_box()
+        assert size["x"] >= 8 and size["x"] + size["width"] <= 360 - 8, target
+    fits_and_passes_axe(page, 360, f"{language}-{name}-share-open")
 
 
 def test_axe_reports_what_it_finds(phones, phone_site):

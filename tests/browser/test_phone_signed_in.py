@@ -30,13 +30,18 @@ PEOPLE = {
 @pytest.fixture(scope="module")
 def signed_in_site(django_db_setup, django_db_blocker):
     """Committed data, people and a live server of the module's own, flushed at the end."""
-    from django.test.utils import modify_settings
+    from django.test.utils import modify_settings, override_settings
     from pytest_django.live_server_helper import LiveServer
 
     from accounts.roles import Role, roles_grant
     from tracker.ingest.reference import reference_data_load, reference_data_present
 
-    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+    # Four-eyes moderation: the review pages show "1 of 2" and whose approval is missing.
+    with (
+        django_db_blocker.unblock(),
+        modify_settings(ALLOWED_HOSTS={"append": "localhost"}),
+        override_settings(APPROVALS_REQUIRED=2),
+    ):
         if not reference_data_present():
             reference_data_load()
         from django.apps import apps
@@ -110,12 +115,19 @@ def test_signed_in_page_fits_the_phone_and_passes_axe(
         ("volunteer", "/accounts/profile/"),
         ("anonymous", "/accounts/login/"),
         ("anonymous", "/accounts/signup/"),
+        ("anonymous", "/report/deployment/{published}/"),
+        ("volunteer", "/verify/{stale}/"),
+        ("volunteer", "/rti/{own_rti}/events/new/"),
+        ("moderator", "/moderation/submissions/{pending}/"),
+        ("moderator", "/moderation/disputes/{dispute}/"),
+        ("moderator", "/moderation/rti/campaigns/new/"),
     ],
 )
 def test_a_form_sent_back_with_errors_fits_and_passes_axe(
     phones_by_person, signed_in_site, language, who, path
 ):
     page = phones_by_person[who]
+    path = path.format(**signed_in_site["ids"])
     page.goto(signed_in_site["url"] + LANGUAGES[language] + path)
     if path == "/accounts/profile/":
         page.fill("#id_first_name", "me@example.org")

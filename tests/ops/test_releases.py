@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tarfile
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import psycopg
@@ -248,6 +248,13 @@ def test_pages_and_api_list_releases_with_sizes_and_changes(published, release_r
     assert "Panoptic Tracker dataset 2026.12.0" in text and "2026.11.0" in text
     assert latest.manifest["zip"]["sha256"] in text
     assert "Changes since 2026.11.0" in text
+    # When the data was taken reads as a date and time, never a raw timestamp.
+    as_of = datetime.fromisoformat(latest.manifest["data_as_of"]).astimezone(UTC)
+    assert f"the data as it stood at {as_of:%-d %B %Y, %H:%M} (UTC)" in text
+    assert latest.manifest["data_as_of"] not in text
+    # In Hindi the datasets have their Hindi names.
+    hindi = client.get("/hi/data/releases/").content.decode()
+    assert '<th scope="row">साक्ष्य</th>' in hindi and '<th scope="row">Evidence</th>' not in hindi
 
     download = client.get("/data/releases/2026.12.0.zip")
     assert download.status_code == 200

@@ -379,6 +379,72 @@ def phone_catalogue():
         "agency": detail_url(story.police),
         "hotspot": detail_url(story.hotspot),
         "rti_request": detail_url(story.rti),
+        **phone_trust_pages(story),
+    }
+
+
+def phone_trust_pages(story):
+    """For the phone tests: the pages of trust, RTI and reach over ``story``: evidence on
+    several claims (one source's link broken), a dispute decided in the open, a withdrawn
+    entry (410), an entry overdue for re-checking, an RTI campaign; their paths."""
+    from tracker.models import Citation, Dispute, Evidence
+    from tracker.publication import entity_withdraw
+    from tracker.rti.campaigns import rti_campaign_create
+
+    deployment = story.deployment
+    news = Citation.objects.get(deployment=deployment)
+    tender = CitationFactory(
+        deployment=deployment,
+        source__title="Tender for the Safe City project: supply, installation and maintenance",
+        source__kind="tender",
+        source__health="broken",
+    )
+    for claim in ("status", "camera_count", "location", "dates"):
+        Evidence.objects.create(citation=news, claim=claim, quote="Cameras at 200 hotspots.")
+    for claim in ("cost", "dates", "vendors"):
+        Evidence.objects.create(
+            citation=tender, claim=claim, page="12-14", quote="Rs 123.45 crore, Staqu."
+        )
+    Dispute.objects.create(
+        entity_type="deployment",
+        entity_id=deployment.pk,
+        claim="cost",
+        reason="The cost covers maintenance for five years too.",
+        status=Dispute.Status.UPHELD,
+        outcome_note="Corrected: the cost now says what it covers, from the tender.",
+        decided_by_name="Asha",
+        decided_at=deployment.created_at,
+    )
+    Deployment.objects.filter(title="Delhi Police FRS").update(last_verified_on=date(2023, 1, 9))
+    CitationFactory(
+        deployment=Deployment.objects.get(title="Delhi Police FRS"),
+        source__title="Delhi Police to use face recognition at every district headquarters",
+    )
+    gone = DeploymentFactory(
+        title="Varanasi ghat cameras that were never installed after all",
+        state_id="IN-UP",
+        city="Varanasi",
+        location=Point(83.01, 25.31, srid=4326),
+    )
+    entity_withdraw(
+        entity=gone,
+        reason="The municipal corporation's RTI reply says the tender was cancelled in 2022.",
+    )
+    campaign = rti_campaign_create(
+        title="Facial recognition contracts of the police in Uttar Pradesh and Delhi",
+        application_text="Please provide the contracts and the accuracy test reports.",
+        authorities=list(m.Agency.objects.filter(publication=Publication.PUBLISHED)[:2]),
+        created_by=None,
+    )
+    report = f"/report/deployment/{deployment.pk}/"
+    return {
+        "dispute": report,
+        "dispute-claim": report + "?claim=dates",
+        "dispute-sent": report + "sent/",
+        "withdrawn": f"/deployments/{gone.pk}-{gone.slug}/",
+        "campaign": f"/rti/campaigns/{campaign.pk}-{campaign.slug}/",
+        "letters": f"/rti/{story.rti.pk}/letters/",
+        "embed": f"/embed/deployments/{deployment.pk}/",
     }
 
 
@@ -566,20 +632,20 @@ def contributions(*, volunteer, moderator):
     published = Deployment.objects.get(title__startswith="Lucknow Safe City")
     police = published.lead_agency
 
-    def store(kind, data, *, target_id=None, submit=True, why="", name=None):
+    news = (
+        "https://news.example.org/2024/05/an-article-with-a-very-long-"
+        "address-about-cameras-at-the-railway-station-of-lucknow-charbagh"
+    )
+
+    def store(kind, data, *, target_id=None, submit=True, why="", name=None, evidence=()):
         return submission_store(
             volunteer=volunteer,
             entity_type="deployment",
             kind=kind,
             target_id=target_id,
             data=data,
-            sources=[
-                {
-                    "url": "https://news.example.org/2024/05/an-article-with-a-very-long-"
-                    "address-about-cameras-at-the-railway-station-of-lucknow-charbagh",
-                    "title": "Charbagh station gets face recognition cameras",
-                }
-            ],
+            sources=[{"url": news, "title": "Charbagh station gets face recognition cameras"}],
+            evidence=evidence,
             entry_name=name or data.get("title", ""),
             why=why,
             submit=submit,
@@ -603,6 +669,10 @@ def contributions(*, volunteer, moderator):
             "vendors": ["Staqu Technologies"],
             "linked_databases": [{"name": "CCTNS", "is_public": False, "storage": "permanent"}],
         },
+        evidence=[
+            {"claim": claim, "url": news, "quote": "64 cameras, Rs 98.77 crore", "page": "2"}
+            for claim in ("camera_count", "cost", "dates")
+        ],
     )
     correction = store(
         SubmissionKind.EDIT,
@@ -628,4 +698,73 @@ def contributions(*, volunteer, moderator):
         "correction": correction.pk,
         "draft": draft.pk,
         "correct": f"/submit/deployment/{published.pk}/correct/",
+        **trust_contributions(volunteer=volunteer, moderator=moderator, published=published),
+    }
+
+
+def trust_contributions(*, volunteer, moderator, published):
+    """The signed-in pages of trust, RTI and reach over ``contributions``: an open dispute,
+    approvals towards two (another moderator's of the pending deployment, the moderator's
+    own of the correction), an entry due for re-checking, an RTI request the volunteer
+    owns, and a webhook of theirs that failed and was disabled. Their ids."""
+    from django.utils import timezone
+
+    from accounts.roles import Role
+    from moderation.models import Submission
+    from tests.support.pages import approve
+    from tests.support.people import person
+    from tracker.models import Dispute, Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
+
+    dispute = Dispute.objects.create(
+        entity_type="deployment",
+        entity_id=published.pk,
+        claim="camera_count",
+        reason="The police's own RTI reply of March 2024 gives 1,200 cameras, not 1,000; "
+        "the newspaper counted only the first phase.",
+        source_url="https://rti.example.gov.in/replies/2024/03/uppol-r-2024-60001-reply.pdf",
+    )
+    second = person("ravi-mod", "Ravi", Role.MODERATOR)
+    pending, correction = Submission.objects.filter(volunteer=volunteer, status="pending").order_by(
+        "id"
+    )[:2]
+    approve(pending, second)  # 1 of 2: the moderator's page asks for theirs
+    approve(correction, moderator)  # 1 of 2: theirs is given, another must approve
+    stale = Deployment.objects.get(title="Delhi Police FRS")
+    own_rti = RTIRequestFactory(
+        title="Accuracy reports of the face recognition system at Charbagh station",
+        authority=published.lead_agency,
+        owner=volunteer,
+        received_on=date(2024, 2, 1),
+        filed_on=date(2024, 1, 30),
+    )
+    hook = Webhook.objects.create(
+        owner=volunteer,
+        url="https://hooks.example.org/panoptic-tracker/receive/deployments-and-rti-events",
+        events=["published", "withdrawn", "rti_event"],
+        secret="s" * 32,
+        description="Our newsroom's alert channel",
+        is_active=False,
+        consecutive_failures=20,
+        disabled_at=timezone.now(),
+        disabled_reason="20 deliveries failed in a row; the last answered HTTP 503.",
+    )
+    event = WebhookEvent.objects.create(kind="published", body="{}")
+    delivery = WebhookDelivery.objects.create(
+        webhook=hook, event=event, state="failed", attempts=2, last_status=503
+    )
+    for status in (503, None):
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            at=timezone.now(),
+            http_status=status,
+            error="" if status else "connection timed out after 10 seconds",
+            duration_ms=10000,
+        )
+    return {
+        "dispute": dispute.pk,
+        "stale": stale.pk,
+        "published": published.pk,
+        "own_rti": own_rti.pk,
+        "rti": published.rti_requests.first().pk,
+        "webhook": hook.pk,
     }

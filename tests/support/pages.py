@@ -3,7 +3,8 @@ valid proposal that the moderation tests post and then vary.
 
 - ``PAGES``: every public path of the site (lists, states, figures, feeds, sitemap, the
   map's layers); ``PUBLIC_PAGES``: the pages a reader opens in a browser, by name, a
-  path in braces naming a detail page of the data set (``tests/browser/test_phone.py``).
+  path in braces naming a detail page of the data set (``tests/browser/test_phone.py``),
+  answering 200 or the status ``PAGE_STATUS`` gives.
 - ``ACCOUNT_PAGES``, ``VOLUNTEER_PAGES``, ``MODERATOR_PAGES``: the signed-in pages, a
   path with ``{name}`` naming a submission of ``data.contributions``.
 - ``row_titles`` (a site list page) and ``ids`` (an API list page): what a page lists.
@@ -73,7 +74,21 @@ PUBLIC_PAGES = [
     ("about", "/about/"),
     ("search", "/search/?q=lucknow"),
     ("search-hindi", "/search/?q=%E0%A4%B2%E0%A4%96%E0%A4%A8%E0%A4%8A"),  # लखनऊ
+    # Trust: a reader's dispute, its thanks, a withdrawn entry's tombstone.
+    ("dispute", "{dispute}"),
+    ("dispute-claim", "{dispute-claim}"),
+    ("dispute-sent", "{dispute-sent}"),
+    ("withdrawn", "{withdrawn}"),
+    # RTI and reach: a campaign, the letter forms, the data releases, an embed.
+    ("rti-campaign", "{campaign}"),
+    ("rti-letter", "/rti/letters/"),
+    ("rti-request-letters", "{letters}"),
+    ("data-releases", "/data/releases/"),
+    ("embed-deployment", "{embed}"),
+    ("embed-map", "/embed/map/"),
 ]
+# The status a public page answers with, when it is not 200.
+PAGE_STATUS = {"withdrawn": 410}
 
 
 # The pages of people who are signed in, by who sees them: (name, path), a path with
@@ -99,6 +114,13 @@ VOLUNTEER_PAGES = [
     ("my-correction", "/submissions/{correction}/"),
     ("edit-draft", "/submissions/{draft}/edit/"),
     ("withdraw", "/submissions/{pending}/withdraw/"),
+    # Trust, RTI and reach: re-checking, a dispute signed in, an own RTI request's next
+    # event, a webhook that was disabled, with its delivery log.
+    ("verify-queue", "/verify/"),
+    ("verify-entry", "/verify/{stale}/"),
+    ("dispute", "/report/deployment/{published}/?claim=camera_count"),
+    ("rti-event-propose", "/rti/{own_rti}/events/new/"),
+    ("webhook", "/accounts/profile/webhooks/{webhook}/"),
 ]
 MODERATOR_PAGES = [
     ("queue", "/moderation/"),
@@ -107,6 +129,16 @@ MODERATOR_PAGES = [
     ("entries", "/moderation/entries/"),
     ("sources", "/moderation/sources/"),
     ("profile", "/accounts/profile/"),
+    # Trust: disputes in the queue and one to decide; the four-eyes decision is on
+    # "review" (another moderator approved) and "review-correction" (this one did).
+    ("queue-disputes", "/moderation/?kind=disputes"),
+    ("dispute-review", "/moderation/disputes/{dispute}/"),
+    ("verify-queue", "/verify/"),
+    ("verify-entry", "/verify/{stale}/"),
+    # RTI: recording an event, publishing documents, a new campaign.
+    ("rti-event-record", "/rti/{rti}/events/new/"),
+    ("rti-documents", "/moderation/rti/{rti}/documents/"),
+    ("rti-campaign-new", "/moderation/rti/campaigns/new/"),
 ]
 
 

@@ -48,6 +48,11 @@ class Webhook(models.Model):
     def __str__(self):
         return self.url
 
+    @property
+    def event_labels(self) -> list[str]:
+        """What the hook is told of, in the reader's language (the API keeps the codes)."""
+        return [WebhookEventKind(kind).label for kind in self.events]
+
 
 class WebhookEvent(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -3,6 +3,8 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from ..exports.datasets import EXPORTS
@@ -43,11 +45,13 @@ def data_releases(request):
     for release in releases():
         rows = release.manifest["rows"]
         changes = [
-            {"entity": EXPORTS[entity].title, "rows": rows[entity], **counts}
+            # The export's title is English in the files; the page shows it translated.
+            {"entity": gettext(EXPORTS[entity].title), "rows": rows[entity], **counts}
             for entity, counts in release.manifest["changes"].items()
             if entity in EXPORTS
         ]
-        listed.append({"release": release, "changes": changes})
+        as_of = parse_datetime(release.manifest["data_as_of"])
+        listed.append({"release": release, "changes": changes, "as_of": as_of})
     return render(request, "tracker/data_releases.html", {"releases": listed})
 
 
