@@ -5,7 +5,7 @@ invalid ones (negative cases): no server error, every status code, content
 type, header and body as documented, invalid input refused and valid input
 accepted. ``API_FUZZ_EXAMPLES`` (default 100) examples per operation, from the
 seed ``API_FUZZ_SEED`` (default ours, tests/support/fuzz.py); ``API_FUZZ_RANDOM=1`` draws a
-new seed, which the run's header prints so a failure can be replayed.
+new seed, which the run's summary prints so a failure can be replayed.
 
 The rules between parameters that OpenAPI cannot state (a reply not before the
 request, say) are stated in the operation's ``x-`` extensions; a valid case is

@@ -16,11 +16,9 @@ from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from moderation.models import Attachment, Submission, SubmissionStatus
-from tests.factories import DeploymentFactory
-from tests.support.data import built_once
+from tests.support.data import built_once, moderated_rows
 from tests.support.pages import deployment_post
-from tests.support.people import person, signed_in
-from tracker.publication import entity_withdraw
+from tests.support.people import person, person_with_role, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,31 +56,20 @@ def people_and_entries_once(django_db_setup, django_db_blocker, tmp_path_factory
         override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
         built_once(django_db_blocker),
     ):
-        volunteer = person("ravi", "Ravi K", Role.VOLUNTEER, email="ravi.private@example.org")
-        administrator = person(
-            "admin-lata", "Lata Admin", Role.ADMINISTRATOR, email="lata@example.org"
-        )
         users = {
             "anonymous": None,
-            "volunteer": volunteer,
-            "moderator": person(
-                "asha", "Asha Moderator", Role.MODERATOR, email="asha.private@example.org"
-            ),
-            "administrator": administrator,
+            "volunteer": (volunteer := person_with_role(Role.VOLUNTEER)),
+            "moderator": person_with_role(Role.MODERATOR),
+            "administrator": (administrator := person_with_role(Role.ADMINISTRATOR)),
         }
-        deployment = DeploymentFactory(title="Published system")
-        withdrawn = DeploymentFactory(title="Withdrawn system")
-        entity_withdraw(entity=withdrawn, reason="Duplicate", actor=administrator)
-        pending = Submission.objects.create(
+        rows = moderated_rows(
             volunteer=volunteer,
-            kind="new",
+            withdrawn_by=administrator,
             entity_type="deployment",
             data={"title": "Pending proposal"},
-            sources=[{"url": "https://news.example.org/p", "title": "P"}],
-            status=SubmissionStatus.PENDING,
         )
         attachment = Attachment.objects.create(
-            submission=pending,
+            submission=rows.pending,
             file=SimpleUploadedFile("reply.pdf", b"%PDF-1.4\n", "application/pdf"),
             original_name="reply.pdf",
             content_type="application/pdf",
@@ -90,9 +77,9 @@ def people_and_entries_once(django_db_setup, django_db_blocker, tmp_path_factory
         )
         yield {
             "users": users,
-            "deployment": deployment,
-            "withdrawn": withdrawn,
-            "pending": pending,
+            "deployment": rows.deployment,
+            "withdrawn": rows.withdrawn,
+            "pending": rows.pending,
             "attachment": attachment,
         }
 

@@ -3,7 +3,7 @@ another (``API_FUZZ_SEED=N``) or asks for a new one (``API_FUZZ_RANDOM=1``).
 
 A new seed is drawn once, in the process that starts the run, and handed to every
 worker through the environment, so all of them draw the same cases; the run's
-header prints it (``pytest_report_header``) for replaying."""
+summary prints it (``pytest_terminal_summary``) for replaying."""
 
 import os
 import random

@@ -43,12 +43,13 @@ FROM_PROPOSAL = {
 }
 
 
-def letters_allowed(request) -> bool:
-    """Within this client's letters for the hour (every attempt counts)."""
+def letters_allowed(request, letters=1) -> bool:
+    """Within this client's letters for the hour, counting ``letters`` more (every attempt
+    counts; a campaign's zip counts each of its letters)."""
     key = f"rti:letters:{client_address(request)}"
     cache.add(key, 0, timeout=3600)
     try:
-        return cache.incr(key) <= settings.RTI_LETTERS_PER_HOUR
+        return cache.incr(key, letters) <= settings.RTI_LETTERS_PER_HOUR
     except ValueError:  # expired between add and incr
         return True
 
