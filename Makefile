@@ -18,9 +18,10 @@ run: setup messages
 	@exec scripts/run.sh
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database
-# and Redis databases; a file's tests stay together. TEST_WORKERS=0 runs it in one process.
+# and Redis databases; a file's tests stay together, handed out in the order
+# tests/conftest.py sorts them (slowest first). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 3
-PYTEST := $(VENV)/bin/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+PYTEST := $(VENV)/bin/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 # Each xdist process would otherwise rewrite every test module's assertions again when the
 # environment forbids bytecode files: the suite keeps them (they are git-ignored).

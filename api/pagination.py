@@ -56,7 +56,8 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         points per request would cost more than the page itself). ``name`` tells apart
         counts of different sets under the same filters (the rows with a location)."""
         if search.is_ranked(queryset):  # counted with its ranking, in one pass
-            return search.ranked_count(queryset)
+            count, self.count_estimated = search.ranked_count(queryset)
+            return count
         params = sorted(
             (key, value)
             for key, values in self.request.query_params.lists()
@@ -80,10 +81,34 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         self.request = request
         self.vary = tuple(map(str, vary))
         self.offset, self.limit = self.page_bounds(request)
+        self.count_estimated = False
         counted = count_always or self.offset
         self.count = self.get_count(queryset, name=count_name) if counted else None
-        found = paging.page_ids(queryset, offset=self.offset, limit=self.limit, count=self.count)
+        count = None if self.count_estimated else self.count  # an estimate places no page
+        found = paging.page_ids(queryset, offset=self.offset, limit=self.limit, count=count)
+        self.page_length = len(found.ids)
         return found.ids
+
+    def get_next_link(self):
+        """None on the last page; with an estimated count, the last page is the first one
+        that is not full (the estimate may be above or below the true number)."""
+        if getattr(self, "count_estimated", False):
+            if self.page_length < self.limit:
+                return None
+            count, self.count = self.count, self.offset + self.limit + 1
+            try:
+                return super().get_next_link()
+            finally:
+                self.count = count
+        return super().get_next_link()
+
+    def get_paginated_response(self, data):
+        """The page; a search whose count is the planner's estimate says so with
+        ``count_estimated``."""
+        response = super().get_paginated_response(data)
+        if getattr(self, "count_estimated", False):
+            response.data["count_estimated"] = True
+        return response
 
     def paginate_queryset(self, queryset, request, view=None):
         # What the view's answers depend on besides the data (the RTI clock) keys the count.
@@ -120,4 +145,12 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         }
         for name, description in descriptions.items():
             response["properties"][name]["description"] = description
+        response["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": (
+                "Present and true when a search matches more rows than it ranks exactly: "
+                "count is then the database's estimate, and the last page is the first one "
+                "with fewer rows than the limit."
+            ),
+        }
         return response

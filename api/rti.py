@@ -17,26 +17,57 @@ from rest_framework.views import APIView
 from tracker.clock import rti_today
 from tracker.models import Agency
 from tracker.rti.deadlines import schedule_as_dict
-from tracker.rti.forms import DayField, DeadlineQueryForm
+from tracker.rti.forms import (
+    DAY_PATTERN,
+    MOMENT_PATTERN,
+    YES_NO_WORDS,
+    DayField,
+    DeadlineQueryForm,
+)
+from tracker.rti.laws import RTI_ACT_2005
 from tracker.rti.statistics import rti_authority_statistics
 
 from .errors import PARAMETER_ERRORS
 
 
 def _parameter(name, field):
-    kind = OpenApiTypes.BOOL
+    kind, pattern, note, enum = OpenApiTypes.STR, None, "", YES_NO_WORDS
     if isinstance(field, DayField):
-        kind = OpenApiTypes.DATE
+        kind, pattern, enum = OpenApiTypes.DATE, DAY_PATTERN, None
+        note = "From 2005-10-12 (the RTI Act in full effect) to 2999-12-31."
     elif name == "received_at":
-        kind = OpenApiTypes.DATETIME
-    return OpenApiParameter(
-        name, kind, description=f"{field.label}. {field.help_text or ''}".strip()
+        kind, pattern, enum = OpenApiTypes.DATETIME, MOMENT_PATTERN, None
+        note = (
+            "Also taken without seconds or offset (then India time). Its date in India "
+            "time must be from 2005-10-12 to 2999-12-31."
+        )
+    description = " ".join(
+        part for part in (f"{field.label}.", str(field.help_text or ""), note) if part
     )
+    return OpenApiParameter(name, kind, description=description, pattern=pattern, enum=enum)
 
 
 DEADLINE_PARAMETERS = [
     _parameter(name, field) for name, field in DeadlineQueryForm.base_fields.items()
 ]
+# The rules between parameters, which OpenAPI has no words for, as extensions a client
+# (and the schema test) can read: received_on or received_at is required; received_at's
+# date in India time is received_on (which it gives when received_on is absent); a
+# parameter is not before another; a parameter needs another.
+DEADLINE_RULES = {
+    "x-required-one-of": [["received_on", "received_at"]],
+    "x-same-day": [
+        {"moment": "received_at", "day": "received_on", "time_zone": RTI_ACT_2005.time_zone}
+    ],
+    "x-not-before": [
+        {"parameter": later, "not_before": earlier}
+        for earlier, later, _message in DeadlineQueryForm.ORDER
+    ],
+    "x-requires": [
+        {"parameter": later, "requires": earlier}
+        for later, earlier, _message in DeadlineQueryForm.NEEDS
+    ],
+}
 DEADLINES = inline_serializer(
     "RTIDeadline",
     many=True,
@@ -114,13 +145,15 @@ class RTIDeadlinesView(APIView):
             "due date (ISO 8601), the section that sets it, who owes it (authority or "
             "applicant) and its state as of `today`: met, late, done, pending, overdue, "
             "expired, paused. Unknown parameters, impossible dates and contradictory facts "
-            "are a 400 naming the parameter."
+            "are a 400 naming the parameter. The rules between parameters are stated in the "
+            "extensions x-required-one-of, x-same-day, x-not-before and x-requires."
         ),
         parameters=DEADLINE_PARAMETERS,
+        extensions=DEADLINE_RULES,
         responses={200: SCHEDULE, 400: PARAMETER_ERRORS},
     )
     def get(self, request):
-        form = DeadlineQueryForm(request.query_params)
+        form = DeadlineQueryForm(request.query_params, exact=True)
         if not form.is_valid():
             raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
         schedule = form.schedule()

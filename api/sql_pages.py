@@ -2,20 +2,23 @@
 
 Serializing a page of 50 deployments field by field in Python costs tens of
 milliseconds, which a one-off query (most of a researcher's) pays in full. So a
-list page's ``results`` are built by PostgreSQL in one query: each serializer
-is compiled, field by field and in its order, into ``json_build_object`` over
-the viewset's own queryset, its nested summaries into the same joins, and each
-``many=True`` field into an ordered ``json_agg`` over the very queryset the
-selector prefetches (its filters, such as "published only", and its order; a set
-that queryset prefetches in turn, such as a citation's evidence, likewise), and a
-deployment's claim levels into one subquery per claim (``models.evidence``).
-Python parses the page once and the JSON renderer writes it. Two kinds of value
-come back raw and are written by the serializer's own field, so their text is
-exactly its text: datetimes (as microseconds since 1970; DRF writes them in the
-current time zone) and geometries other than points (as WKB; GEOS writes them).
-Points are written in SQL with Python's float text (``80.0``, not ``80``).
-``tests/api/test_serializer_output.py`` compares the bytes with REST
-framework's own writing.
+list page's ``results`` are written by PostgreSQL in one query, as the JSON text
+the renderer would write (compact, keys in the serializer's order): each
+serializer is compiled, field by field, into a concatenation of its keys and
+values' JSON text over the viewset's own queryset, its nested summaries into the
+same joins, each ``many=True`` field into an ordered ``string_agg`` over the very
+queryset the selector prefetches (its filters, such as "published only", and its
+order; a set that queryset prefetches in turn, such as a citation's evidence,
+likewise), and a deployment's claim levels into one grouped subquery
+(``models.evidence``). The text is never parsed: ``renderers.PageJSONRenderer``
+sets it into the page it writes. Two kinds of value come back raw, marked, and
+are written by the serializer's own field, so their text is exactly its text:
+datetimes (as microseconds since 1970; DRF writes them in the current time zone)
+and geometries other than points (as WKB; GEOS writes them). PostgreSQL escapes
+strings as Python's JSON encoder does (``\u2028`` is escaped by the renderer for
+both); points are written with Python's float text (``80.0``, not ``80``).
+``tests/api/test_serializer_output.py`` compares the bytes with REST framework's
+own writing.
 
 A serializer with a field this cannot express (a method field, a decimal) is
 not compiled: its pages are serialized as before.
@@ -31,10 +34,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
-from django.db.models import Case, F, Func, JSONField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.aggregates import Aggregate
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from psycopg import ClientCursor
 from rest_framework import fields as drf
 from rest_framework import relations, serializers
@@ -42,17 +43,16 @@ from rest_framework.settings import api_settings
 
 from tracker.catalogue.visibility import public_q
 from tracker.models import Claim, Deployment, VerificationLevel
-from tracker.models.evidence import claim_level_sql
+from tracker.models.evidence import every_claim_level
 
+from .renderers import RawJSON, json_value_writer
 from .serializers import ClaimLevelsField, GeoJSONGeometryField, PublishedOnly
 
-JSON = JSONField()
-NULL_JSON = RawSQL("NULL::json", (), output_field=JSON)
-EMPTY_ARRAY = RawSQL("'[]'::json", (), output_field=JSON)
+TEXT = TextField()
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Written by PostgreSQL as they are: json_build_object turns text, whole numbers and
-# booleans (and NULL) into what these serializer fields write for such columns. None
-# stands for an annotation of the queryset (a count).
+# Written by PostgreSQL as they are: to_json turns text, whole numbers and booleans
+# (and NULL) into what these serializer fields write for such columns. None stands for
+# an annotation of the queryset (a count).
 PLAIN = {
     drf.CharField: (models.CharField, models.TextField),
     drf.ChoiceField: (models.CharField,),
@@ -70,25 +70,20 @@ class Uncompilable(Exception):
     """The serializer has a field PostgreSQL cannot write as the serializer would."""
 
 
-class JSONObject(Func):
-    """json_build_object: keys in the order given (jsonb would sort them)."""
+class TextArray(OrderableAggMixin, Aggregate):
+    """The JSON text of an array of JSON texts, in the order given."""
 
-    function = "json_build_object"
-    output_field = JSON
-
-
-class JSONAgg(OrderableAggMixin, Aggregate):
-    function = "json_agg"
-    template = "%(function)s(%(expressions)s %(order_by)s)"
-    output_field = JSON
+    function = "string_agg"
+    template = "'[' || %(function)s(%(expressions)s, ',' %(order_by)s) || ']'"
+    output_field = TEXT
 
 
 @dataclass(frozen=True)
 class Finish:
-    """A value PostgreSQL hands back raw, at ``path`` in each row ("*" is every item of a
-    list), for the serializer's ``field`` to write."""
+    """A value PostgreSQL hands back raw, for the serializer's ``field`` to write. In the
+    page's text it stands as ``MARK<index>:<raw>MARK``: MARK is a control character,
+    which PostgreSQL's JSON text never holds raw (it escapes every one of them)."""
 
-    path: tuple
     field: drf.Field
     kind: str  # "datetime" (microseconds since 1970) or "geometry" (WKB as hex)
 
@@ -102,52 +97,66 @@ class Finish:
         output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
         zone = getattr(field, "timezone", None) or field.default_timezone()
         if output_format is None or output_format.lower() != drf.ISO_8601 or zone is None:
-            return lambda raw: field.to_representation(EPOCH + timedelta(microseconds=raw))
+            return lambda raw: field.to_representation(EPOCH + timedelta(microseconds=int(raw)))
 
         def iso(raw):
-            text = (EPOCH + timedelta(microseconds=raw)).astimezone(zone).isoformat()
+            text = (EPOCH + timedelta(microseconds=int(raw))).astimezone(zone).isoformat()
             return text[:-6] + "Z" if text.endswith("+00:00") else text
 
         return iso
 
-    def apply(self, rows):
-        write = self.writer()
 
-        def walk(node, path):
-            head, *rest = path
-            if head == "*":
-                for item in node:
-                    walk(item, rest)
-            elif node is not None:
-                if rest:
-                    walk(node[head], rest)
-                elif node[head] is not None:
-                    node[head] = write(node[head])
-
-        for row in rows:
-            walk(row, self.path)
+MARK = "\x01"
 
 
-def _datetime(path):
-    return Func(
-        F(path),
-        template="(extract(epoch FROM %(expressions)s) * 1000000)::bigint",
-        output_field=JSON,
+def _finished(expression, field, kind, finishes):
+    """``expression`` (text, or NULL) handed back raw for ``field`` to write: null stays
+    null."""
+    finishes.append(Finish(field, kind))
+    marked = Func(
+        Value(f"{MARK}{len(finishes) - 1}:"),
+        expression,
+        Value(MARK),
+        template="(%(expressions)s)",
+        arg_joiner=" || ",
+        output_field=TEXT,
     )
+    return Func(marked, Value("null"), function="COALESCE", output_field=TEXT)
+
+
+def _json_text(expression):
+    """The JSON text of a column or value: null for NULL."""
+    return Func(
+        Func(expression, function="to_json", output_field=TEXT),
+        template="COALESCE(%(expressions)s::text, 'null')",
+        output_field=TEXT,
+    )
+
+
+def _datetime(path, field, finishes):
+    micros = Func(
+        F(path),
+        template="((extract(epoch FROM %(expressions)s) * 1000000)::bigint)::text",
+        output_field=TEXT,
+    )
+    return _finished(micros, field, "datetime", finishes)
 
 
 def _date(path):
-    return Func(F(path), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=JSON)
+    return _json_text(
+        Func(F(path), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=TEXT)
+    )
 
 
 def _point(path):
-    """``{"type": "Point", "coordinates": [x, y]}``, as the serializer writes a point."""
+    """``{"type":"Point","coordinates":[x,y]}``, as the serializer writes a point."""
     x, y = "ST_X(%(expressions)s)", "ST_Y(%(expressions)s)"
     template = (
-        "CASE WHEN %(expressions)s IS NULL THEN NULL ELSE json_build_object('type', 'Point', "
-        f"'coordinates', json_build_array({FLOAT.format(v=x)}, {FLOAT.format(v=y)})) END"
+        "CASE WHEN %(expressions)s IS NULL THEN 'null' ELSE "
+        '\'{"type":"Point","coordinates":[\' || '
+        f"({FLOAT.format(v=x)})::text || ',' || ({FLOAT.format(v=y)})::text || ']}}' END"
     )
-    return Func(F(path), template=template, output_field=JSON)
+    return Func(F(path), template=template, output_field=TEXT)
 
 
 def _model_field(model, name):
@@ -157,83 +166,87 @@ def _model_field(model, name):
         return None
 
 
-def _field(field, model, prefix, prefetches):
-    """(JSON expression, finishes) of one serializer field over rows of ``model`` whose
-    columns are reached through ``prefix``."""
+def _field(field, model, prefix, prefetches, finishes):
+    """The JSON text of one serializer field over rows of ``model`` whose columns are
+    reached through ``prefix``."""
     if isinstance(field, serializers.ListSerializer):
-        return _many(field, model, prefix, prefetches)
+        return _many(field, model, prefix, prefetches, finishes)
     if isinstance(field, ClaimLevelsField):
-        return _claim_levels(model, prefix), []
+        return _claim_levels(model, prefix)
     if isinstance(field, serializers.SerializerMethodField) or len(field.source_attrs) != 1:
         raise Uncompilable(field.field_name)
     name = field.source_attrs[0]
     path = prefix + name
     model_field = _model_field(model, name)
-    here = (field.field_name,)
     if isinstance(field, serializers.BaseSerializer):
-        return _one(field, model_field, path)
+        return _one(field, model_field, path, finishes)
     if isinstance(field, GeoJSONGeometryField):
         if getattr(model_field, "geom_type", None) == "POINT":
-            return _point(path), []
-        raw = Func(AsWKB(path), Value("hex"), function="encode", output_field=JSON)
-        return raw, [Finish(here, field, "geometry")]
+            return _point(path)
+        raw = Func(AsWKB(path), Value("hex"), function="encode", output_field=TEXT)
+        return _finished(raw, field, "geometry", finishes)
     if isinstance(field, drf.DateTimeField):
-        return _datetime(path), [Finish(here, field, "datetime")]
+        return _datetime(path, field, finishes)
     if isinstance(field, drf.DateField):
-        return _date(path), []
+        return _date(path)
     if isinstance(field, drf.ListField) and isinstance(field.child, drf.CharField):
-        return F(path), []
+        return _json_text(F(path))
     if isinstance(field, relations.RelatedField | drf.ListField | drf.DictField):
         raise Uncompilable(field.field_name)
     columns = next((kinds for kind, kinds in PLAIN.items() if isinstance(field, kind)), ())
     if isinstance(model_field, columns):
-        return F(path), []
+        return _json_text(F(path))
     raise Uncompilable(f"{field.field_name}: {type(field).__name__}")
 
 
-def _object(serializer, model, prefix, prefetches):
-    """json_build_object of every readable field, in the serializer's order."""
-    pairs, finishes = [], []
-    for name, field in serializer.fields.items():
-        if field.write_only:
-            continue
-        expression, inner = _field(field, model, prefix, prefetches)
-        pairs += [Value(name), expression]
-        finishes += inner
-    if len(pairs) > 100:  # json_build_object takes at most 100 arguments
-        raise Uncompilable(f"{type(serializer).__name__} has over 50 fields")
-    return JSONObject(*pairs), finishes
+def _text_object(pairs):
+    """The JSON text of an object of (name, JSON text expression) pairs, in their order,
+    written compactly as the JSON renderer writes (no spaces)."""
+    parts = []
+    for index, (name, expression) in enumerate(pairs):
+        key = json.dumps(name, ensure_ascii=False)
+        parts += [Value(("{" if index == 0 else ",") + key + ":"), expression]
+    parts.append(Value("}" if pairs else "{}"))
+    return Func(*parts, template="(%(expressions)s)", arg_joiner=" || ", output_field=TEXT)
 
 
-def _nested(finishes, name, *, many=False):
-    return [Finish((name, *(("*",) if many else ()), *f.path), f.field, f.kind) for f in finishes]
+def _object(serializer, model, prefix, prefetches, finishes):
+    """The JSON text of every readable field, in the serializer's order."""
+    pairs = [
+        (name, _field(field, model, prefix, prefetches, finishes))
+        for name, field in serializer.fields.items()
+        if not field.write_only
+    ]
+    return _text_object(pairs)
 
 
-def _one(serializer, model_field, path):
+def _one(serializer, model_field, path, finishes):
     """A summary through a foreign key: null when there is none or (PublishedOnly) when
     the related entry is not public."""
     if model_field is None or not model_field.many_to_one:
         raise Uncompilable(path)
-    built, finishes = _object(serializer, model_field.related_model, f"{path}__", {})
+    built = _object(serializer, model_field.related_model, f"{path}__", {}, finishes)
     shown = Q(**{f"{path}__isnull": False})
     if isinstance(serializer, PublishedOnly):
         shown &= public_q(path)
-    written = Case(When(shown, then=built), default=NULL_JSON, output_field=JSON)
-    return written, _nested(finishes, serializer.field_name)
+    return Case(When(shown, then=built), default=Value("null"), output_field=TEXT)
 
 
 def _claim_levels(model, prefix):
-    """Each claim's level, in the field's order, "unverified" where no source is cited."""
+    """Each claim's level, in the field's order, "unverified" where no source is cited:
+    one grouped pass over the row's evidence (``every_claim_level``)."""
     if prefix or model is not Deployment:
         raise Uncompilable("claims")
-    pairs = []
-    for code in Claim.values:
-        level = claim_level_sql(deployment=OuterRef("pk"), claim=code)
-        pairs += [Value(code), Coalesce(level, Value(VerificationLevel.UNVERIFIED))]
-    return JSONObject(*pairs)
+    levels = every_claim_level(deployment=OuterRef("pk"))
+    built = _text_object([(code, _json_text(F(f"level_{code}"))) for code in Claim.values])
+    unverified = json.dumps(
+        dict.fromkeys(Claim.values, VerificationLevel.UNVERIFIED), separators=(",", ":")
+    )
+    found = Subquery(levels.values(_json=built), output_field=TEXT)
+    return Func(found, Value(unverified), function="COALESCE", output_field=TEXT)
 
 
-def _many(serializer, model, prefix, prefetches):
+def _many(serializer, model, prefix, prefetches, finishes):
     """A ``many=True`` field read from ``prefetched_<name>``: the prefetch's own queryset,
     narrowed to the row, aggregated in its order (ties broken by id)."""
     prefetch = prefetches.get(serializer.source)
@@ -247,19 +260,18 @@ def _many(serializer, model, prefix, prefetches):
         owner = relation.related_query_name()
     rows = prefetch.queryset if prefetch.queryset is not None else related._default_manager.all()
     ordering = [*(rows.query.order_by or related._meta.ordering or ()), "pk"]
-    built, finishes = _object(serializer.child, related, "", _prefetches(rows))
+    built = _object(serializer.child, related, "", _prefetches(rows), finishes)
     aggregate = (
         rows.filter(**{owner: OuterRef("pk")})
         .order_by()
         .annotate(_group=Value(1))
         .values("_group")
-        .annotate(_json=JSONAgg(built, order_by=ordering))
+        .annotate(_json=TextArray(built, order_by=ordering))
         .values("_json")
     )
-    written = Func(
-        Subquery(aggregate, output_field=JSON), EMPTY_ARRAY, function="COALESCE", output_field=JSON
+    return Func(
+        Subquery(aggregate, output_field=TEXT), Value("[]"), function="COALESCE", output_field=TEXT
     )
-    return written, _nested(finishes, serializer.field_name, many=True)
 
 
 @dataclass(frozen=True)
@@ -291,10 +303,11 @@ def page_query(serializer_class, queryset):
     supplies its ids; datetimes are finished in Python, in the reader's time zone)."""
     key = (serializer_class, queryset.model)
     if key not in _compiled:
+        finishes = []
         try:
             if _reads_the_clock(queryset):
                 raise Uncompilable("its rows depend on the time they are read")
-            row, finishes = _object(serializer_class(), queryset.model, "", _prefetches(queryset))
+            row = _object(serializer_class(), queryset.model, "", _prefetches(queryset), finishes)
         except Uncompilable:
             _compiled[key] = None
         else:
@@ -303,10 +316,11 @@ def page_query(serializer_class, queryset):
             connection.ensure_connection()
             inner = ClientCursor(connection.connection).mogrify(inner, params)
             sql = (
-                "SELECT COALESCE(json_agg(t._row ORDER BY array_position($1, t._pk)), '[]')::text"
+                "SELECT '[' || COALESCE(string_agg(t._row, ',' "
+                "ORDER BY array_position($1, t._pk)), '') || ']'"
                 f" FROM ({inner}) AS t WHERE t._pk = ANY($1)"
             )
-            name = f"api_page_{queryset.model._meta.model_name}_{serializer_class.__name__.lower()}"
+            name = f"api_rows_{queryset.model._meta.model_name}_{serializer_class.__name__.lower()}"
             _compiled[key] = PageQuery(name, sql, finishes)
     return _compiled[key]
 
@@ -334,16 +348,25 @@ def _execute(cursor, query, ids):
 
 def page_rows(serializer_class, queryset, ids):
     """The rows ``ids`` (in that order) as ``serializer_class`` writes them, read through
-    ``queryset`` (the viewset's own, with the selector's prefetches); None when the
-    serializer cannot be compiled."""
+    ``queryset`` (the viewset's own, with the selector's prefetches), as JSON text
+    (``RawJSON``); None when the serializer cannot be compiled."""
     query = page_query(serializer_class, queryset)
     if query is None:
         return None
     if not ids:
-        return []
+        return RawJSON("[]")
     with connection.cursor() as cursor:
         _execute(cursor, query, list(ids))
-        rows = json.loads(cursor.fetchone()[0])
-    for finish in query.finishes:
-        finish.apply(rows)
-    return rows
+        text = cursor.fetchone()[0]
+    return RawJSON(_finish(text, query.finishes) if query.finishes else text)
+
+
+def _finish(text, finishes):
+    """``text`` with every raw value (``Finish``) written by its field."""
+    parts = text.split(MARK)
+    writers = [finish.writer() for finish in finishes]
+    dumps = json_value_writer()
+    for place in range(1, len(parts), 2):
+        index, raw = parts[place].split(":", 1)
+        parts[place] = dumps(writers[int(index)](raw))
+    return "".join(parts)

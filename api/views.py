@@ -52,7 +52,7 @@ from . import serializers as s
 from . import sql_pages
 from .caching import list_cache_lookup, list_response_before_rendering, list_response_finish
 from .errors import PARAMETER_ERRORS
-from .renderers import GeoJSONRenderer
+from .renderers import GeoJSONRenderer, PageJSONRenderer
 from .schema import FEATURE_COLLECTION, FilteredFileSchema, is_blank
 
 NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No published entry with this id.")
@@ -131,8 +131,8 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
     def get_renderers(self):
         export = EXPORTS[self.export_name]
         if export.geometry:
-            return [JSONRenderer(), GeoJSONRenderer()]
-        return [JSONRenderer()]
+            return [PageJSONRenderer(), GeoJSONRenderer()]
+        return [PageJSONRenderer()]
 
     def wants_geojson(self):
         renderer = getattr(self.request, "accepted_renderer", None)

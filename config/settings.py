@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
+from whitenoise.compress import Compressor
 
 from tracker.middleware import content_security_policy
 
@@ -193,6 +194,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Source maps are fetched only by a browser's developer tools: served as they are, not
+# compressed (brotli on the API docs' few megabytes of maps was most of collectstatic).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 # E-mail: console in development; EMAIL_URL (smtp://user:pass@host:port) in production.
 # Only the Celery task tracker.mail_send talks to the server (tracker/mail.py), waiting

@@ -190,7 +190,10 @@ class BaseEvidenceFormSet(forms.BaseFormSet):
             elif ref.startswith(CITED_REF):
                 url = cited_by_id.get(ref[len(CITED_REF) :])
             elif ref.startswith(URL_REF):
-                candidate = normalise_url(ref[len(URL_REF) :])
+                try:
+                    candidate = normalise_url(ref[len(URL_REF) :])
+                except ValueError:  # not a URL at all (a bad port or IPv6 literal)
+                    candidate = None
                 proposed = {normalise_url(u) for u in source_urls if u}
                 url = candidate if candidate in cited_urls | proposed else None
             if url is None:

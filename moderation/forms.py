@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import HONEYPOT, HoneypotMixin
 from tracker import uploads
 from tracker.forms import SiteForm
+from tracker.ingest.normalise import normalise_url
 from tracker.models import (
     Agency,
     AgencyKind,
@@ -77,6 +78,13 @@ class WebLinkField(forms.URLField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 2000)
         super().__init__(assume_scheme="https", **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            normalise_url(value)  # URLValidator lets a port above 65535 through
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class LinesField(forms.CharField):
@@ -343,6 +351,10 @@ def _area_clean(text):
         shape = GEOSGeometry(text, srid=4326)
     except (ValueError, GEOSException, TypeError, RecursionError):
         raise ValidationError(_("Give the area as a GeoJSON polygon.")) from None
+    if shape.hasz:  # heights, as GPS and drawing tools give them: the outline is kept
+        flat = shape.ogr
+        flat.set_3d(False)
+        shape = GEOSGeometry(flat.wkb, srid=4326)
     if shape.geom_type == "Polygon":
         shape = MultiPolygon(shape, srid=4326)
     if shape.geom_type != "MultiPolygon" or not shape.valid:

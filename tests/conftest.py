@@ -30,8 +30,10 @@ def pytest_configure(config):
     global _suite_settings
     from django.test.utils import override_settings
 
+    from tests.support.fuzz import fuzz_seed_choose
     from tests.support.services import redis_use_worker_databases
 
+    fuzz_seed_choose()
     redis_use_worker_databases(config)
     _suite_settings = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -40,22 +42,46 @@ def pytest_configure(config):
     _suite_settings.enable()
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The schema fuzz's seed, after a run that had it (even with ``-q``), for replaying."""
+    from tests.support.fuzz import fuzz_seed
+
+    ran = any(
+        "test_api_conforms_to_its_schema" in report.nodeid
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if hasattr(report, "nodeid")
+    )
+    if ran:
+        seed = fuzz_seed()
+        terminalreporter.write_line(f"API schema fuzz seed: {seed} (replay: API_FUZZ_SEED={seed})")
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected
 def pytest_collection_modifyitems(items):
-    """The slowest tests first (real Celery workers, faults, then the browser), so that in a
-    parallel run they start at once and the quick ones fill in around them.
+    """The slowest tests first (real Celery workers, faults, the browser, then a costly
+    set-up), so that in a parallel run they start at once and the quick ones fill in around
+    them; among the rest, the modules with more tests first. A parallel run hands out whole
+    modules in this order (``--no-loadscope-reorder``, Makefile): a long module handed out
+    last would leave the other processes idle until it ends.
 
     In each module, the tests that use a data set built once for the module (a fixture
     named ``*_once``, ``tests/support/data.py``) come last: its rows stay in the database
     until the module's last test, and no other test may see them."""
-    slow = ("celery_worker", "faults", "browser")
-    modules = {}
-
-    def key(item):
+    slow = ("celery_worker", "faults", "browser", "slow_setup")
+    ranks, sizes, modules = {}, {}, {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
         marks = {mark.name for mark in item.iter_markers()}
         rank = next((n for n, name in enumerate(slow) if name in marks), len(slow))
-        module = modules.setdefault(item.nodeid.split("::")[0], len(modules))
+        ranks[module] = min(ranks.get(module, rank), rank)
+        sizes[module] = sizes.get(module, 0) + 1
+        modules.setdefault(module, len(modules))
+
+    def key(item):
+        module = item.nodeid.split("::")[0]
         shares = any(name.endswith("_once") for name in item.fixturenames)
-        return rank, module, shares
+        return ranks[module], -sizes[module], modules[module], shares
 
     items.sort(key=key)
 

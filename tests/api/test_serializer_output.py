@@ -79,3 +79,24 @@ def test_lists_are_written_as_rest_framework_writes_them(client, awkward, monkey
     assert stock.content == lean.content
     assert client.get(detail.request["PATH_INFO"]).content == detail.content
     api_serializers._BUILT_FIELDS.clear()
+
+
+@pytest.mark.parametrize(
+    ("url", "accept"),
+    [
+        ("/api/v1/deployments/", "application/json; indent=2"),
+        ("/api/v1/deployments/?q=nowordlikethis", "application/json"),
+        ("/api/v1/deployments/?limit=1", "application/json"),
+    ],
+)
+def test_pages_set_in_their_envelope_read_as_rest_framework_writes_them(
+    client, awkward, monkeypatch, url, accept
+):
+    """The rows PostgreSQL wrote are set into the page the renderer writes: an indented
+    page, an empty one and a page with a next link come out as the serializer's do."""
+    lean = client.get(url, HTTP_ACCEPT=accept)
+    assert lean.status_code == 200
+    cache.clear()
+    monkeypatch.setattr(sql_pages, "page_rows", lambda *args: None)  # the serializer writes
+    stock = client.get(url, HTTP_ACCEPT=accept)
+    assert stock.content == lean.content

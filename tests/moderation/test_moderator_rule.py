@@ -5,18 +5,21 @@ everywhere, a superuser (even without staff) passes everywhere, as does a modera
 and an administrator through their roles, and a volunteer is refused everywhere.
 """
 
+import copy
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import ROLE_GRANTS, Role
-from moderation.models import Submission, SubmissionStatus
-from tests.factories import DeploymentFactory, SourceFactory, UserFactory
-from tests.support.people import person, signed_in
+from moderation.models import SubmissionStatus
+from tests.factories import SourceFactory, UserFactory
+from tests.support.data import built_once, moderated_rows
+from tests.support.people import person, person_with_role, signed_in
 from tracker import permissions
 from tracker.models import ArchivedText, ReviewItem, SourceVersion
-from tracker.publication import entity_withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -24,51 +27,61 @@ PEOPLE = ["anonymous", "staff without the role", "superuser, not staff", "modera
 ALLOWED = {"superuser, not staff", "moderator"}
 
 
-@pytest.fixture
-def people(volunteer, moderator):
-    return {
-        "anonymous": None,
-        "staff without the role": person("staff-sunil", "Sunil", None),
-        "superuser, not staff": UserFactory(username="root", is_superuser=True, is_staff=False),
-        "moderator": moderator,
-        "volunteer": volunteer,
-    }
+@pytest.fixture(scope="module")
+def people_and_entries_once(django_db_setup, django_db_blocker):
+    """The people of ``PEOPLE``, and what the moderators' pages act on (a published and a
+    withdrawn deployment, a pending submission, a changed source with an archived version),
+    built once for the module (``built_once``) with the archive closed to the public."""
+    with override_settings(ARCHIVE_PUBLIC=False), built_once(django_db_blocker):
+        staff = person("staff-sunil", "Sunil", None)
+        staff.is_staff = True
+        staff.save()
+        people = {
+            "anonymous": None,
+            "staff without the role": staff,
+            "superuser, not staff": UserFactory(username="root", is_superuser=True, is_staff=False),
+            "moderator": (moderator := person_with_role(Role.MODERATOR)),
+            "volunteer": (volunteer := person_with_role(Role.VOLUNTEER)),
+        }
+        rows = moderated_rows(
+            volunteer=volunteer,
+            withdrawn_by=moderator,
+            entity_type="agency",
+            data={"name": "Pending agency"},
+            submitted_at=timezone.now(),
+        )
+        source = SourceFactory(title="Station cameras story", health="changed")
+        ReviewItem.objects.create(source=source, reason="changed", new_excerpt="Fifty cameras")
+        version = SourceVersion.objects.create(
+            source=source,
+            text=ArchivedText.objects.create(sha256="0" * 64, text="Fifty cameras at the station."),
+            fetched_at=timezone.now(),
+            url=source.url,
+            http_status=200,
+            warc_path="none.warc.gz",
+        )
+        yield (
+            people,
+            {
+                "deployment": rows.deployment,
+                "withdrawn": rows.withdrawn,
+                "pending": rows.pending,
+                "source": source,
+                "version": version,
+            },
+        )
 
 
 @pytest.fixture
-def world(people, volunteer, moderator, settings):
-    settings.ARCHIVE_PUBLIC = False
-    people["staff without the role"].is_staff = True
-    people["staff without the role"].save()
-    deployment = DeploymentFactory(title="Published system")
-    withdrawn = DeploymentFactory(title="Withdrawn system")
-    entity_withdraw(entity=withdrawn, reason="Duplicate", actor=moderator)
-    pending = Submission.objects.create(
-        volunteer=volunteer,
-        kind="new",
-        entity_type="agency",
-        data={"name": "Pending agency"},
-        sources=[{"url": "https://news.example.org/p", "title": "P"}],
-        status=SubmissionStatus.PENDING,
-        submitted_at=timezone.now(),
-    )
-    source = SourceFactory(title="Station cameras story", health="changed")
-    ReviewItem.objects.create(source=source, reason="changed", new_excerpt="Fifty cameras")
-    version = SourceVersion.objects.create(
-        source=source,
-        text=ArchivedText.objects.create(sha256="0" * 64, text="Fifty cameras at the station."),
-        fetched_at=timezone.now(),
-        url=source.url,
-        http_status=200,
-        warc_path="none.warc.gz",
-    )
-    return {
-        "deployment": deployment,
-        "withdrawn": withdrawn,
-        "pending": pending,
-        "source": source,
-        "version": version,
-    }
+def people(people_and_entries_once, db):
+    """The module's people: this test's own copies."""
+    return copy.deepcopy(people_and_entries_once[0])
+
+
+@pytest.fixture
+def world(people_and_entries_once, db):
+    """The module's entries: this test's own copies (its changes are rolled back)."""
+    return copy.deepcopy(people_and_entries_once[1])
 
 
 # (surface, method, url(world), POST data): every page only moderators may use.

@@ -4,19 +4,21 @@
 (the API); "ok" means the page or action worked.
 """
 
+import copy
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from accounts.roles import Role
 from moderation.models import Attachment, Submission, SubmissionStatus
-from tests.factories import DeploymentFactory
+from tests.support.data import built_once, moderated_rows
 from tests.support.pages import deployment_post
-from tests.support.people import signed_in
-from tracker.publication import entity_withdraw
+from tests.support.people import person, person_with_role, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -46,40 +48,46 @@ def outcome(response):
     )
 
 
+@pytest.fixture(scope="module")
+def people_and_entries_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The four roles' people, a published and a withdrawn deployment, and a volunteer's
+    pending submission with an attachment, built once for the module (``built_once``)."""
+    with (
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        built_once(django_db_blocker),
+    ):
+        users = {
+            "anonymous": None,
+            "volunteer": (volunteer := person_with_role(Role.VOLUNTEER)),
+            "moderator": person_with_role(Role.MODERATOR),
+            "administrator": (administrator := person_with_role(Role.ADMINISTRATOR)),
+        }
+        rows = moderated_rows(
+            volunteer=volunteer,
+            withdrawn_by=administrator,
+            entity_type="deployment",
+            data={"title": "Pending proposal"},
+        )
+        attachment = Attachment.objects.create(
+            submission=rows.pending,
+            file=SimpleUploadedFile("reply.pdf", b"%PDF-1.4\n", "application/pdf"),
+            original_name="reply.pdf",
+            content_type="application/pdf",
+            size=9,
+        )
+        yield {
+            "users": users,
+            "deployment": rows.deployment,
+            "withdrawn": rows.withdrawn,
+            "pending": rows.pending,
+            "attachment": attachment,
+        }
+
+
 @pytest.fixture
-def world(request, volunteer, moderator, administrator, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    users = {
-        "anonymous": None,
-        "volunteer": volunteer,
-        "moderator": moderator,
-        "administrator": administrator,
-    }
-    deployment = DeploymentFactory(title="Published system")
-    withdrawn = DeploymentFactory(title="Withdrawn system")
-    entity_withdraw(entity=withdrawn, reason="Duplicate", actor=administrator)
-    pending = Submission.objects.create(
-        volunteer=volunteer,
-        kind="new",
-        entity_type="deployment",
-        data={"title": "Pending proposal"},
-        sources=[{"url": "https://news.example.org/p", "title": "P"}],
-        status=SubmissionStatus.PENDING,
-    )
-    attachment = Attachment.objects.create(
-        submission=pending,
-        file=SimpleUploadedFile("reply.pdf", b"%PDF-1.4\n", "application/pdf"),
-        original_name="reply.pdf",
-        content_type="application/pdf",
-        size=9,
-    )
-    return {
-        "users": users,
-        "deployment": deployment,
-        "withdrawn": withdrawn,
-        "pending": pending,
-        "attachment": attachment,
-    }
+def world(people_and_entries_once, db):
+    """The module's people and entries: this test's own copy (its changes are rolled back)."""
+    return copy.deepcopy(people_and_entries_once)
 
 
 def own_submission(user):
@@ -266,8 +274,6 @@ def test_a_session_cookie_does_not_authenticate_the_api(world):
 
 
 def test_an_account_without_a_role_cannot_submit(db):
-    from tests.support.people import person
-
     plain = person("norole", "No Role")  # e.g. an address not confirmed yet
     assert signed_in(plain).get(reverse("moderation:submit")).status_code == 403
 

@@ -24,6 +24,8 @@ from tests.factories import (
 from tests.support.data import reference_data_ensure
 from tests.support.servers import Gunicorn, database_url, production_env, run_manage
 
+pytestmark = pytest.mark.slow_setup  # collectstatic, then gunicorn
+
 
 def test_check_deploy_reports_nothing():
     result = run_manage(

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import AgencyFactory, DeploymentFactory, HotspotFactory, VendorFactory
+from tests.support.data import rows_copied
 from tracker.catalogue.datacache import data_changed
 from tracker.catalogue.search import search
 from tracker.models import Agency, Deployment, Publication, Vendor
@@ -104,21 +105,12 @@ def test_search_uses_the_gin_index_at_10000_rows():
         slug="generated-0",
         lead_agency=AgencyFactory(name="Bulk Police"),
     )
-    copied = [
-        field.column
-        for field in Deployment._meta.concrete_fields
-        if field.column not in ("id", "title", "slug", "search_document")
-    ]
-    columns = ", ".join(f'"{column}"' for column in copied)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO tracker_deployment (title, slug, {columns}) "
-            "SELECT 'Generated system ' || n"
-            " || CASE WHEN n %% 1000 = 0 THEN ' zebrafinch' ELSE '' END,"
-            f" 'generated-' || n, {columns}"
-            " FROM tracker_deployment, generate_series(1, 9999) AS n WHERE id = %s",
-            [first.pk],
-        )
+    rows_copied(
+        first,
+        9_999,
+        title="'Generated system ' || n || CASE WHEN n %% 1000 = 0 THEN ' zebrafinch' ELSE '' END",
+        slug="'generated-' || n",
+    )
     assert Deployment.objects.count() == 10_000
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE tracker_deployment")

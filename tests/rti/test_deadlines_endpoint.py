@@ -1,5 +1,7 @@
 """/api/v1/rti/deadlines/: the schedule for given facts, or a 400 naming the parameter."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,12 @@ def test_life_or_liberty_answers_a_time_in_india(client):
         # Nothing to count from, or two receipts that disagree.
         ({"third_party": "true"}, "received_on"),
         ({"received_on": "2024-01-10", "received_at": "2024-01-11T09:00"}, "received_at"),
+        # As the schema states it: no blank parameter, a date written in full, true or false.
+        ({"received_on": "2024-01-10", "received_at": ""}, "received_at"),
+        ({"received_on": "2024-1-5"}, "received_on"),
+        ({"received_on": " 2024-01-10"}, "received_on"),
+        ({"received_on": "2024-01-10", "third_party": "True"}, "third_party"),
+        ({"received_on": "2024-01-10", "third_party": ""}, "third_party"),
     ],
 )
 def test_refusals_name_the_parameter(client, params, field):
@@ -136,3 +144,30 @@ def test_the_schema_documents_exactly_the_parameters(client):
         "today",
     }
     assert all(p["description"] for p in operation["parameters"])
+
+
+def test_the_schema_states_the_first_and_last_day_and_the_rules_between_parameters(client):
+    """The date parameters' pattern admits exactly the days the endpoint takes, and the
+    extensions carry the rules between parameters that OpenAPI cannot state."""
+    schema = client.get("/api/v1/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/rti/deadlines/"]["get"]
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    day = re.compile(parameters["received_on"]["pattern"])
+    for value in (
+        "2004-12-31",
+        "2005-10-11",
+        "2005-10-12",
+        "2024-02-29",
+        "2999-12-31",
+        "3000-01-01",
+    ):
+        accepted = client.get(URL, {"received_on": value, "today": "2024-03-01"}).status_code
+        assert (accepted == 200) == bool(day.search(value)), value
+    moment = re.compile(parameters["received_at"]["pattern"])
+    assert moment.search("2005-10-13T00:00:00Z") and moment.search("2999-12-30T23:59:59-23:59")
+    assert not moment.search("2005-10-12T00:00:00+14:00")  # 11 October in India
+    assert operation["x-required-one-of"] == [["received_on", "received_at"]]
+    assert {"parameter": "fee_paid_on", "not_before": "fee_requested_on"} in operation[
+        "x-not-before"
+    ]
+    assert {"parameter": "fee_paid_on", "requires": "fee_requested_on"} in operation["x-requires"]

@@ -1,6 +1,7 @@
 """The number of SQL queries per page does not grow with the number of rows shown."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -21,6 +22,15 @@ def queries_for(client, path):
         response = client.get(path)
     assert response.status_code == 200, path
     return len(captured)
+
+
+def warmed(client, path):
+    """Ask for ``path`` once, uncounted, then empty the cache again: what a process builds
+    on its first request of a kind (the gazetteer a search reads, a connection's prepared
+    query) is not counted against the page's first measurement, whichever tests the
+    process ran before; the cached figures are computed again, as in a fresh test."""
+    client.get(path)
+    cache.clear()
 
 
 def add_rows(n, agency):
@@ -59,6 +69,7 @@ LIST_PAGES = [
 def test_list_pages_use_a_constant_number_of_queries(client, db, path):
     agency = AgencyFactory()
     add_rows(2, agency)
+    warmed(client, path)
     few = queries_for(client, path)
     add_rows(12, agency)
     many = queries_for(client, path)
@@ -70,6 +81,7 @@ def test_detail_pages_use_a_constant_number_of_queries(client, db):
     add_rows(2, agency)
     with translation.override("en"):
         path = detail_url(agency)
+    warmed(client, path)
     few = queries_for(client, path)
     add_rows(12, agency)
     assert queries_for(client, path) == few
@@ -78,6 +90,7 @@ def test_detail_pages_use_a_constant_number_of_queries(client, db):
     CitationFactory(deployment=deployment)  # its evidence is read once, whatever the sources
     with translation.override("en"):
         path = detail_url(deployment)
+    warmed(client, path)
     few = queries_for(client, path)
     for _ in range(8):
         CitationFactory(deployment=deployment)

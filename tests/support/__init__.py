@@ -12,6 +12,7 @@
 - ``services``: the suite's own Redis databases per xdist worker, the broker, real
   Celery workers, running a source check.
 - ``pmtiles_archive``: a tiny PMTiles archive of vector tiles, for the basemap tests.
+- ``fuzz``: the schema fuzz's seed, chosen once per run and printed in its summary.
 - ``wait_for`` (below): poll a condition with a deadline; no test sleeps a fixed time.
 
 Their fixtures are registered for every test in ``tests/conftest.py``; a folder's

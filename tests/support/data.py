@@ -16,6 +16,9 @@ only the rows its tests are about.
 - ``demo_site``: ``DEMO_DEPLOYMENTS`` in eight states behind a live server (the maps).
 - ``long_lists`` / ``long_lists_once``: long lists whose sort keys tie and are NULL,
   for paging at any depth.
+- ``moderated_rows``: a published and a withdrawn deployment and a pending submission,
+  for the moderators' pages.
+- ``rows_copied``: thousands of copies of one row in one statement, for tests of size.
 - ``rti_with_events``: an RTI request and its events, recorded through the service.
 - ``contributions``: a volunteer's and a moderator's pages' worth of submissions (after
   ``phone_catalogue``), for the signed-in pages on a phone.
@@ -40,6 +43,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import transaction
 
+from moderation.models import Submission, SubmissionStatus
 from tests.factories import (
     AgencyFactory,
     CitationFactory,
@@ -51,6 +55,7 @@ from tests.factories import (
 )
 from tracker import models as m
 from tracker.models import Deployment, Publication
+from tracker.publication import entity_withdraw
 from tracker.rti.lifecycle import rti_event_record
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -589,6 +594,48 @@ def long_lists_once(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker):
         long_lists(count=60)
         yield
+
+
+def moderated_rows(*, volunteer, withdrawn_by, **pending):
+    """What the moderators' pages act on: a published deployment, one ``withdrawn_by``
+    withdrew, and ``volunteer``'s pending submission (``pending``: its kind of entry and
+    data, say), as ``rows.deployment``, ``rows.withdrawn``, ``rows.pending``."""
+    rows = Rows(deployment=DeploymentFactory(title="Published system"))
+    rows.withdrawn = DeploymentFactory(title="Withdrawn system")
+    entity_withdraw(entity=rows.withdrawn, reason="Duplicate", actor=withdrawn_by)
+    rows.pending = Submission.objects.create(
+        volunteer=volunteer,
+        kind="new",
+        sources=[{"url": "https://news.example.org/p", "title": "P"}],
+        status=SubmissionStatus.PENDING,
+        **pending,
+    )
+    return rows
+
+
+def rows_copied(row, count, **differing):
+    """``count`` copies of ``row`` in one ``INSERT ... SELECT`` over ``generate_series``: a
+    data set of tens of thousands of rows in a second, not a minute of saves. ``differing``
+    gives, for each column that must differ (a unique slug, say), an SQL expression of ``n``
+    (1 to ``count``; a literal ``%`` is written ``%%``); the database's triggers write each
+    copy's search document."""
+    from django.db import connection
+
+    model = type(row)
+    table = model._meta.db_table
+    copied = [
+        field.column
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.column not in ("search_document", *differing)
+    ]
+    names = ", ".join(f'"{column}"' for column in [*differing, *copied])
+    values = ", ".join([*differing.values(), *(f'"{column}"' for column in copied)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ({names}) SELECT {values}'
+            f' FROM "{table}", generate_series(1, %s) AS n WHERE "{model._meta.pk.column}" = %s',
+            [count, row.pk],
+        )
 
 
 @contextmanager

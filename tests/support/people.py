@@ -3,7 +3,8 @@
 - ``person``: a confirmed account (verified e-mail, ``PASSWORD``) with an optional role.
 - ``signed_in``: a test client with that person's session.
 - ``sign_up``: the sign-up form posted as a newcomer would.
-- Fixtures ``volunteer``, ``other_volunteer``, ``moderator``, ``administrator``.
+- Fixtures ``volunteer``, ``other_volunteer``, ``moderator``, ``administrator``; the
+  same people for a data set built once per module: ``person_with_role``.
 
 The suite hashes passwords with a fast hasher (``tests/conftest.py``); the roles' groups
 come back after a transactional test emptied them (``reference_data`` there).
@@ -57,9 +58,24 @@ def sign_up(client=None, email="new.volunteer@example.org", name="Kiran", **extr
     )
 
 
+# The suite's person for each role: (username, display name, private e-mail address).
+ROLE_PEOPLE = {
+    Role.VOLUNTEER: ("ravi", "Ravi K", "ravi.private@example.org"),
+    Role.MODERATOR: ("asha", "Asha Moderator", "asha.private@example.org"),
+    Role.ADMINISTRATOR: ("admin-lata", "Lata Admin", "lata@example.org"),
+}
+
+
+def person_with_role(role):
+    """The suite's person for ``role`` (``ROLE_PEOPLE``), for a data set built once per
+    module; a test asks for the fixture of the same name."""
+    username, name, email = ROLE_PEOPLE[role]
+    return person(username, name, role, email=email)
+
+
 @pytest.fixture
 def volunteer(db):
-    return person("ravi", "Ravi K", Role.VOLUNTEER, email="ravi.private@example.org")
+    return person_with_role(Role.VOLUNTEER)
 
 
 @pytest.fixture
@@ -69,9 +85,9 @@ def other_volunteer(db):
 
 @pytest.fixture
 def moderator(db):
-    return person("asha", "Asha Moderator", Role.MODERATOR, email="asha.private@example.org")
+    return person_with_role(Role.MODERATOR)
 
 
 @pytest.fixture
 def administrator(db):
-    return person("admin-lata", "Lata Admin", Role.ADMINISTRATOR, email="lata@example.org")
+    return person_with_role(Role.ADMINISTRATOR)

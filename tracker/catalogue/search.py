@@ -16,18 +16,33 @@ B agencies and vendors, C the rest; names of unpublished entities are never
 in a document, and drafts are excluded by the published querysets searched.
 
 Ranking a broad word ("lucknow" matches 121,000 of a million camera points)
-reads every matching row, 60 to 230 ms. The best ``RANKED_HEAD`` ids of a
-search, with its filters, are therefore computed once per data version and
-cached, with the number of matches counted in the same pass (``ranked_head``,
-read by ``paging.page_ids`` and the API's count): the pages a reader or a
-script actually turns through then cost what their own rows cost.
+by reading every matching row cost 250 to 800 ms: the rows lie on nearly every
+page of the table, and a GIN index cannot count or rank without visiting them.
+So a search ranks a bounded set of candidates: the first
+``RANKED_CANDIDATES`` matches in id order (the primary key's order, read
+until that many are found). When no more rows match, the ranking and the count
+are exact, as before. When more do, the order is: the candidates best first,
+then the later matches best first (the sort key is "beyond the candidates",
+rank, id), so every page of the list follows one total order and a script
+walking every page meets each row once; and the number of matches is the
+planner's estimate, marked as one (``Head.estimated``), never shown as exact.
+A broad word's best rows are many (every camera point named "… Lucknow"), so
+the candidates' best are the list's best in practice.
+
+The first ``RANKED_HEAD`` ids of a search, with its filters, are computed once
+per data version and cached with the count (``ranked_head``, read by
+``paging.page_ids`` and the API's count): the pages a reader or a script
+actually turns through then cost what their own rows cost.
 """
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Count, F, Window
+from django.db import connection, transaction
+from django.db.models import BooleanField, CharField, F
+from django.db.models.expressions import RawSQL
 
 from .datacache import cached
 from .places import other_script_names
@@ -35,6 +50,7 @@ from .places import other_script_names
 SEARCH_CONFIGS = ("english", "simple")
 MAX_QUERY_LENGTH = 200  # longer text adds nothing a reader typed on purpose
 RANKED_HEAD = 1000  # the site's first 40 pages; the API's first 2 pages of 500
+RANKED_CANDIDATES = 10_000  # ranked at ~3 µs each; a broad word's exact count is estimated
 
 
 # Web-search syntax a reader may use: quoted phrases, "or", and "-" before a word.
@@ -90,39 +106,142 @@ def is_ranked(queryset):
     return bool(order) and order[0] == "-search_rank"
 
 
+@dataclass(frozen=True)
+class Head:
+    """The first ``RANKED_HEAD`` ids of a ranked search, best first; how many rows match
+    (the planner's estimate when ``estimated``); and, when more rows match than
+    ``RANKED_CANDIDATES``, where the candidates end in the table (``boundary``, the row
+    address of the first block not read whole): rows stored from it on come after
+    every candidate."""
+
+    ids: list
+    count: int
+    estimated: bool = False
+    boundary: str | None = None
+
+
+# One process reading the table from its start, by a bitmap scan of the search index (it
+# visits only the matching rows, where a sequential scan tests every row on the way; an
+# index scan would read in the index's order; a sequential scan, the last resort, starts
+# from the table's start rather than joining one under way).
+STORAGE_ORDER_SETTINGS = {
+    "max_parallel_workers_per_gather": "0",
+    "enable_indexscan": "off",
+    "enable_indexonlyscan": "off",
+    "enable_seqscan": "off",
+    "synchronize_seqscans": "off",
+}
+
+
+def _row_address(text):
+    block, offset = text.strip("()").split(",")
+    return int(block), int(offset)
+
+
 def ranked_head(queryset):
-    """(the first ``RANKED_HEAD`` ids of a ranked search, best first; how many rows match),
-    computed once per data version for this exact query (its SQL, filters included, is
-    the key). One pass over the matches gives both: the count is a window beside the
-    ranking, where a separate COUNT(*) read every match a second time."""
-    ids = queryset.values_list("pk", flat=True)
+    """The ``Head`` of a ranked search, computed once per data version for this exact
+    query (its SQL, filters included, is the key).
+
+    One bounded pass: the matches in the order they are stored, stopping after
+    ``RANKED_CANDIDATES`` and one more (which tells whether there are others), each
+    with its rank; the head is the best of them. Reading in storage order is what
+    lets the scan stop early (a bitmap or sequential scan, one process, from the
+    table's start). The rows come back with their addresses: the candidates are the
+    matches of the blocks read whole (a block's rows may come in any order, as an
+    updated row keeps its first address in the index), and should a plan read the
+    blocks in any other order, a search with more matches than candidates is ranked
+    whole instead."""
+    table = queryset.model._meta.db_table
+    address = RawSQL(f'"{table}".ctid::text', (), output_field=CharField())
+    candidates = queryset.order_by().annotate(_address=address)
+    candidates = candidates.values_list("pk", "search_rank", "_address")
     try:
-        sql, params = ids.query.sql_with_params()
+        sql, params = candidates[: RANKED_CANDIDATES + 1].query.sql_with_params()
     except EmptyResultSet:  # an impossible filter: nothing matches
-        return [], 0
+        return Head(ids=[], count=0)
 
     def compute():
-        if queryset.query.distinct:  # a window would count the rows before DISTINCT
-            return list(ids[:RANKED_HEAD]), queryset.count()
-        rows = list(
-            queryset.annotate(_matches=Window(Count("*"))).values_list("pk", "_matches")[
-                :RANKED_HEAD
-            ]
+        if queryset.query.distinct:  # rare (a join that repeats rows): ranked whole
+            return _ranked_whole(queryset)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for setting, value in STORAGE_ORDER_SETTINGS.items():
+                cursor.execute(f"SET LOCAL {setting} = {value}")
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if len(rows) <= RANKED_CANDIDATES:  # every match: ranked and counted exactly
+            return Head(ids=_best(rows), count=len(rows))
+        blocks = [_row_address(text)[0] for _pk, _rank, text in rows]
+        if any(a > b for a, b in zip(blocks, blocks[1:], strict=False)):
+            return _ranked_whole(queryset)
+        # The candidates are the matches in the blocks read whole: all but the last one.
+        end = blocks[-1]
+        found = [row for row, block in zip(rows, blocks, strict=True) if block < end]
+        if not found:  # every candidate in one block (tiny rows): nothing read whole
+            return _ranked_whole(queryset)
+        return Head(
+            ids=_best(found),
+            count=estimated_count(table, len(found), end),
+            estimated=True,
+            boundary=f"({end},0)",
         )
-        return [pk for pk, _ in rows], rows[0][1] if rows else 0
 
-    return cached("search-head-and-count", compute, sql, params)
+    return cached("search-head", compute, sql, params)
+
+
+def _best(rows):
+    """The ids of the ``RANKED_HEAD`` best of (id, rank, address) rows, ties by id."""
+    return [pk for pk, _rank, _address in sorted(rows, key=lambda row: (-row[1], row[0]))][
+        :RANKED_HEAD
+    ]
+
+
+def _ranked_whole(queryset):
+    """The head and exact count of a search, every match ranked."""
+    ids = list(queryset.values_list("pk", flat=True)[:RANKED_HEAD])
+    return Head(ids=ids, count=queryset.count())
+
+
+def estimated_count(table, found, end):
+    """How many rows match, estimated from the candidates: ``found`` matches were stored
+    in the table's first ``end`` blocks, so the whole table holds about that many times
+    as many (a sample of the table's start; its first two figures only, since more
+    would claim a precision an estimate lacks)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int",
+            [table],
+        )
+        blocks = cursor.fetchone()[0]
+    estimate = found * max(blocks, end) / max(end, 1)
+    return max(found + 1, int(float(f"{estimate:.2g}")))
+
+
+def ranked_order(queryset, head):
+    """``queryset`` in the order its pages follow: its own ranking, or, when only the
+    candidates were ranked, the candidates first (stored up to ``Head.boundary``)."""
+    if head.boundary is None:
+        return queryset
+    table = queryset.model._meta.db_table
+    beyond = RawSQL(f'"{table}".ctid >= %s::tid', (head.boundary,), output_field=BooleanField())
+    return queryset.order_by(beyond.asc(), "-search_rank", "pk")
 
 
 def ranked_page_ids(queryset, offset, limit):
-    """The ids of rows ``offset`` to ``offset + limit`` of a ranked search, best first,
-    from its cached head (``ranked_head``). None for a page beyond it, which the caller
-    reads from the database (``paging.page_ids``)."""
-    if offset + limit > RANKED_HEAD:
+    """The ids of rows ``offset`` to ``offset + limit`` of a ranked search: from its cached
+    head, or for a later page of a search whose candidates were ranked, in that order.
+    None for a later page of an exactly ranked search, which the caller reads from the
+    database (``paging.page_ids``)."""
+    head = ranked_head(queryset)
+    if offset + limit <= RANKED_HEAD:
+        return head.ids[offset : offset + limit]
+    if head.boundary is None:
         return None
-    return ranked_head(queryset)[0][offset : offset + limit]
+    rows = ranked_order(queryset, head).prefetch_related(None).values_list("pk", flat=True)
+    return list(rows[offset : offset + limit])
 
 
 def ranked_count(queryset):
-    """How many rows a ranked search matches, from the same pass as its head."""
-    return ranked_head(queryset)[1]
+    """How many rows a ranked search matches, from the same pass as its head, and
+    whether that is an estimate."""
+    head = ranked_head(queryset)
+    return head.count, head.estimated

@@ -403,7 +403,10 @@ def _result(url, final_url, exchanged, *, started, redirects=()):
 def url_checked(url: str):
     """The URL's parts, if it is an http(s) URL on an allowed port; else FetchError or
     FetchBlocked. (Its addresses are checked when it is fetched.)"""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 literal
+        raise FetchError(f"not a URL: {url[:200]}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not an http(s) URL: {url[:200]}")
     try:

@@ -80,21 +80,22 @@ def publisher_key(source):
     return Coalesce(named, host, output_field=models.CharField())
 
 
-def level_aggregates(source):
-    """Aggregates over the sources at ``source`` that ``level_of`` reads."""
+def level_aggregates(source, *, only=None, name="level"):
+    """Aggregates over the sources at ``source`` that ``level_of`` reads, named
+    ``<name>_...``; ``only``: a condition narrowing the rows aggregated."""
     return {
-        "level_official": BoolOr(Q(**{f"{source}__kind__in": OFFICIAL_KINDS})),
-        "level_publishers": Count(publisher_key(source), distinct=True),
-        "level_sources": Count(f"{source}__id"),
+        f"{name}_official": BoolOr(Q(**{f"{source}__kind__in": OFFICIAL_KINDS}), filter=only),
+        f"{name}_publishers": Count(publisher_key(source), distinct=True, filter=only),
+        f"{name}_sources": Count(f"{source}__id", filter=only),
     }
 
 
-def level_of():
-    """SQL: the level of the sources aggregated by ``level_aggregates``."""
+def level_of(name="level"):
+    """SQL: the level of the sources aggregated by ``level_aggregates`` under ``name``."""
     return Case(
-        When(level_official=True, then=Value(VerificationLevel.CONFIRMED)),
-        When(level_publishers__gte=2, then=Value(VerificationLevel.CORROBORATED)),
-        When(level_sources__gte=1, then=Value(VerificationLevel.REPORTED)),
+        When(**{f"{name}_official": True}, then=Value(VerificationLevel.CONFIRMED)),
+        When(**{f"{name}_publishers__gte": 2}, then=Value(VerificationLevel.CORROBORATED)),
+        When(**{f"{name}_sources__gte": 1}, then=Value(VerificationLevel.REPORTED)),
         default=Value(VerificationLevel.UNVERIFIED),
         output_field=models.CharField(),
     )
@@ -128,6 +129,24 @@ def claim_level_sql(*, deployment, claim):
         .values("level")
     )
     return models.Subquery(same_claim, output_field=models.CharField())
+
+
+def every_claim_level(*, deployment):
+    """The evidence of ``deployment`` (an ``OuterRef``) grouped into one row whose
+    ``level_<claim>`` is each claim's level, for every claim (unverified where no source
+    is cited): one pass over the deployment's evidence, where ``claim_level_sql`` per
+    claim reads it once per claim. No row at all when it has no evidence."""
+    rows = (
+        Evidence.objects.filter(citation__deployment=deployment)
+        .order_by()
+        .annotate(_group=Value(1))
+        .values("_group")
+    )
+    for code in Claim.values:
+        rows = rows.annotate(
+            **level_aggregates("citation__source", only=Q(claim=code), name=f"of_{code}")
+        )
+    return rows.annotate(**{f"level_{code}": level_of(f"of_{code}") for code in Claim.values})
 
 
 def deployment_level(citation_model=None):

@@ -5,6 +5,7 @@ Every error is keyed by the parameter it is about, so the API can answer
 ``400 {"fee_paid_on": ["..."]}`` and the calculator can show it beside the field.
 """
 
+import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -24,8 +25,25 @@ from .lifecycle import rti_event_validate
 
 FIRST_DAY = date(2005, 10, 12)  # requests under the Act could be made from this day
 LAST_DAY = date(2999, 12, 31)
+# The years FIRST_DAY to LAST_DAY as patterns, for the API's schema (with the format ``date``
+# they admit exactly what DayField does). A moment's date is judged in India's time, so a
+# moment written with another offset on the first or last day may fall either side; the
+# pattern for moments admits the days between, where every offset lands inside.
+_2006_TO_2099 = r"20(0[6-9]|[1-9][0-9])-[0-9]{2}-[0-9]{2}"
+DAY_PATTERN = (
+    rf"^(2005-1(0-(1[2-9]|[23][0-9])|[12]-[0-9]{{2}})|{_2006_TO_2099}"
+    r"|2[1-9][0-9]{2}-[0-9]{2}-[0-9]{2})$"
+)
+MOMENT_PATTERN = (
+    rf"^(2005-1(0-(1[3-9]|[23][0-9])|[12]-[0-9]{{2}})|{_2006_TO_2099}"
+    r"|2([1-8][0-9]{2}|9[0-8][0-9]|99[0-8])-[0-9]{2}-[0-9]{2}|2999-(0[0-9]|1[01])-[0-9]{2}"
+    r"|2999-12-([0-2][0-9]|30))"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+SHAPE_OF_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TRUE = {"true", "1", "yes", "on"}
 FALSE = {"false", "0", "no", "off", ""}
+YES_NO_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")  # as the API takes them
 
 
 def _is_yes(value):
@@ -73,6 +91,12 @@ class DayField(forms.DateField):
         self.error_messages["invalid"] = _(
             "Not a real date: write it as YYYY-MM-DD, e.g. 2024-01-31."
         )
+
+    def to_python(self, value):
+        if isinstance(value, str) and value and not SHAPE_OF_DAY.fullmatch(value):
+            # strptime alone would take 2024-1-5 or a padded value, which the schema refuses
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
     def validate(self, value):
         super().validate(value)
@@ -181,8 +205,30 @@ class DeadlineQueryForm(SiteForm):
         ),
     )
 
+    def __init__(self, *args, exact=False, **kwargs):
+        """``exact`` (the API): as the schema states it, a parameter given is not blank and
+        a yes/no is one of YES_NO_WORDS as written; the calculator's form also sends blank
+        fields, and a yes/no there may be in any case."""
+        super().__init__(*args, **kwargs)
+        self.exact = exact
+
+    def _clean_exactly(self):
+        for name, field in self.fields.items():
+            if name not in self.data or name in self.errors:
+                continue
+            value = self.data.get(name)
+            if value == "":
+                self.add_error(name, _("Give a value, or leave the parameter out."))
+            elif isinstance(field, YesNoField) and value not in YES_NO_WORDS:
+                self.add_error(
+                    name,
+                    _("Unknown value “%(value)s”: use true or false.") % {"value": value[:40]},
+                )
+
     def clean(self):
         data = super().clean()
+        if self.exact:
+            self._clean_exactly()
         received_at = data.get("received_at")
         if received_at and not data.get("received_on") and "received_on" not in self.errors:
             data["received_on"] = received_at.date()

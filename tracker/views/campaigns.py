@@ -60,7 +60,7 @@ def campaign_letters(request, pk):
     data, and each letter counts against the client's hourly letters."""
     campaign, rows = _campaign(pk)
     form = LetterForm(request.POST)
-    allowed = letters_allowed(request)
+    allowed = letters_allowed(request, letters=len(rows))
     if not allowed:
         form.add_error(None, _("Too many letters from here in the last hour; try again later."))
     if not allowed or not form.is_valid():

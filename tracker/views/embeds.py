@@ -181,7 +181,10 @@ class OEmbedForm(forms.Form):
 
 def _our_page(request, url):
     """(resolver match, language) for ``url`` when it is a page of this site, else None."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 literal
+        return None
     ours = {request.get_host().lower(), urlsplit(settings.SITE_URL).netloc.lower()}
     if parts.scheme not in ("http", "https") or parts.netloc.lower() not in ours:
         return None

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from .. import permissions
+from .. import permissions, uploads
 from ..catalogue.filters import RTIRequestFilter
 from ..catalogue.selectors.details import rti_request_detail
 from ..catalogue.selectors.rows import rti_request_rows
@@ -271,7 +271,10 @@ def rti_document(request, pk, document):
     file = found.public_file if public else found.file
     content_type = found.public_content_type if public else found.content_type
     response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=found.original_name, content_type=content_type
+        file.open("rb"),
+        as_attachment=True,
+        filename=uploads.download_name(found.original_name, content_type),
+        content_type=content_type,
     )
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
