@@ -29,6 +29,7 @@ from .entities import (
 )
 from .evidence import entity_evidence, evidence_display_changes
 from .models import DRAFT_KEY, EntityType, Submission, SubmissionKind, SubmissionStatus
+from .services import approvals_counted
 
 QUEUE_AGES = {"1": 1, "7": 7, "30": 30}  # "older than N days"
 SOURCES_KIND = "sources"
@@ -41,9 +42,7 @@ def _older_than(days):
 
 def queue_submissions(*, kind="", age=""):
     """Pending submissions, oldest first (the queue index serves this), each with the
-    approvals its current revision has (``approval_count``; the review page and the
-    decision count only those of the version shown, ``services.approvals_current``, which
-    for a correction whose entry changed since may be fewer)."""
+    approvals of the version a review shows now (``approval_count``)."""
     if kind in (SOURCES_KIND, DISPUTES_KIND):
         return Submission.objects.none()
     found = Submission.objects.filter(status=SubmissionStatus.PENDING)
@@ -52,12 +51,7 @@ def queue_submissions(*, kind="", age=""):
     before = _older_than(QUEUE_AGES.get(age))
     if before:
         found = found.filter(submitted_at__lte=before)
-    approvals = models.Count("approvals", filter=models.Q(approvals__revision=models.F("revision")))
-    return (
-        found.select_related("volunteer")
-        .annotate(approval_count=approvals)
-        .order_by("submitted_at", "id")
-    )
+    return approvals_counted(found.select_related("volunteer")).order_by("submitted_at", "id")
 
 
 def queue_disputes(*, kind="", age=""):

@@ -9,11 +9,14 @@ and nobody approves their own submission.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Func
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -438,8 +441,46 @@ class Decision:
     required: int = 1
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _target_stamp(entity):
-    return "new" if entity is None else entity.updated_at.isoformat()
+    """When the entry last changed, in microseconds since 1970: the database computes the
+    same (``review_version_sql``)."""
+    if entity is None:
+        return "new"
+    return str((entity.updated_at - _EPOCH) // timedelta(microseconds=1))
+
+
+class _Microseconds(Func):
+    template = "((EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint)::text"
+    output_field = models.CharField()
+
+
+def review_version_sql():
+    """``review_version`` of each submission of a query, computed by the database (the
+    queue counts each one's current approvals with it)."""
+    stamps = [models.When(kind=SubmissionKind.NEW, then=models.Value("new"))]
+    for entity_type in (
+        EntityType.DEPLOYMENT,
+        EntityType.AGENCY,
+        EntityType.HOTSPOT,
+        EntityType.RTI_REQUEST,
+    ):
+        changed = (
+            entity_model(entity_type)
+            ._base_manager.filter(pk=models.OuterRef("target_id"))
+            .annotate(stamp=_Microseconds("updated_at"))
+            .values("stamp")[:1]
+        )
+        stamp = Coalesce(models.Subquery(changed), models.Value("new"))
+        stamps.append(models.When(entity_type=entity_type, then=stamp))
+    return Concat(
+        Cast("revision", models.CharField()),
+        models.Value("/"),
+        models.Case(*stamps, default=models.Value("new"), output_field=models.CharField()),
+        output_field=models.CharField(),
+    )
 
 
 def review_version(submission, entity=None) -> str:
@@ -461,6 +502,24 @@ def approvals_current(submission, entity=None):
 def approvals_count(submission, entity=None) -> int:
     """How many different moderators approved what a review shows now."""
     return approvals_current(submission, entity).count()
+
+
+def approvals_counted(submissions):
+    """``submissions`` (a query) with ``approval_count``: ``approvals_count`` of each, in
+    one query."""
+    counted = (
+        Approval.objects.filter(
+            submission=models.OuterRef("pk"),
+            revision=models.OuterRef("revision"),
+            version=models.OuterRef("version_now"),
+        )
+        .values("submission")
+        .annotate(n=models.Count("id"))
+        .values("n")
+    )
+    return submissions.annotate(version_now=review_version_sql()).annotate(
+        approval_count=Coalesce(models.Subquery(counted), 0)
+    )
 
 
 def _apply(*, submission, moderator, approvers, note):

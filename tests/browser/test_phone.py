@@ -111,8 +111,8 @@ def fits_and_passes_axe(page, width, name):
     ("name", "path"), [("deployment", "{deployment}"), ("home", "/"), ("state", "/states/in-up/")]
 )
 def test_the_share_control_opened_fits_and_passes_axe(phones, phone_site, language, name, path):
-    """ "Share / embed" opened on a phone: the link, the code and the copy button fit the
-    screen and are large enough to tap."""
+    """The "Share / embed" control opened on a phone: its link, code and copy button fit
+    the screen, keep the margins and are large enough to tap."""
     page = phones[360]
     page.goto(page_url(phone_site, language, path))
     settle(page)

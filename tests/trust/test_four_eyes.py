@@ -184,6 +184,8 @@ def test_an_approval_given_before_the_entry_changed_no_longer_counts(
 
     page = signed_in(second).get(review_url(submission)).content.decode()
     assert "0 of 2" in page
+    queue = signed_in(second).get(reverse("moderation:queue")).content.decode()
+    assert "0 of 2 approvals" in queue
     outcome = approve(submission, second)
     assert (outcome.entity, outcome.approvals) == (None, 1)
     assert Deployment.objects.get(pk=deployment.pk).camera_count == 10

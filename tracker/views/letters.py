@@ -45,13 +45,15 @@ FROM_PROPOSAL = {
 
 def letters_allowed(request, letters=1) -> bool:
     """Within this client's letters for the hour, counting ``letters`` more (every attempt
-    counts; a campaign's zip counts each of its letters)."""
+    counts; a campaign's zip counts each of its letters). A campaign with more authorities
+    than the hour allows is still one zip an hour: as the client's first letters of it."""
     key = f"rti:letters:{client_address(request)}"
     cache.add(key, 0, timeout=3600)
     try:
-        return cache.incr(key, letters) <= settings.RTI_LETTERS_PER_HOUR
+        total = cache.incr(key, letters)
     except ValueError:  # expired between add and incr
         return True
+    return total <= settings.RTI_LETTERS_PER_HOUR or total == letters
 
 
 def _pdf_response(letter):
