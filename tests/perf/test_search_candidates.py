@@ -23,6 +23,8 @@ def many_matches(monkeypatch):
     stored last, whose title names it three times."""
     monkeypatch.setattr(search_module, "RANKED_CANDIDATES", 12)
     monkeypatch.setattr(search_module, "RANKED_HEAD", 6)
+    with connection.cursor() as cursor:  # a new, empty table: rows stored as they are made
+        cursor.execute("TRUNCATE tracker_deployment CASCADE")
     made = [DeploymentFactory(title=f"{WORD} {WORD} north gate", summary=FILLER)]
     for n in range(38):
         made.append(DeploymentFactory(title=f"Camera {n}", summary=f"{WORD} {FILLER}"))
