@@ -20,8 +20,10 @@ run: setup messages
 # The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database
 # and Redis databases; a file's tests stay together, handed out in the order
 # tests/conftest.py sorts them (slowest first). TEST_WORKERS=0 runs it in one process.
+# A process that crashes ends the run with its error (xdist's replacement process may wait
+# for work that never comes).
 TEST_WORKERS ?= 3
-PYTEST := $(VENV)/bin/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
+PYTEST := $(VENV)/bin/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --max-worker-restart 0)
 
 # Each xdist process would otherwise rewrite every test module's assertions again when the
 # environment forbids bytecode files: the suite keeps them (they are git-ignored).

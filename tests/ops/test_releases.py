@@ -164,6 +164,16 @@ def test_the_changelog_lists_ids_added_changed_with_fields_and_withdrawn(publish
     assert third.manifest["changes"]["deployments"] == {"added": 0, "changed": 0, "withdrawn": 0}
 
 
+def test_a_changelog_leaves_the_csv_imports_size_limit_as_it_was(published, release_root):
+    """The changelog reads long cells, but the process's CSV limit is the import's guard
+    against a huge field: it is the same after a release as before."""
+    limit = csv.field_size_limit()
+    dataset_release(today=date(2026, 11, 30))
+    DeploymentFactory(title="Metro gates", lead_agency=published["agency"])
+    dataset_release(today=date(2026, 12, 1))
+    assert csv.field_size_limit() == limit
+
+
 def test_a_release_is_one_snapshot_even_while_data_changes(published, release_root, monkeypatch):
     """A write committed while the release is being built is in none of its files."""
     real = release_module.csv_chunks

@@ -150,8 +150,14 @@ def _snapshot_exports(folder: Path) -> tuple[dict, dict, str]:
 
 
 def _csv_rows(lines):
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long summary is one cell
-    return csv.DictReader(lines)
+    """The rows of one of our own CSV files, where a long summary is one cell: csv's field
+    limit is raised while they are read and put back after, as it is the whole process's
+    (the CSV import names its own limit in its errors)."""
+    previous = csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        yield from csv.DictReader(lines)
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _digests(lines) -> dict:
