@@ -445,7 +445,10 @@ class RTIEventSerializer(DescribedSerializer):
 
 class RTIDocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Stable id of the document.")
-    name = serializers.CharField(source="original_name", help_text="File name.")
+    name = serializers.CharField(
+        source="public_name",
+        help_text="File name (for a redacted copy a neutral one: rti-<request>-document-<id>).",
+    )
     content_type = serializers.CharField(source="public_content_type", help_text="MIME type.")
     redacted = serializers.SerializerMethodField(
         help_text="True when this is a copy with the applicant's details removed."

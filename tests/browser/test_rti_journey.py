@@ -218,9 +218,12 @@ def test_a_request_from_filing_to_a_published_redacted_reply(browser, site, tmp_
 
     reader.goto(site + f"/rti/{rti.pk}/")
     reader.screenshot(path=SCREENSHOTS / "rti-request.png", full_page=True)
-    link = reader.locator(".rti-documents a", has_text="reply.pdf")
+    # The public sees the redacted copy under a neutral name, never the original's.
+    document = rti.documents.get(original_name="reply.pdf")
+    link = reader.locator(".rti-documents a", has_text=f"rti-{rti.pk}-document-{document.pk}")
     served = reader.request.get(site + link.get_attribute("href"))
     assert served.ok and served.body() == redacted.read_bytes()
+    assert "reply.pdf" not in reader.content()
     assert "appeal.pdf" not in reader.content()  # not published
     assert not reader_context.cookies()
     assert overdue_everywhere(reader, site, rti) == (True, "first_appeal_filed")

@@ -72,13 +72,17 @@ def test_private_until_published_then_the_redacted_copy_only(replied, volunteer,
     assert [r.pk for r in anonymous.get("/rti/?q=orbital register").context["rows"]] == [replied.pk]
     assert "12 Main Road" not in document.text
     item = anonymous.get(f"/api/v1/rti-requests/{replied.pk}/").json()
+    # The original's name was the applicant's doing: a redacted copy's is neutral.
+    public_name = f"rti-{replied.pk}-document-{document.pk}"
     assert [(d["name"], d["redacted"], d["event"]) for d in item["documents"]] == [
-        ("reply-with-my-address.pdf", True, "reply_received")
+        (public_name, True, "reply_received")
     ]
+    assert f'filename="{public_name}.pdf"' in served["Content-Disposition"]
     found = anonymous.get("/api/v1/rti-requests/?q=Hazratganj").json()["results"]
     assert [r["id"] for r in found] == [replied.pk]
     page = anonymous.get(f"/rti/{replied.pk}/", follow=True).content.decode()
-    assert "reply-with-my-address.pdf" in page and "redacted copy" in page
+    assert public_name in page and "redacted copy" in page
+    assert "reply-with-my-address" not in page
 
     signed_in(moderator).post(f"/moderation/rti/{replied.pk}/documents/{document.pk}/unpublish/")
     assert download(anonymous, replied, document).status_code == 404

@@ -472,6 +472,14 @@ class RTIDocument(models.Model):
         return self.published_at is not None
 
     @property
+    def public_name(self):
+        """The name the public sees. A redacted copy gets a neutral one: the original's name
+        was the uploader's and may carry what the copy had removed (an applicant's name)."""
+        if not self.redacted_file:
+            return self.original_name
+        return f"rti-{self.rti_request_id}-document-{self.pk}"
+
+    @property
     def public_file(self):
         """What the public may download once published: the redacted copy, if any."""
         return self.redacted_file or self.file

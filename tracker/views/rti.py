@@ -273,7 +273,9 @@ def rti_document(request, pk, document):
     response = FileResponse(
         file.open("rb"),
         as_attachment=True,
-        filename=uploads.download_name(found.original_name, content_type),
+        filename=uploads.download_name(
+            found.public_name if public else found.original_name, content_type
+        ),
         content_type=content_type,
     )
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
