@@ -46,10 +46,10 @@ class PageJSONRenderer(JSONRenderer):
         if indent is not None or not self.compact or self.ensure_ascii:
             data = {**data, "results": json.loads(rows)}
             return super().render(data, accepted_media_type, renderer_context)
-        # The page without its rows, written once; ``"results":[]`` cannot stand inside a
-        # string written there (its quotes would be escaped), so it is the key's place.
+        # The page without its rows, written once. The key is found from the end: only
+        # ``count_estimated`` (a boolean) follows it, while the links before it are text.
         page = super().render({**data, "results": []}, accepted_media_type, renderer_context)
-        at = page.index(b'"results":[]') + len(b'"results":')
+        at = page.rindex(b'"results":[]') + len(b'"results":')
         rows = rows.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         return page[:at] + rows.encode() + page[at + 2 :]
 
