@@ -188,14 +188,63 @@ def unacknowledged_visible_again(visibility_timeout):
     return not newest or newest[0][1] < time.time() - visibility_timeout
 
 
+_template_build = None
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook
+def pytest_testnodeready(node):
+    """In the process that runs a parallel run, once its first xdist process has started:
+    migrate the template database, in a thread, while the xdist processes collect the
+    tests (seconds each, in which no test can run); the first of them to need the
+    database then finds it ready. (Started sooner, the thread would slow the starting of
+    the xdist processes, which this process's own code does.)"""
+    global _template_build
+    config = node.config
+    if _template_build is not None or config.option.collectonly:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    shared = config._tmp_path_factory.getbasetemp()  # the workers' basetemp's parent
+    blocker = config.stash[blocking_manager_key]
+    _template_build = threading.Thread(target=_template_ensure, args=(shared, blocker))
+    _template_build.start()
+
+
+def pytest_sessionfinish(session):
+    if _template_build is not None:
+        _template_build.join()
+
+
+def _template_ensure(shared, blocker):
+    """The migrated template ``test_panoptic``, made once per run by whichever process
+    takes the lock first (the starting process's thread, or an xdist process if that one
+    failed: it then fails again, with the error in a test). Its name in the ready file."""
+    from django.db import connection
+
+    with blocker.unblock(), open(shared / "test-database.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            ready = shared / "test-database.ready"
+            if not ready.exists():
+                name = connection.creation.create_test_db(
+                    verbosity=0, autoclobber=True, serialize=False
+                )
+                ready.write_text(name)
+            return ready.read_text()
+        finally:
+            connection.close()  # nobody may be connected to a template while it is copied
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker, tmp_path_factory):
     """The test database: one process migrates it, every xdist process clones it.
 
     Migrating takes seconds of CPU per database; cloning (CREATE DATABASE ... TEMPLATE)
-    a fraction of one. The first process to get the lock migrates ``test_panoptic``; each
-    then clones it to ``test_panoptic_gw<n>`` and works there; its clone is dropped at the
-    end, the template by the next run. Without xdist: pytest-django's usual database."""
+    a fraction of one. In a parallel run, the starting process migrates ``test_panoptic``
+    while the others start (``pytest_testnodeready``); each then clones it to
+    ``test_panoptic_gw<n>`` and works there; its clone is dropped at the end, the template
+    by the next run. Without xdist: pytest-django's usual database."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
@@ -210,19 +259,10 @@ def django_db_setup(request, django_test_environment, django_db_blocker, tmp_pat
         return
 
     shared = tmp_path_factory.getbasetemp().parent  # the same folder for every process
+    connection.settings_dict["NAME"] = _template_ensure(shared, django_db_blocker)
     with django_db_blocker.unblock(), open(shared / "test-database.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            ready = shared / "test-database.ready"
-            if ready.exists():
-                connection.settings_dict["NAME"] = ready.read_text()
-            else:
-                ready.write_text(
-                    connection.creation.create_test_db(
-                        verbosity=0, autoclobber=True, serialize=False
-                    )
-                )
-            connection.close()  # nobody may be connected to a template while it is copied
             connection.creation.clone_test_db(suffix=worker, verbosity=0, autoclobber=True)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
