@@ -59,16 +59,17 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.hookimpl(trylast=True)  # after -m and -k have deselected
 def pytest_collection_modifyitems(items):
-    """The slowest tests first (real Celery workers, faults, the browser, then a costly
-    set-up), so that in a parallel run they start at once and the quick ones fill in around
-    them; among the rest, the modules with more tests first. A parallel run hands out whole
-    modules in this order (``--no-loadscope-reorder``, Makefile): a long module handed out
-    last would leave the other processes idle until it ends.
+    """The slowest tests first (real Celery workers, faults, the browser, a costly set-up,
+    then a module slow whatever its size), so that in a parallel run they start at once
+    and the quick ones fill in around them; among the rest, the modules with more tests
+    first. A parallel run hands out whole modules in this order (``--no-loadscope-reorder``,
+    Makefile): a long module handed out last would leave the other processes idle until it
+    ends.
 
     In each module, the tests that use a data set built once for the module (a fixture
     named ``*_once``, ``tests/support/data.py``) come last: its rows stay in the database
     until the module's last test, and no other test may see them."""
-    slow = ("celery_worker", "faults", "browser", "slow_setup")
+    slow = ("celery_worker", "faults", "browser", "slow_setup", "slow")
     ranks, sizes, modules = {}, {}, {}
     for item in items:
         module = item.nodeid.split("::")[0]

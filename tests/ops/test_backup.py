@@ -12,6 +12,8 @@ from django.db import connection
 from tests.factories import CitationFactory, DeploymentFactory, SourceFactory, VendorFactory
 from tests.support.servers import ROOT, database_url
 
+pytestmark = pytest.mark.slow  # backs up and restores whole databases
+
 RESTORED = "panoptic_restore_test"
 
 

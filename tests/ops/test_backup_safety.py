@@ -16,6 +16,8 @@ from django.db import connection
 
 from tests.support.servers import ROOT, database_url
 
+pytestmark = pytest.mark.slow  # every test runs the backup script
+
 
 def run_backup(*args, env):
     return subprocess.run(

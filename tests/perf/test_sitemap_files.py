@@ -9,7 +9,7 @@ from tests.support.data import rows_copied
 from tracker.models import Hotspot
 from tracker.views.sitemaps import SITEMAP_URL_LIMIT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_more_than_50000_urls_make_an_index_with_two_files(client):

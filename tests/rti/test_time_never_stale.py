@@ -24,7 +24,7 @@ from tests.support.data import IST, clock_at, rti_with_events
 from tracker.models import RTIRequest
 from tracker.rti.lifecycle import rti_event_record, rti_request_schedule
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 D = date.fromisoformat
 ATOM = "{http://www.w3.org/2005/Atom}"
 
