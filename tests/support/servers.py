@@ -238,9 +238,10 @@ def stop_process_group(proc, timeout=30):
 
 
 class Gunicorn:
-    """``gunicorn -c deploy/gunicorn.conf.py`` on a free loopback port."""
+    """``gunicorn -c deploy/gunicorn.conf.py`` on a free loopback port (one worker unless a
+    test needs more: each starts Django anew)."""
 
-    def __init__(self, env, workers=2, threads=1):
+    def __init__(self, env, workers=1, threads=1):
         self.port = free_port()
         self.env = env
         self.args = [
