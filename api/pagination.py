@@ -85,7 +85,9 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         counted = count_always or self.offset
         self.count = self.get_count(queryset, name=count_name) if counted else None
         count = None if self.count_estimated else self.count  # an estimate places no page
-        found = paging.page_ids(queryset, offset=self.offset, limit=self.limit, count=count)
+        found = paging.page_ids(
+            queryset, offset=self.offset, limit=self.limit, count=count, ids_only=True
+        )
         self.page_length = len(found.ids)
         return found.ids
 

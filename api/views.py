@@ -88,6 +88,26 @@ def geojson_schema(serializer, *, many):
     }
 
 
+def built_once(selector):
+    """``selector``'s records, built on first use and cloned for each request, as REST
+    framework does with a viewset's ``queryset``: their joins and prefetches are the same
+    for every request, and building them was a tenth of an uncached page's time. Only
+    for records that do not depend on the moment they are read (not the RTI clock's)."""
+    built = []
+
+    def records():
+        if not built:
+            built.append(selector())
+        return built[0].all()
+
+    return records
+
+
+DEPLOYMENT_RECORDS = built_once(records.deployment_records)
+AGENCY_RECORDS = built_once(records.agency_records)
+HOTSPOT_RECORDS = built_once(records.hotspot_records)
+
+
 class JSONErrorsMixin:
     """Errors are always JSON, even when GeoJSON was asked for."""
 
@@ -249,7 +269,7 @@ class DeploymentViewSet(PublicViewSet):
     export_name = "deployments"
 
     def get_queryset(self):
-        return records.deployment_records()
+        return DEPLOYMENT_RECORDS()
 
     def get_serializer(self, *args, **kwargs):
         """Every claim's level for the whole page (or the one entry) in one query."""
@@ -270,7 +290,7 @@ class AgencyViewSet(PublicViewSet):
     export_name = "agencies"
 
     def get_queryset(self):
-        return records.agency_records()
+        return AGENCY_RECORDS()
 
 
 @documented("hotspot", "hotspots")
@@ -280,7 +300,7 @@ class HotspotViewSet(PublicViewSet):
     export_name = "hotspots"
 
     def get_queryset(self):
-        return records.hotspot_records()
+        return HOTSPOT_RECORDS()
 
 
 @documented("RTI request", "RTI requests")
@@ -545,7 +565,7 @@ class OsmExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
     schema = FilteredFileSchema()
 
     def get_queryset(self):
-        return records.hotspot_records()
+        return HOTSPOT_RECORDS()
 
     def get(self, request):
         filterset = OsmExportFilter(request.query_params, queryset=self.get_queryset())
