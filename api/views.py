@@ -108,6 +108,14 @@ AGENCY_RECORDS = built_once(records.agency_records)
 HOTSPOT_RECORDS = built_once(records.hotspot_records)
 
 
+class GivenParametersFilterBackend(DjangoFilterBackend):
+    """The FilterSet with only the parameters the request gives: the API never shows the
+    filters' form, and a parameter not given changes nothing (``PublicFilterSet``)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "given_only": True}
+
+
 class JSONErrorsMixin:
     """Errors are always JSON, even when GeoJSON was asked for."""
 
@@ -145,7 +153,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
     ``export_name`` ties it to the column dictionary used for ``?format=geojson``.
     """
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [GivenParametersFilterBackend]
     export_name = None
 
     def get_renderers(self):

@@ -31,3 +31,23 @@ def test_two_filter_forms_at_once_keep_their_own_values_and_errors(world):
     assert blank.is_valid() and 'value="' not in str(blank.form["state"])
     right.form.fields.pop("year")  # one form's field list is its own
     assert "year" in blank.form.fields and "year" in DeploymentFilter({}, rows).form.fields
+
+
+def test_the_apis_filtersets_hold_only_the_parameters_given_and_filter_the_same(world):
+    """The API's FilterSets (``given_only``) validate and apply only the parameters given:
+    the same rows, the same errors as a FilterSet holding every filter."""
+    rows = Deployment.objects.published()
+    cases = [
+        {},
+        {"state": "IN-UP"},
+        {"agency": "mumbai-police", "near": "72.88,19.08", "radius_km": "50"},
+        {"radius_km": "5"},  # without near it changes nothing
+        {"status": "in_use", "ordering": "-title"},
+        {"state": "not a state", "year": "19x"},
+    ]
+    for data in cases:
+        given, every = DeploymentFilter(data, rows, given_only=True), DeploymentFilter(data, rows)
+        assert set(given.filters) == set(data)
+        assert given.is_valid() == every.is_valid()
+        assert given.form.errors == every.form.errors
+        assert list(given.qs) == list(every.qs)
