@@ -9,6 +9,7 @@ parameter: ``limit``/``offset`` is its contract, and ``ordering=updated_at`` wit
 """
 
 import re
+from urllib import parse
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -95,14 +96,30 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         """None on the last page; with an estimated count, the last page is the first one
         that is not full (the estimate may be above or below the true number)."""
         if getattr(self, "count_estimated", False):
-            if self.page_length < self.limit:
-                return None
-            count, self.count = self.count, self.offset + self.limit + 1
-            try:
-                return super().get_next_link()
-            finally:
-                self.count = count
-        return super().get_next_link()
+            last = self.page_length < self.limit
+        else:
+            last = self.offset + self.limit >= self.count
+        return None if last else self.page_link(self.offset + self.limit)
+
+    def get_previous_link(self):
+        if self.offset <= 0:
+            return None
+        return self.page_link(self.offset - self.limit if self.offset > self.limit else None)
+
+    def page_link(self, offset):
+        """This request's URL with ``limit`` set and ``offset`` set (None: left out), its
+        parameters sorted: what REST framework's links write, in one pass over the
+        query string instead of two."""
+        url = self.request.build_absolute_uri()
+        scheme, netloc, path, query, fragment = parse.urlsplit(url)
+        params = parse.parse_qs(query, keep_blank_values=True)
+        params[self.limit_query_param] = [str(self.limit)]
+        if offset is None:
+            params.pop(self.offset_query_param, None)
+        else:
+            params[self.offset_query_param] = [str(offset)]
+        query = parse.urlencode(sorted(params.items()), doseq=True)
+        return parse.urlunsplit((scheme, netloc, path, query, fragment))
 
     def get_paginated_response(self, data):
         """The page; a search whose count is the planner's estimate says so with
