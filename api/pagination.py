@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
 from tracker.catalogue import paging, search
-from tracker.catalogue.datacache import cached
+from tracker.catalogue.datacache import cached, cached_key
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -59,19 +59,26 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         if search.is_ranked(queryset):  # counted with its ranking, in one pass
             count, self.count_estimated = search.ranked_count(queryset)
             return count
-        params = sorted(
-            (key, value)
-            for key, values in self.request.query_params.lists()
-            if key not in (self.limit_query_param, self.offset_query_param, "format", "ordering")
-            for value in values
-        )
         return cached(
             name,
             lambda: super(StrictLimitOffsetPagination, self).get_count(queryset),
-            self.request.path,
-            params,
-            *getattr(self, "vary", ()),
+            *self.count_vary(self.request, getattr(self, "vary", ())),
+            ahead=getattr(self, "ahead", None),
         )
+
+    def count_key(self, request, vary=(), *, name="api-count"):
+        """Where the list's count is cached, for reading it ahead (``ahead``)."""
+        return cached_key(name, *self.count_vary(request, tuple(map(str, vary))))
+
+    def count_vary(self, request, vary):
+        """What a count depends on: the path, the filters, the view's extras."""
+        params = sorted(
+            (key, value)
+            for key, values in request.query_params.lists()
+            if key not in (self.limit_query_param, self.offset_query_param, "format", "ordering")
+            for value in values
+        )
+        return (request.path, params, *vary)
 
     def page_ids(self, queryset, request, *, count_name="api-count", count_always=True, vary=()):
         """The ids of the requested page of ``queryset``, in its order. Without

@@ -180,10 +180,12 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
 
     def list(self, request, *args, **kwargs):
         extras = self.list_cache_extras()
-        entry = self.list_cache_entry = list_cache_lookup(request, extras)
+        count = self.paginator.count_key(request, extras)
+        entry = self.list_cache_entry = list_cache_lookup(request, extras, read_ahead=[count])
         answer = list_response_before_rendering(request, entry) if entry else None
         if answer is not None:  # 304, or the page from the cache
             return answer
+        self.paginator.ahead = entry.ahead if entry else None
         if not self.wants_geojson():
             return self.json_list(request, vary=extras)
         queryset = self.filter_queryset(self.get_queryset())
