@@ -41,7 +41,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 
-from tracker.catalogue.datacache import versions_and_value
+from tracker.catalogue.datacache import ReadAhead, versions_and_value
 
 # Part of every key: change it when the stored entry's shape changes, so that
 # entries written by the previous release are never read.
@@ -57,6 +57,7 @@ class ListCacheEntry:
     versions: tuple
     etag: str
     response: HttpResponse | None  # the stored answer, when current
+    ahead: ReadAhead | None = None  # cached entries read in the same round trip
 
 
 def list_cache_key(request, extras=()):
@@ -78,20 +79,24 @@ def list_cache_key(request, extras=()):
     return f"api:list:{digest}"
 
 
-def list_cache_lookup(request, extras=()):
+def list_cache_lookup(request, extras=(), read_ahead=()):
     """The cache entry of this list request (None unless it is a GET or HEAD); its
-    ``response`` is the stored answer when the cache holds a current one."""
+    ``response`` is the stored answer when the cache holds a current one. The
+    ``cached`` entries ``read_ahead`` (the list's count) come in the same round trip,
+    in the entry's ``ahead``."""
     if request.method not in ("GET", "HEAD"):
         return None
     key = list_cache_key(request, extras)
-    versions, stored = versions_and_value(key)
+    versions, stored, ahead = versions_and_value(key, *read_ahead)
     digest = hashlib.blake2b(f"{key}{versions!r}".encode(), digest_size=16).hexdigest()
     response = None
     if settings.API_CACHE_SECONDS > 0 and stored is not None and stored[0] == versions:
         _, body, content_type = stored
         response = HttpResponse(body, content_type=content_type)
         response["ETag"] = f'"{digest}"'
-    return ListCacheEntry(key=key, versions=versions, etag=f'"{digest}"', response=response)
+    return ListCacheEntry(
+        key=key, versions=versions, etag=f'"{digest}"', response=response, ahead=ahead
+    )
 
 
 def list_response_before_rendering(request, entry):

@@ -9,12 +9,13 @@ parameter: ``limit``/``offset`` is its contract, and ``ordering=updated_at`` wit
 """
 
 import re
+from urllib import parse
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
 from tracker.catalogue import paging, search
-from tracker.catalogue.datacache import cached
+from tracker.catalogue.datacache import cached, cached_key
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -58,19 +59,26 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         if search.is_ranked(queryset):  # counted with its ranking, in one pass
             count, self.count_estimated = search.ranked_count(queryset)
             return count
-        params = sorted(
-            (key, value)
-            for key, values in self.request.query_params.lists()
-            if key not in (self.limit_query_param, self.offset_query_param, "format", "ordering")
-            for value in values
-        )
         return cached(
             name,
             lambda: super(StrictLimitOffsetPagination, self).get_count(queryset),
-            self.request.path,
-            params,
-            *getattr(self, "vary", ()),
+            *self.count_vary(self.request, getattr(self, "vary", ())),
+            ahead=getattr(self, "ahead", None),
         )
+
+    def count_key(self, request, vary=(), *, name="api-count"):
+        """Where the list's count is cached, for reading it ahead (``ahead``)."""
+        return cached_key(name, *self.count_vary(request, tuple(map(str, vary))))
+
+    def count_vary(self, request, vary):
+        """What a count depends on: the path, the filters, the view's extras."""
+        params = sorted(
+            (key, value)
+            for key, values in request.query_params.lists()
+            if key not in (self.limit_query_param, self.offset_query_param, "format", "ordering")
+            for value in values
+        )
+        return (request.path, params, *vary)
 
     def page_ids(self, queryset, request, *, count_name="api-count", count_always=True, vary=()):
         """The ids of the requested page of ``queryset``, in its order. Without
@@ -85,7 +93,9 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         counted = count_always or self.offset
         self.count = self.get_count(queryset, name=count_name) if counted else None
         count = None if self.count_estimated else self.count  # an estimate places no page
-        found = paging.page_ids(queryset, offset=self.offset, limit=self.limit, count=count)
+        found = paging.page_ids(
+            queryset, offset=self.offset, limit=self.limit, count=count, ids_only=True
+        )
         self.page_length = len(found.ids)
         return found.ids
 
@@ -93,14 +103,30 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         """None on the last page; with an estimated count, the last page is the first one
         that is not full (the estimate may be above or below the true number)."""
         if getattr(self, "count_estimated", False):
-            if self.page_length < self.limit:
-                return None
-            count, self.count = self.count, self.offset + self.limit + 1
-            try:
-                return super().get_next_link()
-            finally:
-                self.count = count
-        return super().get_next_link()
+            last = self.page_length < self.limit
+        else:
+            last = self.offset + self.limit >= self.count
+        return None if last else self.page_link(self.offset + self.limit)
+
+    def get_previous_link(self):
+        if self.offset <= 0:
+            return None
+        return self.page_link(self.offset - self.limit if self.offset > self.limit else None)
+
+    def page_link(self, offset):
+        """This request's URL with ``limit`` set and ``offset`` set (None: left out), its
+        parameters sorted: what REST framework's links write, in one pass over the
+        query string instead of two."""
+        url = self.request.build_absolute_uri()
+        scheme, netloc, path, query, fragment = parse.urlsplit(url)
+        params = parse.parse_qs(query, keep_blank_values=True)
+        params[self.limit_query_param] = [str(self.limit)]
+        if offset is None:
+            params.pop(self.offset_query_param, None)
+        else:
+            params[self.offset_query_param] = [str(offset)]
+        query = parse.urlencode(sorted(params.items()), doseq=True)
+        return parse.urlunsplit((scheme, netloc, path, query, fragment))
 
     def get_paginated_response(self, data):
         """The page; a search whose count is the planner's estimate says so with

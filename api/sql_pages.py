@@ -36,6 +36,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Case, F, Func, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.aggregates import Aggregate
+from django.utils import timezone
 from psycopg import ClientCursor
 from rest_framework import fields as drf
 from rest_framework import relations, serializers
@@ -133,7 +134,29 @@ def _json_text(expression):
     )
 
 
+# A datetime as DRF writes it in ISO 8601 (``isoformat`` in the reader's time zone, the
+# page's second parameter; microseconds only when there are some; "Z" for UTC).
+ISO_DATETIME = (
+    "CASE WHEN {v} IS NULL THEN 'null' ELSE '\"' || "
+    "to_char({v} AT TIME ZONE $2, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+    "CASE WHEN mod(date_part('microseconds', {v})::bigint, 1000000) = 0 THEN '' "
+    "ELSE to_char({v}, '.US') END || "
+    "CASE WHEN {o} = 0 THEN 'Z' ELSE CASE WHEN {o} < 0 THEN '-' ELSE '+' END || "
+    "to_char(make_interval(secs => abs({o})), 'HH24:MI') || "
+    "CASE WHEN mod(abs({o}), 60) = 0 THEN '' "
+    "ELSE to_char(make_interval(secs => abs({o})), ':SS') END END || '\"' END"
+).format(
+    v="%(expressions)s",
+    o="extract(epoch FROM (%(expressions)s AT TIME ZONE $2) - "
+    "(%(expressions)s AT TIME ZONE 'UTC'))::integer",
+)
+
+
 def _datetime(path, field, finishes):
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    in_reader_zone = not hasattr(field, "timezone")
+    if in_reader_zone and output_format is not None and output_format.lower() == drf.ISO_8601:
+        return Func(F(path), template=ISO_DATETIME, output_field=TEXT)
     micros = Func(
         F(path),
         template="((extract(epoch FROM %(expressions)s) * 1000000)::bigint)::text",
@@ -171,8 +194,8 @@ def _field(field, model, prefix, prefetches, finishes):
     reached through ``prefix``."""
     if isinstance(field, serializers.ListSerializer):
         return _many(field, model, prefix, prefetches, finishes)
-    if isinstance(field, ClaimLevelsField):
-        return _claim_levels(model, prefix)
+    if isinstance(field, ClaimLevelsField):  # a page's own rows only (_top_field)
+        raise Uncompilable(field.field_name)
     if isinstance(field, serializers.SerializerMethodField) or len(field.source_attrs) != 1:
         raise Uncompilable(field.field_name)
     name = field.source_attrs[0]
@@ -199,15 +222,24 @@ def _field(field, model, prefix, prefetches, finishes):
     raise Uncompilable(f"{field.field_name}: {type(field).__name__}")
 
 
-def _text_object(pairs):
-    """The JSON text of an object of (name, JSON text expression) pairs, in their order,
-    written compactly as the JSON renderer writes (no spaces)."""
+def _text_parts(pairs):
+    """The parts of the JSON text of an object of (name, value) pairs, in their order,
+    written compactly as the JSON renderer writes (no spaces): key texts and values."""
     parts = []
-    for index, (name, expression) in enumerate(pairs):
+    for index, (name, value) in enumerate(pairs):
         key = json.dumps(name, ensure_ascii=False)
-        parts += [Value(("{" if index == 0 else ",") + key + ":"), expression]
+        parts += [Value(("{" if index == 0 else ",") + key + ":"), value]
     parts.append(Value("}" if pairs else "{}"))
+    return parts
+
+
+def _concatenated(parts):
     return Func(*parts, template="(%(expressions)s)", arg_joiner=" || ", output_field=TEXT)
+
+
+def _text_object(pairs):
+    """The JSON text of an object of (name, JSON text expression) pairs."""
+    return _concatenated(_text_parts(pairs))
 
 
 def _object(serializer, model, prefix, prefetches, finishes):
@@ -232,23 +264,25 @@ def _one(serializer, model_field, path, finishes):
     return Case(When(shown, then=built), default=Value("null"), output_field=TEXT)
 
 
-def _claim_levels(model, prefix):
+UNVERIFIED_CLAIMS = json.dumps(
+    dict.fromkeys(Claim.values, VerificationLevel.UNVERIFIED), separators=(",", ":")
+)
+
+
+def _claim_levels(model):
     """Each claim's level, in the field's order, "unverified" where no source is cited:
-    one grouped pass over the row's evidence (``every_claim_level``)."""
-    if prefix or model is not Deployment:
+    one grouped pass over the page's evidence (``every_claim_level``), by deployment."""
+    if model is not Deployment:
         raise Uncompilable("claims")
-    levels = every_claim_level(deployment=OuterRef("pk"))
     built = _text_object([(code, _json_text(F(f"level_{code}"))) for code in Claim.values])
-    unverified = json.dumps(
-        dict.fromkeys(Claim.values, VerificationLevel.UNVERIFIED), separators=(",", ":")
-    )
-    found = Subquery(levels.values(_json=built), output_field=TEXT)
-    return Func(found, Value(unverified), function="COALESCE", output_field=TEXT)
+    levels = every_claim_level().values("deployment", _json=built)
+    return PageSet(levels, owner="deployment", empty=UNVERIFIED_CLAIMS)
 
 
-def _many(serializer, model, prefix, prefetches, finishes):
-    """A ``many=True`` field read from ``prefetched_<name>``: the prefetch's own queryset,
-    narrowed to the row, aggregated in its order (ties broken by id)."""
+def _related_rows(serializer, model, prefix, prefetches, finishes):
+    """A ``many=True`` field's rows: the prefetch's own queryset (its filters, such as
+    "published only"), with the lookup from them to the owning row, and the JSON text
+    of each, in its order (ties broken by id)."""
     prefetch = prefetches.get(serializer.source)
     if prefix or prefetch is None:
         raise Uncompilable(serializer.source)
@@ -261,17 +295,49 @@ def _many(serializer, model, prefix, prefetches, finishes):
     rows = prefetch.queryset if prefetch.queryset is not None else related._default_manager.all()
     ordering = [*(rows.query.order_by or related._meta.ordering or ()), "pk"]
     built = _object(serializer.child, related, "", _prefetches(rows), finishes)
-    aggregate = (
+    return rows.order_by(), owner, TextArray(built, order_by=ordering)
+
+
+def _many(serializer, model, prefix, prefetches, finishes):
+    """A ``many=True`` field read from ``prefetched_<name>``, aggregated per row: inside
+    another set (a citation's evidence), a subquery per row."""
+    rows, owner, aggregate = _related_rows(serializer, model, prefix, prefetches, finishes)
+    texts = (
         rows.filter(**{owner: OuterRef("pk")})
-        .order_by()
         .annotate(_group=Value(1))
         .values("_group")
-        .annotate(_json=TextArray(built, order_by=ordering))
+        .annotate(_json=aggregate)
         .values("_json")
     )
     return Func(
-        Subquery(aggregate, output_field=TEXT), Value("[]"), function="COALESCE", output_field=TEXT
+        Subquery(texts, output_field=TEXT), Value("[]"), function="COALESCE", output_field=TEXT
     )
+
+
+@dataclass(frozen=True)
+class PageSet:
+    """A related set of a page's rows, written for the whole page in one grouped pass:
+    ``rows`` has one row per owner (its id in ``owner``) with the set's JSON text in
+    ``_json``; ``empty`` stands for an owner without a row."""
+
+    rows: models.QuerySet
+    owner: str
+    empty: str
+
+
+def _page_set(serializer, model, prefetches, finishes):
+    rows, owner, aggregate = _related_rows(serializer, model, "", prefetches, finishes)
+    texts = rows.values(_owner=F(owner)).annotate(_json=aggregate).values("_owner", "_json")
+    return PageSet(texts, owner="_owner", empty="[]")
+
+
+def _top_field(field, model, prefetches, finishes):
+    """A field of the page's own rows: its related sets are grouped (``PageSet``)."""
+    if isinstance(field, serializers.ListSerializer):
+        return _page_set(field, model, prefetches, finishes)
+    if isinstance(field, ClaimLevelsField):
+        return _claim_levels(model)
+    return _field(field, model, "", prefetches, finishes)
 
 
 @dataclass(frozen=True)
@@ -303,26 +369,57 @@ def page_query(serializer_class, queryset):
     supplies its ids; datetimes are finished in Python, in the reader's time zone)."""
     key = (serializer_class, queryset.model)
     if key not in _compiled:
-        finishes = []
         try:
-            if _reads_the_clock(queryset):
-                raise Uncompilable("its rows depend on the time they are read")
-            row = _object(serializer_class(), queryset.model, "", _prefetches(queryset), finishes)
+            _compiled[key] = _compile(serializer_class, queryset)
         except Uncompilable:
             _compiled[key] = None
-        else:
-            rows = queryset.order_by().values(_pk=F("pk"), _row=row)
-            inner, params = rows.query.sql_with_params()
-            connection.ensure_connection()
-            inner = ClientCursor(connection.connection).mogrify(inner, params)
-            sql = (
-                "SELECT '[' || COALESCE(string_agg(t._row, ',' "
-                "ORDER BY array_position($1, t._pk)), '') || ']'"
-                f" FROM ({inner}) AS t WHERE t._pk = ANY($1)"
-            )
-            name = f"api_rows_{queryset.model._meta.model_name}_{serializer_class.__name__.lower()}"
-            _compiled[key] = PageQuery(name, sql, finishes)
     return _compiled[key]
+
+
+def _compile(serializer_class, queryset):
+    """The page's SQL: each row's text in pieces around its related sets (the columns
+    ``_t0``, ``_t1``...), each set grouped for the page's ids and joined to its rows."""
+    if _reads_the_clock(queryset):
+        raise Uncompilable("its rows depend on the time they are read")
+    finishes = []
+    model = queryset.model
+    prefetches = _prefetches(queryset)
+    pairs = [
+        (name, _top_field(field, model, prefetches, finishes))
+        for name, field in serializer_class().fields.items()
+        if not field.write_only
+    ]
+    pieces, sets = [[]], []
+    for part in _text_parts(pairs):
+        if isinstance(part, PageSet):
+            sets.append(part)
+            pieces.append([])
+        else:
+            pieces[-1].append(part)
+    columns = {f"_t{n}": _concatenated(piece) for n, piece in enumerate(pieces)}
+    connection.ensure_connection()
+    mogrify = ClientCursor(connection.connection).mogrify
+
+    def sql(rows):
+        return mogrify(*rows.query.sql_with_params())
+
+    row = ["t._t0"]
+    joins = []
+    for n, page_set in enumerate(sets):
+        empty = mogrify("%s", [page_set.empty])
+        row += [f"COALESCE(s{n}._json, {empty})", f"t._t{n + 1}"]
+        joins.append(
+            f" LEFT JOIN (SELECT * FROM ({sql(page_set.rows)}) AS g"
+            f" WHERE g.{page_set.owner} = ANY($1)) AS s{n} ON s{n}.{page_set.owner} = t._pk"
+        )
+    inner = sql(queryset.order_by().values(_pk=F("pk"), **columns))
+    text = (
+        f"SELECT '[' || COALESCE(string_agg({' || '.join(row)}, ',' "
+        "ORDER BY array_position($1, t._pk)), '') || ']'"
+        f" FROM ({inner}) AS t{''.join(joins)} WHERE t._pk = ANY($1)"
+    )
+    name = f"api_rows_{model._meta.model_name}_{serializer_class.__name__.lower()}"
+    return PageQuery(name, text, finishes)
 
 
 def _reads_the_clock(queryset) -> bool:
@@ -335,15 +432,30 @@ def _reads_the_clock(queryset) -> bool:
     )
 
 
-def _execute(cursor, query, ids):
+def _execute(cursor, query, ids, zone):
     """Run the page's query as a statement prepared once per database connection, so it
     is planned once rather than on every page."""
     raw = cursor.connection.connection
     prepared = _prepared.setdefault(raw, set())
     if query.name not in prepared:
-        cursor.execute(f"PREPARE {query.name}(bigint[]) AS {query.sql.replace('%', '%%')}")
+        sql = query.sql.replace("%", "%%")
+        cursor.execute(f"PREPARE {query.name}(bigint[], text) AS {sql}")
         prepared.add(query.name)
-    cursor.execute(f"EXECUTE {query.name}(%s::bigint[])", [ids])
+    cursor.execute(f"EXECUTE {query.name}(%s::bigint[], %s)", [ids, zone])
+
+
+def _zone_name(zone):
+    """The current time zone's name as PostgreSQL knows it, or None (a zone without a
+    name, or one PostgreSQL lacks): its pages are then written by the serializer."""
+    name = "UTC" if zone is UTC else getattr(zone, "key", None)
+    if name not in _known_zones:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_timezone_names WHERE name = %s", [name])
+            _known_zones[name] = name is not None and cursor.fetchone()[0] == 1
+    return name if _known_zones[name] else None
+
+
+_known_zones = {}
 
 
 def page_rows(serializer_class, queryset, ids):
@@ -353,12 +465,15 @@ def page_rows(serializer_class, queryset, ids):
     query = page_query(serializer_class, queryset)
     if query is None:
         return None
+    zone = _zone_name(timezone.get_current_timezone())
+    if zone is None:
+        return None
     if not ids:
         return RawJSON("[]")
     with connection.cursor() as cursor:
-        _execute(cursor, query, list(ids))
+        _execute(cursor, query, list(ids), zone)
         text = cursor.fetchone()[0]
-    return RawJSON(_finish(text, query.finishes) if query.finishes else text)
+    return RawJSON(_finish(text, query.finishes) if MARK in text else text)
 
 
 def _finish(text, finishes):

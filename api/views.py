@@ -88,6 +88,34 @@ def geojson_schema(serializer, *, many):
     }
 
 
+def built_once(selector):
+    """``selector``'s records, built on first use and cloned for each request, as REST
+    framework does with a viewset's ``queryset``: their joins and prefetches are the same
+    for every request, and building them was a tenth of an uncached page's time. Only
+    for records that do not depend on the moment they are read (not the RTI clock's)."""
+    built = []
+
+    def records():
+        if not built:
+            built.append(selector())
+        return built[0].all()
+
+    return records
+
+
+DEPLOYMENT_RECORDS = built_once(records.deployment_records)
+AGENCY_RECORDS = built_once(records.agency_records)
+HOTSPOT_RECORDS = built_once(records.hotspot_records)
+
+
+class GivenParametersFilterBackend(DjangoFilterBackend):
+    """The FilterSet with only the parameters the request gives: the API never shows the
+    filters' form, and a parameter not given changes nothing (``PublicFilterSet``)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "given_only": True}
+
+
 class JSONErrorsMixin:
     """Errors are always JSON, even when GeoJSON was asked for."""
 
@@ -125,7 +153,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
     ``export_name`` ties it to the column dictionary used for ``?format=geojson``.
     """
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [GivenParametersFilterBackend]
     export_name = None
 
     def get_renderers(self):
@@ -152,10 +180,12 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
 
     def list(self, request, *args, **kwargs):
         extras = self.list_cache_extras()
-        entry = self.list_cache_entry = list_cache_lookup(request, extras)
+        count = self.paginator.count_key(request, extras)
+        entry = self.list_cache_entry = list_cache_lookup(request, extras, read_ahead=[count])
         answer = list_response_before_rendering(request, entry) if entry else None
         if answer is not None:  # 304, or the page from the cache
             return answer
+        self.paginator.ahead = entry.ahead if entry else None
         if not self.wants_geojson():
             return self.json_list(request, vary=extras)
         queryset = self.filter_queryset(self.get_queryset())
@@ -249,7 +279,7 @@ class DeploymentViewSet(PublicViewSet):
     export_name = "deployments"
 
     def get_queryset(self):
-        return records.deployment_records()
+        return DEPLOYMENT_RECORDS()
 
     def get_serializer(self, *args, **kwargs):
         """Every claim's level for the whole page (or the one entry) in one query."""
@@ -270,7 +300,7 @@ class AgencyViewSet(PublicViewSet):
     export_name = "agencies"
 
     def get_queryset(self):
-        return records.agency_records()
+        return AGENCY_RECORDS()
 
 
 @documented("hotspot", "hotspots")
@@ -280,7 +310,7 @@ class HotspotViewSet(PublicViewSet):
     export_name = "hotspots"
 
     def get_queryset(self):
-        return records.hotspot_records()
+        return HOTSPOT_RECORDS()
 
 
 @documented("RTI request", "RTI requests")
@@ -545,7 +575,7 @@ class OsmExportView(NoEmptyParametersMixin, JSONErrorsMixin, APIView):
     schema = FilteredFileSchema()
 
     def get_queryset(self):
-        return records.hotspot_records()
+        return HOTSPOT_RECORDS()
 
     def get(self, request):
         filterset = OsmExportFilter(request.query_params, queryset=self.get_queryset())

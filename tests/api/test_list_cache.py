@@ -253,3 +253,18 @@ def test_a_304_reads_no_row_and_renders_nothing(
     # Another question has another ETag, and is rendered.
     other = client.get(LIST + "?state=IN-MH", HTTP_IF_NONE_MATCH=etag)
     assert other.status_code == 200 and other["ETag"] != etag and rendered == [1]
+
+
+@pytest.mark.parametrize("cache_seconds", [300, 0])
+def test_counts_read_with_the_page_entry_follow_the_data(settings, client, world, cache_seconds):
+    """A list's count is read in the page entry's round trip (``read_ahead``): each filter
+    set keeps its own count, and publishing a row shows in the very next count."""
+    settings.API_CACHE_SECONDS = cache_seconds
+    everything, in_up = client.get(LIST).json(), client.get(LIST + "?state=IN-UP").json()
+    assert everything["count"] == len(everything["results"]) > in_up["count"] >= 1
+    assert client.get(LIST + "?state=IN-UP&limit=1").json()["count"] == in_up["count"]
+    entity_publish(entity=world.draft)
+    assert client.get(LIST).json()["count"] == everything["count"] + 1
+    assert client.get(LIST + "?state=IN-UP").json()["count"] == in_up["count"] + (
+        world.draft.state_id == "IN-UP"
+    )

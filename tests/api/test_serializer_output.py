@@ -100,3 +100,36 @@ def test_pages_set_in_their_envelope_read_as_rest_framework_writes_them(
     monkeypatch.setattr(sql_pages, "page_rows", lambda *args: None)  # the serializer writes
     stock = client.get(url, HTTP_ACCEPT=accept)
     assert stock.content == lean.content
+
+
+MOMENTS = [
+    datetime(2024, 1, 15, 23, 59, 59, tzinfo=UTC),  # no microseconds; winter
+    datetime(2024, 7, 1, 4, 30, 0, 1, tzinfo=UTC),  # one microsecond; summer time
+    datetime(1900, 1, 1, 12, 0, 0, 500000, tzinfo=UTC),  # offsets in seconds then (LMT)
+    datetime(2024, 3, 10, 7, 0, 0, tzinfo=UTC),  # New York's clocks went forward then
+]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "UTC", "America/New_York", "Asia/Kathmandu"])
+def test_times_are_written_in_the_reader_zone_as_rest_framework_writes_them(
+    client, world, settings, monkeypatch, zone
+):
+    """PostgreSQL writes datetimes in the current time zone as ``isoformat`` does: "Z"
+    for UTC, summer and winter offsets, offsets with seconds, microseconds only when
+    there are some."""
+    settings.TIME_ZONE = zone
+    for deployment, moment in zip(Deployment.objects.order_by("pk"), MOMENTS, strict=False):
+        Deployment.objects.filter(pk=deployment.pk).update(created_at=moment, updated_at=moment)
+    written_by_postgresql = []
+    page_rows = sql_pages.page_rows
+    monkeypatch.setattr(
+        sql_pages, "page_rows", lambda *a: written_by_postgresql.append(a) or page_rows(*a)
+    )
+    lean = client.get("/api/v1/deployments/")
+    assert lean.status_code == 200 and written_by_postgresql
+    written = serializers.DateTimeField().to_representation
+    assert all(f'"{written(moment)}"' in lean.content.decode() for moment in MOMENTS)
+    cache.clear()
+    monkeypatch.setattr(sql_pages, "page_rows", lambda *args: None)  # the serializer writes
+    stock = client.get("/api/v1/deployments/")
+    assert stock.content == lean.content

@@ -54,7 +54,8 @@ CASES = {
 
 
 @pytest.mark.parametrize(("queryset", "expected", "can_seek"), CASES.values(), ids=CASES.keys())
-def test_sort_keys(queryset, expected, can_seek):
+def test_sort_keys(db, queryset, expected, can_seek):
+    # db: a search reads the place names it also matches (the gazetteer) from the database.
     keys = sort_keys(queryset())
     if expected is None:
         assert keys is None

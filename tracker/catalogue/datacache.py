@@ -18,6 +18,7 @@ Answers that show sources (the API's list pages) are valid only while both are c
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,13 +42,27 @@ def data_version():
     return _version(VERSION_KEY)
 
 
-def versions_and_value(key):
-    """((data version, sources version), the value at ``key`` or None), in one round trip:
-    for entries that store the versions they were made under beside their value."""
-    found = cache.get_many([VERSION_KEY, SOURCES_VERSION_KEY, key])
+def versions_and_value(key, *more):
+    """((data version, sources version), the value at ``key`` or None, a ``ReadAhead``),
+    in one round trip: for entries that store the versions they were made under beside
+    their value. ``more``: keys of ``cached`` entries read in the same round trip, which
+    the ``ReadAhead`` holds for ``cached`` to use instead of asking again."""
+    found = cache.get_many([VERSION_KEY, SOURCES_VERSION_KEY, key, *more])
     if VERSION_KEY not in found or SOURCES_VERSION_KEY not in found:
-        return (data_version(), _version(SOURCES_VERSION_KEY)), None
-    return (found[VERSION_KEY], found[SOURCES_VERSION_KEY]), found.get(key)
+        versions, value = (data_version(), _version(SOURCES_VERSION_KEY)), None
+        found = {}
+    else:
+        versions, value = (found[VERSION_KEY], found[SOURCES_VERSION_KEY]), found.get(key)
+    return versions, value, ReadAhead(versions[0], {name: found.get(name) for name in more})
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """``cached`` entries read earlier in a request with the data version of that moment
+    (None for an entry not stored)."""
+
+    version: str
+    entries: dict
 
 
 def _replace(key):
@@ -82,17 +97,26 @@ def cache_key(name, *vary):
     return f"tracker:{name}:{data_version()}:{digest}"
 
 
-def cached(name, compute, *vary):
+def cached_key(name, *vary):
+    """Where ``cached(name, ..., *vary)`` keeps its entry (to read it ahead)."""
+    digest = hashlib.sha256("\x1f".join(map(str, vary)).encode()).hexdigest()[:32]
+    return f"tracker:{name}:{digest}"
+
+
+def cached(name, compute, *vary, ahead=None):
     """``compute()``, computed once per data version and ``vary`` values.
 
     The entry keeps the version it was computed under beside the value, under a key
-    without it, so the version and the entry come in one round trip.
+    without it, so the version and the entry come in one round trip, or none when
+    ``ahead`` (a ``ReadAhead``) holds them.
     """
-    digest = hashlib.sha256("\x1f".join(map(str, vary)).encode()).hexdigest()[:32]
-    key = f"tracker:{name}:{digest}"
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or data_version()
-    stored = found.get(key)
+    key = cached_key(name, *vary)
+    if ahead is not None and key in ahead.entries:
+        version, stored = ahead.version, ahead.entries[key]
+    else:
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or data_version()
+        stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
     value = compute()

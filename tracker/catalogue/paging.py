@@ -128,10 +128,12 @@ def _ordered(queryset, keys):
     return queryset.order_by(*(key.order_by() for key in keys))
 
 
-def _key_rows(queryset, keys, offset, limit):
-    """The key values (ending in the id) of ``limit`` rows from ``offset`` in order ``keys``."""
+def _key_rows(queryset, keys, offset, limit, *, ids_only=False):
+    """The key values (ending in the id) of ``limit`` rows from ``offset`` in order ``keys``
+    (``ids_only``: the id alone)."""
     rows = _ordered(queryset.prefetch_related(None), keys)
-    return list(rows.values_list(*(key.column for key in keys))[offset : offset + limit])
+    columns = [keys[-1].column] if ids_only else [key.column for key in keys]
+    return list(rows.values_list(*columns)[offset : offset + limit])
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,10 @@ def page_of_key_rows(rows):
     )
 
 
-def page_ids(queryset, *, offset, limit, count):
+def page_ids(queryset, *, offset, limit, count, ids_only=False):
     """The ids of rows ``offset`` to ``offset + limit`` of the ordered ``queryset``, read
-    from the nearer end of the list (``count`` is its length; None reads forwards)."""
+    from the nearer end of the list (``count`` is its length; None reads forwards).
+    ``ids_only``: without the first and last rows' keys (no seek link will be made)."""
     if is_ranked(queryset):  # a search's first pages come from its cached ranking
         ids = ranked_page_ids(queryset, offset, limit)
         if ids is not None:
@@ -168,10 +171,12 @@ def page_ids(queryset, *, offset, limit, count):
     if offset >= end:
         return PageIds(ids=[])
     if offset <= count - end:  # at least as near the start as the end
-        return page_of_key_rows(_key_rows(queryset, keys, offset, end - offset))
-    reversed_keys = tuple(key.reversed() for key in keys)
-    rows = _key_rows(queryset, reversed_keys, count - end, end - offset)
-    return page_of_key_rows(rows[::-1])
+        rows = _key_rows(queryset, keys, offset, end - offset, ids_only=ids_only)
+    else:
+        reversed_keys = tuple(key.reversed() for key in keys)
+        rows = _key_rows(queryset, reversed_keys, count - end, end - offset, ids_only=ids_only)
+        rows = rows[::-1]
+    return PageIds(ids=[row[-1] for row in rows]) if ids_only else page_of_key_rows(rows)
 
 
 def rows_in_order(queryset, ids):

@@ -131,17 +131,20 @@ def claim_level_sql(*, deployment, claim):
     return models.Subquery(same_claim, output_field=models.CharField())
 
 
-def every_claim_level(*, deployment):
+def every_claim_level(*, deployment=None):
     """The evidence of ``deployment`` (an ``OuterRef``) grouped into one row whose
     ``level_<claim>`` is each claim's level, for every claim (unverified where no source
     is cited): one pass over the deployment's evidence, where ``claim_level_sql`` per
-    claim reads it once per claim. No row at all when it has no evidence."""
-    rows = (
-        Evidence.objects.filter(citation__deployment=deployment)
-        .order_by()
-        .annotate(_group=Value(1))
-        .values("_group")
-    )
+    claim reads it once per claim. No row at all when it has no evidence.
+
+    Without ``deployment``: one such row per deployment with evidence, its id in
+    ``deployment`` (a page's levels, read in one grouped pass)."""
+    rows = Evidence.objects.order_by()
+    if deployment is None:
+        rows = rows.values(deployment=F("citation__deployment"))
+    else:
+        rows = rows.filter(citation__deployment=deployment).annotate(_group=Value(1))
+        rows = rows.values("_group")
     for code in Claim.values:
         rows = rows.annotate(
             **level_aggregates("citation__source", only=Q(claim=code), name=f"of_{code}")
