@@ -22,17 +22,27 @@ _suite_settings = None
 
 
 def pytest_configure(config):
-    """Before any test: this process's own Redis databases (named, not connected to), a
-    fast password hasher (the suite signs many people up; none tests the hasher), and
-    WhiteNoise finding a static file when it is asked for, as in development: every test
-    client builds the middleware anew, and listing every static file each time cost the
-    suite more than a minute (production's static files are tested through gunicorn)."""
+    """Before any test: the reference data put back whenever a transactional test has
+    emptied the tables (``reference_data_after_flush``), this process's own Redis
+    databases (named, not connected to), a fast password hasher (the suite signs many
+    people up; none tests the hasher), and WhiteNoise finding a static file when it is
+    asked for, as in development: every test client builds the middleware anew, and
+    listing every static file each time cost the suite more than a minute (production's
+    static files are tested through gunicorn)."""
     global _suite_settings
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
     from django.test.utils import override_settings
 
+    from tests.support.data import reference_data_after_flush
     from tests.support.fuzz import fuzz_seed_choose
     from tests.support.services import redis_use_worker_databases
 
+    post_migrate.connect(
+        reference_data_after_flush,
+        sender=apps.get_app_config("tracker"),
+        dispatch_uid="tests.reference_data_after_flush",
+    )
     fuzz_seed_choose()
     redis_use_worker_databases(config)
     _suite_settings = override_settings(
@@ -118,7 +128,8 @@ def redis_for_database_tests(request):
 @pytest.fixture(autouse=True)
 def reference_data(request):
     """Transactional tests truncate every table, the migrated states and the roles'
-    groups included: put them back for every test that touches the database.
+    groups included: they are put back, committed, as each such test ends
+    (``reference_data_after_flush``), and here for any test that finds them gone.
 
     A transactional test must commit: it cannot run while a data set built once for its
     module (``world``, ``long_lists_once``...) holds that module's transaction open."""
