@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from tracker.catalogue import paging
 from tracker.catalogue.filters import (
+    EMPTY_PARAMETER,
     AgencyFilter,
     DeploymentFilter,
     HotspotFilter,
@@ -126,9 +127,6 @@ class JSONErrorsMixin:
         return response
 
 
-EMPTY_VALUE = "Must not be empty: leave the parameter out instead."
-
-
 class NoEmptyParametersMixin:
     """A documented query parameter given with an empty (or blank) value is a 400 naming it.
 
@@ -144,7 +142,7 @@ class NoEmptyParametersMixin:
         given = request.query_params
         empty = sorted(k for k in documented if k in given and is_blank(given[k]))
         if empty:
-            raise ValidationError({name: [EMPTY_VALUE] for name in empty})
+            raise ValidationError({name: [EMPTY_PARAMETER] for name in empty})
 
 
 class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):

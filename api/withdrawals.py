@@ -15,14 +15,14 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from tracker.catalogue.filters import TimestampField
+from tracker.catalogue.filters import EMPTY_PARAMETER, TimestampField
 from tracker.catalogue.selectors.tombstones import withdrawals
 from tracker.models import EntryType
 
 from .errors import PARAMETER_ERRORS
 from .pagination import MAX_OFFSET, MAX_PAGE_SIZE, StrictLimitOffsetPagination
 from .schema import TIMESTAMP
-from .views import EMPTY_VALUE, THROTTLED
+from .views import THROTTLED
 
 
 class WithdrawalsQuery(forms.Form):
@@ -97,7 +97,7 @@ class WithdrawalsView(APIView):
         params = ("since", "type", "limit", "offset")
         empty = [name for name in params if request.query_params.get(name, None) == ""]
         if empty:
-            raise ValidationError({name: [EMPTY_VALUE] for name in empty})
+            raise ValidationError({name: [EMPTY_PARAMETER] for name in empty})
         query = WithdrawalsQuery(request.query_params)
         if not query.is_valid():
             errors = query.errors.get_json_data()

@@ -125,3 +125,20 @@ def test_a_reads_documented_400_matches_real_bodies(generous_throttle):
             assert response.status_code == 400, (path, query)
             jsonschema.validate(response.json(), documented)
             assert query.split("=")[0] in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/deployments/?state=",
+        "/api/v1/hotspots/?q=",
+        "/api/v1/withdrawals/?since=",
+        "/api/v1/rti/deadlines/?received_on=",
+    ],
+)
+def test_a_parameter_given_empty_gets_one_answer_everywhere(client, url):
+    """Every endpoint says the same of a parameter given with nothing in it."""
+    name = url.split("?")[1].rstrip("=")
+    answer = client.get(url)
+    assert answer.status_code == 400
+    assert answer.json()[name] == ["Give a value, or leave the parameter out."]

@@ -79,6 +79,8 @@ from ..models.rti import OVERDUE as RTI_OVERDUE
 from .search import search
 
 MAX_RADIUS_KM = 2000.0
+# A parameter given with nothing in it: the API's answer, on every endpoint.
+EMPTY_PARAMETER = _("Give a value, or leave the parameter out.")
 DEFAULT_RADIUS_KM = 10.0
 EARTH_RADIUS_KM = 6371.0088  # the sphere of PostGIS's ST_DistanceSphere
 BOX_SLACK_DEGREES = 1e-6  # about 10 cm: rounding never drops a point on the circle

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from .. import uploads
+from ..catalogue.filters import EMPTY_PARAMETER
 from ..clock import rti_now, rti_today
 from ..forms import SiteForm
 from ..models import RTIEvent, RTIEventKind, RTIOutcome
@@ -218,7 +219,7 @@ class DeadlineQueryForm(SiteForm):
                 continue
             value = self.data.get(name)
             if value == "":
-                self.add_error(name, _("Give a value, or leave the parameter out."))
+                self.add_error(name, EMPTY_PARAMETER)
             elif isinstance(field, YesNoField) and value not in YES_NO_WORDS:
                 self.add_error(
                     name,
