@@ -113,3 +113,15 @@ def test_api_conforms_to_its_schema(case, world, wsgi_keeps_test_connection):
     if rules and case.query is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
         case.query = within_rules(case.query, rules)
     case.call_and_validate()  # every check schemathesis has, none left out
+
+
+
+def test_every_operation_is_a_test_of_its_own(request):
+    """A parallel run hands out tests by id (tests/api/conftest.py): two operations under
+    one id would run as one."""
+    ids = [
+        item.nodeid
+        for item in request.session.items
+        if getattr(item, "originalname", None) == test_api_conforms_to_its_schema.__name__
+    ]
+    assert len(ids) == len(set(ids)), "operations of the schema test share an id"
