@@ -115,7 +115,6 @@ def test_api_conforms_to_its_schema(case, world, wsgi_keeps_test_connection):
     case.call_and_validate()  # every check schemathesis has, none left out
 
 
-
 def test_every_operation_is_a_test_of_its_own(request):
     """A parallel run hands out tests by id (tests/api/conftest.py): two operations under
     one id would run as one."""
