@@ -35,8 +35,7 @@ test: setup messages
 # Everything but the browser, real Celery workers and stopped servers: a quick check. The
 # API schema fuzz runs every operation and check at 20 generated requests each instead of
 # 100 (API_FUZZ_EXAMPLES; make test runs 100).
-test-fast: API_FUZZ_EXAMPLES ?= 20
-test-fast: export API_FUZZ_EXAMPLES
+test-fast: export API_FUZZ_EXAMPLES ?= 20
 test-fast: setup messages
 	$(PYTEST) -m "not browser and not celery_worker and not faults" $(PYTEST_ARGS)
 
