@@ -134,19 +134,23 @@ def _json_text(expression):
     )
 
 
-# A datetime as DRF writes it in ISO 8601 (``isoformat`` in the reader's time zone, the
-# page's second parameter; microseconds only when there are some; "Z" for UTC).
+# A datetime as DRF writes it in ISO 8601: ``isoformat`` in the reader's time zone,
+# microseconds only when there are some, "Z" for UTC. The page's parameters: $2 the zone's
+# name; within the range of instants $3 the zone keeps one offset ($4, written $5 with the
+# closing quote), so a datetime there is shifted by it, and any other converted in full.
 ISO_DATETIME = (
-    "CASE WHEN {v} IS NULL THEN 'null' ELSE '\"' || "
-    "to_char({v} AT TIME ZONE $2, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
-    "CASE WHEN mod(date_part('microseconds', {v})::bigint, 1000000) = 0 THEN '' "
-    "ELSE to_char({v}, '.US') END || "
+    "CASE WHEN {v} IS NULL THEN 'null' "
+    "WHEN {v} <@ $3 THEN '\"' || to_char(({v} AT TIME ZONE 'UTC') + $4, {day}) || {us} || $5 "
+    "ELSE '\"' || to_char({v} AT TIME ZONE $2, {day}) || {us} || "
     "CASE WHEN {o} = 0 THEN 'Z' ELSE CASE WHEN {o} < 0 THEN '-' ELSE '+' END || "
     "to_char(make_interval(secs => abs({o})), 'HH24:MI') || "
     "CASE WHEN mod(abs({o}), 60) = 0 THEN '' "
     "ELSE to_char(make_interval(secs => abs({o})), ':SS') END END || '\"' END"
 ).format(
     v="%(expressions)s",
+    day="'YYYY-MM-DD\"T\"HH24:MI:SS'",
+    us="CASE WHEN mod(date_part('microseconds', %(expressions)s)::bigint, 1000000) = 0 "
+    "THEN '' ELSE to_char(%(expressions)s, '.US') END",
     o="extract(epoch FROM (%(expressions)s AT TIME ZONE $2) - "
     "(%(expressions)s AT TIME ZONE 'UTC'))::integer",
 )
@@ -439,26 +443,89 @@ def _execute(cursor, query, ids, zone):
     prepared = _prepared.setdefault(raw, set())
     if query.name not in prepared:
         sql = query.sql.replace("%", "%%")
-        cursor.execute(f"PREPARE {query.name}(bigint[], text) AS {sql}")
+        types = "bigint[], text, tstzrange, interval, text"
+        cursor.execute(f"PREPARE {query.name}({types}) AS {sql}")
         prepared.add(query.name)
     # The ids (integers read from the database) as one array literal: adapting a list
     # value by value cost more than the query's own parameters.
     ids_text = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
-    cursor.execute(f"EXECUTE {query.name}(%s::bigint[], %s)", [ids_text, zone])
+    cursor.execute(
+        f"EXECUTE {query.name}(%s::bigint[], %s, %s::tstzrange, %s::interval, %s)",
+        [ids_text, *zone],
+    )
 
 
-def _zone_name(zone):
-    """The current time zone's name as PostgreSQL knows it, or None (a zone without a
-    name, or one PostgreSQL lacks): its pages are then written by the serializer."""
+@dataclass(frozen=True)
+class Zone:
+    """The reader's time zone as the page's query takes it: its name, the instants in
+    which it keeps today's offset (from its last change to three years ahead; empty if it
+    changes sooner, with summer time), that offset in seconds and as ``isoformat`` writes
+    it."""
+
+    name: str
+    fixed: str
+    offset: str
+    offset_text: str
+
+    def __iter__(self):
+        return iter((self.name, self.fixed, self.offset, self.offset_text))
+
+
+def _zone(zone):
+    """The current time zone for the page's query, or None (a zone without a name, or one
+    PostgreSQL lacks): its pages are then written by the serializer."""
     name = "UTC" if zone is UTC else getattr(zone, "key", None)
     if name not in _known_zones:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_timezone_names WHERE name = %s", [name])
-            _known_zones[name] = name is not None and cursor.fetchone()[0] == 1
-    return name if _known_zones[name] else None
+        _known_zones[name] = _zone_for_query(name, zone)
+    return _known_zones[name]
+
+
+def _zone_for_query(name, zone):
+    if name is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_timezone_names WHERE name = %s", [name])
+        if cursor.fetchone()[0] != 1:
+            return None
+    since = fixed_offset_since(zone)
+    now = datetime.now(UTC).replace(microsecond=0).astimezone(zone)
+    offset = int(now.utcoffset().total_seconds())
+    text = now.isoformat()[19:]
+    text = "Z" if text == "+00:00" else text
+    until = now + timedelta(days=3 * 365)
+    fixed = "empty" if since is None else f"[{since.isoformat()},{until.isoformat()})"
+    return Zone(name, fixed, f"{offset} seconds", text + '"')
 
 
 _known_zones = {}
+
+
+def fixed_offset_since(zone, *, earliest=datetime(1800, 1, 1, tzinfo=UTC)):
+    """The first instant (whole seconds, UTC) from which ``zone`` has kept today's offset,
+    or None if it changes in the next three years (summer time). Found a day at a time
+    backwards, then to the second: no zone has kept an offset for less than a day."""
+
+    def offset(moment):
+        return moment.astimezone(zone).utcoffset()
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    current = offset(now)
+    if any(offset(now + timedelta(days=days)) != current for days in range(1, 3 * 366, 7)):
+        return None
+    day = now
+    while day > earliest:
+        before = day - timedelta(days=1)
+        if offset(before) != current:
+            low, high = int(before.timestamp()), int(day.timestamp())  # changed in (low, high]
+            while high - low > 1:
+                middle = (low + high) // 2
+                if offset(datetime.fromtimestamp(middle, UTC)) == current:
+                    high = middle
+                else:
+                    low = middle
+            return datetime.fromtimestamp(high, UTC)
+        day = before
+    return earliest
 
 
 def page_rows(serializer_class, queryset, ids):
@@ -468,7 +535,7 @@ def page_rows(serializer_class, queryset, ids):
     query = page_query(serializer_class, queryset)
     if query is None:
         return None
-    zone = _zone_name(timezone.get_current_timezone())
+    zone = _zone(timezone.get_current_timezone())
     if zone is None:
         return None
     if not ids:

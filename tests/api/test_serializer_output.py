@@ -133,3 +133,20 @@ def test_times_are_written_in_the_reader_zone_as_rest_framework_writes_them(
     monkeypatch.setattr(sql_pages, "page_rows", lambda *args: None)  # the serializer writes
     stock = client.get("/api/v1/deployments/")
     assert stock.content == lean.content
+
+
+def test_the_instant_a_zone_took_its_offset_is_found_to_the_second():
+    """Where PostgreSQL may shift a datetime by one offset (``fixed_offset_since``): from
+    the zone's last change on, and never for a zone with summer time."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    kolkata = ZoneInfo("Asia/Kolkata")
+    since = sql_pages.fixed_offset_since(kolkata)
+    assert since.year == 1945
+    assert since.astimezone(kolkata).utcoffset() == timedelta(hours=5, minutes=30)
+    assert (since - timedelta(seconds=1)).astimezone(kolkata).utcoffset() != timedelta(
+        hours=5, minutes=30
+    )
+    assert sql_pages.fixed_offset_since(ZoneInfo("America/New_York")) is None
+    assert sql_pages.fixed_offset_since(UTC).year == 1800
