@@ -275,3 +275,17 @@ def test_unknown_api_paths_answer_json_404(client, world):
         response = client.get(url)
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/deployments/?state=IN-UP", "/api/v1/hotspots/"])
+def test_an_uncached_list_page_is_two_queries_once_counted(settings, client, world, url):
+    """With the page cache off and its count known: one query for the page's ids, one
+    writing its rows; nothing else reads the table."""
+    settings.API_CACHE_SECONDS = 0
+    assert client.get(url).status_code == 200  # counts, and prepares the rows' query
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and response.json()["results"]
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len(sql) == 2, sql
+    assert "LIMIT" in sql[0] and sql[1].startswith("EXECUTE api_rows_")
