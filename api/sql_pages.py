@@ -6,19 +6,20 @@ list page's ``results`` are written by PostgreSQL in one query, as the JSON text
 the renderer would write (compact, keys in the serializer's order): each
 serializer is compiled, field by field, into a concatenation of its keys and
 values' JSON text over the viewset's own queryset, its nested summaries into the
-same joins, each ``many=True`` field into an ordered ``string_agg`` over the very
-queryset the selector prefetches (its filters, such as "published only", and its
-order; a set that queryset prefetches in turn, such as a citation's evidence,
-likewise), and a deployment's claim levels into one grouped subquery
-(``models.evidence``). The text is never parsed: ``renderers.PageJSONRenderer``
-sets it into the page it writes. Two kinds of value come back raw, marked, and
-are written by the serializer's own field, so their text is exactly its text:
-datetimes (as microseconds since 1970; DRF writes them in the current time zone)
-and geometries other than points (as WKB; GEOS writes them). PostgreSQL escapes
-strings as Python's JSON encoder does (``\u2028`` is escaped by the renderer for
-both); points are written with Python's float text (``80.0``, not ``80``).
-``tests/api/test_serializer_output.py`` compares the bytes with REST framework's
-own writing.
+same joins. Each ``many=True`` field of the page's rows, and a deployment's claim
+levels (``models.evidence``), is read for the whole page in one grouped pass
+(``PageSet``) joined to the rows: an ordered ``string_agg`` over the very queryset
+the selector prefetches (its filters, such as "published only", and its order); a
+set that queryset prefetches in turn, such as a citation's evidence, is a subquery
+per item. The text is never parsed: ``renderers.PageJSONRenderer`` sets it into
+the page it writes. Datetimes are written in the reader's time zone as DRF's
+``isoformat`` writes them (``ISO_DATETIME``); a datetime field with another
+format, and geometries other than points (as WKB; GEOS writes them), come back
+raw, marked, and are written by the serializer's own field, so their text is
+exactly its text. PostgreSQL escapes strings as Python's JSON encoder does
+(``\u2028`` is escaped by the renderer for both); points are written with
+Python's float text (``80.0``, not ``80``). ``tests/api/test_serializer_output.py``
+compares the bytes with REST framework's own writing.
 
 A serializer with a field this cannot express (a method field, a decimal) is
 not compiled: its pages are serialized as before.
@@ -28,6 +29,7 @@ import json
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import GEOSGeometry
@@ -370,7 +372,7 @@ def _prefetches(queryset):
 def page_query(serializer_class, queryset):
     """The compiled query writing rows by id, or None if the serializer is not compilable.
     Made once per serializer and model: the SQL depends on nothing else (a page only
-    supplies its ids; datetimes are finished in Python, in the reader's time zone)."""
+    supplies its ids and the reader's time zone, as parameters)."""
     key = (serializer_class, queryset.model)
     if key not in _compiled:
         try:
@@ -455,8 +457,7 @@ def _execute(cursor, query, ids, zone):
     )
 
 
-@dataclass(frozen=True)
-class Zone:
+class Zone(NamedTuple):
     """The reader's time zone as the page's query takes it: its name, the instants in
     which it keeps today's offset (from its last change to three years ahead; empty if it
     changes sooner, with summer time), that offset in seconds and as ``isoformat`` writes
@@ -466,9 +467,6 @@ class Zone:
     fixed: str
     offset: str
     offset_text: str
-
-    def __iter__(self):
-        return iter((self.name, self.fixed, self.offset, self.offset_text))
 
 
 def _zone(zone):
