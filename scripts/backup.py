@@ -243,14 +243,14 @@ def _restore_list(toc):
 
 
 def restore(path):
-    settings = _settings()
-    db = settings.DATABASES["default"]
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"no backup file {path}")
-    targets = _folders(settings)
     with tempfile.TemporaryDirectory() as work, tarfile.open(path) as tar:
-        members = _members(tar, path)
+        members = _members(tar, path)  # a hostile file is refused before Django starts
+        settings = _settings()
+        db = settings.DATABASES["default"]
+        targets = _folders(settings)
         if _query(OWN_RELATIONS):
             raise BackupError(
                 f"database {db['NAME']} is not empty: restore into a new, empty database"

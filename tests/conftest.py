@@ -54,7 +54,7 @@ def pytest_configure(config):
 
 def pytest_terminal_summary(terminalreporter):
     """The schema fuzz's seed, after a run that had it (even with ``-q``), for replaying."""
-    from tests.support.fuzz import fuzz_seed
+    from tests.support.fuzz import PHASES, fuzz_phases, fuzz_seed
 
     ran = any(
         "test_api_conforms_to_its_schema" in report.nodeid
@@ -65,6 +65,8 @@ def pytest_terminal_summary(terminalreporter):
     if ran:
         seed = fuzz_seed()
         terminalreporter.write_line(f"API schema fuzz seed: {seed} (replay: API_FUZZ_SEED={seed})")
+        if (phases := fuzz_phases()) != PHASES:
+            terminalreporter.write_line(f"API schema fuzz phases: {', '.join(phases)} only")
 
 
 @pytest.hookimpl(trylast=True)  # after -m and -k have deselected

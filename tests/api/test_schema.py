@@ -5,7 +5,8 @@ invalid ones (negative cases): no server error, every status code, content
 type, header and body as documented, invalid input refused and valid input
 accepted. ``API_FUZZ_EXAMPLES`` (default 100) examples per operation, from the
 seed ``API_FUZZ_SEED`` (default ours, tests/support/fuzz.py); ``API_FUZZ_RANDOM=1`` draws a
-new seed, which the run's summary prints so a failure can be replayed.
+new seed, which the run's summary prints so a failure can be replayed. ``API_FUZZ_PHASES``
+picks schemathesis's phases (default all; ``make test-fast`` leaves out ``coverage``).
 
 The rules between parameters that OpenAPI cannot state (a reply not before the
 request, say) are stated in the operation's ``x-`` extensions; a valid case is
@@ -26,7 +27,7 @@ from hypothesis import HealthCheck, seed, settings
 from schemathesis import GenerationMode
 
 from config.wsgi import application
-from tests.support.fuzz import fuzz_seed
+from tests.support.fuzz import PHASES, fuzz_phases, fuzz_seed
 
 
 def schema_load():
@@ -39,6 +40,8 @@ def schema_load():
 
 
 schema = schema_load()
+for phase in PHASES:
+    schema.config.phases.get_by_name(name=phase).enabled = phase in fuzz_phases()
 
 
 @pytest.fixture
@@ -124,3 +127,18 @@ def test_every_operation_is_a_test_of_its_own(request):
         if getattr(item, "originalname", None) == test_api_conforms_to_its_schema.__name__
     ]
     assert len(ids) == len(set(ids)), "operations of the schema test share an id"
+
+
+def test_the_environment_picks_the_phases(monkeypatch):
+    monkeypatch.delenv("API_FUZZ_PHASES", raising=False)
+    assert fuzz_phases() == ("examples", "coverage", "fuzzing")
+    monkeypatch.setenv("API_FUZZ_PHASES", "fuzzing, examples")
+    assert fuzz_phases() == ("examples", "fuzzing")
+    monkeypatch.setenv("API_FUZZ_PHASES", "fuzzing,stateful")
+    with pytest.raises(ValueError, match=r"^API_FUZZ_PHASES: no phase 'stateful' \(choose from"):
+        fuzz_phases()
+
+
+def test_the_schema_runs_the_phases_asked_for():
+    enabled = tuple(p for p in PHASES if schema.config.phases.get_by_name(name=p).enabled)
+    assert enabled == fuzz_phases()
