@@ -243,6 +243,10 @@ def run_server(port, db, **overrides):
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi:application",
+            "--config",  # production's settings (each worker's warm-up, its logs...)
+            str(ROOT / "deploy/gunicorn.conf.py"),
+            "--max-requests",  # but no recycling: no figure includes a worker's restart
+            "0",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

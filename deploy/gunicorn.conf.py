@@ -17,6 +17,15 @@ keepalive = 5
 # Recycle workers now and then, so a slow leak never grows without bound.
 max_requests = 5000
 max_requests_jitter = 500
+
+
+def post_worker_init(worker):
+    """Each new worker builds what every search reads before it takes a request."""
+    from config.wsgi import warm_up
+
+    warm_up()
+
+
 # Every line is JSON with a UTC time, like the site's own (config/logging.py). Django logs
 # one line per request (tracker.middleware.RequestLogMiddleware), so gunicorn's access
 # log is off unless GUNICORN_ACCESS_LOG=true; it never holds client addresses either.
