@@ -437,9 +437,12 @@ ROUNDS = 3  # wrk runs per side, taking turns: 3 x 5 s = 15 s each
 def wrk_against_about(port, path):
     """wrk on ``path`` and on /about/ taking turns, ROUNDS times 5 s each: the machine is
     shared, and its speed drifts over tens of seconds; side by side, a drift weighs on both
-    rates alike. Each side's rate is its requests over its seconds; the rounds are printed."""
+    rates alike. Each side's rate is its requests over its seconds; the rounds are printed.
+    Both are asked for 2 s first, not counted."""
     rates = {path: [], "/about/": []}
     errors = dict.fromkeys(rates, 0)
+    for side in rates:  # each worker's first requests of each page are not the steady state
+        wrk(f"http://127.0.0.1:{port}{side}", seconds=2)
     for _ in range(ROUNDS):
         for side in rates:
             rate, failed = wrk(f"http://127.0.0.1:{port}{side}", seconds=15 // ROUNDS)
