@@ -141,16 +141,7 @@ def submission_propose(
     after its files passed their checks, the files are kept the same way and the refusal
     carries them (``error.pending_uploads``), so nobody has to choose a file twice.
     """
-    target = None
-    if target_id is not None:
-        target = published_target(entity_type=entity_type, target_id=target_id)
-        if target is None:
-            raise SubmissionTargetGone(
-                _(
-                    "The entry to correct is not published (it may have been withdrawn "
-                    "meanwhile); this correction cannot be sent."
-                )
-            )
+    target = None if target_id is None else _correction_target(entity_type, target_id)
     if not submission_allowed(volunteer=volunteer, client=client):
         raise SubmissionThrottled(
             _("You have sent many submissions recently; try again in an hour.")
@@ -173,15 +164,7 @@ def submission_propose(
         elif not valid:
             raise SubmissionInvalid
         else:
-            data, sources = form.proposal(), form.cleaned_data["sources"]
-            evidence = form.cleaned_data.get("evidence", [])
-            if target is not None:
-                data = data_changes(entity_data(target, entity_type), data)
-                evidence = evidence_changes(entity_evidence(target), evidence)
-                if not data and not evidence:
-                    raise SubmissionUnchanged(
-                        _("Nothing is changed yet: edit the values that are wrong.")
-                    )
+            data, sources, evidence = _proposal_of(form, target=target, entity_type=entity_type)
         return submission_store(
             volunteer=volunteer,
             entity_type=entity_type,
@@ -202,6 +185,32 @@ def submission_propose(
     except SubmissionRefused as error:
         error.pending_uploads = pending + uploads_keep(volunteer=volunteer, files=files)
         raise
+
+
+def _correction_target(entity_type, target_id):
+    """The published entry a correction is for; refused when it is no longer published."""
+    target = published_target(entity_type=entity_type, target_id=target_id)
+    if target is None:
+        raise SubmissionTargetGone(
+            _(
+                "The entry to correct is not published (it may have been withdrawn "
+                "meanwhile); this correction cannot be sent."
+            )
+        )
+    return target
+
+
+def _proposal_of(form, *, target, entity_type):
+    """(data, sources, evidence) of a valid form; for a correction, only what differs from
+    the entry (refused when nothing does)."""
+    data, sources = form.proposal(), form.cleaned_data["sources"]
+    evidence = form.cleaned_data.get("evidence", [])
+    if target is not None:
+        data = data_changes(entity_data(target, entity_type), data)
+        evidence = evidence_changes(entity_evidence(target), evidence)
+        if not data and not evidence:
+            raise SubmissionUnchanged(_("Nothing is changed yet: edit the values that are wrong."))
+    return data, sources, evidence
 
 
 def entry_name_of(*, target, data) -> str:
@@ -288,55 +297,21 @@ def submission_store(
     moderator's open review page is stale.
     """
     get_user_model().objects.select_for_update().filter(pk=volunteer.pk).first()
-    if submission is None:
-        submission = Submission(
-            volunteer=volunteer, entity_type=entity_type, kind=kind, target_id=target_id
-        )
-    else:
-        # Locked and read again: a moderator may have decided since the form was opened.
-        submission = Submission.objects.select_for_update().get(pk=submission.pk)
-        if not submission.is_editable:
-            raise SubmissionConflict(_("This submission can no longer be changed."))
+    submission = _submission_locked(
+        submission, volunteer=volunteer, entity_type=entity_type, kind=kind, target_id=target_id
+    )
     if submit:
-        first = _identical_pending(
+        _duplicates_refuse(
+            submission,
             volunteer=volunteer,
-            submission=submission,
             entity_type=entity_type,
             kind=kind,
             target_id=target_id,
             data=data,
             sources=sources,
+            likely_duplicate_confirmed=likely_duplicate_confirmed,
         )
-        if first is not None:
-            raise SubmissionDuplicate(
-                _("You have sent exactly this already: “%(title)s” is waiting for a moderator.")
-                % {"title": first.title},
-                first=first,
-            )
-        if not likely_duplicate_confirmed:
-            matches = likely_duplicates(
-                volunteer=volunteer,
-                entity_type=entity_type,
-                kind=kind,
-                target_id=target_id,
-                data=data,
-            )
-            if matches:
-                raise SubmissionLikelyDuplicate(
-                    _(
-                        "Another volunteer has sent something that looks the same, and it is "
-                        "waiting for a moderator. If yours is different, send it anyway."
-                    ),
-                    matches=matches,
-                )
-    new_files = len(attachments) + len(pending_uploads)
-    if new_files and submission.pk:
-        kept = submission.attachments.count()
-        if kept + new_files > uploads.MAX_ATTACHMENTS:
-            raise SubmissionConflict(
-                _("A submission may have at most %(count)d attachments.")
-                % {"count": uploads.MAX_ATTACHMENTS}
-            )
+    _attachment_room_check(submission, len(attachments) + len(pending_uploads))
     if submission.pk:
         submission.revision += 1
     submission.data = data
@@ -351,6 +326,79 @@ def submission_store(
     elif submission.status != SubmissionStatus.CHANGES_REQUESTED:
         submission.status = SubmissionStatus.DRAFT
     submission.save()
+    _attachments_add(submission, attachments=attachments, pending_uploads=pending_uploads)
+    return submission
+
+
+def _submission_locked(submission, *, volunteer, entity_type, kind, target_id):
+    """A new submission, or the stored one locked and read again: a moderator may have
+    decided since the form was opened, and a decided one can no longer change."""
+    if submission is None:
+        return Submission(
+            volunteer=volunteer, entity_type=entity_type, kind=kind, target_id=target_id
+        )
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not submission.is_editable:
+        raise SubmissionConflict(_("This submission can no longer be changed."))
+    return submission
+
+
+def _duplicates_refuse(
+    submission,
+    *,
+    volunteer,
+    entity_type,
+    kind,
+    target_id,
+    data,
+    sources,
+    likely_duplicate_confirmed,
+):
+    """Refuses sending what the volunteer has already sent and is still waiting, and (until
+    they confirm) what looks like another volunteer's waiting submission."""
+    first = _identical_pending(
+        volunteer=volunteer,
+        submission=submission,
+        entity_type=entity_type,
+        kind=kind,
+        target_id=target_id,
+        data=data,
+        sources=sources,
+    )
+    if first is not None:
+        raise SubmissionDuplicate(
+            _("You have sent exactly this already: “%(title)s” is waiting for a moderator.")
+            % {"title": first.title},
+            first=first,
+        )
+    if likely_duplicate_confirmed:
+        return
+    matches = likely_duplicates(
+        volunteer=volunteer, entity_type=entity_type, kind=kind, target_id=target_id, data=data
+    )
+    if matches:
+        raise SubmissionLikelyDuplicate(
+            _(
+                "Another volunteer has sent something that looks the same, and it is "
+                "waiting for a moderator. If yours is different, send it anyway."
+            ),
+            matches=matches,
+        )
+
+
+def _attachment_room_check(submission, new_files):
+    """Refuses files beyond the most a submission may hold, counting those it has."""
+    if new_files and submission.pk:
+        kept = submission.attachments.count()
+        if kept + new_files > uploads.MAX_ATTACHMENTS:
+            raise SubmissionConflict(
+                _("A submission may have at most %(count)d attachments.")
+                % {"count": uploads.MAX_ATTACHMENTS}
+            )
+
+
+def _attachments_add(submission, *, attachments, pending_uploads):
+    """The new files (checked already) and the volunteer's kept files, as attachments."""
     for upload, content_type in attachments:
         Attachment.objects.create(
             submission=submission,
@@ -369,7 +417,6 @@ def submission_store(
             size=kept_file.size,
         )
         kept_file.delete()
-    return submission
 
 
 def _citations_attach(*, entity, entity_type, sources):
@@ -605,54 +652,13 @@ def submission_decide(
     note = (note or "").strip()
     required = settings.APPROVALS_REQUIRED
     with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update().select_related("volunteer").get(pk=submission_id)
+        submission, entity, version = _pending_locked(
+            submission_id, moderator=moderator, reviewed_version=reviewed_version
         )
-        if submission.status != SubmissionStatus.PENDING:
-            raise SubmissionConflict(_("This submission has already been decided."))
-        if submission.volunteer_id == moderator.pk:
-            raise SubmissionConflict(
-                _(
-                    "You cannot decide on your own submission: another moderator must "
-                    "review it. You may withdraw it instead."
-                )
-            )
-        entity = None
-        if submission.kind in (SubmissionKind.EDIT, SubmissionKind.VERIFY):
-            entity = (
-                entity_model(submission.entity_type)
-                .objects.select_for_update()
-                .filter(pk=submission.target_id)
-                .first()
-            )
-        version = review_version(submission, entity)
-        if reviewed_version != version:
-            raise SubmissionStale(
-                _("This submission changed since you opened it; review it again.")
-                if not str(reviewed_version).startswith(f"{submission.revision}/")
-                else _("The entry it changes changed since you opened it; review it again.")
-            )
         status = DECISIONS[decision]
         applied = None
         if status == SubmissionStatus.APPROVED:
-            approval, created = Approval.objects.get_or_create(
-                submission=submission,
-                moderator=moderator,
-                revision=submission.revision,
-                defaults={"note": note, "version": version},
-            )
-            if not created:
-                if approval.version == version:
-                    raise SubmissionConflict(
-                        _(
-                            "You have approved this version already; another moderator must "
-                            "approve it."
-                        )
-                    )
-                # The entry changed since this moderator approved: this approval is of
-                # what they see now.
-                approval.version, approval.note = version, note
-                approval.save(update_fields=["version", "note"])
+            _approval_record(submission, moderator=moderator, version=version, note=note)
             approvals = list(approvals_current(submission, entity).select_related("moderator"))
             if len(approvals) < required:
                 return Decision(submission, approvals=len(approvals), required=required)
@@ -677,6 +683,59 @@ def submission_decide(
             notifications.decision_send(submission=submission, base_url=base_url, entity=published)
     count = required if applied is not None else 0
     return Decision(submission, entity=applied, approvals=count, required=required)
+
+
+def _pending_locked(submission_id, *, moderator, reviewed_version):
+    """(submission, the entry it changes or None, its review version), both rows locked;
+    refused when it is decided already, is the moderator's own, or changed since
+    ``reviewed_version``."""
+    submission = (
+        Submission.objects.select_for_update().select_related("volunteer").get(pk=submission_id)
+    )
+    if submission.status != SubmissionStatus.PENDING:
+        raise SubmissionConflict(_("This submission has already been decided."))
+    if submission.volunteer_id == moderator.pk:
+        raise SubmissionConflict(
+            _(
+                "You cannot decide on your own submission: another moderator must "
+                "review it. You may withdraw it instead."
+            )
+        )
+    entity = None
+    if submission.kind in (SubmissionKind.EDIT, SubmissionKind.VERIFY):
+        entity = (
+            entity_model(submission.entity_type)
+            .objects.select_for_update()
+            .filter(pk=submission.target_id)
+            .first()
+        )
+    version = review_version(submission, entity)
+    if reviewed_version != version:
+        raise SubmissionStale(
+            _("This submission changed since you opened it; review it again.")
+            if not str(reviewed_version).startswith(f"{submission.revision}/")
+            else _("The entry it changes changed since you opened it; review it again.")
+        )
+    return submission, entity, version
+
+
+def _approval_record(submission, *, moderator, version, note):
+    """The moderator's approval of ``version``, once per moderator and version."""
+    approval, created = Approval.objects.get_or_create(
+        submission=submission,
+        moderator=moderator,
+        revision=submission.revision,
+        defaults={"note": note, "version": version},
+    )
+    if created:
+        return
+    if approval.version == version:
+        raise SubmissionConflict(
+            _("You have approved this version already; another moderator must approve it.")
+        )
+    # The entry changed since this moderator approved: this approval is of what they see now.
+    approval.version, approval.note = version, note
+    approval.save(update_fields=["version", "note"])
 
 
 def _proposal_drop(submission):
