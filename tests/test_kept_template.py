@@ -74,9 +74,10 @@ def mark(name, comment):
 
 @pytest.mark.django_db
 def test_only_a_finished_build_of_the_same_inputs_is_used_again(database):
-    assert not template_kept(connection, database)  # cut short: never marked
-    mark(database, template_mark(connection).replace("template ", "template 0", 1))
-    assert not template_kept(connection, database)  # built from something else
-    mark(database, template_mark(connection))
-    assert template_kept(connection, database)
-    assert not template_kept(connection, f"{database}_gone")
+    current = template_mark(connection)
+    assert not template_kept(connection, database, current)  # cut short: never marked
+    mark(database, current.replace("template ", "template 0", 1))
+    assert not template_kept(connection, database, current)  # built from something else
+    mark(database, current)
+    assert template_kept(connection, database, current)
+    assert not template_kept(connection, f"{database}_gone", current)

@@ -40,8 +40,9 @@ def schema_load():
 
 
 schema = schema_load()
+_phases = fuzz_phases()
 for phase in PHASES:
-    schema.config.phases.get_by_name(name=phase).enabled = phase in fuzz_phases()
+    schema.config.phases.get_by_name(name=phase).enabled = phase in _phases
 
 
 @pytest.fixture

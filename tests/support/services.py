@@ -229,10 +229,9 @@ def _template_ensure(shared, blocker):
         try:
             ready = shared / "test-database.ready"
             if not ready.exists():
-                name = connection.creation._get_test_db_name()
-                ready.write_text(
-                    name if template_kept(connection, name) else _template_migrate(connection)
-                )
+                name, mark = connection.creation._get_test_db_name(), template_mark(connection)
+                kept = template_kept(connection, name, mark)
+                ready.write_text(name if kept else _template_migrate(connection, mark))
             return ready.read_text()
         finally:
             connection.close()  # nobody may be connected to a template while it is copied
@@ -253,8 +252,9 @@ def template_digest(root=ROOT):
         files += (path for path in (root / folder).rglob("*") if path.is_file())
     digest = hashlib.sha256()
     for path in sorted(p for p in files if "__pycache__" not in p.parts):
-        digest.update(f"{path.relative_to(root)}\0{len(path.read_bytes())}\0".encode())
-        digest.update(path.read_bytes())
+        content = path.read_bytes()
+        digest.update(f"{path.relative_to(root)}\0{len(content)}\0".encode())
+        digest.update(content)
     return digest.hexdigest()[:32]
 
 
@@ -266,23 +266,22 @@ def template_mark(connection):
         return f"panoptic test template {template_digest()} {cursor.fetchone()[0]}"
 
 
-def template_kept(connection, name):
+def template_kept(connection, name, mark):
     """Whether database ``name`` is a migrated template a run before this one left, with
     nothing it depends on changed since: its comment, written after the last migration,
-    names the same digest and server."""
+    is ``mark`` (``template_mark``: the same digest and server)."""
     with connection._nodb_cursor() as cursor:
         cursor.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             [name],
         )
         row = cursor.fetchone()
-    return bool(row) and row[0] == template_mark(connection)
+    return bool(row) and row[0] == mark
 
 
-def _template_migrate(connection):
+def _template_migrate(connection, mark):
     """A new template: created, migrated, then marked with what it was built from (an
     interrupted build has no mark, so the next run builds again)."""
-    mark = template_mark(connection)
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     connection.close()
     with connection._nodb_cursor() as cursor:
