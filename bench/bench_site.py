@@ -459,7 +459,10 @@ def wrk_against_about(port, path):
 
 
 def time_under_load(port):
-    print("\nwrk, 16 connections, 7 rounds of 3 s a side (target: API list >= 40% of the trivial view)")
+    print(
+        "\nwrk, 16 connections, 7 rounds of 3 s a side "
+        "(target: API list >= 40% of the trivial view)"
+    )
     if not shutil.which("wrk"):
         print("  wrk is not installed (scripts/system-packages.sh installs it for make bench)")
         return
@@ -574,7 +577,10 @@ def time_uncached(db):
         client = Client(port)
         time_cold_searches(client)
         if shutil.which("wrk"):
-            print("\nwrk, 16 connections, 7 rounds of 3 s a side, list cache off (target: >= 35% of /about/)")
+            print(
+                "\nwrk, 16 connections, 7 rounds of 3 s a side, list cache off "
+                "(target: >= 35% of /about/)"
+            )
             wrk_against_about(port, UNCACHED_LIST)
         else:
             print("  wrk is not installed (scripts/system-packages.sh installs it for make bench)")
