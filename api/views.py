@@ -109,6 +109,8 @@ def built_once(selector):
 DEPLOYMENT_RECORDS = built_once(records.deployment_records)
 AGENCY_RECORDS = built_once(records.agency_records)
 HOTSPOT_RECORDS = built_once(records.hotspot_records)
+PUBLIC_DEPLOYMENTS = built_once(lambda: public_rows(Deployment))
+PUBLIC_HOTSPOTS = built_once(lambda: public_rows(Hotspot))
 
 
 class GivenParametersFilterBackend(DjangoFilterBackend):
@@ -312,7 +314,7 @@ class DeploymentViewSet(PublicViewSet):
         return DEPLOYMENT_RECORDS()
 
     def listed_rows(self):
-        return public_rows(Deployment)
+        return PUBLIC_DEPLOYMENTS()
 
     def get_serializer(self, *args, **kwargs):
         """Every claim's level for the whole page (or the one entry) in one query."""
@@ -346,7 +348,7 @@ class HotspotViewSet(PublicViewSet):
         return HOTSPOT_RECORDS()
 
     def listed_rows(self):
-        return public_rows(Hotspot)
+        return PUBLIC_HOTSPOTS()
 
 
 @documented("RTI request", "RTI requests")
