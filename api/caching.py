@@ -14,7 +14,10 @@ change to published data, and every recorded source check, replaces one, so the
 next request renders afresh. The versions and the entry come in one round trip.
 
 Only the list action's 200 answers are kept: authentication, throttling and
-parameter checks run before the cache is asked, and an error is never stored.
+parameter checks run before the cache is used, and an error is never stored. A
+list request's rate counters are counted in the round trip that reads its entry
+(``PublicViewSet.check_throttles``): a client over its rate gets 429 and nothing
+of the entry.
 Every list answer carries an ETag made of the same key and versions, so it is
 known before anything is rendered: a request whose ``If-None-Match`` names it
 gets ``304 Not Modified`` from Django's ``get_conditional_response`` without a
@@ -58,6 +61,7 @@ class ListCacheEntry:
     etag: str
     response: HttpResponse | None  # the stored answer, when current
     ahead: ReadAhead | None = None  # cached entries read in the same round trip
+    counts: tuple = ()  # the counters counted in the same round trip
 
 
 def list_cache_key(request, extras=()):
@@ -79,15 +83,16 @@ def list_cache_key(request, extras=()):
     return f"api:list:{digest}"
 
 
-def list_cache_lookup(request, extras=(), read_ahead=()):
+def list_cache_lookup(request, extras=(), read_ahead=(), counters=()):
     """The cache entry of this list request (None unless it is a GET or HEAD); its
     ``response`` is the stored answer when the cache holds a current one. The
     ``cached`` entries ``read_ahead`` (the list's count) come in the same round trip,
-    in the entry's ``ahead``."""
+    in the entry's ``ahead``, and so are ``counters`` (the request's rate counters,
+    ``(key, timeout)`` pairs) counted, in its ``counts``."""
     if request.method not in ("GET", "HEAD"):
         return None
     key = list_cache_key(request, extras)
-    versions, stored, ahead = versions_and_value(key, *read_ahead)
+    versions, stored, ahead, counts = versions_and_value(key, *read_ahead, counters=counters)
     digest = hashlib.blake2b(f"{key}{versions!r}".encode(), digest_size=16).hexdigest()
     response = None
     if settings.API_CACHE_SECONDS > 0 and stored is not None and stored[0] == versions:
@@ -95,7 +100,12 @@ def list_cache_lookup(request, extras=(), read_ahead=()):
         response = HttpResponse(body, content_type=content_type)
         response["ETag"] = f'"{digest}"'
     return ListCacheEntry(
-        key=key, versions=versions, etag=f'"{digest}"', response=response, ahead=ahead
+        key=key,
+        versions=versions,
+        etag=f'"{digest}"',
+        response=response,
+        ahead=ahead,
+        counts=tuple(counts),
     )
 
 

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from tracker.catalogue.datacache import counted
 from tracker.clients import client_address
 
 
@@ -27,22 +28,28 @@ class CurrentRateMixin:
 class WindowCounterMixin:
     """At most ``num_requests`` per client in each window of ``duration`` seconds."""
 
-    def allow_request(self, request, view):
+    def window_counter(self, request, view):
+        """(key, seconds to keep it) of the counter this request counts on, or None when
+        it is not counted (no rate, or a client this throttle leaves to another)."""
         if self.rate is None:
-            return True
+            return None
         self.key = self.get_cache_key(request, view)
         if self.key is None:
-            return True
+            return None
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
-        key = f"{self.key}:{window}"
-        if hasattr(self.cache, "incr_expiring"):  # config.cache.RedisCache: one round trip
-            count = self.cache.incr_expiring(key, self.duration + 1)
-        else:
-            self.cache.add(key, 0, self.duration + 1)
-            count = self.cache.incr(key)
+        return f"{self.key}:{window}", self.duration + 1
+
+    def allow_count(self, count):
+        """Whether the request that brought the counter to ``count`` may go on."""
         return count <= self.num_requests
+
+    def allow_request(self, request, view):
+        counter = self.window_counter(request, view)
+        if counter is None:
+            return True
+        return self.allow_count(counted(*counter, store=self.cache))
 
     def wait(self):
         return max(1.0, self.window_ends - self.now)

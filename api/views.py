@@ -109,6 +109,8 @@ def built_once(selector):
 DEPLOYMENT_RECORDS = built_once(records.deployment_records)
 AGENCY_RECORDS = built_once(records.agency_records)
 HOTSPOT_RECORDS = built_once(records.hotspot_records)
+PUBLIC_DEPLOYMENTS = built_once(lambda: public_rows(Deployment))
+PUBLIC_HOTSPOTS = built_once(lambda: public_rows(Hotspot))
 
 
 class GivenParametersFilterBackend(DjangoFilterBackend):
@@ -178,10 +180,33 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         ``api.caching``)."""
         return ()
 
+    def check_throttles(self, request):
+        """A list page's rate counters are counted in the round trip that reads its cache
+        entry and count (``api.caching``): one trip to Redis where there were two. Any
+        other request, or a throttle that counts otherwise, is checked as REST framework
+        checks it; either way before the parameters are checked and anything is read."""
+        if self.action != "list" or request.method not in ("GET", "HEAD"):
+            return super().check_throttles(request)
+        windowed, others = [], []
+        for throttle in self.get_throttles():
+            (windowed if hasattr(throttle, "window_counter") else others).append(throttle)
+        counters = [(t, counter) for t in windowed if (counter := t.window_counter(request, self))]
+        extras = self.list_cache_extras()
+        self.list_cache_entry = entry = list_cache_lookup(
+            request,
+            extras,
+            read_ahead=[self.paginator.count_key(request, extras)],
+            counters=[counter for _, counter in counters],
+        )
+        over = [t for (t, _), n in zip(counters, entry.counts, strict=True) if not t.allow_count(n)]
+        over += [t for t in others if not t.allow_request(request, self)]
+        if over:
+            waits = [wait for wait in (t.wait() for t in over) if wait is not None]
+            self.throttled(request, max(waits, default=None))
+
     def list(self, request, *args, **kwargs):
         extras = self.list_cache_extras()
-        count = self.paginator.count_key(request, extras)
-        entry = self.list_cache_entry = list_cache_lookup(request, extras, read_ahead=[count])
+        entry = getattr(self, "list_cache_entry", None)  # read with the rate counters
         answer = list_response_before_rendering(request, entry) if entry else None
         if answer is not None:  # 304, or the page from the cache
             return answer
@@ -289,7 +314,7 @@ class DeploymentViewSet(PublicViewSet):
         return DEPLOYMENT_RECORDS()
 
     def listed_rows(self):
-        return public_rows(Deployment)
+        return PUBLIC_DEPLOYMENTS()
 
     def get_serializer(self, *args, **kwargs):
         """Every claim's level for the whole page (or the one entry) in one query."""
@@ -323,7 +348,7 @@ class HotspotViewSet(PublicViewSet):
         return HOTSPOT_RECORDS()
 
     def listed_rows(self):
-        return public_rows(Hotspot)
+        return PUBLIC_HOTSPOTS()
 
 
 @documented("RTI request", "RTI requests")

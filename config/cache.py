@@ -42,8 +42,28 @@ class RedisCache(DjangoRedisCache):
     def incr_expiring(self, key, timeout):
         """Add 1 to ``key`` (0 when missing) and let it expire ``timeout`` seconds after it
         was made: one round trip (a rate counter on every API request)."""
-        key = self.make_and_validate_key(key)
-        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
-        pipe.incr(key)
-        pipe.expire(key, int(timeout), nx=True)
-        return pipe.execute()[0]
+        (count,), _found = self.incr_expiring_and_get_many([(key, timeout)], [])
+        return count
+
+    def incr_expiring_and_get_many(self, counters, keys):
+        """Each counter of ``counters`` ((key, timeout) pairs) counted as ``incr_expiring``
+        counts it, and ``get_many(keys)``, in one round trip: (the counts, the values
+        found). An API list request's rate counters and its cache entry (``api.caching``)."""
+        pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+        for key, timeout in counters:
+            key = self.make_and_validate_key(key)
+            pipe.incr(key)
+            pipe.expire(key, int(timeout), nx=True)
+        made = {self.make_and_validate_key(key): key for key in keys}
+        if made:
+            pipe.mget(list(made))
+        results = pipe.execute()
+        counts = results[: 2 * len(counters) : 2]
+        values = results[-1] if made else []
+        loads = self._cache._serializer.loads
+        found = {
+            made[key]: loads(value)
+            for key, value in zip(made, values, strict=True)
+            if value is not None
+        }
+        return counts, found

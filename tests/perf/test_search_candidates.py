@@ -90,3 +90,33 @@ def test_the_rest_of_a_transaction_plans_as_before_a_search(many_matches):
             assert cursor.fetchone()[0] != STORAGE_ORDER_SETTINGS[name], name
         cursor.execute("SHOW enable_indexscan")
         assert cursor.fetchone()[0] == before == "on"
+
+
+def test_a_search_counts_its_facets_by_the_search_index(many_matches):
+    """The facets of a search read its matches by the search index (the planner would
+    test every stored document for a common word), count them all, and leave the rest of
+    a transaction planned as before."""
+    from django.db import transaction
+    from django.db.models import F
+
+    from tracker.catalogue.search import matches_read_by_search_index
+    from tracker.catalogue.selectors.rows import counted_facets
+
+    searched = search(Deployment.objects.published(), WORD)
+    sql, params = searched.order_by().values("status").query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        with matches_read_by_search_index(searched):
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+    assert "Bitmap Index Scan" in plan and "search_document" in plan, plan
+    assert "Seq Scan on tracker_deployment" not in plan, plan
+
+    count, (statuses,) = counted_facets(searched, [(F("status"), None, None, 0)])
+    assert count == 40
+    assert sum(facet["count"] for facet in statuses) == 40
+
+    page = Client().get("/deployments/", {"q": WORD})
+    assert page.status_code == 200
+    assert "40" in page.content.decode()

@@ -42,18 +42,34 @@ def data_version():
     return _version(VERSION_KEY)
 
 
-def versions_and_value(key, *more):
-    """((data version, sources version), the value at ``key`` or None, a ``ReadAhead``),
-    in one round trip: for entries that store the versions they were made under beside
-    their value. ``more``: keys of ``cached`` entries read in the same round trip, which
-    the ``ReadAhead`` holds for ``cached`` to use instead of asking again."""
-    found = cache.get_many([VERSION_KEY, SOURCES_VERSION_KEY, key, *more])
+def versions_and_value(key, *more, counters=()):
+    """((data version, sources version), the value at ``key`` or None, a ``ReadAhead``,
+    the counts of ``counters``), in one round trip: for entries that store the versions
+    they were made under beside their value. ``more``: keys of ``cached`` entries read in
+    the same round trip, which the ``ReadAhead`` holds for ``cached`` to use instead of
+    asking again. ``counters``: (key, timeout) pairs, each counted (``incr_expiring``) in
+    that round trip too, such as a request's rate counters."""
+    keys = [VERSION_KEY, SOURCES_VERSION_KEY, key, *more]
+    if hasattr(cache, "incr_expiring_and_get_many"):  # config.cache.RedisCache
+        counts, found = cache.incr_expiring_and_get_many(counters, keys)
+    else:
+        counts, found = [counted(*counter) for counter in counters], cache.get_many(keys)
     if VERSION_KEY not in found or SOURCES_VERSION_KEY not in found:
         versions, value = (data_version(), _version(SOURCES_VERSION_KEY)), None
         found = {}
     else:
         versions, value = (found[VERSION_KEY], found[SOURCES_VERSION_KEY]), found.get(key)
-    return versions, value, ReadAhead(versions[0], {name: found.get(name) for name in more})
+    ahead = ReadAhead(versions[0], {name: found.get(name) for name in more})
+    return versions, value, ahead, counts
+
+
+def counted(key, timeout, *, store=cache):
+    """``key`` counted up by one in ``store`` and kept ``timeout`` seconds from its first
+    count: one round trip on ``config.cache.RedisCache``, two on another cache."""
+    if hasattr(store, "incr_expiring"):
+        return store.incr_expiring(key, timeout)
+    store.add(key, 0, timeout)
+    return store.incr(key)
 
 
 @dataclass(frozen=True)

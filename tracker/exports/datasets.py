@@ -616,12 +616,12 @@ def csv_chunks(export, queryset, *, excel=False) -> Iterator[bytes]:
     if excel:
         yield EXCEL_BOM
     columns = {c.name: csv_value(c) for c in export.columns}
-    sql, params = select_sql(queryset, columns)
-    cells = [
+    cells = ", ".join(
         f"{csv_safe_sql(c.name)} AS {quote(c.name)}" if c.type == "string" else quote(c.name)
         for c in export.columns
-    ]
-    yield from copy_out(f"SELECT {', '.join(cells)} FROM ({sql}) AS row_values", params)
+    )
+    sql, params = select_sql(queryset, columns, projection=lambda alias: cells)
+    yield from copy_out(sql, params)
 
 
 def geojson_properties(export):

@@ -65,12 +65,44 @@ def quote(name):
     return connection.ops.quote_name(name)
 
 
-def select_sql(queryset, columns):
+def _column_order(queryset):
+    """The queryset's order as (field name, descending) pairs when every term is a plain
+    column of its model (``-updated_at``, ``id``), else None. PostgreSQL puts NULLs where
+    it puts them in the queryset's own ORDER BY (last ascending, first descending)."""
+    query = queryset.query
+    terms = list(query.order_by) or (
+        list(queryset.model._meta.ordering) if query.default_ordering else []
+    )
+    if not terms or query.extra_order_by or query.is_sliced:
+        return None
+    order = []
+    for term in terms:
+        if not isinstance(term, str) or term == "?":
+            return None
+        name = term.lstrip("-")
+        try:
+            field = queryset.model._meta.get_field(
+                queryset.model._meta.pk.name if name == "pk" else name
+            )
+        except Exception:  # a relation path, an annotation
+            return None
+        if field.is_relation or not field.concrete:
+            return None
+        order.append((field.attname, term.startswith("-")))
+    return order
+
+
+def select_sql(queryset, columns, *, projection=None):
     """SQL and parameters selecting ``columns`` (name -> field path, expression or
     ``Joined``) from ``queryset``, in order and under exactly those names.
 
     Names may equal model fields (``lead_agency_id``): expressions are computed
     under internal aliases and renamed outside. The queryset's order is kept.
+    ``projection(alias)``: SQL of what to select instead, from the named columns of the
+    rows under ``alias`` (a GeoJSON Feature). When the order is made of the model's own
+    columns, the rows are sorted at the projection's level, so PostgreSQL computes it
+    where it computes the rows (in its parallel workers too) rather than one by one
+    after sorting them: a fifth of a whole export's time.
     """
     fields, exprs, outer, groups, params = [], {}, [], {}, []
     for name, spec in columns.items():
@@ -88,26 +120,37 @@ def select_sql(queryset, columns):
             outer.append(f"t.{quote(alias)} AS {quote(name)}")
     if groups:
         exprs["_pk"] = F("pk")
+    order = _column_order(queryset)
+    if order is not None:  # sorted outside, by these columns
+        exprs.update({f"_o{i}": F(name) for i, (name, _) in enumerate(order)})
+        outer += [f"t._o{i}" for i in range(len(order))]
+        queryset = queryset.order_by()
     inner, inner_params = queryset.values(*fields, **exprs).query.sql_with_params()
-    if not groups:
-        return f"SELECT {', '.join(outer)} FROM ({inner}) AS t", inner_params
-    # Number the rows in the queryset's order, join the aggregates, restore the order.
-    # A page (a sliced queryset) aggregates only its own rows' related sets, found
-    # through the owners' indexes: a page of 500 then costs what 500 rows cost, not
-    # a GROUP BY over the whole table.
-    owners = list(queryset.values_list("pk", flat=True)) if queryset.query.is_sliced else None
     params.extend(inner_params)
-    sql = [
-        f"SELECT {', '.join(outer)} FROM "
-        f"(SELECT t0.*, row_number() OVER () AS _ord FROM ({inner}) AS t0) AS t"
-    ]
-    for number, specs in enumerate(groups.values()):
-        alias = f"_j{number}"
-        join_sql, join_params = joined_sql(specs, owners)
-        sql.append(f"LEFT JOIN ({join_sql}) AS {alias} ON {alias}._owner = t._pk")
-        params.extend(join_params)
-    sql.append("ORDER BY t._ord")
-    return " ".join(sql), tuple(params)
+    if not groups:
+        rows = [f"SELECT {', '.join(outer)} FROM ({inner}) AS t"]
+    else:
+        # Join each group's aggregates to the rows (numbered in the queryset's order when
+        # it is not sorted outside, then put back in it). A page (a sliced queryset)
+        # aggregates only its own rows' related sets, found through the owners' indexes:
+        # a page of 500 then costs what 500 rows cost, not a GROUP BY over the whole table.
+        owners = list(queryset.values_list("pk", flat=True)) if queryset.query.is_sliced else None
+        numbered = "t0.*" if order is not None else "t0.*, row_number() OVER () AS _ord"
+        rows = [f"SELECT {', '.join(outer)} FROM (SELECT {numbered} FROM ({inner}) AS t0) AS t"]
+        for number, specs in enumerate(groups.values()):
+            alias = f"_j{number}"
+            join_sql, join_params = joined_sql(specs, owners)
+            rows.append(f"LEFT JOIN ({join_sql}) AS {alias} ON {alias}._owner = t._pk")
+            params.extend(join_params)
+        if order is None:
+            rows.append("ORDER BY t._ord")
+    selected = projection("r") if projection else ", ".join(f"r.{quote(n)}" for n in columns)
+    sorted_by = ", ".join(
+        f"r._o{i} {'DESC' if descending else 'ASC'}"
+        for i, (_, descending) in enumerate(order or [])
+    )
+    sql = f"SELECT {selected} FROM ({' '.join(rows)}) AS r"
+    return (f"{sql} ORDER BY {sorted_by}" if sorted_by else sql), tuple(params)
 
 
 COPY_BLOCK = 256 * 1024  # bytes handed on at a time: one write per block, not per row

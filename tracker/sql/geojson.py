@@ -14,7 +14,7 @@ from .columns import copy_out, quote, select_sql
 GEOMETRY_COLUMN = "geometry_geojson"
 
 
-def feature_rows_sql(queryset, properties, *, geometry="location", precision=6):
+def feature_rows_sql(queryset, properties, *, geometry="location", precision=6, projection=None):
     """SQL for the rows of properties plus the geometry as GeoJSON text.
 
     ``properties`` maps output names to field paths or expressions, as for
@@ -24,7 +24,7 @@ def feature_rows_sql(queryset, properties, *, geometry="location", precision=6):
     columns = {**properties, GEOMETRY_COLUMN: AsGeoJSON(geometry, precision=precision)}
     if not queryset.query.is_sliced:  # a page (API) was already cut from rows with geometry
         queryset = queryset.filter(**{f"{geometry}__isnull": False})
-    return select_sql(queryset, columns)
+    return select_sql(queryset, columns, projection=projection)
 
 
 def _properties_sql(names, alias):
@@ -93,8 +93,10 @@ def feature_collection_chunks(queryset, properties, **kwargs):
     """The same FeatureCollection, streamed: PostGIS writes each Feature and COPY hands
     them over as they are made, in blocks, so memory stays flat however many rows there
     are (bulk exports) and nothing is held back on the server."""
-    inner_sql, params = feature_rows_sql(queryset, properties, **kwargs)
-    sql = f"SELECT {feature_text_sql(list(properties))} FROM ({inner_sql}) AS t"
+    names = list(properties)
+    sql, params = feature_rows_sql(
+        queryset, properties, projection=lambda alias: feature_text_sql(names, alias), **kwargs
+    )
     yield b'{"type": "FeatureCollection", "features": ['
     pending = b""
     for block in copy_out(sql, params, options=FEATURES_AS_LINES):

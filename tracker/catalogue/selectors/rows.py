@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 
 from ...models import Agency, Deployment, Hotspot, RTIRequest, State, Vendor
 from ..geography import state_name
+from ..search import matches_read_by_search_index
 
 # A list row never shows a shape; turning hundreds of them into GEOS objects cost a
 # state page a third of its time.
@@ -99,7 +100,7 @@ def counted_facets(queryset, facets):
         f"FROM ({inner}) AS matching "
         f"GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)}, ())"
     )
-    with connection.cursor() as cursor:
+    with matches_read_by_search_index(queryset), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     total = 0
