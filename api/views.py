@@ -180,6 +180,14 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         ``api.caching``)."""
         return ()
 
+    def list_extras(self):
+        """``list_cache_extras``, once per request: the cache entry read with the rate
+        counters and the page rendered after it must depend on the same extras (the RTI
+        clock's key may turn between two readings)."""
+        if not hasattr(self, "_list_extras"):
+            self._list_extras = self.list_cache_extras()
+        return self._list_extras
+
     def check_throttles(self, request):
         """A list page's rate counters are counted in the round trip that reads its cache
         entry and count (``api.caching``): one trip to Redis where there were two. Any
@@ -191,7 +199,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
         for throttle in self.get_throttles():
             (windowed if hasattr(throttle, "window_counter") else others).append(throttle)
         counters = [(t, counter) for t in windowed if (counter := t.window_counter(request, self))]
-        extras = self.list_cache_extras()
+        extras = self.list_extras()
         self.list_cache_entry = entry = list_cache_lookup(
             request,
             extras,
@@ -205,7 +213,7 @@ class PublicViewSet(NoEmptyParametersMixin, JSONErrorsMixin, viewsets.ReadOnlyMo
             self.throttled(request, max(waits, default=None))
 
     def list(self, request, *args, **kwargs):
-        extras = self.list_cache_extras()
+        extras = self.list_extras()
         entry = getattr(self, "list_cache_entry", None)  # read with the rate counters
         answer = list_response_before_rendering(request, entry) if entry else None
         if answer is not None:  # 304, or the page from the cache

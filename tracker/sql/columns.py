@@ -13,6 +13,7 @@ ids) share one aggregate.
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, transaction
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
@@ -84,7 +85,7 @@ def _column_order(queryset):
             field = queryset.model._meta.get_field(
                 queryset.model._meta.pk.name if name == "pk" else name
             )
-        except Exception:  # a relation path, an annotation
+        except FieldDoesNotExist:  # a relation path, an annotation
             return None
         if field.is_relation or not field.concrete:
             return None
